@@ -1,0 +1,48 @@
+// Layers of DESIGN.md: imports only point down. One block per folder forbids the wrong direction.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+
+const layer = (files, patterns, message) => ({
+  files,
+  rules: {
+    'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group, message })) }],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'bin/**', '**/*.cjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'error',
+      curly: 'error',
+      eqeqeq: ['error', 'always'],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.object.name='test'][callee.property.name='only']", message: 'No focused tests.' },
+        { selector: "CallExpression[callee.object.name='describe'][callee.property.name='only']", message: 'No focused tests.' },
+      ],
+    },
+  },
+  layer(['protocol/**'], ['**/native/**', '**/electron/**', '**/renderer/**', '**/district/**', 'electron', 'node:*', 'fs', 'path', 'better-sqlite3', 'usb', 'serialport', 'react'], 'protocol/ is pure TypeScript and imports nothing of ours.'),
+  layer(['native/**'], ['**/electron/**', '**/renderer/**', '**/district/**', 'electron', 'react'], 'native/ holds OS and hardware adapters only: no business logic, no Electron.'),
+  layer(['electron/agent/**'], ['electron', '**/renderer/**', '**/district/**', 'react', '**/main', '**/preload'], 'The agent is Node only and never imports electron, the renderer or the district.'),
+  layer(['electron/station-api.ts'], ['electron', '**/agent/**', '**/native/**', '**/renderer/**', '**/district/**', 'node:*'], 'station-api.ts is pure types and schemas.'),
+  layer(['electron/cli.ts'], ['electron', '**/renderer/**', '**/district/**'], 'The CLI is the agent without a window.'),
+  layer(['renderer/**'], ['**/electron/agent/**', '**/native/**', '**/district/**', 'electron', 'node:*', 'fs', 'path', 'better-sqlite3', 'usb', 'serialport'], 'The renderer talks to the agent only through StationApi.'),
+  layer(['district/**'], ['**/electron/**', '**/native/**', '**/renderer/**', 'electron'], 'The district imports protocol/ only.'),
+  {
+    files: ['renderer/**/*.tsx', 'district/web/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
+  },
+  {
+    files: ['tests/**', 'bench/**', 'scripts/**', 'electron/cli.ts', 'district/cli.ts'],
+    rules: { 'no-console': 'off' },
+  },
+);

@@ -1,0 +1,53 @@
+// Contract of the serial adapter: one request, one reply line, a hard timeout. Implemented with
+// the real `serialport` library (serial-query.ts); tested on socat pty pairs.
+
+export interface SerialQueryOptions {
+  path: string;
+  baudRate: number;
+  /** Bytes to send, e.g. "Q1\r". */
+  request: Buffer;
+  /** The reply ends at this byte (e.g. 0x0d). */
+  terminator: number;
+  /** Give up after this many milliseconds (the device never answered). */
+  timeoutMs: number;
+  /** Stop reading after this many bytes without a terminator (a flood is garbage, not a reply). */
+  maxReplyBytes?: number;
+}
+
+export type SerialQueryResult =
+  | { ok: true; reply: Buffer; elapsedMs: number }
+  | {
+      ok: false;
+      /** not-found: no such port; busy: another program holds it (in use, not a fault);
+       *  timeout: no complete reply in time; overflow: too many bytes without a terminator;
+       *  error: anything else (message says what). */
+      reason: 'not-found' | 'busy' | 'timeout' | 'overflow' | 'error';
+      message: string;
+      partial?: Buffer;
+      elapsedMs: number;
+    };
+
+export interface SerialTransport {
+  query(options: SerialQueryOptions): Promise<SerialQueryResult>;
+  /** Ports the OS lists; [] (with a reason) when listing is impossible, e.g. udevadm missing. */
+  list(): Promise<{ ports: { path: string; manufacturer?: string; vendorId?: string; productId?: string }[]; error?: string }>;
+}
+
+/** Megatec Q1 reply, parsed. Units: volts, percent, hertz, degrees Celsius. */
+export interface UpsQ1Status {
+  inputVoltage: number;
+  inputFaultVoltage: number;
+  outputVoltage: number;
+  loadPercent: number;
+  frequencyHz: number;
+  batteryVoltage: number;
+  temperatureC: number;
+  utilityFail: boolean;
+  batteryLow: boolean;
+  bypassOrBoost: boolean;
+  upsFailed: boolean;
+  standbyType: boolean;
+  testInProgress: boolean;
+  shutdownActive: boolean;
+  beeperOn: boolean;
+}

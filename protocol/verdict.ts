@@ -1,0 +1,84 @@
+// The vocabulary shared by the station, the kiosk UI and the district: roles, statuses, verdicts.
+import { z } from 'zod';
+
+/** The roles a recording station can need. `pc` is the station PC itself (disk, memory, clock). */
+export const ROLES = [
+  'camera',
+  'fingerprint',
+  'iris',
+  'signature',
+  'card-printer',
+  'document-printer',
+  'card-reader',
+  'ups',
+  'network',
+  'pc',
+] as const;
+export const RoleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof RoleSchema>;
+
+/** Roles without which a station cannot record a resident (DOMAIN.md). `network` means the link to central. */
+export const RECORDING_ROLES: readonly Role[] = ['camera', 'fingerprint', 'iris', 'signature', 'network'];
+/** Roles without which a station cannot print an e-KTP. */
+export const PRINTING_ROLES: readonly Role[] = ['card-printer'];
+
+export const STATUSES = ['ok', 'warning', 'fault', 'in-use', 'unknown'] as const;
+export const StatusSchema = z.enum(STATUSES);
+export type Status = z.infer<typeof StatusSchema>;
+
+export const SEVERITIES = ['info', 'minor', 'major', 'critical'] as const;
+export const SeveritySchema = z.enum(SEVERITIES);
+export type Severity = z.infer<typeof SeveritySchema>;
+
+export const TextSchema = z.object({ id: z.string(), en: z.string() });
+/** A text an operator reads: Bahasa Indonesia first, English second. */
+export type Text = z.infer<typeof TextSchema>;
+
+/** Which physical device a verdict or fault is about. */
+export const DeviceIdentitySchema = z.object({
+  /** Stable key on this station, e.g. `usb:09b0:2400:SN123` or `serial:/dev/ttyS0` or `ipp:CardPrinter`. */
+  key: z.string().max(200),
+  vendor: z.string().max(100).optional(),
+  model: z.string().max(100).optional(),
+  serialNumber: z.string().max(100).optional(),
+  transport: z.enum(['usb', 'serial', 'printer', 'network', 'system', 'external', 'camera']).optional(),
+});
+export type DeviceIdentity = z.infer<typeof DeviceIdentitySchema>;
+
+export const VerdictSchema = z.object({
+  /** The expected role this verdict answers for; null for a detected device the profile does not expect. */
+  role: RoleSchema.nullable(),
+  status: StatusSchema,
+  /** Stable machine code, e.g. FINGERPRINT_MISSING. Never translated. */
+  code: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
+  severity: SeveritySchema,
+  message: TextSchema,
+  nextStep: TextSchema,
+  device: DeviceIdentitySchema.optional(),
+  /** Raw measurements for technicians (voltages, printer-state-reasons, latency, ...). */
+  measurements: z.record(z.string(), z.unknown()),
+  checkedAt: z.string(),
+  durationMs: z.number(),
+});
+export type Verdict = z.infer<typeof VerdictSchema>;
+
+const STATUS_RANK: Record<Status, number> = { ok: 0, 'in-use': 1, unknown: 2, warning: 3, fault: 4 };
+
+/** The worst of several statuses; `ok` when there are none. */
+export function worstStatus(statuses: readonly Status[]): Status {
+  let worst: Status = 'ok';
+  for (const status of statuses) {
+    if (STATUS_RANK[status] > STATUS_RANK[worst]) {
+      worst = status;
+    }
+  }
+  return worst;
+}
+
+/** Whether a set of role statuses lets the station record: every recording role ok, in use or warning. */
+export function canRecord(roleStatus: Partial<Record<Role, Status>>, expected: readonly Role[]): boolean {
+  return RECORDING_ROLES.filter((role) => expected.includes(role)).every((role) => {
+    const status = roleStatus[role];
+    return status === 'ok' || status === 'in-use' || status === 'warning';
+  });
+}

@@ -1,0 +1,122 @@
+// USB presence per role, loose-cable detection from the monitor's reconnect history, and the
+// verdicts for attached devices the profile does not expect.
+import type { DeviceIdentity, Role } from '../../../protocol/verdict';
+import type { UsbDeviceHistory, UsbDeviceInfo } from '../../../native/usb/types';
+import type { Catalog } from '../catalog';
+import { matchUsbDevice } from '../catalog';
+import type { Profile, RoleSpec } from '../profile';
+import type { Outcome } from './outcome';
+import { faultSeverity, ok } from './outcome';
+
+const hex = (value: number) => value.toString(16).padStart(4, '0');
+
+/** USB hubs and root hubs are plumbing, not kit. */
+function isHub(device: UsbDeviceInfo): boolean {
+  return device.deviceClass === 0x09 || device.vendorId === 0x1d6b;
+}
+
+export function usbIdentity(device: UsbDeviceInfo, catalog: Catalog): DeviceIdentity {
+  const entry = matchUsbDevice(device, catalog);
+  return {
+    key: device.key,
+    transport: 'usb',
+    vendor: entry?.vendor ?? device.manufacturer,
+    model: entry?.model ?? device.product,
+    serialNumber: device.serialNumber,
+  };
+}
+
+export function usbMeasurements(device: UsbDeviceInfo): Record<string, unknown> {
+  return {
+    usbId: `${hex(device.vendorId)}:${hex(device.productId)}`,
+    usbClass: device.deviceClass,
+    manufacturer: device.manufacturer,
+    product: device.product,
+    serialNumber: device.serialNumber,
+    bus: device.bus,
+    ports: device.ports?.join('.'),
+  };
+}
+
+/** The attached device that fills a role, by the profile's ids or, failing those, by the catalog's role. */
+export function findRoleDevice(
+  role: Role,
+  spec: RoleSpec,
+  devices: UsbDeviceInfo[],
+  catalog: Catalog,
+): UsbDeviceInfo | undefined {
+  const match = spec.usb ?? {};
+  const byIds = match.vendorId !== undefined || match.productId !== undefined || match.serialNumber !== undefined;
+  return devices.find((device) => {
+    if (byIds) {
+      return (
+        (match.vendorId === undefined || hex(device.vendorId) === match.vendorId) &&
+        (match.productId === undefined || hex(device.productId) === match.productId) &&
+        (match.serialNumber === undefined || device.serialNumber === match.serialNumber)
+      );
+    }
+    return matchUsbDevice(device, catalog)?.role === role;
+  });
+}
+
+export function checkUsbRole(
+  role: Role,
+  spec: RoleSpec,
+  devices: UsbDeviceInfo[],
+  catalog: Catalog,
+  history: ((key: string) => UsbDeviceHistory | undefined) | undefined,
+  thresholds: Profile['thresholds'],
+): Outcome {
+  const device = findRoleDevice(role, spec, devices, catalog);
+  if (!device) {
+    return {
+      status: 'fault',
+      suffix: 'MISSING',
+      severity: faultSeverity(role),
+      measurements: { expected: spec.usb ?? { anyKnownModel: true }, attached: devices.length },
+    };
+  }
+  const identity = usbIdentity(device, catalog);
+  const measurements = usbMeasurements(device);
+  const past = history?.(device.key);
+  if (past) {
+    measurements.reconnects = past.reconnects;
+    measurements.recentTransitions = past.recentTransitions.length;
+    // Two transitions (detach + attach) make one reconnect.
+    const recentReconnects = Math.floor(past.recentTransitions.length / 2);
+    if (recentReconnects >= thresholds.reconnectsForLooseCable) {
+      return {
+        status: 'warning',
+        suffix: 'LOOSE_CABLE',
+        severity: 'major',
+        params: { reconnects: recentReconnects },
+        device: identity,
+        measurements,
+      };
+    }
+  }
+  return ok(measurements, identity);
+}
+
+/** Verdicts for attached devices no role claimed: known models are shown, unknown ones too, neither alarms. */
+export function checkUnclaimedDevices(
+  devices: UsbDeviceInfo[],
+  claimed: Set<string>,
+  catalog: Catalog,
+): Outcome[] {
+  return devices
+    .filter((device) => !claimed.has(device.key) && !isHub(device))
+    .map((device) => {
+      const entry = matchUsbDevice(device, catalog);
+      const product =
+        entry ? `${entry.vendor} ${entry.model}` : (device.product ?? `USB ${hex(device.vendorId)}:${hex(device.productId)}`);
+      return {
+        status: entry ? 'ok' : 'unknown',
+        code: entry ? 'USB_DEVICE_UNEXPECTED' : 'USB_DEVICE_UNKNOWN',
+        severity: 'info',
+        params: { product },
+        device: usbIdentity(device, catalog),
+        measurements: { ...usbMeasurements(device), catalogRole: entry?.role },
+      } satisfies Outcome;
+    });
+}

@@ -1,0 +1,63 @@
+// The `siaga` command: the station agent without a window.
+import type { Command } from './commands/io';
+import { EXIT_USAGE, UsageError } from './commands/io';
+import { runCheckCommand } from './commands/check';
+import { runProfileCommand } from './commands/profile';
+import { SCENARIOS, UnknownScenarioError } from './agent/simulate';
+import { ProfileError } from './agent/profile';
+
+const USAGE = `Siaga — pemeriksa kesehatan perangkat stasiun perekaman e-KTP / e-KTP station device health
+
+  siaga check [--profile FILE] [--json] [--simulate SCENARIO] [--lang id|en] [--passive]
+  siaga profile adopt --profile FILE [--simulate SCENARIO]
+  siaga profile validate --profile FILE
+  siaga scenarios
+
+Exit codes: 0 nothing at fault, 1 a fault found, 2 usage or configuration error.`;
+
+const commands: Record<string, Command> = {
+  check: runCheckCommand,
+  profile: runProfileCommand,
+  scenarios: async (_argv, io) => {
+    for (const [name, { description }] of Object.entries(SCENARIOS)) {
+      io.stdout.write(`${name.padEnd(22)} ${description}\n`);
+    }
+    return 0;
+  },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    console.log(USAGE);
+    return name === undefined ? EXIT_USAGE : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`siaga: unknown command "${name}"\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await command(rest, { stdout: process.stdout, stderr: process.stderr });
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof UnknownScenarioError) {
+      console.error(`siaga ${name}: ${error.message}`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof ProfileError) {
+      console.error(`siaga ${name}: profil tidak valid / invalid profile: ${error.message}`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 70;
+  },
+);

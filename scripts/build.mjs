@@ -1,0 +1,63 @@
+// Bundles what ships: the kiosk renderer and the district dashboard for the browser, and the
+// Electron main/preload plus both CLIs for Node. Native modules stay external (rebuilt for
+// Electron by electron-builder at packaging time).
+import { build } from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+
+const NATIVE = ['electron', 'better-sqlite3', 'usb', 'serialport', 'pg-native'];
+
+const web = [
+  { entry: 'renderer/main.tsx', html: 'renderer/index.html', out: 'dist/renderer' },
+  { entry: 'district/web/main.tsx', html: 'district/web/index.html', out: 'dist/district-web' },
+];
+for (const { entry, html, out } of web) {
+  if (!existsSync(entry)) {
+    continue;
+  }
+  mkdirSync(out, { recursive: true });
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    outfile: `${out}/app.js`,
+    format: 'esm',
+    platform: 'browser',
+    target: 'chrome120',
+    minify: true,
+    sourcemap: true,
+    jsx: 'automatic',
+    loader: { '.json': 'json' },
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'warning',
+  });
+  if (existsSync(html)) {
+    copyFileSync(html, `${out}/index.html`);
+  }
+}
+
+const node = [
+  { entry: 'electron/main.ts', out: 'dist/electron/main.cjs', format: 'cjs' },
+  { entry: 'electron/preload.ts', out: 'dist/electron/preload.cjs', format: 'cjs' },
+  { entry: 'electron/cli.ts', out: 'dist/cli/siaga.mjs', format: 'esm' },
+  { entry: 'district/cli.ts', out: 'dist/cli/siaga-district.mjs', format: 'esm' },
+];
+for (const { entry, out, format } of node) {
+  if (!existsSync(entry)) {
+    continue;
+  }
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    outfile: out,
+    format,
+    platform: 'node',
+    target: 'node20',
+    external: NATIVE,
+    loader: { '.json': 'json' },
+    sourcemap: true,
+    logLevel: 'warning',
+    ...(format === 'esm'
+      ? { banner: { js: "import { createRequire as __siagaRequire } from 'node:module'; const require = __siagaRequire(import.meta.url);" } }
+      : {}),
+  });
+}
+writeFileSync('dist/BUILD', `${JSON.parse(readFileSync('package.json', 'utf8')).version} ${new Date().toISOString()}\n`);

@@ -16,7 +16,9 @@ import { checkUpsReply } from './checks/ups';
 import { checkNetwork, checkPc, type EndpointResult } from './checks/system';
 import { checkExternalResult } from './checks/external';
 import { describe, roleCode } from './messages';
-import { MEGATEC_Q1_REQUEST } from '../../native/serial/megatec';
+import { MEGATEC_MAX_REPLY_BYTES, MEGATEC_Q1_REQUEST, MEGATEC_TERMINATOR } from '../../native/serial/megatec';
+import { readEvolisStatus } from '../../native/serial/evolis';
+import { checkEvolisStatus } from './checks/evolis';
 
 export interface CheckContext {
   adapters: Adapters;
@@ -141,8 +143,18 @@ function probesForRole(
       run: async () =>
         checkUpsReply(
           path,
-          await adapters.serial.query({ path, baudRate, request: MEGATEC_Q1_REQUEST, terminator: 0x0d, timeoutMs: timeouts.serialMs, maxReplyBytes: 256 }),
+          await adapters.serial.query({ path, baudRate, request: MEGATEC_Q1_REQUEST, terminator: MEGATEC_TERMINATOR, timeoutMs: timeouts.serialMs, maxReplyBytes: MEGATEC_MAX_REPLY_BYTES }),
         ),
+    });
+  }
+  if (spec.serial?.protocol === 'evolis' && mode === 'active') {
+    const { path, baudRate } = spec.serial;
+    probes.push({
+      role,
+      name: 'evolis-status',
+      // Two commands: the status word, then the ribbon count.
+      timeoutMs: 2 * timeouts.serialMs,
+      run: async () => checkEvolisStatus(path, await readEvolisStatus(adapters.serial, { path, baudRate, timeoutMs: timeouts.serialMs })),
     });
   }
   if (role === 'network') {

@@ -7,7 +7,7 @@ interface Entry {
   id: Pair;
   en: Pair;
 }
-const messages = verdictTexts.messages as Record<string, Entry>;
+const messages = verdictTexts.messages as unknown as Record<string, Entry>;
 const roleNames = verdictTexts.roles as Record<string, Text>;
 
 const ROLE_PREFIX: Record<Role, string> = {

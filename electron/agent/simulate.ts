@@ -8,6 +8,7 @@ import type { CommandRunner, NetworkProbe, ReachabilityResult, SystemProbe, Syst
 import type { Adapters } from './adapters';
 import type { Profile } from './profile';
 import { parseProfile } from './profile';
+import { formatQ1, UPS_SIMULATION_STATUSES } from '../../native/serial/megatec';
 
 /** Typical latencies of the real peers (TESTING.md: a Megatec Q1 round trip is about 15 ms). */
 const LATENCY_MS = { usb: 3, serial: 15, printer: 20, network: 40, system: 1 };
@@ -75,10 +76,10 @@ export const SIMULATED_PROFILE: Profile = parseProfile(
 type UpsMode = 'healthy' | 'on-battery' | 'battery-low' | 'failed' | 'silent' | 'garbage' | 'busy';
 
 const UPS_REPLIES: Record<Exclude<UpsMode, 'silent' | 'busy'>, string> = {
-  healthy: '(220.4 220.4 219.8 023 50.0 13.6 29.0 00001001\r',
-  'on-battery': '(000.0 000.0 219.9 023 50.0 12.4 29.0 10001001\r',
-  'battery-low': '(000.0 000.0 219.1 023 50.0 10.6 29.0 11001001\r',
-  failed: '(220.4 220.4 000.0 000 50.0 13.6 45.0 00011001\r',
+  healthy: formatQ1(UPS_SIMULATION_STATUSES.healthy),
+  'on-battery': formatQ1(UPS_SIMULATION_STATUSES['on-battery']),
+  'battery-low': formatQ1(UPS_SIMULATION_STATUSES['battery-low']),
+  failed: formatQ1(UPS_SIMULATION_STATUSES['ups-failed']),
   garbage: '\x00\xff#@!Q1?? \x1b[0m\r',
 };
 

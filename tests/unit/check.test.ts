@@ -34,7 +34,7 @@ test('healthy kit: every expected role ok, can record and print, nothing unknown
   assert.equal(report.canRecord, true);
   assert.equal(report.canPrint, true);
   assert.equal(byRole(report.verdicts, 'fingerprint')?.device?.serialNumber, 'G1502339');
-  assert.equal(byRole(report.verdicts, 'ups')?.measurements.batteryVoltage, 13.6);
+  assert.equal(byRole(report.verdicts, 'ups')?.measurements.batteryVoltage, 2.27);
 });
 
 const expectations: Record<string, { role: string | null; status: string; code: string; canRecord?: boolean; canPrint?: boolean }> = {

@@ -1,0 +1,43 @@
+// Runs the district app on a port until SIGINT/SIGTERM, then closes cleanly (requests, log, database).
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app';
+import type { AppOptions } from './app';
+
+export interface ServeOptions extends AppOptions {
+  port: number;
+  host: string;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  /** The address actually bound, e.g. http://127.0.0.1:8080 (port 0 picks a free one). */
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const app = await buildApp(options);
+  const url = await app.listen({ port: options.port, host: options.host });
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await app.close();
+      await options.db.close();
+    })();
+    return closing;
+  };
+  return { app, url, close };
+}
+
+/** Closes the server on the first SIGINT or SIGTERM; resolves when it is closed. */
+export function closeOnSignals(server: RunningServer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onSignal = (): void => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      server.close().then(resolve, reject);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

@@ -1,0 +1,46 @@
+// Card printer status over the Evolis command protocol. Active checks only: a status query while
+// a card is printing could disturb the job.
+import type { ReadEvolisStatusResult } from '../../../native/serial/evolis';
+import type { Outcome } from './outcome';
+import { faultSeverity, ok } from './outcome';
+
+const STATE_SUFFIX = {
+  'ribbon-out': 'RIBBON_OUT',
+  'card-out': 'CARDS_OUT',
+  'cover-open': 'COVER_OPEN',
+  jam: 'JAM',
+  error: 'ERROR',
+} as const;
+
+export function checkEvolisStatus(path: string, result: ReadEvolisStatusResult): Outcome {
+  const measurements: Record<string, unknown> = { path, elapsedMs: Math.round(result.elapsedMs) };
+  const severity = faultSeverity('card-printer');
+  if (!result.ok) {
+    Object.assign(measurements, { reason: result.reason, error: result.message, raw: result.raw });
+    switch (result.reason) {
+      case 'busy':
+        return { status: 'in-use', suffix: 'IN_USE', severity: 'info', measurements };
+      case 'not-found':
+        return { status: 'fault', suffix: 'MISSING', severity, measurements };
+      case 'timeout':
+        return { status: 'fault', suffix: 'NOT_RESPONDING', severity, measurements };
+      case 'parse':
+      case 'overflow':
+        return { status: 'warning', suffix: 'BAD_REPLY', severity: 'minor', measurements };
+      default:
+        return { status: 'unknown', suffix: 'CHECK_ERROR', severity: 'minor', measurements };
+    }
+  }
+  const { state, code, raw, ribbonRemaining } = result.status;
+  Object.assign(measurements, { state, statusWord: code, raw, ribbonRemaining });
+  switch (state) {
+    case 'ready':
+      return ok(measurements);
+    case 'busy':
+      return { status: 'in-use', suffix: 'IN_USE', severity: 'info', measurements };
+    case 'ribbon-low':
+      return { status: 'warning', suffix: 'RIBBON_LOW', severity: 'minor', params: { level: ribbonRemaining ?? '?' }, measurements };
+    default:
+      return { status: 'fault', suffix: STATE_SUFFIX[state], severity, measurements };
+  }
+}

@@ -1,0 +1,115 @@
+// Device simulators for the device side of a pty pair (tests/helpers/pty.ts). They answer with
+// the pure reply generators of native/serial/, which the product's --simulate mode reuses.
+import { SerialPort } from 'serialport';
+import { answerEvolisCommand, type EvolisSimulatedPrinter } from '../../native/serial/evolis';
+import { formatQ1, UPS_SIMULATION_STATUSES, type UpsSimulationState } from '../../native/serial/megatec';
+
+export type UpsSimulatorMode = UpsSimulationState | 'silent' | 'garbage' | 'partial' | 'flood';
+
+export const FLOOD_BYTES = 1024 * 1024;
+/** A well-formed-looking reply that is not a Q1 line. */
+export const GARBAGE_REPLY = '(NAK \x07\xff\x00garbage 12.3.4\r';
+/** The start of a Q1 line, with no CR ever following. */
+export const PARTIAL_REPLY = '(228.5 228.5 229.0 018 5';
+
+/** What the simulated UPS sends back for one `Q1\r`, or undefined for silence. Pure. */
+export function upsReply(mode: UpsSimulatorMode): Buffer | undefined {
+  switch (mode) {
+    case 'silent':
+      return undefined;
+    case 'garbage':
+      return Buffer.from(GARBAGE_REPLY, 'latin1');
+    case 'partial':
+      return Buffer.from(PARTIAL_REPLY, 'ascii');
+    case 'flood':
+      return Buffer.alloc(FLOOD_BYTES, 'A');
+    default:
+      return Buffer.from(formatQ1(UPS_SIMULATION_STATUSES[mode]), 'ascii');
+  }
+}
+
+export interface RunningSimulator {
+  /** Every request frame the device received, in order. */
+  readonly requests: string[];
+  stop(): Promise<void>;
+}
+
+function openDevicePort(path: string, baudRate: number): Promise<SerialPort> {
+  return new Promise((resolve, reject) => {
+    // No lock: the device side belongs to the simulator alone; the app side is what gets locked.
+    const port = new SerialPort({ path, baudRate, lock: false, autoOpen: false });
+    port.open((error) => (error ? reject(error) : resolve(port)));
+  });
+}
+
+/** Calls onFrame for every CR-terminated frame the device side receives. */
+async function startLineDevice(
+  path: string,
+  baudRate: number,
+  onFrame: (frame: string, port: SerialPort) => void,
+): Promise<RunningSimulator> {
+  const port = await openDevicePort(path, baudRate);
+  const requests: string[] = [];
+  let pending = '';
+  // Writes still queued when a test closes the app side fail on stop(); that is expected.
+  port.on('error', () => {});
+  port.on('data', (chunk: Buffer) => {
+    pending += chunk.toString('latin1');
+    let end = pending.indexOf('\r');
+    while (end >= 0) {
+      const frame = pending.slice(0, end + 1);
+      pending = pending.slice(end + 1);
+      requests.push(frame);
+      onFrame(frame, port);
+      end = pending.indexOf('\r');
+    }
+  });
+  return {
+    requests,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (!port.isOpen) {
+          resolve();
+          return;
+        }
+        port.close(() => resolve());
+      }),
+  };
+}
+
+/** A Megatec UPS answering every `Q1\r` according to mode (which can change mid-test). */
+export async function startUpsSimulator(
+  devicePath: string,
+  initialMode: UpsSimulatorMode,
+): Promise<RunningSimulator & { setMode(mode: UpsSimulatorMode): void }> {
+  let mode = initialMode;
+  const simulator = await startLineDevice(devicePath, 2400, (frame, port) => {
+    if (frame !== 'Q1\r') {
+      return;
+    }
+    const reply = upsReply(mode);
+    if (reply !== undefined) {
+      port.write(reply);
+    }
+  });
+  return {
+    ...simulator,
+    requests: simulator.requests,
+    setMode: (next) => {
+      mode = next;
+    },
+  };
+}
+
+/** An Evolis printer answering ESC command CR frames from the pure generator. */
+export async function startEvolisSimulator(
+  devicePath: string,
+  printer: EvolisSimulatedPrinter,
+): Promise<RunningSimulator> {
+  return startLineDevice(devicePath, 9600, (frame, port) => {
+    // Frames are ESC command CR; the ESC is optional after a CR (programming guide).
+    const escaped = frame.startsWith('\x1b') ? frame.slice(1) : frame;
+    const command = escaped.replace(/\r$/, '');
+    port.write(answerEvolisCommand(printer, command));
+  });
+}

@@ -25,11 +25,21 @@ const { adapters, profile } = station;
 const probes: Record<string, () => Promise<unknown>> = {
   'usb enumeration': () => adapters.usb.list(),
   'ups Megatec Q1': () =>
-    adapters.serial.query({ path: profile.roles.ups!.serial!.path, baudRate: 2400, request: MEGATEC_Q1_REQUEST, terminator: 13, timeoutMs: 2000 }),
-  'card printer spooler': () => adapters.printers.ipp.getStatus(profile.roles['card-printer']!.printer!.queue, { timeoutMs: 3000 }),
-  'document printer spooler': () => adapters.printers.ipp.getStatus(profile.roles['document-printer']!.printer!.queue, { timeoutMs: 3000 }),
-  'network central': () => adapters.network.reach(profile.roles.network!.endpoints![0]!.url, { timeoutMs: 3000 }),
-  'network district': () => adapters.network.reach(profile.roles.network!.endpoints![1]!.url, { timeoutMs: 3000 }),
+    adapters.serial.query({
+      path: profile.roles.ups!.serial!.path,
+      baudRate: 2400,
+      request: MEGATEC_Q1_REQUEST,
+      terminator: 13,
+      timeoutMs: 2000,
+    }),
+  'card printer spooler': () =>
+    adapters.printers.ipp.getStatus(profile.roles['card-printer']!.printer!.queue, { timeoutMs: 3000 }),
+  'document printer spooler': () =>
+    adapters.printers.ipp.getStatus(profile.roles['document-printer']!.printer!.queue, { timeoutMs: 3000 }),
+  'network central': () =>
+    adapters.network.reach(profile.roles.network!.endpoints![0]!.url, { timeoutMs: 3000 }),
+  'network district': () =>
+    adapters.network.reach(profile.roles.network!.endpoints![1]!.url, { timeoutMs: 3000 }),
   'pc snapshot': () => adapters.system.snapshot('/tmp'),
 };
 
@@ -42,7 +52,9 @@ for (const [name, run] of Object.entries(probes)) {
 const slowest = Math.max(...Object.values(probeTimes));
 const full = await time(() => runCheck({ adapters, profile, catalog, dataDir: '/tmp', mode: 'active' }));
 console.log(`  full check                       ${full.toFixed(1).padStart(7)} ms`);
-console.log(`  ratio full / slowest probe       ${(full / slowest).toFixed(2).padStart(7)} x   (goal <= 1.2 x)`);
+console.log(
+  `  ratio full / slowest probe       ${(full / slowest).toFixed(2).padStart(7)} x   (goal <= 1.2 x)`,
+);
 
 const silent = createSimulatedStation('ups-silent');
 const timeoutMs = 1000;
@@ -65,5 +77,7 @@ await runCheck({
     }
   },
 });
-console.log(`  silent UPS: verdict after        ${upsAt.toFixed(1).padStart(7)} ms   (timeout ${timeoutMs} ms, ratio ${(upsAt / timeoutMs).toFixed(3)})`);
+console.log(
+  `  silent UPS: verdict after        ${upsAt.toFixed(1).padStart(7)} ms   (timeout ${timeoutMs} ms, ratio ${(upsAt / timeoutMs).toFixed(3)})`,
+);
 console.log(`  silent UPS: other roles done by  ${othersAt.toFixed(1).padStart(7)} ms`);

@@ -63,15 +63,29 @@ async function settle(probe: Probe): Promise<Outcome> {
   try {
     return await withTimeout(probe.run(), probe.timeoutMs + GRACE_MS);
   } catch (error) {
-    const measurements = { probe: probe.name, error: (error as Error).message, elapsedMs: Math.round(performance.now() - started) };
+    const measurements = {
+      probe: probe.name,
+      error: (error as Error).message,
+      elapsedMs: Math.round(performance.now() - started),
+    };
     if (error instanceof ProbeTimeout) {
-      return { status: 'fault', suffix: 'NOT_RESPONDING', severity: faultSeverity(probe.role), measurements: { ...measurements, timeoutMs: probe.timeoutMs } };
+      return {
+        status: 'fault',
+        suffix: 'NOT_RESPONDING',
+        severity: faultSeverity(probe.role),
+        measurements: { ...measurements, timeoutMs: probe.timeoutMs },
+      };
     }
     return { status: 'unknown', suffix: 'CHECK_ERROR', severity: 'minor', measurements };
   }
 }
 
-export function toVerdict(role: Role | null, outcome: Outcome, checkedAt: string, durationMs: number): Verdict {
+export function toVerdict(
+  role: Role | null,
+  outcome: Outcome,
+  checkedAt: string,
+  durationMs: number,
+): Verdict {
   const code = outcome.code ?? roleCode(role, outcome.suffix ?? 'CHECK_ERROR');
   return {
     role,
@@ -90,13 +104,19 @@ const STATUS_ORDER: Status[] = ['ok', 'in-use', 'unknown', 'warning', 'fault'];
 
 /** One role's verdict from its probes: the worst outcome speaks, every probe's measurements are kept. */
 function combine(outcomes: Outcome[]): Outcome {
-  const worst = outcomes.reduce((a, b) => (STATUS_ORDER.indexOf(b.status) > STATUS_ORDER.indexOf(a.status) ? b : a));
+  const worst = outcomes.reduce((a, b) =>
+    STATUS_ORDER.indexOf(b.status) > STATUS_ORDER.indexOf(a.status) ? b : a,
+  );
   const measurements: Record<string, unknown> = {};
   for (const outcome of outcomes) {
     Object.assign(measurements, outcome.measurements);
   }
   Object.assign(measurements, worst.measurements);
-  return { ...worst, device: worst.device ?? outcomes.find((outcome) => outcome.device)?.device, measurements };
+  return {
+    ...worst,
+    device: worst.device ?? outcomes.find((outcome) => outcome.device)?.device,
+    measurements,
+  };
 }
 
 function probesForRole(
@@ -113,7 +133,18 @@ function probesForRole(
     role,
     name: 'usb',
     timeoutMs: timeouts.usbMs,
-    run: async () => checkUsbRole(role, spec, await usbList, catalog, adapters.usbHistory, thresholds),
+    run: async () => {
+      const devices = await usbList;
+      return checkUsbRole(
+        role,
+        spec,
+        devices,
+        catalog,
+        adapters.usbHistory,
+        thresholds,
+        adapters.usb.lastError,
+      );
+    },
   });
 
   if (spec.usb || USB_ROLES.includes(role)) {
@@ -128,9 +159,18 @@ function probesForRole(
       timeoutMs: timeouts.printerMs,
       run: async () => {
         if (!source) {
-          return { status: 'unknown', suffix: 'CHECK_ERROR', severity: 'minor', measurements: { queue, error: `no ${spooler} spooler on this PC` } };
+          return {
+            status: 'unknown',
+            suffix: 'CHECK_ERROR',
+            severity: 'minor',
+            measurements: { queue, error: `no ${spooler} spooler on this PC` },
+          };
         }
-        return checkPrinterStatus(role, queue, await source.getStatus(queue, { timeoutMs: timeouts.printerMs }));
+        return checkPrinterStatus(
+          role,
+          queue,
+          await source.getStatus(queue, { timeoutMs: timeouts.printerMs }),
+        );
       },
     });
   }
@@ -143,7 +183,14 @@ function probesForRole(
       run: async () =>
         checkUpsReply(
           path,
-          await adapters.serial.query({ path, baudRate, request: MEGATEC_Q1_REQUEST, terminator: MEGATEC_TERMINATOR, timeoutMs: timeouts.serialMs, maxReplyBytes: MEGATEC_MAX_REPLY_BYTES }),
+          await adapters.serial.query({
+            path,
+            baudRate,
+            request: MEGATEC_Q1_REQUEST,
+            terminator: MEGATEC_TERMINATOR,
+            timeoutMs: timeouts.serialMs,
+            maxReplyBytes: MEGATEC_MAX_REPLY_BYTES,
+          }),
         ),
     });
   }
@@ -154,7 +201,11 @@ function probesForRole(
       name: 'evolis-status',
       // Two commands: the status word, then the ribbon count.
       timeoutMs: 2 * timeouts.serialMs,
-      run: async () => checkEvolisStatus(path, await readEvolisStatus(adapters.serial, { path, baudRate, timeoutMs: timeouts.serialMs })),
+      run: async () =>
+        checkEvolisStatus(
+          path,
+          await readEvolisStatus(adapters.serial, { path, baudRate, timeoutMs: timeouts.serialMs }),
+        ),
     });
   }
   if (role === 'network') {
@@ -181,7 +232,9 @@ function probesForRole(
           withTimeout(adapters.system.snapshot(context.dataDir), timeouts.systemMs),
           network,
         ]);
-        const serverDate = endpoints.find((endpoint) => endpoint.result.ok && endpoint.result.serverDate)?.result;
+        const serverDate = endpoints.find(
+          (endpoint) => endpoint.result.ok && endpoint.result.serverDate,
+        )?.result;
         return checkPc(snapshot, thresholds, serverDate?.ok ? serverDate.serverDate : undefined);
       },
     });
@@ -194,7 +247,11 @@ function probesForRole(
         name: `external:${check.name}`,
         timeoutMs: check.timeoutMs,
         run: async () =>
-          checkExternalResult(role, check, await adapters.commands.run(check.command, check.args, { timeoutMs: check.timeoutMs })),
+          checkExternalResult(
+            role,
+            check,
+            await adapters.commands.run(check.command, check.args, { timeoutMs: check.timeoutMs }),
+          ),
       });
     }
   }
@@ -230,9 +287,16 @@ export async function runCheck(context: CheckContext): Promise<CheckReport> {
     roles.map(async ([role, spec]) => {
       const roleStarted = performance.now();
       const outcomes = await Promise.all(probesForRole(role, spec, context, usbList, network).map(settle));
-      const verdict = toVerdict(role, combine(outcomes), new Date(now()).toISOString(), performance.now() - roleStarted);
+      const verdict = toVerdict(
+        role,
+        combine(outcomes),
+        new Date(now()).toISOString(),
+        performance.now() - roleStarted,
+      );
       const extra = (context.extraVerdicts ?? []).filter((candidate) => candidate.role === role);
-      const merged = [verdict, ...extra].reduce((a, b) => (STATUS_ORDER.indexOf(b.status) > STATUS_ORDER.indexOf(a.status) ? b : a));
+      const merged = [verdict, ...extra].reduce((a, b) =>
+        STATUS_ORDER.indexOf(b.status) > STATUS_ORDER.indexOf(a.status) ? b : a,
+      );
       done += 1;
       context.onVerdict?.(merged, done, total);
       return merged;

@@ -54,14 +54,21 @@ export function describe(
 ): { message: Text; nextStep: Text } {
   const prefix = rolePrefix(role);
   const entry =
-    messages[code] ?? (code.startsWith(`${prefix}_`) ? messages[`*_${code.slice(prefix.length + 1)}`] : undefined);
+    messages[code] ??
+    (code.startsWith(`${prefix}_`) ? messages[`*_${code.slice(prefix.length + 1)}`] : undefined);
   if (!entry) {
-    return { message: { id: code, en: code }, nextStep: { id: 'Hubungi teknisi kabupaten.', en: 'Call the district technician.' } };
+    return {
+      message: { id: code, en: code },
+      nextStep: { id: 'Hubungi teknisi kabupaten.', en: 'Call the district technician.' },
+    };
   }
   const name = roleName(role);
   const text = (language: 'id' | 'en', index: 0 | 1) =>
     capitalise(fill(entry[language][index], { device: name[language], ...params }));
-  return { message: { id: text('id', 0), en: text('en', 0) }, nextStep: { id: text('id', 1), en: text('en', 1) } };
+  return {
+    message: { id: text('id', 0), en: text('en', 0) },
+    nextStep: { id: text('id', 1), en: text('en', 1) },
+  };
 }
 
 /** Codes that have texts, for tests and documentation. */

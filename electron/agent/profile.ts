@@ -82,9 +82,18 @@ export const ProfileSchema = z
       .default({ usbMs: 3000, serialMs: 2000, printerMs: 3000, networkMs: 3000, systemMs: 2000 }),
     thresholds: z
       .object({
-        diskFreeMinBytes: z.number().nonnegative().default(2 * 1024 ** 3),
-        memoryFreeMinBytes: z.number().nonnegative().default(256 * 1024 ** 2),
-        clockSkewMaxMs: z.number().nonnegative().default(5 * 60_000),
+        diskFreeMinBytes: z
+          .number()
+          .nonnegative()
+          .default(2 * 1024 ** 3),
+        memoryFreeMinBytes: z
+          .number()
+          .nonnegative()
+          .default(256 * 1024 ** 2),
+        clockSkewMaxMs: z
+          .number()
+          .nonnegative()
+          .default(5 * 60_000),
         latencyWarnMs: z.number().nonnegative().default(1500),
         /** Reconnects of one USB device inside the window that mean a loose cable. */
         reconnectsForLooseCable: z.number().int().positive().default(3),

@@ -4,7 +4,13 @@
 import type { UsbDeviceHistory, UsbDeviceInfo } from '../../native/usb/types';
 import type { SerialQueryResult, SerialTransport } from '../../native/serial/types';
 import type { PrinterStatus, PrinterStatusSource } from '../../native/printer/types';
-import type { CommandRunner, NetworkProbe, ReachabilityResult, SystemProbe, SystemSnapshot } from '../../native/system/types';
+import type {
+  CommandRunner,
+  NetworkProbe,
+  ReachabilityResult,
+  SystemProbe,
+  SystemSnapshot,
+} from '../../native/system/types';
 import type { Adapters } from './adapters';
 import type { Profile } from './profile';
 import { parseProfile } from './profile';
@@ -35,13 +41,44 @@ const usbDevice = (
 };
 
 const KIT = {
-  camera: usbDevice('1', 0x04a9, 0x3272, { manufacturer: 'Canon Inc.', product: 'Canon EOS 1300D', deviceClass: 0x06, serialNumber: 'CE0034512' }),
-  fingerprint: usbDevice('2', 0x080b, 0x0010, { manufacturer: 'Cross Match Technologies', product: 'L SCAN GUARDIAN', serialNumber: 'G1502339' }),
-  iris: usbDevice('3', 0x2808, 0x9338, { manufacturer: 'IriTech', product: 'IriShield-USB MK 2120U', serialNumber: 'IS21-88415' }),
-  signature: usbDevice('4.1', 0x06a8, 0x0043, { manufacturer: 'Topaz Systems Inc', product: 'SignatureGem LCD 1X5', serialNumber: 'T-LBK460' }),
-  cardPrinter: usbDevice('4.2', 0x09b0, 0x2400, { manufacturer: 'Fargo', product: 'HDP5000', deviceClass: 0, serialNumber: 'B9140432' }),
-  documentPrinter: usbDevice('4.3', 0x04b8, 0x1143, { manufacturer: 'EPSON', product: 'L3110 Series', deviceClass: 0x07, serialNumber: 'X5E8012345' }),
-  cardReader: usbDevice('4.4', 0x076b, 0x3031, { manufacturer: 'HID Global', product: 'OMNIKEY 3x21 Smart Card Reader', deviceClass: 0x0b }),
+  camera: usbDevice('1', 0x04a9, 0x3272, {
+    manufacturer: 'Canon Inc.',
+    product: 'Canon EOS 1300D',
+    deviceClass: 0x06,
+    serialNumber: 'CE0034512',
+  }),
+  fingerprint: usbDevice('2', 0x080b, 0x0010, {
+    manufacturer: 'Cross Match Technologies',
+    product: 'L SCAN GUARDIAN',
+    serialNumber: 'G1502339',
+  }),
+  iris: usbDevice('3', 0x1f63, 0xf001, {
+    manufacturer: 'IriTech',
+    product: 'IriShield-USB MK 2120U',
+    serialNumber: 'IS21-88415',
+  }),
+  signature: usbDevice('4.1', 0x06a8, 0x0043, {
+    manufacturer: 'Topaz Systems Inc',
+    product: 'SignatureGem LCD 1X5',
+    serialNumber: 'T-LBK460',
+  }),
+  cardPrinter: usbDevice('4.2', 0x09b0, 0x2400, {
+    manufacturer: 'Fargo',
+    product: 'HDP5000',
+    deviceClass: 0,
+    serialNumber: 'B9140432',
+  }),
+  documentPrinter: usbDevice('4.3', 0x04b8, 0x1143, {
+    manufacturer: 'EPSON',
+    product: 'L3110 Series',
+    deviceClass: 0x07,
+    serialNumber: 'X5E8012345',
+  }),
+  cardReader: usbDevice('4.4', 0x076b, 0x3031, {
+    manufacturer: 'HID Global',
+    product: 'OMNIKEY 3x21 Smart Card Reader',
+    deviceClass: 0x0b,
+  }),
 };
 
 const CENTRAL = 'https://central.siaga.test/';
@@ -57,7 +94,7 @@ export const SIMULATED_PROFILE: Profile = parseProfile(
     roles: {
       camera: { usb: { vendorId: '04a9', productId: '3272' } },
       fingerprint: { usb: { vendorId: '080b', serialNumber: 'G1502339' } },
-      iris: { usb: { vendorId: '2808' } },
+      iris: { usb: { vendorId: '1f63' } },
       signature: { usb: { vendorId: '06a8' } },
       'card-printer': { usb: { vendorId: '09b0', productId: '2400' }, printer: { queue: CARD_QUEUE } },
       'document-printer': { printer: { queue: DOCUMENT_QUEUE } },
@@ -92,14 +129,28 @@ interface SimulationState {
   system: Partial<SystemSnapshot>;
 }
 
-function printer(queue: string, reasons: string[] = [], markerLevel = 80, state: PrinterStatus['state'] = 'idle'): PrinterStatus {
+function printer(
+  queue: string,
+  reasons: string[] = [],
+  markerLevel = 80,
+  state: PrinterStatus['state'] = 'idle',
+): PrinterStatus {
   const card = queue === CARD_QUEUE;
   return {
     queue,
     state,
     reasons,
-    reasonSeverity: Object.fromEntries(reasons.map((reason) => [reason, reason.includes('low') ? 'warning' : 'error'])),
-    markers: [{ name: card ? 'Ribbon YMCKO' : 'Black ink', type: card ? 'ink-ribbon' : 'ink-cartridge', level: markerLevel, lowLevel: 10 }],
+    reasonSeverity: Object.fromEntries(
+      reasons.map((reason) => [reason, reason.includes('low') ? 'warning' : 'error']),
+    ),
+    markers: [
+      {
+        name: card ? 'Ribbon YMCKO' : 'Black ink',
+        type: card ? 'ink-ribbon' : 'ink-cartridge',
+        level: markerLevel,
+        lowLevel: 10,
+      },
+    ],
     acceptingJobs: true,
     makeAndModel: card ? 'FARGO HDP5000 Card Printer' : 'EPSON L3110 Series',
     raw: {},
@@ -127,10 +178,22 @@ const without = (state: SimulationState, device: UsbDeviceInfo) => {
 /** Named scenarios: each starts from a healthy kit and breaks one thing (or several). */
 export const SCENARIOS: Record<string, { description: string; apply: (state: SimulationState) => void }> = {
   healthy: { description: 'Semua perangkat sehat / everything healthy', apply: () => undefined },
-  'fingerprint-missing': { description: 'Pemindai sidik jari dicabut / fingerprint scanner unplugged', apply: (s) => without(s, KIT.fingerprint) },
-  'iris-missing': { description: 'Kamera iris tidak terdeteksi / iris camera not detected', apply: (s) => without(s, KIT.iris) },
-  'camera-missing': { description: 'Kamera foto tidak terdeteksi / photo camera not detected', apply: (s) => without(s, KIT.camera) },
-  'signature-missing': { description: 'Alat tanda tangan dicabut / signature pad unplugged', apply: (s) => without(s, KIT.signature) },
+  'fingerprint-missing': {
+    description: 'Pemindai sidik jari dicabut / fingerprint scanner unplugged',
+    apply: (s) => without(s, KIT.fingerprint),
+  },
+  'iris-missing': {
+    description: 'Kamera iris tidak terdeteksi / iris camera not detected',
+    apply: (s) => without(s, KIT.iris),
+  },
+  'camera-missing': {
+    description: 'Kamera foto tidak terdeteksi / photo camera not detected',
+    apply: (s) => without(s, KIT.camera),
+  },
+  'signature-missing': {
+    description: 'Alat tanda tangan dicabut / signature pad unplugged',
+    apply: (s) => without(s, KIT.signature),
+  },
   'loose-cable': {
     description: 'Kabel pemindai sidik jari longgar / fingerprint cable loose (repeated reconnects)',
     apply: (s) => {
@@ -167,11 +230,23 @@ export const SCENARIOS: Record<string, { description: string; apply: (state: Sim
       s.printers[DOCUMENT_QUEUE] = printer(DOCUMENT_QUEUE, ['media-jam'], 60, 'stopped');
     },
   },
-  'ups-on-battery': { description: 'Listrik padam, UPS memakai baterai / mains down, UPS on battery', apply: (s) => void (s.ups = 'on-battery') },
-  'ups-battery-low': { description: 'Baterai UPS hampir habis / UPS battery low', apply: (s) => void (s.ups = 'battery-low') },
+  'ups-on-battery': {
+    description: 'Listrik padam, UPS memakai baterai / mains down, UPS on battery',
+    apply: (s) => void (s.ups = 'on-battery'),
+  },
+  'ups-battery-low': {
+    description: 'Baterai UPS hampir habis / UPS battery low',
+    apply: (s) => void (s.ups = 'battery-low'),
+  },
   'ups-failed': { description: 'UPS rusak / UPS failed', apply: (s) => void (s.ups = 'failed') },
-  'ups-silent': { description: 'UPS tidak menjawab (perangkat macet) / UPS never answers', apply: (s) => void (s.ups = 'silent') },
-  'ups-garbage': { description: 'UPS mengirim data rusak / UPS sends garbage', apply: (s) => void (s.ups = 'garbage') },
+  'ups-silent': {
+    description: 'UPS tidak menjawab (perangkat macet) / UPS never answers',
+    apply: (s) => void (s.ups = 'silent'),
+  },
+  'ups-garbage': {
+    description: 'UPS mengirim data rusak / UPS sends garbage',
+    apply: (s) => void (s.ups = 'garbage'),
+  },
   'central-unreachable': {
     description: 'Server pusat tidak terjangkau / central server unreachable',
     apply: (s) => {
@@ -199,7 +274,13 @@ export const SCENARIOS: Record<string, { description: string; apply: (state: Sim
   'unknown-device': {
     description: 'Perangkat USB tak dikenal terpasang / an unknown USB device is attached',
     apply: (s) => {
-      s.attached.push(usbDevice('5', 0x1234, 0x5678, { manufacturer: 'Generic', product: 'USB Flash Disk', deviceClass: 0 }));
+      s.attached.push(
+        usbDevice('5', 0x1234, 0x5678, {
+          manufacturer: 'Generic',
+          product: 'USB Flash Disk',
+          deviceClass: 0,
+        }),
+      );
     },
   },
   'kecamatan-down': {
@@ -256,7 +337,12 @@ export function createSimulatedStation(initial = 'healthy'): SimulatedStation {
       }
       if (state.ups === 'silent') {
         await sleep(timeoutMs);
-        return { ok: false, reason: 'timeout', message: `no reply in ${timeoutMs} ms`, elapsedMs: elapsedMs() };
+        return {
+          ok: false,
+          reason: 'timeout',
+          message: `no reply in ${timeoutMs} ms`,
+          elapsedMs: elapsedMs(),
+        };
       }
       await sleep(LATENCY_MS.serial);
       return { ok: true, reply: Buffer.from(UPS_REPLIES[state.ups], 'latin1'), elapsedMs: elapsedMs() };
@@ -272,14 +358,29 @@ export function createSimulatedStation(initial = 'healthy'): SimulatedStation {
       const current = state.printers[queue];
       if (current === 'hang') {
         await sleep(timeoutMs);
-        return { ok: false, reason: 'timeout', message: `no answer in ${timeoutMs} ms`, elapsedMs: timeoutMs };
+        return {
+          ok: false,
+          reason: 'timeout',
+          message: `no answer in ${timeoutMs} ms`,
+          elapsedMs: timeoutMs,
+        };
       }
       await sleep(LATENCY_MS.printer);
       if (current === undefined) {
-        return { ok: false, reason: 'not-found', message: `no queue ${queue}`, elapsedMs: performance.now() - started };
+        return {
+          ok: false,
+          reason: 'not-found',
+          message: `no queue ${queue}`,
+          elapsedMs: performance.now() - started,
+        };
       }
       if (current === 'unreachable') {
-        return { ok: false, reason: 'unreachable', message: 'connect ECONNREFUSED 127.0.0.1:631', elapsedMs: performance.now() - started };
+        return {
+          ok: false,
+          reason: 'unreachable',
+          message: 'connect ECONNREFUSED 127.0.0.1:631',
+          elapsedMs: performance.now() - started,
+        };
       }
       return { ok: true, status: structuredClone(current), elapsedMs: performance.now() - started };
     },
@@ -287,7 +388,12 @@ export function createSimulatedStation(initial = 'healthy'): SimulatedStation {
 
   const network: NetworkProbe = {
     async reach(url, { timeoutMs }) {
-      const result = state.network[url] ?? { ok: false, reason: 'dns', message: `unknown host in simulation: ${url}`, latencyMs: 1 };
+      const result = state.network[url] ?? {
+        ok: false,
+        reason: 'dns',
+        message: `unknown host in simulation: ${url}`,
+        latencyMs: 1,
+      };
       await sleep(Math.min(result.latencyMs, timeoutMs));
       return result.latencyMs > timeoutMs
         ? { ok: false, reason: 'timeout', message: `no answer in ${timeoutMs} ms`, latencyMs: timeoutMs }

@@ -17,8 +17,28 @@ const STATUS_WORDS: Record<Status, { id: string; en: string }> = {
 };
 
 const HEADINGS = {
-  id: { role: 'Perangkat', status: 'Status', code: 'Kode', message: 'Keterangan dan langkah', record: 'Bisa merekam hari ini', print: 'Bisa mencetak e-KTP', yes: 'YA', no: 'TIDAK', took: 'Pemeriksaan selesai dalam' },
-  en: { role: 'Device', status: 'Status', code: 'Code', message: 'What and next step', record: 'Can record today', print: 'Can print e-KTP', yes: 'YES', no: 'NO', took: 'Check finished in' },
+  id: {
+    role: 'Perangkat',
+    status: 'Status',
+    code: 'Kode',
+    message: 'Keterangan dan langkah',
+    record: 'Bisa merekam hari ini',
+    print: 'Bisa mencetak e-KTP',
+    yes: 'YA',
+    no: 'TIDAK',
+    took: 'Pemeriksaan selesai dalam',
+  },
+  en: {
+    role: 'Device',
+    status: 'Status',
+    code: 'Code',
+    message: 'What and next step',
+    record: 'Can record today',
+    print: 'Can print e-KTP',
+    yes: 'YES',
+    no: 'NO',
+    took: 'Check finished in',
+  },
 };
 
 export function hasFault(report: CheckReport): boolean {
@@ -41,9 +61,14 @@ export function formatTable(report: CheckReport, language: 'id' | 'en'): string 
     `${verdict.message[language]} ${verdict.status === 'ok' ? '' : verdict.nextStep[language]}`.trim(),
   ]);
   const header = [words.role, words.status, words.code, words.message];
-  const widths = [0, 1, 2].map((column) => Math.max(header[column]!.length, ...rows.map((row) => row[column]!.length)));
+  const widths = [0, 1, 2].map((column) =>
+    Math.max(header[column]!.length, ...rows.map((row) => row[column]!.length)),
+  );
   const line = (cells: string[]) =>
-    cells.map((cell, column) => (column < 3 ? cell.padEnd(widths[column]!) : cell)).join('  ').trimEnd();
+    cells
+      .map((cell, column) => (column < 3 ? cell.padEnd(widths[column]!) : cell))
+      .join('  ')
+      .trimEnd();
   return [
     `${words.record}: ${report.canRecord ? words.yes : words.no}    ${words.print}: ${report.canPrint ? words.yes : words.no}`,
     '',
@@ -70,7 +95,11 @@ export async function runCheckCommand(argv: string[], io: CommandIo): Promise<nu
   if (values.lang !== 'id' && values.lang !== 'en') {
     throw new UsageError(`--lang must be "id" or "en", not "${values.lang}"`);
   }
-  const station = setUpStation({ profile: values.profile, simulate: values.simulate, dataDir: values['data-dir'] });
+  const station = setUpStation({
+    profile: values.profile,
+    simulate: values.simulate,
+    dataDir: values['data-dir'],
+  });
   const report = await runCheck({
     adapters: station.adapters,
     profile: station.profile,

@@ -13,7 +13,11 @@ import type { Catalog } from '../agent/catalog';
 const hex = (value: number) => value.toString(16).padStart(4, '0');
 
 /** Roles filled from attached USB devices; USB matching replaces the old one, other matching is kept. */
-export function adoptDevices(base: Profile, devices: UsbDeviceInfo[], catalog: Catalog): { profile: Profile; adopted: string[] } {
+export function adoptDevices(
+  base: Profile,
+  devices: UsbDeviceInfo[],
+  catalog: Catalog,
+): { profile: Profile; adopted: string[] } {
   const roles: Partial<Record<Role, RoleSpec>> = { ...base.roles };
   const adopted: string[] = [];
   const taken = new Set<Role>();
@@ -31,7 +35,9 @@ export function adoptDevices(base: Profile, devices: UsbDeviceInfo[], catalog: C
         ...(device.serialNumber ? { serialNumber: device.serialNumber } : {}),
       },
     };
-    adopted.push(`${entry.role}: ${entry.vendor} ${entry.model} (${hex(device.vendorId)}:${hex(device.productId)}${device.serialNumber ? ` SN ${device.serialNumber}` : ''})`);
+    adopted.push(
+      `${entry.role}: ${entry.vendor} ${entry.model} (${hex(device.vendorId)}:${hex(device.productId)}${device.serialNumber ? ` SN ${device.serialNumber}` : ''})`,
+    );
   }
   return { profile: parseProfile({ ...base, roles }), adopted };
 }
@@ -61,7 +67,9 @@ export async function runProfileCommand(argv: string[], io: CommandIo): Promise<
     throw new UsageError('usage: siaga profile adopt|validate --profile FILE');
   }
   // An existing file must be valid: a bad one is reported and left untouched, never overwritten.
-  const base = existsSync(values.profile) ? loadProfile(values.profile) : parseProfile({ version: 1, roles: {} });
+  const base = existsSync(values.profile)
+    ? loadProfile(values.profile)
+    : parseProfile({ version: 1, roles: {} });
   const station = setUpStation({ simulate: values.simulate, dataDir: values['data-dir'] });
   const devices = await station.adapters.usb.list();
   const { profile, adopted } = adoptDevices(base, devices, station.catalog);

@@ -32,7 +32,11 @@ export function defaultDataDir(): string {
 /** A station with no profile yet expects nothing but reports what is attached. */
 export const EMPTY_PROFILE: Profile = parseProfile({ version: 1, roles: {} });
 
-export function setUpStation(options: { profile?: string; simulate?: string; dataDir?: string }): StationSetup {
+export function setUpStation(options: {
+  profile?: string;
+  simulate?: string;
+  dataDir?: string;
+}): StationSetup {
   const dataDir = options.dataDir ?? defaultDataDir();
   const catalog = loadCatalog();
   const savedProfile = path.join(dataDir, 'profile.json');
@@ -40,7 +44,14 @@ export function setUpStation(options: { profile?: string; simulate?: string; dat
   if (options.simulate !== undefined) {
     const simulation = createSimulatedStation(options.simulate);
     const profile = options.profile ? loadProfile(options.profile) : simulation.profile;
-    return { adapters: simulation.adapters, profile, profilePath: options.profile, catalog, dataDir, simulation };
+    return {
+      adapters: simulation.adapters,
+      profile,
+      profilePath: options.profile,
+      catalog,
+      dataDir,
+      simulation,
+    };
   }
   const profile = profilePath ? loadProfile(profilePath) : EMPTY_PROFILE;
   return { adapters: createRealAdapters(), profile, profilePath, catalog, dataDir };

@@ -12,7 +12,10 @@ export function createCommandRunner(): CommandRunner {
         let stderr = '';
         let timedOut = false;
         let settled = false;
-        const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+        const child = spawn(command, args, {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          detached: process.platform !== 'win32',
+        });
         const kill = () => {
           try {
             if (child.pid !== undefined && process.platform !== 'win32') {
@@ -24,7 +27,9 @@ export function createCommandRunner(): CommandRunner {
             // already gone
           }
         };
-        const finish = (result: Omit<ExternalCommandResult, 'stdout' | 'stderr' | 'elapsedMs' | 'timedOut'>) => {
+        const finish = (
+          result: Omit<ExternalCommandResult, 'stdout' | 'stderr' | 'elapsedMs' | 'timedOut'>,
+        ) => {
           if (settled) {
             return;
           }

@@ -3,7 +3,10 @@
 import net from 'node:net';
 import type { NetworkProbe, ReachabilityResult } from './types';
 
-function classify(error: unknown): { reason: 'dns' | 'refused' | 'timeout' | 'tls' | 'error'; message: string } {
+function classify(error: unknown): {
+  reason: 'dns' | 'refused' | 'timeout' | 'tls' | 'error';
+  message: string;
+} {
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
   const code = (error as { code?: string })?.code ?? cause?.code ?? '';
   const message = cause?.message ?? (error as Error)?.message ?? String(error);
@@ -29,11 +32,19 @@ function reachTcp(host: string, port: number, timeoutMs: number): Promise<Reacha
       resolve(result);
     };
     const timer = setTimeout(
-      () => finish({ ok: false, reason: 'timeout', message: `no answer in ${timeoutMs} ms`, latencyMs: timeoutMs }),
+      () =>
+        finish({
+          ok: false,
+          reason: 'timeout',
+          message: `no answer in ${timeoutMs} ms`,
+          latencyMs: timeoutMs,
+        }),
       timeoutMs,
     );
     socket.once('connect', () => finish({ ok: true, latencyMs: performance.now() - started }));
-    socket.once('error', (error) => finish({ ok: false, ...classify(error), latencyMs: performance.now() - started }));
+    socket.once('error', (error) =>
+      finish({ ok: false, ...classify(error), latencyMs: performance.now() - started }),
+    );
   });
 }
 

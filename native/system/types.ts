@@ -18,7 +18,12 @@ export interface SystemProbe {
 
 export type ReachabilityResult =
   | { ok: true; latencyMs: number; httpStatus?: number; serverDate?: string }
-  | { ok: false; reason: 'dns' | 'refused' | 'timeout' | 'tls' | 'http-error' | 'error'; message: string; latencyMs: number };
+  | {
+      ok: false;
+      reason: 'dns' | 'refused' | 'timeout' | 'tls' | 'http-error' | 'error';
+      message: string;
+      latencyMs: number;
+    };
 
 export interface NetworkProbe {
   /** TCP connect (tcp://host:port) or HTTP(S) GET (http[s]://...) with a timeout. */
@@ -36,5 +41,9 @@ export interface ExternalCommandResult {
 }
 
 export interface CommandRunner {
-  run(command: string, args: string[], options: { timeoutMs: number; maxOutputBytes?: number }): Promise<ExternalCommandResult>;
+  run(
+    command: string,
+    args: string[],
+    options: { timeoutMs: number; maxOutputBytes?: number },
+  ): Promise<ExternalCommandResult>;
 }

@@ -29,6 +29,8 @@ export interface UsbDeviceInfo {
 export interface UsbSource {
   /** One enumeration. Never throws for a single unreadable device: that device is skipped. */
   list(): Promise<UsbDeviceInfo[]>;
+  /** Why the last enumeration failed as a whole (then list() resolved []); undefined after a good one. */
+  readonly lastError?: string;
 }
 
 export type UsbChange =

@@ -46,7 +46,13 @@ test('usage and configuration errors exit 2 and name the problem', () => {
   assert.equal(siaga('check', '--bogus').code, 2);
   assert.equal(siaga('check', '--simulate', 'no-such-scenario').code, 2);
   const bad = path.join(dataDir, 'bad.json');
-  writeFileSync(bad, JSON.stringify({ version: 1, roles: { ups: { serial: { path: '/dev/ttyS0', protocol: 'megatec-q1', baudRate: 'fast' } } } }));
+  writeFileSync(
+    bad,
+    JSON.stringify({
+      version: 1,
+      roles: { ups: { serial: { path: '/dev/ttyS0', protocol: 'megatec-q1', baudRate: 'fast' } } },
+    }),
+  );
   const result = siaga('check', '--profile', bad);
   assert.equal(result.code, 2);
   assert.match(result.stderr, /roles\.ups\.serial\.baudRate/);

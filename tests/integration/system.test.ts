@@ -13,7 +13,9 @@ const runner = createCommandRunner();
 const network = createNetworkProbe();
 
 test('command runner: exit code and output', async () => {
-  const result = await runner.run(process.execPath, ['-e', 'console.log("SENSOR OK"); process.exit(3)'], { timeoutMs: 5000 });
+  const result = await runner.run(process.execPath, ['-e', 'console.log("SENSOR OK"); process.exit(3)'], {
+    timeoutMs: 5000,
+  });
   assert.equal(result.exitCode, 3);
   assert.equal(result.timedOut, false);
   assert.match(result.stdout, /SENSOR OK/);
@@ -34,7 +36,10 @@ test('command runner: a missing program is an error, not a crash', async () => {
 });
 
 test('command runner: a flood of output is capped', async () => {
-  const result = await runner.run(process.execPath, ['-e', 'process.stdout.write("x".repeat(5_000_000))'], { timeoutMs: 10_000, maxOutputBytes: 1000 });
+  const result = await runner.run(process.execPath, ['-e', 'process.stdout.write("x".repeat(5_000_000))'], {
+    timeoutMs: 10_000,
+    maxOutputBytes: 1000,
+  });
   assert.equal(result.stdout.length, 1000);
   assert.equal(result.exitCode, 0);
 });

@@ -10,7 +10,10 @@ import { VerdictSchema } from '../../protocol/verdict';
 
 const catalog = loadCatalog();
 
-async function check(scenario: string, overrides: Partial<ReturnType<typeof createSimulatedStation>['profile']> = {}) {
+async function check(
+  scenario: string,
+  overrides: Partial<ReturnType<typeof createSimulatedStation>['profile']> = {},
+) {
   const station = createSimulatedStation(scenario);
   const profile = { ...station.profile, ...overrides };
   return runCheck({ adapters: station.adapters, profile, catalog, dataDir: '/tmp', mode: 'active' });
@@ -26,7 +29,17 @@ test('healthy kit: every expected role ok, can record and print, nothing unknown
   const roles = report.verdicts.filter((verdict) => verdict.role !== null).map((verdict) => verdict.role);
   assert.deepEqual(
     new Set(roles),
-    new Set(['camera', 'fingerprint', 'iris', 'signature', 'card-printer', 'document-printer', 'ups', 'network', 'pc']),
+    new Set([
+      'camera',
+      'fingerprint',
+      'iris',
+      'signature',
+      'card-printer',
+      'document-printer',
+      'ups',
+      'network',
+      'pc',
+    ]),
   );
   for (const verdict of report.verdicts.filter((candidate) => candidate.role !== null)) {
     assert.equal(verdict.status, 'ok', `${verdict.role}: ${verdict.code}`);
@@ -37,8 +50,16 @@ test('healthy kit: every expected role ok, can record and print, nothing unknown
   assert.equal(byRole(report.verdicts, 'ups')?.measurements.batteryVoltage, 2.27);
 });
 
-const expectations: Record<string, { role: string | null; status: string; code: string; canRecord?: boolean; canPrint?: boolean }> = {
-  'fingerprint-missing': { role: 'fingerprint', status: 'fault', code: 'FINGERPRINT_MISSING', canRecord: false },
+const expectations: Record<
+  string,
+  { role: string | null; status: string; code: string; canRecord?: boolean; canPrint?: boolean }
+> = {
+  'fingerprint-missing': {
+    role: 'fingerprint',
+    status: 'fault',
+    code: 'FINGERPRINT_MISSING',
+    canRecord: false,
+  },
   'iris-missing': { role: 'iris', status: 'fault', code: 'IRIS_MISSING', canRecord: false },
   'camera-missing': { role: 'camera', status: 'fault', code: 'CAMERA_MISSING', canRecord: false },
   'signature-missing': { role: 'signature', status: 'fault', code: 'SIGNATURE_MISSING', canRecord: false },
@@ -54,7 +75,12 @@ const expectations: Record<string, { role: string | null; status: string; code: 
   'ups-silent': { role: 'ups', status: 'fault', code: 'UPS_NOT_RESPONDING' },
   'ups-garbage': { role: 'ups', status: 'warning', code: 'UPS_BAD_REPLY' },
   'central-unreachable': { role: 'network', status: 'fault', code: 'CENTRAL_UNREACHABLE', canRecord: false },
-  'district-unreachable': { role: 'network', status: 'warning', code: 'DISTRICT_UNREACHABLE', canRecord: true },
+  'district-unreachable': {
+    role: 'network',
+    status: 'warning',
+    code: 'DISTRICT_UNREACHABLE',
+    canRecord: true,
+  },
   'network-slow': { role: 'network', status: 'warning', code: 'NETWORK_SLOW' },
   'disk-low': { role: 'pc', status: 'warning', code: 'PC_DISK_LOW' },
   'unknown-device': { role: null, status: 'unknown', code: 'USB_DEVICE_UNKNOWN', canRecord: true },
@@ -62,16 +88,26 @@ const expectations: Record<string, { role: string | null; status: string; code: 
 
 test('every scenario has an expectation here', () => {
   assert.deepEqual(
-    Object.keys(SCENARIOS).filter((name) => name !== 'healthy' && name !== 'kecamatan-down').sort(),
+    Object.keys(SCENARIOS)
+      .filter((name) => name !== 'healthy' && name !== 'kecamatan-down')
+      .sort(),
     Object.keys(expectations).sort(),
   );
 });
 
 for (const [scenario, expected] of Object.entries(expectations)) {
   test(`scenario ${scenario} -> ${expected.code}`, async () => {
-    const report = await check(scenario, scenario === 'ups-silent' ? { timeouts: { ...createSimulatedStation().profile.timeouts, serialMs: 200 } } : {});
+    const report = await check(
+      scenario,
+      scenario === 'ups-silent'
+        ? { timeouts: { ...createSimulatedStation().profile.timeouts, serialMs: 200 } }
+        : {},
+    );
     const verdict = report.verdicts.find((candidate) => candidate.code === expected.code);
-    assert.ok(verdict, `no ${expected.code} in ${report.verdicts.map((candidate) => candidate.code).join(', ')}`);
+    assert.ok(
+      verdict,
+      `no ${expected.code} in ${report.verdicts.map((candidate) => candidate.code).join(', ')}`,
+    );
     assert.equal(verdict.role, expected.role);
     assert.equal(verdict.status, expected.status);
     assert.notEqual(verdict.message.id, verdict.code, 'has an Indonesian message');
@@ -110,7 +146,13 @@ test('an adapter that ignores its timeout is cut off by the runner and becomes a
   station.adapters.printers.ipp = { getStatus: () => new Promise(() => undefined) };
   const profile = { ...station.profile, timeouts: { ...station.profile.timeouts, printerMs: 150 } };
   const started = performance.now();
-  const report = await runCheck({ adapters: station.adapters, profile, catalog, dataDir: '/tmp', mode: 'active' });
+  const report = await runCheck({
+    adapters: station.adapters,
+    profile,
+    catalog,
+    dataDir: '/tmp',
+    mode: 'active',
+  });
   assert.ok(performance.now() - started < 1000);
   assert.equal(byRole(report.verdicts, 'card-printer')?.code, 'CARD_PRINTER_NOT_RESPONDING');
   assert.equal(byRole(report.verdicts, 'card-printer')?.status, 'fault');
@@ -119,7 +161,13 @@ test('an adapter that ignores its timeout is cut off by the runner and becomes a
 test('an adapter that throws becomes an unknown verdict, not a crash', async () => {
   const station = createSimulatedStation('healthy');
   station.adapters.system = { snapshot: () => Promise.reject(new Error('statfs EACCES')) };
-  const report = await runCheck({ adapters: station.adapters, profile: station.profile, catalog, dataDir: '/tmp', mode: 'active' });
+  const report = await runCheck({
+    adapters: station.adapters,
+    profile: station.profile,
+    catalog,
+    dataDir: '/tmp',
+    mode: 'active',
+  });
   const pc = byRole(report.verdicts, 'pc');
   assert.equal(pc?.status, 'unknown');
   assert.equal(pc?.code, 'PC_CHECK_ERROR');
@@ -135,12 +183,27 @@ test('external vendor diagnostics run only in active mode and fail on pattern mi
     ...station.profile,
     roles: {
       ...station.profile.roles,
-      fingerprint: { ...station.profile.roles.fingerprint, external: [{ name: 'vendor-test', command: 'fpdiag', okPattern: '^SENSOR OK' }] },
+      fingerprint: {
+        ...station.profile.roles.fingerprint,
+        external: [{ name: 'vendor-test', command: 'fpdiag', okPattern: '^SENSOR OK' }],
+      },
     },
   });
-  const active = await runCheck({ adapters: station.adapters, profile, catalog, dataDir: '/tmp', mode: 'active' });
+  const active = await runCheck({
+    adapters: station.adapters,
+    profile,
+    catalog,
+    dataDir: '/tmp',
+    mode: 'active',
+  });
   assert.equal(byRole(active.verdicts, 'fingerprint')?.code, 'FINGERPRINT_EXTERNAL_FAILED');
-  const passive = await runCheck({ adapters: station.adapters, profile, catalog, dataDir: '/tmp', mode: 'passive' });
+  const passive = await runCheck({
+    adapters: station.adapters,
+    profile,
+    catalog,
+    dataDir: '/tmp',
+    mode: 'passive',
+  });
   assert.equal(byRole(passive.verdicts, 'fingerprint')?.code, 'FINGERPRINT_OK');
 });
 
@@ -150,4 +213,24 @@ test('every message template has both languages and both texts', () => {
     assert.ok(text.message.id && text.message.en && text.nextStep.id && text.nextStep.en, code);
     assert.doesNotMatch(text.message.id + text.message.en, /\{device\}/);
   }
+});
+
+test('a PC that cannot enumerate USB at all gets unknown verdicts, not a storm of MISSING faults', async () => {
+  const station = createSimulatedStation('healthy');
+  station.adapters.usb = {
+    list: async () => [],
+    lastError: 'USB enumeration failed: /sys/bus/usb/devices/ not found',
+  };
+  const report = await runCheck({
+    adapters: station.adapters,
+    profile: station.profile,
+    catalog,
+    dataDir: '/tmp',
+    mode: 'active',
+  });
+  const fingerprint = byRole(report.verdicts, 'fingerprint');
+  assert.equal(fingerprint?.status, 'unknown');
+  assert.equal(fingerprint?.code, 'FINGERPRINT_CHECK_ERROR');
+  assert.match(String(fingerprint?.measurements.error), /not found/);
+  assert.equal(report.verdicts.filter((verdict) => verdict.code.endsWith('_MISSING')).length, 0);
 });

@@ -39,7 +39,13 @@ export function checkEvolisStatus(path: string, result: ReadEvolisStatusResult):
     case 'busy':
       return { status: 'in-use', suffix: 'IN_USE', severity: 'info', measurements };
     case 'ribbon-low':
-      return { status: 'warning', suffix: 'RIBBON_LOW', severity: 'minor', params: { level: ribbonRemaining ?? '?' }, measurements };
+      return {
+        status: 'warning',
+        suffix: 'RIBBON_LOW',
+        severity: 'minor',
+        params: { level: ribbonRemaining ?? '?' },
+        measurements,
+      };
     default:
       return { status: 'fault', suffix: STATE_SUFFIX[state], severity, measurements };
   }

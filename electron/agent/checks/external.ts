@@ -8,7 +8,11 @@ import type { Role } from '../../../protocol/verdict';
 
 type ExternalCheck = NonNullable<RoleSpec['external']>[number];
 
-export function checkExternalResult(role: Role, check: ExternalCheck, result: ExternalCommandResult): Outcome {
+export function checkExternalResult(
+  role: Role,
+  check: ExternalCheck,
+  result: ExternalCommandResult,
+): Outcome {
   const measurements: Record<string, unknown> = {
     external: check.name,
     command: [check.command, ...check.args].join(' '),

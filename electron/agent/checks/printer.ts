@@ -17,7 +17,12 @@ export function checkPrinterStatus(role: Role, queue: string, result: PrinterSta
       case 'timeout':
         return { status: 'fault', suffix: 'NOT_RESPONDING', severity: faultSeverity(role), measurements };
       case 'unreachable':
-        return { status: 'fault', suffix: 'SPOOLER_UNREACHABLE', severity: faultSeverity(role), measurements };
+        return {
+          status: 'fault',
+          suffix: 'SPOOLER_UNREACHABLE',
+          severity: faultSeverity(role),
+          measurements,
+        };
       default:
         return { status: 'unknown', suffix: 'CHECK_ERROR', severity: 'minor', measurements };
     }

@@ -7,7 +7,11 @@ import { faultSeverity, ok } from './outcome';
 const GB = 1024 ** 3;
 
 /** serverDate: an HTTP Date header from a reached endpoint, to detect a wrong PC clock. */
-export function checkPc(snapshot: SystemSnapshot, thresholds: Profile['thresholds'], serverDate?: string): Outcome {
+export function checkPc(
+  snapshot: SystemSnapshot,
+  thresholds: Profile['thresholds'],
+  serverDate?: string,
+): Outcome {
   const measurements: Record<string, unknown> = { ...snapshot };
   if (serverDate) {
     const serverMs = Date.parse(serverDate);
@@ -56,7 +60,8 @@ export function checkNetwork(endpoints: EndpointResult[], thresholds: Profile['t
       ...(result.ok ? { httpStatus: result.httpStatus } : { reason: result.reason, error: result.message }),
     })),
   };
-  const down = (name: EndpointResult['name']) => endpoints.some((endpoint) => endpoint.name === name && !endpoint.result.ok);
+  const down = (name: EndpointResult['name']) =>
+    endpoints.some((endpoint) => endpoint.name === name && !endpoint.result.ok);
   if (down('central')) {
     return { status: 'fault', code: 'CENTRAL_UNREACHABLE', severity: faultSeverity('network'), measurements };
   }
@@ -65,7 +70,13 @@ export function checkNetwork(endpoints: EndpointResult[], thresholds: Profile['t
   }
   const slowest = Math.max(0, ...endpoints.map((endpoint) => endpoint.result.latencyMs));
   if (slowest > thresholds.latencyWarnMs) {
-    return { status: 'warning', code: 'NETWORK_SLOW', severity: 'minor', params: { latencyMs: Math.round(slowest) }, measurements };
+    return {
+      status: 'warning',
+      code: 'NETWORK_SLOW',
+      severity: 'minor',
+      params: { latencyMs: Math.round(slowest) },
+      measurements,
+    };
   }
   if (endpoints.some((endpoint) => !endpoint.result.ok)) {
     return { status: 'warning', suffix: 'NOT_RESPONDING', severity: 'minor', measurements };

@@ -46,7 +46,8 @@ export function findRoleDevice(
   catalog: Catalog,
 ): UsbDeviceInfo | undefined {
   const match = spec.usb ?? {};
-  const byIds = match.vendorId !== undefined || match.productId !== undefined || match.serialNumber !== undefined;
+  const byIds =
+    match.vendorId !== undefined || match.productId !== undefined || match.serialNumber !== undefined;
   return devices.find((device) => {
     if (byIds) {
       return (
@@ -66,7 +67,17 @@ export function checkUsbRole(
   catalog: Catalog,
   history: ((key: string) => UsbDeviceHistory | undefined) | undefined,
   thresholds: Profile['thresholds'],
+  enumerationError?: string,
 ): Outcome {
+  if (enumerationError !== undefined) {
+    // Not a missing device: the PC could not list its USB devices at all.
+    return {
+      status: 'unknown',
+      suffix: 'CHECK_ERROR',
+      severity: 'minor',
+      measurements: { error: enumerationError },
+    };
+  }
   const device = findRoleDevice(role, spec, devices, catalog);
   if (!device) {
     return {
@@ -108,8 +119,9 @@ export function checkUnclaimedDevices(
     .filter((device) => !claimed.has(device.key) && !isHub(device))
     .map((device) => {
       const entry = matchUsbDevice(device, catalog);
-      const product =
-        entry ? `${entry.vendor} ${entry.model}` : (device.product ?? `USB ${hex(device.vendorId)}:${hex(device.productId)}`);
+      const product = entry
+        ? `${entry.vendor} ${entry.model}`
+        : (device.product ?? `USB ${hex(device.vendorId)}:${hex(device.productId)}`);
       return {
         status: entry ? 'ok' : 'unknown',
         code: entry ? 'USB_DEVICE_UNEXPECTED' : 'USB_DEVICE_UNKNOWN',

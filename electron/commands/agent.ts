@@ -1,0 +1,81 @@
+// `siaga agent [--data-dir DIR] [--profile FILE] [--simulate SCENARIO] [--config FILE]`: runs the
+// station agent until SIGINT or SIGTERM. `--config` is JSON with optional `schedule`, `faultPolicy`
+// and `deliveryPolicy` objects of numbers (ms and counts; see agent.ts, faults.ts, outbox.ts).
+// Exit 0 after a clean stop, 2 for usage or configuration errors.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { Agent } from '../agent/agent';
+import { runCheck } from '../agent/check';
+import type { CommandIo } from './io';
+import { EXIT_OK, EXIT_USAGE, parseOptions, writeLine } from './io';
+import { diskPath, setUpStation } from './station';
+
+export const APP_VERSION = '0.1.0';
+
+const NumbersSchema = z.record(z.string(), z.number().nonnegative()).optional();
+const ConfigSchema = z.strictObject({
+  schedule: NumbersSchema,
+  faultPolicy: NumbersSchema,
+  deliveryPolicy: NumbersSchema,
+});
+
+export async function run(argv: string[], io: CommandIo): Promise<number> {
+  let values;
+  let config: z.infer<typeof ConfigSchema> = {};
+  try {
+    ({ values } = parseOptions(argv, {
+      'data-dir': { type: 'string' },
+      profile: { type: 'string' },
+      simulate: { type: 'string' },
+      config: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+    }));
+    if (values.config) {
+      config = ConfigSchema.parse(JSON.parse(readFileSync(values.config, 'utf8')));
+    }
+  } catch (error) {
+    writeLine(io.stderr, `siaga agent: ${(error as Error).message}`);
+    return EXIT_USAGE;
+  }
+  const station = setUpStation({
+    profile: values.profile,
+    simulate: values.simulate,
+    dataDir: values['data-dir'],
+  });
+  const verbose = values.verbose;
+  const agent = new Agent({
+    dataDir: station.dataDir,
+    profile: station.profile,
+    catalog: station.catalog,
+    adapters: station.adapters,
+    runCheck: (context) => runCheck({ ...context, dataDir: diskPath(station.dataDir) }),
+    appVersion: APP_VERSION,
+    schedule: config.schedule,
+    faultPolicy: config.faultPolicy,
+    deliveryPolicy: config.deliveryPolicy,
+    log: (line) => {
+      if (verbose || !line.startsWith('committed')) {
+        writeLine(io.stderr, `${new Date().toISOString()} ${line}`);
+      }
+    },
+  });
+  const stopped = new Promise<void>((resolve) => {
+    const onSignal = () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  await agent.start();
+  const status = agent.status();
+  writeLine(
+    io.stdout,
+    `siaga agent running: data ${station.dataDir}, ${status.enrolled ? 'enrolled' : 'NOT enrolled (events are kept until `siaga enroll`)'}, ${status.outboxPending} queued`,
+  );
+  await stopped;
+  await agent.stop();
+  writeLine(io.stdout, 'siaga agent stopped');
+  return EXIT_OK;
+}

@@ -315,6 +315,22 @@ export async function runCheck(context: CheckContext): Promise<CheckReport> {
   const deviceVerdicts = checkUnclaimedDevices(usbDevices, claimed, context.catalog).map((outcome) =>
     toVerdict(null, outcome, checkedAt, 0),
   );
+  const usbError = adapters.usb.lastError;
+  if (usbError !== undefined) {
+    deviceVerdicts.unshift(
+      toVerdict(
+        null,
+        {
+          status: 'unknown',
+          code: 'USB_ENUMERATION_FAILED',
+          severity: 'minor',
+          measurements: { error: usbError },
+        },
+        checkedAt,
+        0,
+      ),
+    );
+  }
 
   const roleStatus: Partial<Record<Role, Status>> = {};
   for (const verdict of roleVerdicts) {

@@ -26,6 +26,7 @@ const HEADINGS = {
     print: 'Bisa mencetak e-KTP',
     yes: 'YA',
     no: 'TIDAK',
+    unknown: 'belum diketahui (belum ada profil)',
     took: 'Pemeriksaan selesai dalam',
   },
   en: {
@@ -37,6 +38,7 @@ const HEADINGS = {
     print: 'Can print e-KTP',
     yes: 'YES',
     no: 'NO',
+    unknown: 'not known (no profile yet)',
     took: 'Check finished in',
   },
 };
@@ -52,8 +54,9 @@ function deviceLabel(verdict: Verdict, language: 'id' | 'en'): string {
   return verdict.device?.model ?? verdict.device?.key ?? roleName(null)[language];
 }
 
-export function formatTable(report: CheckReport, language: 'id' | 'en'): string {
+export function formatTable(report: CheckReport, language: 'id' | 'en', profiled: boolean): string {
   const words = HEADINGS[language];
+  const answer = (value: boolean) => (!profiled ? words.unknown : value ? words.yes : words.no);
   const rows = report.verdicts.map((verdict) => [
     deviceLabel(verdict, language),
     STATUS_WORDS[verdict.status][language],
@@ -70,7 +73,7 @@ export function formatTable(report: CheckReport, language: 'id' | 'en'): string 
       .join('  ')
       .trimEnd();
   return [
-    `${words.record}: ${report.canRecord ? words.yes : words.no}    ${words.print}: ${report.canPrint ? words.yes : words.no}`,
+    `${words.record}: ${answer(report.canRecord)}    ${words.print}: ${answer(report.canPrint)}`,
     '',
     line(header),
     line(header.map((cell, column) => '-'.repeat(column < 3 ? widths[column]! : cell.length))),
@@ -113,8 +116,9 @@ export async function runCheckCommand(argv: string[], io: CommandIo): Promise<nu
       `${JSON.stringify({ ...rest, simulation: station.simulation?.scenario, profile: station.profilePath ?? null, usbDevices }, null, 2)}\n`,
     );
   } else {
-    writeLine(io.stdout, formatTable(report, values.lang));
-    if (Object.keys(station.profile.roles).length === 0 && !station.simulation) {
+    const profiled = Object.keys(station.profile.roles).length > 0;
+    writeLine(io.stdout, formatTable(report, values.lang, profiled));
+    if (!profiled) {
       writeLine(
         io.stdout,
         values.lang === 'id'

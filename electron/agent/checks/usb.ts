@@ -2,7 +2,7 @@
 // verdicts for attached devices the profile does not expect.
 import type { DeviceIdentity, Role } from '../../../protocol/verdict';
 import type { UsbDeviceHistory, UsbDeviceInfo } from '../../../native/usb/types';
-import type { Catalog } from '../catalog';
+import type { Catalog, CatalogEntry } from '../catalog';
 import { matchUsbDevice } from '../catalog';
 import type { Profile, RoleSpec } from '../profile';
 import type { Outcome } from './outcome';
@@ -15,13 +15,19 @@ function isHub(device: UsbDeviceInfo): boolean {
   return device.deviceClass === 0x09 || device.vendorId === 0x1d6b;
 }
 
+/** Vendor and model: the catalog's names for a known model; the device's own strings for a class match. */
+function names(device: UsbDeviceInfo, entry: CatalogEntry | undefined): { vendor?: string; model?: string } {
+  if (entry && entry.match.vendorId !== undefined) {
+    return { vendor: entry.vendor, model: entry.model };
+  }
+  return { vendor: device.manufacturer ?? entry?.vendor, model: device.product ?? entry?.model };
+}
+
 export function usbIdentity(device: UsbDeviceInfo, catalog: Catalog): DeviceIdentity {
-  const entry = matchUsbDevice(device, catalog);
   return {
     key: device.key,
     transport: 'usb',
-    vendor: entry?.vendor ?? device.manufacturer,
-    model: entry?.model ?? device.product,
+    ...names(device, matchUsbDevice(device, catalog)),
     serialNumber: device.serialNumber,
   };
 }
@@ -119,9 +125,9 @@ export function checkUnclaimedDevices(
     .filter((device) => !claimed.has(device.key) && !isHub(device))
     .map((device) => {
       const entry = matchUsbDevice(device, catalog);
-      const product = entry
-        ? `${entry.vendor} ${entry.model}`
-        : (device.product ?? `USB ${hex(device.vendorId)}:${hex(device.productId)}`);
+      const { vendor, model } = names(device, entry);
+      const product =
+        [vendor, model].filter(Boolean).join(' ') || `USB ${hex(device.vendorId)}:${hex(device.productId)}`;
       return {
         status: entry ? 'ok' : 'unknown',
         code: entry ? 'USB_DEVICE_UNEXPECTED' : 'USB_DEVICE_UNKNOWN',

@@ -3,12 +3,22 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
-const layer = (files, patterns, message) => ({
-  files,
-  rules: {
-    'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
-  },
-});
+// Globs ('**/native/**', 'node:*') restrict by pattern; bare names ('electron', 'fs') only that exact module,
+// so '../electron/station-api' is not mistaken for the 'electron' package.
+const layer = (files, restricted, message) => {
+  const isGlob = (entry) => entry.includes('*') || entry.includes('/');
+  const globs = restricted.filter(isGlob);
+  const names = restricted.filter((entry) => !isGlob(entry));
+  return {
+    files,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: names.map((name) => ({ name, message })), patterns: globs.length ? [{ group: globs, message }] : [] },
+      ],
+    },
+  };
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'bin/**', '**/*.cjs'] },

@@ -1,0 +1,182 @@
+// The Electron shell: kiosk window, tray, single instance, autostart, IPC wiring and lockdown.
+// Thin on purpose: every decision lives in the agent (station-service); this file only connects
+// Electron to it. Electron cannot run in CI, so keep logic out of here.
+import { app, BrowserWindow, ipcMain, Menu, session, Tray } from 'electron';
+import type { IpcMainInvokeEvent } from 'electron';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { EVENT_CHANNEL, IPC_SCHEMAS, dispatch, parseIpcArguments } from './station-api';
+import type { IpcChannel } from './station-api';
+import { StationService } from './agent/station-service';
+import { Store } from './agent/store/store';
+import { enroll } from './agent/enroll';
+import { loadIdentity } from './agent/identity';
+import { setUpStation } from './commands/station';
+
+const argument = (name: string) =>
+  process.argv.find((value) => value.startsWith(`--${name}=`))?.split('=')[1];
+/** Kiosk unless started with --no-kiosk (technicians at their desk, development). */
+const kiosk = !process.argv.includes('--no-kiosk');
+const PASSIVE_INTERVAL_MS = 60_000;
+
+const rendererIndex = path.join(__dirname, '..', 'renderer', 'index.html');
+const rendererUrl = pathToFileURL(rendererIndex).href;
+const isOwnPage = (url: string | undefined) => url !== undefined && url.split('#')[0] === rendererUrl;
+
+let window: BrowserWindow | null = null;
+// Held so the tray icon is not garbage-collected.
+let tray: Tray | null = null;
+let service: StationService | null = null;
+let store: Store | null = null;
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => showWindow());
+  app.on('window-all-closed', () => {
+    // The agent keeps checking and reporting with no window open.
+  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      process.stderr.write(`siaga: cannot start: ${String(error)}\n`);
+      app.exit(1);
+    });
+  app.on('before-quit', () => {
+    service?.stop();
+    store?.close();
+  });
+}
+
+function createService(): StationService {
+  const setup = setUpStation({ simulate: argument('simulate'), profile: argument('profile') });
+  store = Store.open(setup.dataDir);
+  const version = app.getVersion();
+  const pinFile = path.join(setup.dataDir, 'initial-pin');
+  return new StationService({
+    adapters: setup.adapters,
+    profile: setup.profile,
+    catalog: setup.catalog,
+    dataDir: setup.dataDir,
+    store,
+    appVersion: version,
+    kiosk,
+    // Written by the installer (docs/packaging.md); used until a technician sets a PIN.
+    initialPin: existsSync(pinFile) ? readFileSync(pinFile, 'utf8').trim() : undefined,
+    isEnrolled: () => loadIdentity(setup.dataDir) !== null,
+    enroll: async (districtUrl, code) => {
+      const identity = await enroll({
+        dataDir: setup.dataDir,
+        districtUrl,
+        code,
+        appVersion: version,
+        stationName: setup.profile.station?.name,
+      });
+      return { stationId: identity.stationId };
+    },
+  });
+}
+
+function wireIpc(api: StationService): void {
+  for (const channel of Object.keys(IPC_SCHEMAS) as IpcChannel[]) {
+    ipcMain.handle(channel, (event: IpcMainInvokeEvent, ...args: unknown[]) => {
+      if (!isOwnPage(event.senderFrame?.url)) {
+        throw new Error('refused: not the kiosk page');
+      }
+      return dispatch(api, channel, parseIpcArguments(channel, args));
+    });
+  }
+  api.subscribe((event) => {
+    if (window && !window.isDestroyed()) {
+      window.webContents.send(EVENT_CHANNEL, event);
+    }
+  });
+}
+
+function lockDownSession(): void {
+  const own = session.defaultSession;
+  // Only our page may use the camera ('media', video only); everything else is refused.
+  own.setPermissionRequestHandler((contents, permission, callback, details) => {
+    const videoOnly =
+      permission === 'media' &&
+      (details as { mediaTypes?: string[] }).mediaTypes?.every((type) => type === 'video') !== false;
+    callback(videoOnly && isOwnPage(contents.getURL()));
+  });
+  own.setPermissionCheckHandler(
+    (_contents, permission, origin) => permission === 'media' && origin.startsWith('file://'),
+  );
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (navigation) => navigation.preventDefault());
+    contents.on('will-redirect', (navigation) => navigation.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-attach-webview', (attach) => attach.preventDefault());
+  });
+}
+
+function createWindow(): void {
+  window = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    show: false,
+    kiosk,
+    fullscreen: kiosk,
+    autoHideMenuBar: true,
+    backgroundColor: '#f2f4f7',
+    webPreferences: {
+      preload: path.join(__dirname, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      devTools: !kiosk,
+      spellcheck: false,
+    },
+  });
+  window.once('ready-to-show', () => window?.show());
+  // A crashed or hung renderer is restarted; the agent in this process never stopped.
+  window.webContents.on('render-process-gone', () => window?.webContents.reload());
+  window.on('unresponsive', () => window?.webContents.forcefullyCrashRenderer());
+  window.on('closed', () => {
+    window = null;
+  });
+  void window.loadFile(rendererIndex);
+}
+
+function showWindow(): void {
+  if (!window || window.isDestroyed()) {
+    createWindow();
+    return;
+  }
+  if (window.isMinimized()) {
+    window.restore();
+  }
+  window.focus();
+}
+
+async function start(): Promise<void> {
+  Menu.setApplicationMenu(null);
+  app.setLoginItemSettings({ openAtLogin: true, args: kiosk ? [] : ['--no-kiosk'] });
+  lockDownSession();
+  service = createService();
+  wireIpc(service);
+  createWindow();
+  if (!kiosk) {
+    const icon = path.join(process.resourcesPath ?? '', 'icons', 'tray.png');
+    tray = new Tray(
+      existsSync(icon) ? icon : path.join(__dirname, '..', '..', 'resources', 'icons', 'tray.png'),
+    );
+    tray.setToolTip('Siaga');
+    tray.setContextMenu(
+      Menu.buildFromTemplate([
+        { label: 'Buka Siaga / Open Siaga', click: () => showWindow() },
+        { label: 'Periksa sekarang / Check now', click: () => void service?.runCheck({ mode: 'active' }) },
+        { type: 'separator' },
+        { label: 'Keluar / Quit', click: () => app.quit() },
+      ]),
+    );
+  }
+  // Startup check is active (DESIGN.md): nothing is recording yet at launch.
+  void service.runCheck({ mode: 'active' }).finally(() => service?.start(PASSIVE_INTERVAL_MS));
+}

@@ -1,0 +1,182 @@
+// The status board: one tile per expected device, green / yellow / red, one sentence, the next step,
+// and what the district knows.
+import { useEffect, useState } from 'react';
+import type { Consumables, RoleTile, StationStatus } from '../../electron/station-api';
+import type { Status } from '../../protocol/verdict';
+import type { ScreenProps } from '../App';
+import type { MessageKey } from '../i18n';
+
+const COLOUR: Record<Status, 'green' | 'yellow' | 'red' | 'grey'> = {
+  ok: 'green',
+  'in-use': 'green',
+  warning: 'yellow',
+  fault: 'red',
+  unknown: 'grey',
+};
+
+const ICON: Record<Status, string> = { ok: '✔', 'in-use': '✔', warning: '!', fault: '✖', unknown: '?' };
+
+function statusKey(status: Status): MessageKey {
+  return status === 'ok'
+    ? 'statusOk'
+    : status === 'warning'
+      ? 'statusWarning'
+      : status === 'fault'
+        ? 'statusFault'
+        : status === 'in-use'
+          ? 'statusIn-use'
+          : 'statusUnknown';
+}
+
+export function formatTime(iso: string | null, language: string): string {
+  if (!iso) {
+    return '';
+  }
+  return new Date(iso).toLocaleTimeString(language === 'id' ? 'id-ID' : 'en-GB', {
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}
+
+function Tile({ tile, t, text }: { tile: RoleTile } & Pick<ScreenProps, 't' | 'text'>) {
+  const colour = COLOUR[tile.status];
+  return (
+    <section
+      className={`tile tile-${colour}`}
+      data-testid={`tile-${tile.role}`}
+      data-status={tile.status}
+      data-code={tile.code}
+    >
+      <div className="tile-head">
+        <span className="tile-icon" aria-hidden="true">
+          {ICON[tile.status]}
+        </span>
+        <h2>{text(tile.name)}</h2>
+      </div>
+      <div className="tile-status">{t(statusKey(tile.status))}</div>
+      <p className="tile-message">{text(tile.message)}</p>
+      {tile.status !== 'ok' && (
+        <p className="tile-next">
+          <strong>{t('nextStep')}:</strong> {text(tile.nextStep)}
+        </p>
+      )}
+      {tile.fault && (
+        <p className="tile-district" data-testid={`district-${tile.role}`}>
+          <strong>{t('districtTold')}:</strong> {t(`district.${tile.fault.district.state}`)}
+          {tile.fault.district.note && (
+            <>
+              <br />
+              <strong>{t('districtSays')}:</strong> “{tile.fault.district.note}”
+            </>
+          )}
+        </p>
+      )}
+    </section>
+  );
+}
+
+export function Board({
+  api,
+  t,
+  text,
+  language,
+  status,
+  onStartDaily,
+}: ScreenProps & { status: StationStatus | null; onStartDaily: () => void }) {
+  const [consumables, setConsumables] = useState<Consumables | null>(null);
+  const [running, setRunning] = useState(false);
+  const lastCheckAt = status?.lastCheckAt ?? null;
+
+  useEffect(() => {
+    let alive = true;
+    api
+      .getConsumables()
+      .then((value) => alive && setConsumables(value))
+      .catch(() => undefined);
+    return () => {
+      alive = false;
+    };
+  }, [api, lastCheckAt]);
+
+  if (!status) {
+    return <div className="loading">{t('checking')}</div>;
+  }
+  const checkNow = () => {
+    setRunning(true);
+    api
+      .runCheck({ mode: 'active' })
+      .catch(() => undefined)
+      .finally(() => setRunning(false));
+  };
+  const low =
+    consumables &&
+    ((consumables.blankCards !== null && consumables.blankCards < consumables.lowBlankCards) ||
+      (consumables.ribbonPrints !== null && consumables.ribbonPrints < consumables.lowRibbonPrints));
+
+  return (
+    <div className="board" data-testid="board">
+      <div className="board-bar">
+        <div
+          className={`daily ${status.dailyCheck.doneToday ? 'daily-done' : 'daily-todo'}`}
+          data-testid="daily-state"
+        >
+          {status.dailyCheck.doneToday ? `✔ ${t('dailyDone')}` : t('dailyNotDone')}
+          {!status.dailyCheck.doneToday && (
+            <button type="button" className="button-primary" data-testid="start-daily" onClick={onStartDaily}>
+              {t('dailyStart')}
+            </button>
+          )}
+        </div>
+        <div className="board-check">
+          <span className="muted">
+            {status.checking || running
+              ? t('checking')
+              : lastCheckAt
+                ? `${t('lastChecked')} ${formatTime(lastCheckAt, language)}`
+                : t('neverChecked')}
+          </span>
+          <button
+            type="button"
+            className="button"
+            data-testid="check-now"
+            disabled={status.checking || running}
+            onClick={checkNow}
+          >
+            {t('checkNow')}
+          </button>
+        </div>
+      </div>
+      <div className="tiles">
+        {status.tiles.map((tile) => (
+          <Tile key={tile.role} tile={tile} t={t} text={text} />
+        ))}
+      </div>
+      <div className="board-foot">
+        {consumables && (consumables.blankCards !== null || consumables.ribbonPrints !== null) && (
+          <div className={`supplies ${low ? 'supplies-low' : ''}`} data-testid="supplies">
+            <strong>{t('consumables')}:</strong> {t('blankCards')} {consumables.blankCards ?? '–'} ·{' '}
+            {t('ribbonPrints')} {consumables.ribbonPrints ?? '–'}
+            {low && <span className="supplies-warning"> — {t('consumablesLow')}</span>}
+          </div>
+        )}
+        {status.outboxPending > 0 && (
+          <div className="muted" data-testid="outbox">
+            {status.outboxPending} {t('pending')}
+          </div>
+        )}
+        {status.others.length > 0 && (
+          <details className="others">
+            <summary>
+              {t('otherDevices')} ({status.others.length})
+            </summary>
+            <ul>
+              {status.others.map((other, index) => (
+                <li key={`${other.deviceKey ?? other.code}-${index}`}>{text(other.message)}</li>
+              ))}
+            </ul>
+          </details>
+        )}
+      </div>
+    </div>
+  );
+}

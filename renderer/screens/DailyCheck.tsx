@@ -1,0 +1,391 @@
+// The daily start-up check: automatic checks first, then what needs a person, the supplies count and
+// the operator's sign-off (name + 18-digit NIP). The result is stored and queued for the district.
+import { useEffect, useRef, useState } from 'react';
+import type {
+  CameraReport,
+  CheckRunResult,
+  DailyCheckRecord,
+  ManualResult,
+  ManualStep,
+  StationEvent,
+} from '../../electron/station-api';
+import type { Verdict } from '../../protocol/verdict';
+import type { ScreenProps } from '../App';
+import { checkCamera } from '../camera/capture';
+import type { MessageKey } from '../i18n';
+
+type Step = 'automatic' | ManualStep | 'stock' | 'sign-off' | 'done';
+const STEPS: Step[] = [
+  'automatic',
+  'camera',
+  'fingerprint',
+  'signature',
+  'iris',
+  'stock',
+  'sign-off',
+  'done',
+];
+const STEP_TITLE: Record<Step, MessageKey> = {
+  automatic: 'stepAutomatic',
+  camera: 'stepCamera',
+  fingerprint: 'stepFingerprint',
+  signature: 'stepSignature',
+  iris: 'stepIris',
+  stock: 'stepStock',
+  'sign-off': 'stepSignOff',
+  done: 'stepDone',
+};
+const INSTRUCTION: Record<'fingerprint' | 'signature' | 'iris', MessageKey> = {
+  fingerprint: 'fingerprintInstruction',
+  signature: 'signatureInstruction',
+  iris: 'irisInstruction',
+};
+
+function CameraStep({ api, t, text, onResult }: ScreenProps & { onResult: (result: ManualResult) => void }) {
+  const video = useRef<HTMLVideoElement>(null);
+  const [verdict, setVerdict] = useState<Verdict | null>(null);
+  const [report, setReport] = useState<CameraReport | null>(null);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let stream: MediaStream | undefined;
+    let alive = true;
+    (async () => {
+      const settings = await api.getSettings();
+      if (!alive || !video.current) {
+        return;
+      }
+      const check = await checkCamera(settings.camera, video.current, { keepOpen: true });
+      stream = check.stream;
+      if (!alive) {
+        stream?.getTracks().forEach((track) => track.stop());
+        return;
+      }
+      setReport(check.report);
+      setVerdict(await api.reportCamera(check.report));
+    })().catch(() => undefined);
+    return () => {
+      alive = false;
+      stream?.getTracks().forEach((track) => track.stop());
+    };
+  }, [api, attempt]);
+
+  const colour = !verdict
+    ? 'grey'
+    : verdict.status === 'ok'
+      ? 'green'
+      : verdict.status === 'warning'
+        ? 'yellow'
+        : 'red';
+  return (
+    <div className="step-camera">
+      <p className="instruction">{t('cameraInstruction')}</p>
+      <div className="camera-row">
+        <video ref={video} className="preview" data-testid="camera-preview" muted playsInline />
+        <div
+          className={`camera-verdict tile tile-${colour}`}
+          data-testid="camera-verdict"
+          data-code={report?.code ?? ''}
+        >
+          {verdict ? (
+            <>
+              <h2>{text(verdict.message)}</h2>
+              {verdict.status !== 'ok' && <p>{text(verdict.nextStep)}</p>}
+            </>
+          ) : (
+            <h2>{t('cameraChecking')}</h2>
+          )}
+        </div>
+      </div>
+      <div className="actions">
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            setVerdict(null);
+            setReport(null);
+            setAttempt((value) => value + 1);
+          }}
+        >
+          {t('cameraRetry')}
+        </button>
+        <button
+          type="button"
+          className="button-primary"
+          data-testid="camera-next"
+          disabled={!verdict}
+          onClick={() =>
+            onResult({
+              step: 'camera',
+              result: verdict?.status === 'ok' ? 'ok' : 'problem',
+              note: report?.code,
+            })
+          }
+        >
+          {t('next')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export function DailyCheck(props: ScreenProps & { onClose: () => void }) {
+  const { api, t, text, onClose } = props;
+  const [step, setStep] = useState<Step>('automatic');
+  const [progress, setProgress] = useState({ done: 0, total: 0 });
+  const [run, setRun] = useState<CheckRunResult | null>(null);
+  const [manual, setManual] = useState<ManualResult[]>([]);
+  const [blankCards, setBlankCards] = useState('');
+  const [ribbonPrints, setRibbonPrints] = useState('');
+  const [name, setName] = useState('');
+  const [nip, setNip] = useState('');
+  const [problems, setProblems] = useState<MessageKey[]>([]);
+  const [record, setRecord] = useState<DailyCheckRecord | null>(null);
+  const [failed, setFailed] = useState(false);
+
+  useEffect(() => {
+    let alive = true;
+    const unsubscribe = api.subscribe((event: StationEvent) => {
+      if (event.type === 'check-progress') {
+        setProgress({ done: event.done, total: event.total });
+      }
+    });
+    api
+      .startDailyCheck()
+      .then((result) => alive && setRun(result))
+      .catch(() => alive && setFailed(true));
+    api
+      .getConsumables()
+      .then((stock) => {
+        if (alive) {
+          setBlankCards(stock.blankCards === null ? '' : String(stock.blankCards));
+          setRibbonPrints(stock.ribbonPrints === null ? '' : String(stock.ribbonPrints));
+        }
+      })
+      .catch(() => undefined);
+    return () => {
+      alive = false;
+      unsubscribe();
+    };
+  }, [api]);
+
+  const index = STEPS.indexOf(step);
+  const advance = () => setStep(STEPS[Math.min(index + 1, STEPS.length - 1)]!);
+  const answer = (result: ManualResult) => {
+    setManual((previous) => [...previous.filter((each) => each.step !== result.step), result]);
+    advance();
+  };
+  const count = (value: string) => (/^\d{1,7}$/.test(value.trim()) ? Number(value.trim()) : null);
+
+  const submitStock = () => {
+    const invalid: MessageKey[] = [];
+    if (count(blankCards) === null || count(ribbonPrints) === null) {
+      invalid.push('numberInvalid');
+    }
+    setProblems(invalid);
+    if (invalid.length === 0) {
+      advance();
+    }
+  };
+  const submit = () => {
+    const invalid: MessageKey[] = [];
+    if (name.trim().length < 2) {
+      invalid.push('nameInvalid');
+    }
+    if (!/^\d{18}$/.test(nip.trim())) {
+      invalid.push('nipInvalid');
+    }
+    setProblems(invalid);
+    if (invalid.length > 0 || !run) {
+      return;
+    }
+    api
+      .submitDailyCheck({
+        runId: run.runId,
+        manual,
+        consumables: { blankCards: count(blankCards)!, ribbonPrints: count(ribbonPrints)! },
+        operator: { name: name.trim(), nip: nip.trim() },
+      })
+      .then((saved) => {
+        setRecord(saved);
+        setStep('done');
+      })
+      .catch(() => setFailed(true));
+  };
+
+  const percent = Math.round(((index + 1) / STEPS.length) * 100);
+  const automaticPercent = progress.total > 0 ? Math.round((progress.done / progress.total) * 100) : 0;
+  return (
+    <div className="wizard" data-testid="wizard" data-step={step}>
+      <div className="wizard-head">
+        <h1>
+          {t('wizardTitle')}: {t(STEP_TITLE[step])}
+        </h1>
+        <div className="muted">{t('stepOf', { current: index + 1, total: STEPS.length })}</div>
+        <div
+          className="progress"
+          role="progressbar"
+          aria-valuenow={percent}
+          aria-valuemin={0}
+          aria-valuemax={100}
+        >
+          <div className="progress-fill" style={{ width: `${percent}%` }} />
+        </div>
+      </div>
+      {failed && (
+        <div className="error" role="alert">
+          {t('errorGeneric')}
+        </div>
+      )}
+      {step === 'automatic' && (
+        <div className="step" data-testid="step-automatic">
+          <p className="instruction">{run ? t('automaticDone') : t('automaticRunning')}</p>
+          <div
+            className="progress progress-big"
+            data-testid="automatic-progress"
+            data-done={progress.done}
+            data-total={progress.total}
+          >
+            <div className="progress-fill" style={{ width: `${run ? 100 : automaticPercent}%` }} />
+          </div>
+          <p className="muted">
+            {t('checkedCount', {
+              done: run ? progress.total || run.verdicts.length : progress.done,
+              total: progress.total || (run?.verdicts.length ?? 0),
+            })}
+          </p>
+          {run && (
+            <ul className="verdict-list" data-testid="automatic-results">
+              {run.verdicts
+                .filter((verdict) => verdict.role !== null)
+                .map((verdict) => (
+                  <li key={`${verdict.role}-${verdict.code}`} className={`verdict verdict-${verdict.status}`}>
+                    <span className="verdict-dot" /> {text(verdict.message)}
+                  </li>
+                ))}
+            </ul>
+          )}
+          <div className="actions">
+            <button type="button" className="button" onClick={onClose}>
+              {t('cancel')}
+            </button>
+            <button
+              type="button"
+              className="button-primary"
+              data-testid="automatic-next"
+              disabled={!run}
+              onClick={advance}
+            >
+              {t('next')}
+            </button>
+          </div>
+        </div>
+      )}
+      {step === 'camera' && <CameraStep {...props} onResult={answer} />}
+      {(step === 'fingerprint' || step === 'signature' || step === 'iris') && (
+        <div className="step" data-testid={`step-${step}`}>
+          <p className="instruction">{t(INSTRUCTION[step])}</p>
+          <div className="actions actions-big">
+            <button
+              type="button"
+              className="button-answer answer-no"
+              data-testid="answer-no"
+              onClick={() => answer({ step, result: 'problem' })}
+            >
+              ✖ {t('answerNo')}
+            </button>
+            <button
+              type="button"
+              className="button-answer answer-yes"
+              data-testid="answer-yes"
+              onClick={() => answer({ step, result: 'ok' })}
+            >
+              ✔ {t('answerYes')}
+            </button>
+          </div>
+        </div>
+      )}
+      {step === 'stock' && (
+        <div className="step" data-testid="step-stock">
+          <p className="instruction">{t('stockInstruction')}</p>
+          <label className="field">
+            {t('blankCards')}
+            <input
+              inputMode="numeric"
+              data-testid="blank-cards"
+              value={blankCards}
+              onChange={(event) => setBlankCards(event.target.value)}
+            />
+          </label>
+          <label className="field">
+            {t('ribbonPrints')}
+            <input
+              inputMode="numeric"
+              data-testid="ribbon-prints"
+              value={ribbonPrints}
+              onChange={(event) => setRibbonPrints(event.target.value)}
+            />
+          </label>
+          {problems.map((problem) => (
+            <div key={problem} className="field-error" role="alert">
+              {t(problem)}
+            </div>
+          ))}
+          <div className="actions">
+            <button type="button" className="button-primary" data-testid="stock-next" onClick={submitStock}>
+              {t('next')}
+            </button>
+          </div>
+        </div>
+      )}
+      {step === 'sign-off' && (
+        <div className="step" data-testid="step-sign-off">
+          <p className="instruction">{t('signOffInstruction')}</p>
+          <label className="field">
+            {t('operatorName')}
+            <input
+              data-testid="operator-name"
+              autoComplete="off"
+              value={name}
+              onChange={(event) => setName(event.target.value)}
+            />
+          </label>
+          <label className="field">
+            {t('operatorNip')}
+            <input
+              data-testid="operator-nip"
+              inputMode="numeric"
+              maxLength={18}
+              autoComplete="off"
+              value={nip}
+              onChange={(event) => setNip(event.target.value.replace(/\D/g, ''))}
+            />
+          </label>
+          {problems.map((problem) => (
+            <div key={problem} className="field-error" role="alert" data-testid="sign-off-error">
+              {t(problem)}
+            </div>
+          ))}
+          <div className="actions">
+            <button type="button" className="button-primary" data-testid="finish" onClick={submit}>
+              {t('finish')}
+            </button>
+          </div>
+        </div>
+      )}
+      {step === 'done' && record && (
+        <div className="step" data-testid="step-done" data-can-record={String(record.canRecord)}>
+          <p className="instruction big">
+            {record.canRecord ? t('resultCanRecord') : t('resultCannotRecord')}
+          </p>
+          <p>{record.reported ? t('dailySaved') : t('dailySavedOffline')}</p>
+          <div className="actions">
+            <button type="button" className="button-primary" data-testid="wizard-close" onClick={onClose}>
+              {t('close')}
+            </button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -10,6 +10,8 @@ import type { Db } from './db/types';
 import { ReplayMemory, StationPacer } from './guards';
 import { RejectionLog } from './rejections';
 import type { RejectionLogOptions } from './rejections';
+import dashboard from './routes/dashboard';
+import type { DashboardOptions } from './routes/dashboard';
 import enrollRoute from './routes/api/v1/enroll';
 import eventsRoute from './routes/api/v1/events';
 import openApiRoute from './routes/api/v1/openapi';
@@ -25,6 +27,8 @@ export interface AppOptions {
   /** Intake requests processed at once before answering 503. Default 64. */
   maxInFlight?: number;
   rejectionLog?: RejectionLogOptions;
+  /** The staff dashboard, the public page and escalation (routes/dashboard.ts). */
+  dashboard?: DashboardOptions;
 }
 
 /** Fastify's own refusals (before our handlers run) in the protocol's words. */
@@ -59,6 +63,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     rejections: new RejectionLog(options.db, options.rejectionLog),
     inFlight: 0,
     maxInFlight: options.maxInFlight ?? 64,
+    heartbeatWindowMs: options.dashboard?.heartbeatWindowMs,
   };
   app.decorate('district', context);
 
@@ -103,5 +108,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(eventsRoute);
   await app.register(timeRoute);
   await app.register(openApiRoute);
+  await app.register(dashboard, options.dashboard ?? {});
   return app;
 }

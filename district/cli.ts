@@ -5,13 +5,24 @@
 //   stations [--json]
 //   bundle import FILE
 //   faults [--json] [--state open|resolved]
+//   user add --username U --role viewer|technician|admin [--name N] [--email E]   password from
+//            $SIAGA_PASSWORD or one line on stdin (never an argument: it would show in `ps`)
+//   escalate                                                    runs the escalation rules once
+// serve also takes the dashboard's options: [--smtp smtp://...] [--mail-from ADDR]
+//   [--escalation FILE.json] [--heartbeat-window-minutes 10] [--district-name NAME] [--secure-cookies]
 // Every command takes --data-dir (default $SIAGA_DISTRICT_DATA_DIR or ./siaga-district-data) and
 // --db (postgres://... or sqlite:PATH; default the SQLite file in the data dir).
 import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { addUser } from './auth/users';
 import { importBundle } from './bundle-import';
 import { openDatabase } from './db/open';
 import type { Db } from './db/types';
+import { DEFAULT_ESCALATION, EscalationConfigSchema } from './escalation/config';
+import type { EscalationConfig } from './escalation/config';
+import { runEscalation } from './escalation/run';
+import { createNotifier } from './notify/notifier';
 import { Refusal } from './refusal';
 import { RejectionLog } from './rejections';
 import { closeOnSignals, startServer } from './server';
@@ -24,6 +35,10 @@ const USAGE = `usage: siaga-district <command> [options]
   stations [--json]
   bundle import FILE
   faults [--json] [--state open|resolved]
+  user add --username U --role viewer|technician|admin [--name N] [--email E]  (password: $SIAGA_PASSWORD or stdin)
+  escalate
+serve: [--smtp smtp://host:587] [--mail-from ADDR] [--escalation FILE.json] [--heartbeat-window-minutes 10]
+       [--district-name NAME] [--secure-cookies]
 common: [--data-dir DIR] [--db postgres://...|sqlite:PATH]`;
 
 const { values, positionals } = parseArgs({
@@ -39,6 +54,15 @@ const { values, positionals } = parseArgs({
     'max-batches-per-second': { type: 'string', default: '10' },
     json: { type: 'boolean', default: false },
     state: { type: 'string' },
+    username: { type: 'string' },
+    role: { type: 'string' },
+    email: { type: 'string' },
+    smtp: { type: 'string' },
+    'mail-from': { type: 'string', default: 'Siaga <siaga@localhost>' },
+    escalation: { type: 'string' },
+    'heartbeat-window-minutes': { type: 'string', default: '10' },
+    'district-name': { type: 'string' },
+    'secure-cookies': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -65,6 +89,34 @@ async function withDb<T>(work: (db: Db) => Promise<T>): Promise<T> {
   }
 }
 
+function escalationConfig(): EscalationConfig {
+  if (values.escalation === undefined) {
+    return DEFAULT_ESCALATION;
+  }
+  const parsed = EscalationConfigSchema.safeParse(JSON.parse(readFileSync(values.escalation, 'utf8')));
+  if (!parsed.success) {
+    fail(
+      `--escalation ${values.escalation}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+    );
+  }
+  return parsed.data;
+}
+
+async function readPassword(): Promise<string> {
+  if (process.env.SIAGA_PASSWORD !== undefined) {
+    return process.env.SIAGA_PASSWORD;
+  }
+  if (process.stdin.isTTY) {
+    process.stderr.write('password: ');
+  }
+  const lines = createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    lines.close();
+    return line;
+  }
+  return '';
+}
+
 async function main(): Promise<void> {
   const [command, subcommand, argument] = positionals;
   if (values.help || command === undefined) {
@@ -80,6 +132,16 @@ async function main(): Promise<void> {
       host: values.host,
       logger: { level: 'info' },
       maxBatchesPerSecond: positiveNumber(values['max-batches-per-second'], 'max-batches-per-second'),
+      dashboard: {
+        heartbeatWindowMs:
+          positiveNumber(values['heartbeat-window-minutes'], 'heartbeat-window-minutes') * 60_000,
+        districtName: values['district-name'],
+        secureCookies: values['secure-cookies'],
+        escalation: {
+          config: escalationConfig(),
+          notifier: createNotifier({ smtpUrl: values.smtp ?? null, from: values['mail-from'] }),
+        },
+      },
     });
     console.log(`siaga-district listening on ${server.url} (database: ${values.db ?? values['data-dir']})`);
     await closeOnSignals(server);
@@ -151,6 +213,35 @@ async function main(): Promise<void> {
       console.error(`  request #${refused.index} refused (${refused.error}): ${refused.message}`);
     }
     process.exitCode = result.refused.length > 0 ? 1 : 0;
+    return;
+  }
+  if (command === 'user' && subcommand === 'add') {
+    if (values.username === undefined || values.role === undefined) {
+      fail('user add needs --username and --role');
+    }
+    const password = await readPassword();
+    const user = await withDb((db) =>
+      addUser(db, {
+        username: values.username!,
+        name: values.name ?? values.username!,
+        email: values.email ?? null,
+        role: values.role!,
+        password,
+      }),
+    );
+    console.log(values.json ? JSON.stringify(user) : `user ${user.username} (${user.role}) added`);
+    return;
+  }
+  if (command === 'escalate') {
+    const notifier = createNotifier({ smtpUrl: values.smtp ?? null, from: values['mail-from'] });
+    try {
+      const result = await withDb((db) =>
+        runEscalation({ db, notifier, config: escalationConfig() }, Date.now()),
+      );
+      console.log(JSON.stringify(result));
+    } finally {
+      notifier.close();
+    }
     return;
   }
   if (command === 'faults') {

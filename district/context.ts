@@ -17,6 +17,8 @@ export interface DistrictContext {
   /** Intake requests being processed now, for load shedding. */
   inFlight: number;
   maxInFlight: number;
+  /** A station silent longer than this is itself a problem (board, availability figures). */
+  heartbeatWindowMs?: number;
 }
 
 declare module 'fastify' {

@@ -1,10 +1,13 @@
 // Intake of signed event batches: verification (shared by the HTTP route and bundle import) and storage.
 import type { Event } from '../protocol/events';
 import { isFaultEvent } from '../protocol/events';
-import type { EventsRequest } from '../protocol/requests';
+import type { Command, EventsRequest } from '../protocol/requests';
 import { EventsRequestSchema, PATHS } from '../protocol/requests';
 import { isWithinWindow, parseSignatureHeaders, TIMESTAMP_WINDOW_MS } from '../protocol/signing';
+import { takePendingCommands } from './board/commands';
+import { projectForDashboard } from './board/projection';
 import type { Db } from './db/types';
+import { DEFAULT_HEARTBEAT_WINDOW_MS } from './figures/availability';
 import type { ReplayMemory } from './guards';
 import { Refusal } from './refusal';
 import { verifyRequestSignature } from './signature';
@@ -120,6 +123,8 @@ export function parseEventsBody(body: Buffer | string, stationId: string): Event
 export interface StoreResult {
   accepted: string[];
   duplicates: string[];
+  /** Work the district asks of the station (e.g. re-run its checks), taken with this HTTP batch. */
+  commands?: Command[];
 }
 
 /**
@@ -130,7 +135,7 @@ export async function storeEvents(
   db: Db,
   stationId: string,
   events: readonly Event[],
-  options: { nowMs: number; source: 'http' | 'bundle' },
+  options: { nowMs: number; source: 'http' | 'bundle'; heartbeatWindowMs?: number },
 ): Promise<StoreResult> {
   const receivedAt = new Date(options.nowMs).toISOString();
   return db.transaction(async (transaction) => {
@@ -159,12 +164,18 @@ export async function storeEvents(
       accepted.push(event.id);
       highestSeq = Math.max(highestSeq, event.seq);
       await project(transaction, stationId, event, receivedAt);
+      await projectForDashboard(transaction, stationId, event, {
+        heartbeatWindowMs: options.heartbeatWindowMs ?? DEFAULT_HEARTBEAT_WINDOW_MS,
+      });
     }
     await transaction.run(
       `UPDATE stations SET last_seen_at = $1, last_seq = CASE WHEN last_seq < $2 THEN $2 ELSE last_seq END WHERE id = $3`,
       [receivedAt, highestSeq, stationId],
     );
-    return { accepted, duplicates };
+    // Only a live reply can carry commands; a bundle import leaves them for the station's next contact.
+    const commands =
+      options.source === 'http' ? await takePendingCommands(transaction, stationId, options.nowMs) : [];
+    return { accepted, duplicates, ...(commands.length > 0 ? { commands } : {}) };
   });
 }
 
@@ -196,8 +207,8 @@ async function project(db: Db, stationId: string, event: Event, receivedAt: stri
        ON CONFLICT (station_id, fault_id) DO UPDATE SET
          role = excluded.role, device_key = excluded.device_key, device_serial = excluded.device_serial,
          device = excluded.device, code = excluded.code, severity = excluded.severity, status = excluded.status,
-         state = CASE WHEN excluded.state = 'resolved' THEN 'resolved'
-                      WHEN faults.state = 'resolved' THEN 'open' ELSE faults.state END,
+         state = CASE WHEN excluded.state = 'resolved' THEN CASE WHEN faults.state = 'closed' THEN 'closed' ELSE 'resolved' END
+                      WHEN faults.state IN ('resolved', 'closed') THEN 'open' ELSE faults.state END,
          message = excluded.message, first_seen = excluded.first_seen, last_seen = excluded.last_seen,
          occurrences = excluded.occurrences, flapping = excluded.flapping, recurring = excluded.recurring,
          resolved_at = excluded.resolved_at, last_event_id = excluded.last_event_id, last_seq = excluded.last_seq,

@@ -3,6 +3,10 @@ import type { Command } from './commands/io';
 import { EXIT_USAGE, UsageError } from './commands/io';
 import { runCheckCommand } from './commands/check';
 import { runProfileCommand } from './commands/profile';
+import { run as runAgentCommand } from './commands/agent';
+import { run as runEnrollCommand } from './commands/enroll';
+import { run as runFaultsCommand } from './commands/faults';
+import { run as runBundleCommand } from './commands/bundle';
 import { SCENARIOS, UnknownScenarioError } from './agent/simulate';
 import { ProfileError } from './agent/profile';
 
@@ -11,6 +15,10 @@ const USAGE = `Siaga — pemeriksa kesehatan perangkat stasiun perekaman e-KTP /
   siaga check [--profile FILE] [--json] [--simulate SCENARIO] [--lang id|en] [--passive]
   siaga profile adopt --profile FILE [--simulate SCENARIO]
   siaga profile validate --profile FILE
+  siaga agent [--data-dir DIR] [--profile FILE] [--simulate SCENARIO] [--config FILE] [--verbose]
+  siaga enroll --district URL --code CODE [--data-dir DIR] [--name NAME] [--force]
+  siaga faults [--json] [--all] [--data-dir DIR]
+  siaga bundle export FILE [--data-dir DIR]
   siaga scenarios
 
 Exit codes: 0 nothing at fault, 1 a fault found, 2 usage or configuration error.`;
@@ -18,6 +26,10 @@ Exit codes: 0 nothing at fault, 1 a fault found, 2 usage or configuration error.
 const commands: Record<string, Command> = {
   check: runCheckCommand,
   profile: runProfileCommand,
+  agent: runAgentCommand,
+  enroll: runEnrollCommand,
+  faults: runFaultsCommand,
+  bundle: runBundleCommand,
   scenarios: async (_argv, io) => {
     for (const [name, { description }] of Object.entries(SCENARIOS)) {
       io.stdout.write(`${name.padEnd(22)} ${description}\n`);

@@ -1,5 +1,6 @@
 // The district's schema, as numbered migrations applied in order, once each (table schema_migrations).
 // Portable SQL only (see types.ts). Never edit an applied migration: add the next one.
+import { DASHBOARD_MIGRATIONS } from '../board/migrations';
 import type { Db } from './types';
 
 export interface Migration {
@@ -83,6 +84,7 @@ export const MIGRATIONS: Migration[] = [
       )`,
     ],
   },
+  ...DASHBOARD_MIGRATIONS,
 ];
 
 /** Applies the migrations not applied yet; returns the ids applied now. */

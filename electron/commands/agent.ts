@@ -9,6 +9,7 @@ import { runCheck } from '../agent/check';
 import type { CommandIo } from './io';
 import { EXIT_OK, EXIT_USAGE, parseOptions, writeLine } from './io';
 import { diskPath, setUpStation } from './station';
+import { watchUsb } from '../agent/usb-watch';
 
 export const APP_VERSION = '0.1.0';
 
@@ -43,6 +44,8 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     dataDir: values['data-dir'],
   });
   const verbose = values.verbose;
+  // Simulated kits change by scenario, not by plugging: no USB monitor for them.
+  const usbWatch = station.simulation ? undefined : await watchUsb(station.adapters);
   const agent = new Agent({
     dataDir: station.dataDir,
     profile: station.profile,
@@ -53,6 +56,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     schedule: config.schedule,
     faultPolicy: config.faultPolicy,
     deliveryPolicy: config.deliveryPolicy,
+    hotplug: usbWatch?.hotplug,
     log: (line) => {
       if (verbose || !line.startsWith('committed')) {
         writeLine(io.stderr, `${new Date().toISOString()} ${line}`);
@@ -76,6 +80,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   );
   await stopped;
   await agent.stop();
+  usbWatch?.stop();
   writeLine(io.stdout, 'siaga agent stopped');
   return EXIT_OK;
 }

@@ -30,7 +30,26 @@ test('migrations ran on PostgreSQL and are idempotent', async () => {
   );
   assert.deepEqual(
     tables.map((row) => row.table_name),
-    ['enrollment_codes', 'events', 'faults', 'rejected_requests', 'schema_migrations', 'stations'],
+    [
+      'audit_log',
+      'availability_spans',
+      'consumable_reports',
+      'devices',
+      'enrollment_codes',
+      'escalation_notices',
+      'events',
+      'fault_history',
+      'faults',
+      'loans',
+      'notifications',
+      'rejected_requests',
+      'schema_migrations',
+      'sessions',
+      'station_availability',
+      'station_commands',
+      'stations',
+      'users',
+    ],
   );
 });
 

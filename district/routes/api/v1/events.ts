@@ -35,7 +35,11 @@ export default async function eventsRoute(app: FastifyInstance): Promise<void> {
         );
       }
       const batch = parseEventsBody(body, station.id);
-      const stored = await storeEvents(context.db, station.id, batch.events, { nowMs, source: 'http' });
+      const stored = await storeEvents(context.db, station.id, batch.events, {
+        nowMs,
+        source: 'http',
+        heartbeatWindowMs: context.heartbeatWindowMs,
+      });
       const response: EventsResponse = { ...stored, serverTime: context.now() };
       return reply.send(response);
     } catch (error) {

@@ -1,0 +1,88 @@
+// The board of 1,000 stations (50 kecamatan, 300 open faults): the API's answer time and the time
+// until Chromium shows it (navigation to the last kecamatan rendered). Goal: < 1 s.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { addUser } from '../district/auth/users';
+import { storeEvents } from '../district/intake';
+import { launchChromium } from '../tests/helpers/browser';
+import {
+  addBenchStations,
+  faultEvent,
+  heartbeatEvent,
+  percentile,
+  startBenchDistrict,
+} from './district-seed';
+
+const webDir = mkdtempSync(join(tmpdir(), 'siaga-bench-web-'));
+await build({
+  entryPoints: ['district/web/main.tsx'],
+  bundle: true,
+  minify: true,
+  outfile: join(webDir, 'app.js'),
+  format: 'esm',
+  platform: 'browser',
+  jsx: 'automatic',
+  define: { 'process.env.NODE_ENV': '"production"' },
+  logLevel: 'error',
+});
+writeFileSync(join(webDir, 'index.html'), readFileSync('district/web/index.html'));
+const district = await startBenchDistrict({ dashboard: { webDir } });
+const stations = await addBenchStations(district.db, 1000, 50);
+const now = Date.now();
+for (const [index, station] of stations.entries()) {
+  const events = [heartbeatEvent(station, now - 1000, index % 10 >= 3)];
+  if (index % 10 < 3) {
+    events.unshift(faultEvent(station, now - 2000, `f-${index}`));
+  }
+  await storeEvents(district.db, station.id, events, { nowMs: now, source: 'http' });
+}
+await addUser(
+  district.db,
+  { username: 'bench', name: 'Bench', role: 'viewer', password: 'bench-password-123' },
+  { cost: 2 ** 10, blockSize: 8, parallelization: 1 },
+);
+
+const login = await fetch(`${district.server.url}/api/dash/login`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ username: 'bench', password: 'bench-password-123' }),
+});
+const cookie = String(login.headers.get('set-cookie')).split(';')[0];
+const apiTimes: number[] = [];
+let bytes = 0;
+for (let round = 0; round < 20; round++) {
+  const started = performance.now();
+  const response = await fetch(`${district.server.url}/api/dash/board`, { headers: { cookie } });
+  bytes = (await response.arrayBuffer()).byteLength;
+  apiTimes.push(performance.now() - started);
+}
+apiTimes.sort((left, right) => left - right);
+
+const browser = await launchChromium();
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+await context.addCookies([{ name: 'siaga_session', value: cookie.split('=')[1], url: district.server.url }]);
+const page = await context.newPage();
+const renderTimes: number[] = [];
+for (let round = 0; round < 5; round++) {
+  await page.goto('about:blank');
+  const started = performance.now();
+  await page.goto(`${district.server.url}/#/`);
+  await page.locator('article.kecamatan').nth(49).waitFor();
+  renderTimes.push(performance.now() - started);
+}
+const rows = await page.locator('tr[data-station]').count();
+await browser.close();
+await district.close();
+rmSync(webDir, { recursive: true, force: true });
+renderTimes.sort((left, right) => left - right);
+console.log(
+  `board: 1000 stations, 50 kecamatan, 300 open faults; ${rows} station rows rendered; JSON ${(bytes / 1024).toFixed(0)} KiB`,
+);
+console.log(
+  `  GET /api/dash/board  median ${percentile(apiTimes, 0.5).toFixed(0)} ms, max ${apiTimes[apiTimes.length - 1].toFixed(0)} ms`,
+);
+console.log(
+  `  Chromium, full page load to board shown (first is cold)  median ${percentile(renderTimes, 0.5).toFixed(0)} ms, max ${renderTimes[renderTimes.length - 1].toFixed(0)} ms (goal < 1000 ms)`,
+);

@@ -1,0 +1,162 @@
+// Shared by the district benches: a district server on a temp SQLite file, stations written
+// straight into the database with their own Ed25519 keys, and signed event batches.
+import { createHash, generateKeyPairSync, randomInt, sign } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../district/db/open';
+import type { Db } from '../district/db/types';
+import { startServer } from '../district/server';
+import type { RunningServer } from '../district/server';
+import type { DashboardOptions } from '../district/routes/dashboard';
+import type { Event } from '../protocol/events';
+import { monotonicEventIds } from '../protocol/events';
+import { PATHS } from '../protocol/requests';
+import { canonicalRequest, signatureHeaders } from '../protocol/signing';
+
+export interface BenchStation {
+  id: string;
+  kecamatan: string;
+  privateKey: KeyObject;
+  seq: number;
+}
+
+const nextId = monotonicEventIds(() => randomInt(2 ** 32) / 2 ** 32);
+
+export async function startBenchDistrict(
+  options: { dashboard?: DashboardOptions } = {},
+): Promise<{ server: RunningServer; db: Db; close(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'siaga-bench-'));
+  const db = await openDatabase({ dataDir: dir });
+  // Pacing and load shedding off: the bench measures the work, not the limits.
+  const server = await startServer({
+    db,
+    port: 0,
+    host: '127.0.0.1',
+    maxBatchesPerSecond: 0,
+    maxInFlight: 10_000,
+    dashboard: options.dashboard,
+  });
+  return {
+    server,
+    db,
+    async close() {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function addBenchStations(
+  db: Db,
+  count: number,
+  kecamatanCount: number,
+): Promise<BenchStation[]> {
+  const stations: BenchStation[] = [];
+  const now = new Date().toISOString();
+  await db.transaction(async (transaction) => {
+    for (let index = 0; index < count; index++) {
+      const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+      const id = `st-bench-${index}`;
+      const kecamatan = `Kecamatan ${String(index % kecamatanCount).padStart(3, '0')}`;
+      await transaction.run(
+        'INSERT INTO stations (id, name, kecamatan, created_at, public_key, enrolled_at) VALUES ($1, $2, $3, $4, $5, $4)',
+        [
+          id,
+          `Loket ${Math.floor(index / kecamatanCount) + 1}`,
+          kecamatan,
+          now,
+          Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64'),
+        ],
+      );
+      stations.push({ id, kecamatan, privateKey, seq: 0 });
+    }
+  });
+  return stations;
+}
+
+export function heartbeatEvent(station: BenchStation, atMs: number, canRecord = true): Event {
+  station.seq++;
+  return {
+    v: 1,
+    id: nextId(atMs),
+    stationId: station.id,
+    seq: station.seq,
+    occurredAt: new Date(atMs).toISOString(),
+    type: 'heartbeat',
+    payload: {
+      roleStatus: {
+        camera: 'ok',
+        fingerprint: canRecord ? 'ok' : 'fault',
+        iris: 'ok',
+        signature: 'ok',
+        network: 'ok',
+        'card-printer': 'ok',
+      },
+      canRecord,
+      canPrint: true,
+      appVersion: '0.1.0',
+      queueDepth: 0,
+      lastCheckAt: new Date(atMs).toISOString(),
+    },
+  };
+}
+
+export function faultEvent(station: BenchStation, atMs: number, faultId: string): Event {
+  station.seq++;
+  return {
+    v: 1,
+    id: nextId(atMs),
+    stationId: station.id,
+    seq: station.seq,
+    occurredAt: new Date(atMs).toISOString(),
+    type: 'fault.opened',
+    payload: {
+      faultId,
+      role: 'fingerprint',
+      device: {
+        key: `usb:080b:0010:${station.id}`,
+        vendor: 'Cross Match',
+        model: 'Guardian 200',
+        serialNumber: `CM-${station.id}`,
+        transport: 'usb',
+      },
+      code: 'FINGERPRINT_MISSING',
+      severity: 'critical',
+      status: 'fault',
+      message: { id: 'Pemindai sidik jari tidak terdeteksi', en: 'Fingerprint scanner not detected' },
+      firstSeen: new Date(atMs - 3_600_000).toISOString(),
+      lastSeen: new Date(atMs).toISOString(),
+      occurrences: 3,
+      flapping: false,
+      recurring: false,
+    },
+  };
+}
+
+/** A signed POST /api/v1/events as a station sends it (signing is the station's cost, done here before timing when asked). */
+export function signedBatch(
+  station: BenchStation,
+  events: Event[],
+  timestampMs: number,
+): { body: string; headers: Record<string, string> } {
+  const body = JSON.stringify({ events });
+  const hash = createHash('sha256').update(body).digest('hex');
+  const signature = sign(
+    null,
+    Buffer.from(canonicalRequest('POST', PATHS.events, timestampMs, hash)),
+    station.privateKey,
+  );
+  return {
+    body,
+    headers: {
+      'content-type': 'application/json',
+      ...signatureHeaders(station.id, timestampMs, signature.toString('base64')),
+    },
+  };
+}
+
+export function percentile(sorted: readonly number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
+}

@@ -1,0 +1,77 @@
+// What the dashboard routes share: options, the signed-in staff member, and JSON body parsing
+// (the app keeps JSON bodies raw for the intake's signatures; dashboard routes parse them here).
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { Access } from '../../../auth/roles';
+import type { Session } from '../../../auth/sessions';
+import type { EscalationTimer } from '../../../escalation/scheduler';
+
+export interface DashboardContext {
+  heartbeatWindowMs: number;
+  /** The office's name on printed records, e.g. `Disdukcapil Kabupaten Sragen`. */
+  districtName: string;
+  /** Set the session cookie's Secure flag (serve behind HTTPS). */
+  secureCookies: boolean;
+  /** Null when escalation is off (no rules configured). */
+  escalation: EscalationTimer | null;
+  /** Every dashboard route and who may call it, as registered (for the authorization tests and docs). */
+  routes: { method: string; url: string; access: Access }[];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    dashboard: DashboardContext;
+  }
+  interface FastifyRequest {
+    staff: Session | null;
+  }
+  interface FastifyContextConfig {
+    /** Who may call the route; every dashboard route must say (auth/roles.ts). */
+    access?: Access;
+  }
+}
+
+/** A refusal of a dashboard request: HTTP status, machine code, English message. */
+export class DashError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DashError';
+  }
+}
+
+export function parseBody<Schema extends z.ZodType>(
+  request: FastifyRequest,
+  schema: Schema,
+): z.infer<Schema> {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '');
+  } catch {
+    throw new DashError(400, 'malformed', 'the body is not JSON');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new DashError(400, 'invalid', `${issue.path.join('.') || '(body)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** The signed-in staff member; the auth hook guarantees one on every non-public route. */
+export function staffOf(request: FastifyRequest): Session {
+  if (request.staff === null) {
+    throw new DashError(401, 'login-required', 'sign in first');
+  }
+  return request.staff;
+}
+
+export function sendCsv(reply: FastifyReply, fileName: string, csv: string): FastifyReply {
+  return reply
+    .header('content-type', 'text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${fileName}"`)
+    .send(csv);
+}

@@ -1,0 +1,138 @@
+// The dashboard shell: the public page at /publik; otherwise login, navigation and the page named
+// by the URL's hash (#/, #/gangguan, #/gangguan/STATION/FAULT, #/inventaris, #/habis-pakai, #/angka, #/audit).
+import { useEffect, useState } from 'react';
+import { api, setCsrfToken } from './api';
+import type { Language } from './i18n';
+import { LanguageContext, storedLanguage, storeLanguage, useTranslator } from './language';
+import { AuditPage } from './pages/Audit';
+import { BoardPage } from './pages/Board';
+import { ConsumablesPage } from './pages/Consumables';
+import { FaultDetailPage } from './pages/FaultDetail';
+import { FaultsPage } from './pages/Faults';
+import { FiguresPage } from './pages/Figures';
+import { InventoryPage } from './pages/Inventory';
+import { Login } from './pages/Login';
+import { PublicPage } from './pages/Public';
+import type { SessionInfo, User } from './types';
+
+function useHash(): string {
+  const [hash, setHash] = useState(window.location.hash);
+  useEffect(() => {
+    const onChange = () => setHash(window.location.hash);
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return hash;
+}
+
+function Page({ hash, user }: { hash: string; user: User }) {
+  const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  switch (parts[0]) {
+    case 'gangguan':
+      return parts.length >= 3 ? (
+        <FaultDetailPage stationId={parts[1]} faultId={parts.slice(2).join('/')} user={user} />
+      ) : (
+        <FaultsPage />
+      );
+    case 'inventaris':
+      return <InventoryPage user={user} />;
+    case 'habis-pakai':
+      return <ConsumablesPage />;
+    case 'angka':
+      return <FiguresPage />;
+    case 'audit':
+      return <AuditPage />;
+    default:
+      return <BoardPage />;
+  }
+}
+
+function Shell({
+  session,
+  onLogout,
+  onLanguage,
+}: {
+  session: SessionInfo;
+  onLogout: () => void;
+  onLanguage: () => void;
+}) {
+  const { t } = useTranslator();
+  const hash = useHash();
+  const section = hash.replace(/^#\/?/, '').split('/')[0];
+  const links: [string, string][] = [
+    ['', t('navBoard')],
+    ['gangguan', t('navFaults')],
+    ['inventaris', t('navInventory')],
+    ['habis-pakai', t('navConsumables')],
+    ['angka', t('navFigures')],
+    ...(session.user.role === 'admin' ? ([['audit', t('navAudit')]] as [string, string][]) : []),
+  ];
+  return (
+    <>
+      <header>
+        <strong className="brand">{t('appName')}</strong>
+        <nav>
+          {links.map(([target, label]) => (
+            <a key={target} href={`#/${target}`} className={section === target ? 'current' : ''}>
+              {label}
+            </a>
+          ))}
+          <a href="/publik">{t('navPublic')}</a>
+        </nav>
+        <span className="user">
+          {session.user.name} ({session.user.role})
+        </span>
+        <button onClick={onLanguage}>{t('language')}</button>
+        <button onClick={onLogout}>{t('logout')}</button>
+      </header>
+      <main>
+        <Page hash={hash} user={session.user} />
+      </main>
+    </>
+  );
+}
+
+export function App() {
+  const [language, setLanguage] = useState<Language>(storedLanguage());
+  const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
+  const isPublic = window.location.pathname.startsWith('/publik');
+  useEffect(() => {
+    document.documentElement.lang = language;
+  }, [language]);
+  useEffect(() => {
+    if (isPublic) {
+      return;
+    }
+    api.get<SessionInfo>('/api/dash/session').then(
+      (current) => {
+        setCsrfToken(current.csrfToken);
+        setSession(current);
+      },
+      () => setSession(null),
+    );
+  }, [isPublic]);
+  const toggleLanguage = () => {
+    const next = language === 'id' ? 'en' : 'id';
+    storeLanguage(next);
+    setLanguage(next);
+  };
+  const logout = () => {
+    api.post('/api/dash/logout').finally(() => setSession(null));
+  };
+  return (
+    <LanguageContext.Provider value={language}>
+      {isPublic ? (
+        <>
+          <button className="language-corner" onClick={toggleLanguage}>
+            {language === 'id' ? 'English' : 'Bahasa Indonesia'}
+          </button>
+          <PublicPage />
+        </>
+      ) : session === undefined ? null : session === null ? (
+        <Login onLogin={setSession} />
+      ) : (
+        <Shell session={session} onLogout={logout} onLanguage={toggleLanguage} />
+      )}
+    </LanguageContext.Provider>
+  );
+}

@@ -1,0 +1,134 @@
+// One fault: which device, since when, what the district is doing, every transition; and the
+// technician's actions (acknowledge, assign repair, ask for a re-check, close, reopen).
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import { api } from '../api';
+import { useTranslator } from '../language';
+import type { FaultDetail, User } from '../types';
+import { useApi } from '../use-api';
+import { deviceName } from './fault-format';
+
+export function FaultDetailPage({
+  stationId,
+  faultId,
+  user,
+}: {
+  stationId: string;
+  faultId: string;
+  user: User;
+}) {
+  const { t, time, age, language } = useTranslator();
+  const path = `/api/dash/faults/${encodeURIComponent(stationId)}/${encodeURIComponent(faultId)}`;
+  const fault = useApi<FaultDetail>(path);
+  const [assignee, setAssignee] = useState('');
+  const [note, setNote] = useState('');
+  const [failure, setFailure] = useState<string | null>(null);
+  if (fault.data === null) {
+    return <p>{fault.error ?? t('loading')}</p>;
+  }
+  const detail = fault.data;
+  const act = (body: Record<string, unknown>) => {
+    setFailure(null);
+    api
+      .post(`${path}/actions`, body)
+      .then(fault.reload, (error: unknown) =>
+        setFailure(error instanceof Error ? error.message : String(error)),
+      );
+  };
+  const repair = (event: FormEvent) => {
+    event.preventDefault();
+    act({ type: 'repair', assignee, note });
+  };
+  const canAct = user.role !== 'viewer';
+  return (
+    <section className="fault-detail">
+      <h2>
+        {detail.message[language]}{' '}
+        <span className={`state state-${detail.state}`}>{t(`state.${detail.state}`)}</span>
+      </h2>
+      <dl>
+        <dt>{t('station')}</dt>
+        <dd>
+          {t('kecamatan')} {detail.kecamatan} / {detail.stationName}
+        </dd>
+        <dt>{t('device')}</dt>
+        <dd>
+          {t(`role.${detail.role}`)}: {deviceName(detail, t)}
+        </dd>
+        <dt>{t('since')}</dt>
+        <dd>
+          {time(detail.firstSeen)} ({age(detail.ageHours)})
+        </dd>
+        <dt>{t('severity')}</dt>
+        <dd>
+          {t(`severity.${detail.severity}`)} · {detail.code} · ×{detail.occurrences}
+          {detail.flapping ? <span className="tag">{t('flapping')}</span> : null}
+          {detail.recurring ? <span className="tag">{t('recurring')}</span> : null}
+          {detail.reopenCount > 0 ? (
+            <span className="tag">
+              {t('reopened')} ×{detail.reopenCount}
+            </span>
+          ) : null}
+        </dd>
+        <dt>{t('acknowledgedBy')}</dt>
+        <dd>
+          {detail.acknowledgedBy === null ? '—' : `${detail.acknowledgedBy}, ${time(detail.acknowledgedAt)}`}
+        </dd>
+        <dt>{t('assignee')}</dt>
+        <dd>
+          {detail.assignee ?? '—'}
+          {detail.repairNote ? ` — ${detail.repairNote}` : ''}
+        </dd>
+      </dl>
+      {detail.verificationPending ? <p className="notice">{t('verificationPending')}</p> : null}
+      {failure !== null ? <p className="error">{failure}</p> : null}
+      {canAct ? (
+        <div className="actions">
+          {detail.state === 'open' ? (
+            <button onClick={() => act({ type: 'acknowledge' })}>{t('acknowledge')}</button>
+          ) : null}
+          {['open', 'acknowledged', 'in-repair'].includes(detail.state) ? (
+            <form onSubmit={repair} className="inline">
+              <input
+                name="assignee"
+                placeholder={t('assignee')}
+                value={assignee}
+                onChange={(event) => setAssignee(event.target.value)}
+                required
+              />
+              <input
+                name="note"
+                placeholder={t('note')}
+                value={note}
+                onChange={(event) => setNote(event.target.value)}
+              />
+              <button type="submit">{t('startRepair')}</button>
+            </form>
+          ) : null}
+          {detail.state !== 'closed' ? (
+            <button onClick={() => act({ type: 'verify' })}>{t('verify')}</button>
+          ) : null}
+          {detail.state === 'resolved' ? (
+            <button onClick={() => act({ type: 'close', note })}>{t('close')}</button>
+          ) : null}
+          {detail.state === 'resolved' || detail.state === 'closed' ? (
+            <button onClick={() => act({ type: 'reopen', note })}>{t('reopen')}</button>
+          ) : null}
+        </div>
+      ) : null}
+      <h3>{t('history')}</h3>
+      <ol className="history">
+        {detail.history.map((entry, index) => (
+          <li key={index} data-kind={entry.kind}>
+            <span className="muted">{time(entry.at)}</span> <strong>{t(`kind.${entry.kind}`)}</strong>
+            {entry.actor !== null ? ` — ${entry.actor}` : ''}
+            {typeof entry.detail.assignee === 'string' ? ` → ${entry.detail.assignee}` : ''}
+            {typeof entry.detail.note === 'string' && entry.detail.note !== ''
+              ? ` (${entry.detail.note})`
+              : ''}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,16 @@
+// How a fault's device and link are written, shared by the board and the fault pages.
+import type { Fault } from '../types';
+
+export function deviceName(fault: Fault, t: (key: string) => string): string {
+  if (fault.device === null) {
+    return t(`role.${fault.role}`);
+  }
+  const name = [fault.device.vendor, fault.device.model].filter(Boolean).join(' ') || fault.device.key;
+  return fault.device.serialNumber === undefined
+    ? name
+    : `${name} (${t('serial')} ${fault.device.serialNumber})`;
+}
+
+export function faultLink(fault: Pick<Fault, 'stationId' | 'faultId'>): string {
+  return `#/gangguan/${encodeURIComponent(fault.stationId)}/${encodeURIComponent(fault.faultId)}`;
+}

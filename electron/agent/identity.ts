@@ -1,0 +1,124 @@
+// The station's identity: an Ed25519 key pair made on the station at enrollment (the private key
+// never leaves it) and the station id the district assigned. Kept in `identity.json` beside the
+// store, not inside it, so a corrupt database never costs the station its enrollment.
+// Requests are signed as protocol/signing.ts describes (scheme SIAGA1).
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { StationIdSchema } from '../../protocol/events';
+import { PublicKeySchema } from '../../protocol/requests';
+import { canonicalRequest, signatureHeaders } from '../../protocol/signing';
+import { writeFileAtomic } from './store/store';
+
+export const IDENTITY_FILE = 'identity.json';
+
+const IdentityFileSchema = z.strictObject({
+  v: z.literal(1),
+  stationId: StationIdSchema,
+  stationName: z.string(),
+  kecamatan: z.string(),
+  districtUrl: z.string().url(),
+  publicKey: PublicKeySchema,
+  /** PKCS#8 PEM; the file is readable by its owner only. */
+  privateKeyPem: z.string(),
+  enrolledAt: z.string(),
+});
+export type IdentityFile = z.infer<typeof IdentityFileSchema>;
+
+export interface Identity {
+  stationId: string;
+  stationName: string;
+  kecamatan: string;
+  districtUrl: string;
+  publicKey: string;
+  privateKey: KeyObject;
+  enrolledAt: string;
+}
+
+export interface KeyPair {
+  privateKey: KeyObject;
+  /** Raw 32-byte public key, standard base64 (PublicKeySchema). */
+  publicKey: string;
+}
+
+export function generateKeyPair(): KeyPair {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return { privateKey, publicKey: publicKeyBase64(publicKey) };
+}
+
+export function publicKeyBase64(key: KeyObject): string {
+  const jwk = (key.type === 'private' ? createPublicKey(key) : key).export({ format: 'jwk' });
+  return Buffer.from(jwk.x!, 'base64url').toString('base64');
+}
+
+export function sha256Hex(body: Buffer | string): string {
+  return createHash('sha256').update(body).digest('hex');
+}
+
+/** Base64 Ed25519 signature of one request (canonical form of protocol/signing.ts). */
+export function signRequest(
+  privateKey: KeyObject,
+  method: string,
+  requestPath: string,
+  timestampMs: number,
+  body: Buffer | string,
+): string {
+  const canonical = canonicalRequest(method, requestPath, timestampMs, sha256Hex(body));
+  return sign(null, Buffer.from(canonical, 'utf8'), privateKey).toString('base64');
+}
+
+/** The three SIAGA1 headers for a request signed at `timestampMs` (district-corrected clock). */
+export function signedHeaders(
+  identity: Identity,
+  method: string,
+  requestPath: string,
+  timestampMs: number,
+  body: Buffer | string,
+): Record<string, string> {
+  const timestamp = Math.max(0, Math.round(timestampMs));
+  return signatureHeaders(
+    identity.stationId,
+    timestamp,
+    signRequest(identity.privateKey, method, requestPath, timestamp, body),
+  );
+}
+
+export function identityPath(dataDir: string): string {
+  return path.join(dataDir, IDENTITY_FILE);
+}
+
+/** The enrolled identity, or null before enrollment. Throws if the file exists but is damaged. */
+export function loadIdentity(dataDir: string): Identity | null {
+  let text: string;
+  try {
+    text = readFileSync(identityPath(dataDir), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return null;
+    }
+    throw error;
+  }
+  const file = IdentityFileSchema.parse(JSON.parse(text));
+  const privateKey = createPrivateKey(file.privateKeyPem);
+  if (publicKeyBase64(privateKey) !== file.publicKey) {
+    throw new Error(`${identityPath(dataDir)}: the private key does not match the public key`);
+  }
+  const { privateKeyPem: _privateKeyPem, v: _version, ...rest } = file;
+  return { ...rest, privateKey };
+}
+
+export function saveIdentity(dataDir: string, identity: Identity): void {
+  const file: IdentityFile = {
+    v: 1,
+    stationId: identity.stationId,
+    stationName: identity.stationName,
+    kecamatan: identity.kecamatan,
+    districtUrl: identity.districtUrl,
+    publicKey: identity.publicKey,
+    privateKeyPem: identity.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    enrolledAt: identity.enrolledAt,
+  };
+  writeFileAtomic(identityPath(dataDir), `${JSON.stringify(file, null, 2)}\n`, 0o600);
+}

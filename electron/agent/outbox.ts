@@ -1,0 +1,283 @@
+// Delivery of committed events to the district: at-least-once, one request at a time, in seq order.
+//
+// - A batch is the oldest queued events (at most `batchSize` and MAX_BODY_BYTES), signed with the
+//   station key at the district-corrected clock; a retry is always signed again (signatures are
+//   single-use). Events leave the outbox only when the district lists them as accepted or duplicate.
+// - Failures back off exponentially (base * 2^n, capped) with equal jitter, so stations that lost
+//   the link together do not return together. 429 and 503 wait the district's Retry-After.
+// - A backlog drains paced: between batches the outbox waits at least `backlogIntervalMs` and at
+//   least as long as the last request took, so a returning district under load slows the stations
+//   down by itself; a 200 with `retryAfterMs` is honoured too.
+// - Every reply carries serverTime: the outbox keeps offset = serverTime - local midpoint, persisted,
+//   and signs with local clock + offset. A 401 stale-timestamp is therefore retried at once.
+// - A batch refused as invalid (400) or too large (413) is halved until the bad event is alone; that
+//   one is moved to outbox_rejected (kept for a technician), so one bad event never blocks the rest.
+import {
+  PATHS,
+  MAX_BODY_BYTES,
+  MAX_EVENTS_PER_BATCH,
+  EventsResponseSchema,
+  ErrorResponseSchema,
+} from '../../protocol/requests';
+import type { Identity } from './identity';
+import { signedHeaders } from './identity';
+import type { StoredEvent } from './store/store';
+import { Store } from './store/store';
+
+export interface DeliveryPolicy {
+  /** Events per request, at most MAX_EVENTS_PER_BATCH. */
+  batchSize: number;
+  /** First retry delay after a failure (ms); doubles per consecutive failure. */
+  baseBackoffMs: number;
+  /** Cap of the retry delay (ms). */
+  maxBackoffMs: number;
+  /** Least pause between two batches of a backlog (ms). */
+  backlogIntervalMs: number;
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
+  batchSize: MAX_EVENTS_PER_BATCH,
+  baseBackoffMs: 2_000,
+  maxBackoffMs: 5 * 60_000,
+  backlogIntervalMs: 50,
+  requestTimeoutMs: 30_000,
+};
+
+export type SendOutcome =
+  /** Nothing queued. */
+  | { kind: 'idle' }
+  | { kind: 'not-enrolled' }
+  /** A batch was stored by the district; wait `waitMs` before the next one. */
+  | { kind: 'delivered'; count: number; remaining: number; waitMs: number }
+  /** Nothing was stored; try again after `waitMs`. */
+  | { kind: 'retry'; waitMs: number; reason: string };
+
+export interface OutboxOptions {
+  policy?: Partial<DeliveryPolicy>;
+  fetch?: typeof fetch;
+  /** Local clock (ms). */
+  now?: () => number;
+  /** Values in [0, 1), for jitter. */
+  random?: () => number;
+}
+
+const CLOCK_OFFSET_KEY = 'clock_offset_ms';
+/** Body bytes kept free for the `{"events":[` wrapper and commas. */
+const BODY_MARGIN = 1024;
+
+export class Outbox {
+  readonly policy: DeliveryPolicy;
+  /** Consecutive failed attempts; 0 when the last one succeeded. */
+  failures = 0;
+  lastError: string | null = null;
+  lastDeliveredAt: number | null = null;
+  private readonly fetchFunction: typeof fetch;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private batchLimit: number;
+  private lastTimestamp = 0;
+  private offsetMs: number | null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly identity: () => Identity | null,
+    options: OutboxOptions = {},
+  ) {
+    this.policy = { ...DEFAULT_DELIVERY_POLICY, ...options.policy };
+    this.policy.batchSize = Math.max(1, Math.min(MAX_EVENTS_PER_BATCH, this.policy.batchSize));
+    this.fetchFunction = options.fetch ?? fetch;
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.batchLimit = this.policy.batchSize;
+    const stored = store.getMeta(CLOCK_OFFSET_KEY);
+    this.offsetMs = stored === undefined ? null : Number(stored);
+  }
+
+  /** District clock minus local clock (ms), from the last reply; null before any reply. */
+  get clockOffsetMs(): number | null {
+    return this.offsetMs;
+  }
+
+  /** The district-corrected time used for signing (ms). */
+  districtNow(): number {
+    return this.now() + (this.offsetMs ?? 0);
+  }
+
+  /** Sends the next batch, if any. Never throws for network or district errors. */
+  async sendBatch(): Promise<SendOutcome> {
+    const identity = this.identity();
+    if (!identity) {
+      return { kind: 'not-enrolled' };
+    }
+    const events = this.store.pending(this.batchLimit);
+    if (events.length === 0) {
+      return { kind: 'idle' };
+    }
+    const { body, included } = buildBody(events, identity.stationId);
+    const timestamp = Math.max(Math.round(this.districtNow()), this.lastTimestamp + 1);
+    this.lastTimestamp = timestamp;
+    const headers = {
+      'content-type': 'application/json',
+      ...signedHeaders(identity, 'POST', PATHS.events, timestamp, body),
+    };
+    this.store.noteAttempt(included.map((event) => event.seq));
+    const sentAt = this.now();
+    let response: Response;
+    let reply: unknown;
+    try {
+      response = await this.fetchFunction(new URL(PATHS.events, identity.districtUrl), {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(this.policy.requestTimeoutMs),
+      });
+      reply = await response.json().catch(() => null);
+    } catch (error) {
+      return this.fail(`network: ${(error as Error).message}`);
+    }
+    const receivedAt = this.now();
+    this.noteServerTime(reply, sentAt, receivedAt);
+
+    if (response.ok) {
+      const parsed = EventsResponseSchema.safeParse(reply);
+      if (!parsed.success) {
+        return this.fail(`bad reply: ${parsed.error.message.slice(0, 200)}`);
+      }
+      const acknowledged = this.store.acknowledge([...parsed.data.accepted, ...parsed.data.duplicates]);
+      if (acknowledged === 0) {
+        return this.fail('the district acknowledged none of the batch');
+      }
+      this.failures = 0;
+      this.lastError = null;
+      this.lastDeliveredAt = receivedAt;
+      this.batchLimit = Math.min(this.policy.batchSize, this.batchLimit * 2);
+      const remaining = this.store.pendingCount();
+      const pace = remaining > 0 ? Math.max(this.policy.backlogIntervalMs, receivedAt - sentAt) : 0;
+      return {
+        kind: 'delivered',
+        count: acknowledged,
+        remaining,
+        waitMs: Math.max(pace, parsed.data.retryAfterMs ?? 0),
+      };
+    }
+
+    const refusal = ErrorResponseSchema.safeParse(reply);
+    const error = refusal.success ? refusal.data.error : `http-${response.status}`;
+    const detail = refusal.success ? `${error}: ${refusal.data.message}` : `HTTP ${response.status}`;
+    const retryAfterMs =
+      (refusal.success ? refusal.data.retryAfterMs : undefined) ??
+      parseRetryAfter(response.headers.get('retry-after'), receivedAt);
+    if (response.status === 429 || response.status === 503) {
+      this.failures++;
+      this.lastError = detail;
+      const backoff = this.backoffMs();
+      return {
+        kind: 'retry',
+        waitMs:
+          retryAfterMs !== null ? retryAfterMs + Math.round(this.random() * 0.1 * retryAfterMs) : backoff,
+        reason: detail,
+      };
+    }
+    if ((error === 'stale-timestamp' || error === 'replayed') && this.failures < 3) {
+      // The clock offset was just corrected from serverTime, or the signature must be made again.
+      this.failures++;
+      this.lastError = detail;
+      return { kind: 'retry', waitMs: 0, reason: detail };
+    }
+    if (response.status === 400 || response.status === 413) {
+      if (included.length > 1) {
+        this.batchLimit = Math.max(1, Math.floor(included.length / 2));
+        return { kind: 'retry', waitMs: 0, reason: `${detail}; batch halved to ${this.batchLimit}` };
+      }
+      this.store.reject(included[0]!.seq, detail);
+      return { kind: 'retry', waitMs: 0, reason: `event ${included[0]!.id} refused: ${detail}` };
+    }
+    return this.fail(detail);
+  }
+
+  /** Sends batches until the queue is empty or a send fails; waits the paced intervals in between. */
+  async drain(
+    options: { signal?: AbortSignal; sleep?: (ms: number) => Promise<void> } = {},
+  ): Promise<SendOutcome> {
+    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    for (;;) {
+      const outcome = await this.sendBatch();
+      if (outcome.kind === 'idle' || outcome.kind === 'not-enrolled' || options.signal?.aborted) {
+        return outcome;
+      }
+      if (outcome.kind === 'retry' && outcome.waitMs > 0) {
+        return outcome;
+      }
+      if (outcome.kind === 'delivered' && outcome.remaining === 0) {
+        return outcome;
+      }
+      await sleep(outcome.waitMs);
+    }
+  }
+
+  /** Delay before the next attempt after `failures` consecutive failures: equal jitter, capped. */
+  backoffMs(): number {
+    const exponent = Math.min(30, Math.max(0, this.failures - 1));
+    const ceiling = Math.min(this.policy.maxBackoffMs, this.policy.baseBackoffMs * 2 ** exponent);
+    return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
+  }
+
+  private fail(reason: string): SendOutcome {
+    this.failures++;
+    this.lastError = reason;
+    return { kind: 'retry', waitMs: this.backoffMs(), reason };
+  }
+
+  private noteServerTime(reply: unknown, sentAt: number, receivedAt: number): void {
+    const serverTime = (reply as { serverTime?: unknown } | null)?.serverTime;
+    if (typeof serverTime !== 'number' || !Number.isFinite(serverTime)) {
+      return;
+    }
+    const offset = Math.round(serverTime - (sentAt + receivedAt) / 2);
+    // Within a second of the stored value is round-trip noise: not worth a write.
+    if (this.offsetMs === null || Math.abs(offset - this.offsetMs) > 1000) {
+      this.offsetMs = offset;
+      // Timestamps need only differ between requests; a corrected clock starts afresh.
+      this.lastTimestamp = 0;
+      try {
+        this.store.setMeta(CLOCK_OFFSET_KEY, String(offset));
+      } catch {
+        // A full disk must not stop delivery; the offset is kept in memory.
+      }
+    }
+  }
+}
+
+/** The JSON body of an EventsRequest from the oldest events that fit MAX_BODY_BYTES. */
+export function buildBody(
+  events: readonly StoredEvent[],
+  stationId: string,
+): { body: string; included: StoredEvent[] } {
+  const parts: string[] = [];
+  const included: StoredEvent[] = [];
+  let bytes = 0;
+  for (const event of events) {
+    const json = Store.envelopeJson(event, stationId);
+    const size = Buffer.byteLength(json) + 1;
+    if (included.length > 0 && bytes + size > MAX_BODY_BYTES - BODY_MARGIN) {
+      break;
+    }
+    parts.push(json);
+    included.push(event);
+    bytes += size;
+  }
+  return { body: `{"events":[${parts.join(',')}]}`, included };
+}
+
+/** Retry-After as seconds or an HTTP date, in ms from `nowMs`; null if absent or unreadable. */
+export function parseRetryAfter(value: string | null, nowMs: number): number | null {
+  if (value === null || value.trim() === '') {
+    return null;
+  }
+  if (/^\d+$/.test(value.trim())) {
+    return Number(value.trim()) * 1000;
+  }
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
+}

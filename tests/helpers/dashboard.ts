@@ -1,0 +1,102 @@
+// Helpers for dashboard tests: staff accounts (cheap scrypt parameters: the default costs 0.4 s
+// per hash), logging in through the API, and stations posting signed events at a given time.
+import type { FastifyInstance } from 'fastify';
+import { addUser } from '../../district/auth/users';
+import type { Db } from '../../district/db/types';
+import type { Event, HeartbeatPayload } from '../../protocol/events';
+import { PATHS } from '../../protocol/requests';
+import type { EventsResponse } from '../../protocol/requests';
+import type { TestDistrict, TestStation } from './district';
+
+export const TEST_SCRYPT = { cost: 2 ** 10, blockSize: 8, parallelization: 1 };
+export const PASSWORD = 'kata-sandi-uji-123';
+export const STAFF = { admin: 'admin', technician: 'teknisi', viewer: 'pemantau' } as const;
+const NAMES: Record<string, string> = {
+  admin: 'Ibu Ratna',
+  technician: 'Budi Santoso',
+  viewer: 'Sekretariat',
+};
+
+export async function addStaff(db: Db): Promise<void> {
+  for (const [role, username] of Object.entries(STAFF)) {
+    await addUser(
+      db,
+      { username, name: NAMES[role], email: `${username}@example.go.id`, role, password: PASSWORD },
+      TEST_SCRYPT,
+    );
+  }
+}
+
+export interface Login {
+  cookie: string;
+  csrf: string;
+}
+
+export async function login(app: FastifyInstance, username: string, password = PASSWORD): Promise<Login> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/dash/login',
+    payload: { username, password },
+  });
+  if (response.statusCode !== 200) {
+    throw new Error(`login ${username}: ${response.statusCode} ${response.body}`);
+  }
+  const setCookie = String(response.headers['set-cookie']);
+  return { cookie: setCookie.split(';')[0], csrf: (response.json() as { csrfToken: string }).csrfToken };
+}
+
+/** Headers of a staff request: the cookie, and the CSRF token (and JSON type) for a POST. */
+export function staffHeaders(session: Login, method = 'GET'): Record<string, string> {
+  return method === 'GET'
+    ? { cookie: session.cookie }
+    : { cookie: session.cookie, 'x-csrf-token': session.csrf, 'content-type': 'application/json' };
+}
+
+export async function postEvents(
+  district: TestDistrict,
+  station: TestStation,
+  events: Event[],
+  nowMs: number,
+): Promise<EventsResponse> {
+  const body = JSON.stringify({ events });
+  const response = await district.app.inject({
+    method: 'POST',
+    url: PATHS.events,
+    payload: body,
+    headers: station.headers('POST', PATHS.events, body, nowMs),
+  });
+  if (response.statusCode !== 200) {
+    throw new Error(`events: ${response.statusCode} ${response.body}`);
+  }
+  return response.json() as EventsResponse;
+}
+
+export function heartbeat(
+  station: TestStation,
+  atMs: number,
+  roleStatus: HeartbeatPayload['roleStatus'],
+  canPrint = true,
+): Event {
+  const recording = ['camera', 'fingerprint', 'iris', 'signature', 'network'] as const;
+  return station.event(
+    'heartbeat',
+    {
+      roleStatus,
+      canRecord: recording.every((role) => ['ok', 'in-use', 'warning'].includes(roleStatus[role] ?? 'ok')),
+      canPrint,
+      appVersion: '0.1.0',
+      queueDepth: 0,
+      lastCheckAt: new Date(atMs).toISOString(),
+    },
+    atMs,
+  );
+}
+
+export const HEALTHY = {
+  camera: 'ok',
+  fingerprint: 'ok',
+  iris: 'ok',
+  signature: 'ok',
+  network: 'ok',
+  'card-printer': 'ok',
+} as const;

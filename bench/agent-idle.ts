@@ -48,7 +48,7 @@ try {
   await enrollStation(district, dataDir);
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', entry, '--data-dir', dataDir, '--simulate', 'healthy'],
+    [bundle, '--data-dir', dataDir, '--simulate', 'healthy'],
     { stdio: ['ignore', 'pipe', 'inherit'], cwd: root },
   );
   await new Promise((resolve, reject) => {

@@ -55,9 +55,15 @@ for (const { entry, out, format } of node) {
     loader: { '.json': 'json' },
     sourcemap: true,
     logLevel: 'warning',
+    // Modules find resources/ relative to import.meta.url; a CommonJS bundle has no import.meta,
+    // so it gets the bundle file's own URL (dist/electron/*.cjs and dist/cli/*.mjs sit two levels
+    // below the app root, as the sources do).
     ...(format === 'esm'
       ? { banner: { js: "import { createRequire as __siagaRequire } from 'node:module'; const require = __siagaRequire(import.meta.url);" } }
-      : {}),
+      : {
+          banner: { js: "const __siagaModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+          define: { 'import.meta.url': '__siagaModuleUrl' },
+        }),
   });
 }
 writeFileSync('dist/BUILD', `${JSON.parse(readFileSync('package.json', 'utf8')).version} ${new Date().toISOString()}\n`);

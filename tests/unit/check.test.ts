@@ -19,6 +19,10 @@ async function check(
   return runCheck({ adapters: station.adapters, profile, catalog, dataDir: '/tmp', mode: 'active' });
 }
 
+type Station = ReturnType<typeof createSimulatedStation>;
+const checkStation = (station: Station, profile = station.profile, mode: 'active' | 'passive' = 'active') =>
+  runCheck({ adapters: station.adapters, profile, catalog, dataDir: '/tmp', mode });
+
 const byRole = (verdicts: Verdict[], role: string) => verdicts.find((verdict) => verdict.role === role);
 
 test('healthy kit: every expected role ok, can record and print, nothing unknown', async () => {
@@ -146,13 +150,7 @@ test('an adapter that ignores its timeout is cut off by the runner and becomes a
   station.adapters.printers.ipp = { getStatus: () => new Promise(() => undefined) };
   const profile = { ...station.profile, timeouts: { ...station.profile.timeouts, printerMs: 150 } };
   const started = performance.now();
-  const report = await runCheck({
-    adapters: station.adapters,
-    profile,
-    catalog,
-    dataDir: '/tmp',
-    mode: 'active',
-  });
+  const report = await checkStation(station, profile, 'active');
   assert.ok(performance.now() - started < 1000);
   assert.equal(byRole(report.verdicts, 'card-printer')?.code, 'CARD_PRINTER_NOT_RESPONDING');
   assert.equal(byRole(report.verdicts, 'card-printer')?.status, 'fault');
@@ -161,13 +159,7 @@ test('an adapter that ignores its timeout is cut off by the runner and becomes a
 test('an adapter that throws becomes an unknown verdict, not a crash', async () => {
   const station = createSimulatedStation('healthy');
   station.adapters.system = { snapshot: () => Promise.reject(new Error('statfs EACCES')) };
-  const report = await runCheck({
-    adapters: station.adapters,
-    profile: station.profile,
-    catalog,
-    dataDir: '/tmp',
-    mode: 'active',
-  });
+  const report = await checkStation(station);
   const pc = byRole(report.verdicts, 'pc');
   assert.equal(pc?.status, 'unknown');
   assert.equal(pc?.code, 'PC_CHECK_ERROR');
@@ -189,21 +181,9 @@ test('external vendor diagnostics run only in active mode and fail on pattern mi
       },
     },
   });
-  const active = await runCheck({
-    adapters: station.adapters,
-    profile,
-    catalog,
-    dataDir: '/tmp',
-    mode: 'active',
-  });
+  const active = await checkStation(station, profile, 'active');
   assert.equal(byRole(active.verdicts, 'fingerprint')?.code, 'FINGERPRINT_EXTERNAL_FAILED');
-  const passive = await runCheck({
-    adapters: station.adapters,
-    profile,
-    catalog,
-    dataDir: '/tmp',
-    mode: 'passive',
-  });
+  const passive = await checkStation(station, profile, 'passive');
   assert.equal(byRole(passive.verdicts, 'fingerprint')?.code, 'FINGERPRINT_OK');
 });
 
@@ -221,13 +201,7 @@ test('a PC that cannot enumerate USB at all gets unknown verdicts, not a storm o
     list: async () => [],
     lastError: 'USB enumeration failed: /sys/bus/usb/devices/ not found',
   };
-  const report = await runCheck({
-    adapters: station.adapters,
-    profile: station.profile,
-    catalog,
-    dataDir: '/tmp',
-    mode: 'active',
-  });
+  const report = await checkStation(station);
   const fingerprint = byRole(report.verdicts, 'fingerprint');
   assert.equal(fingerprint?.status, 'unknown');
   assert.equal(fingerprint?.code, 'FINGERPRINT_CHECK_ERROR');

@@ -15,6 +15,7 @@ import { startPtyPair } from '../helpers/pty';
 import { startUpsSimulator } from '../helpers/serial-simulators';
 import { startSimulatedPrinter } from '../helpers/ipp-printer';
 import { STATION_KIT } from './usb-fixtures';
+import { watchUsb } from '../../electron/agent/usb-watch';
 
 const mode = process.argv[2] ?? 'test';
 const tree = new FakeSysfs(process.env.FAKE_SYSFS);
@@ -140,6 +141,20 @@ try {
       }),
     );
     const silentMs = performance.now() - silentStarted;
+    // A loose cable: the agent's USB watch (polling here) sees the scanner come and go.
+    ups.setMode('healthy');
+    tree.add(fingerprint.device);
+    const watch = await watchUsb(adapters, { events: false, intervalMs: 20 });
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 80));
+    await settle();
+    for (let round = 0; round < 3; round += 1) {
+      tree.remove(fingerprint.device.bus, fingerprint.device.ports);
+      await settle();
+      tree.add(fingerprint.device);
+      await settle();
+    }
+    const loose = summary(await check());
+    watch.stop();
     output = {
       healthy,
       broken: summary(broken),
@@ -147,6 +162,7 @@ try {
       canPrint: broken.canPrint,
       silent,
       silentMs,
+      loose,
     };
   }
 } finally {

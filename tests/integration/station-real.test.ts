@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { FakeSysfs, expectReport, runInFakeSysfs } from '../helpers/fake-sysfs';
 import { STATION_KIT } from './usb-fixtures';
 
-test('full check on real transports: healthy, then unplugged, on battery, out of media, and a silent UPS', async (t) => {
+test('full check on real transports: healthy, then unplugged, on battery, out of media, and a silent UPS, a loose cable', async (t) => {
   const tree = new FakeSysfs();
   t.after(() => tree.dispose());
   for (const { device } of STATION_KIT) {
@@ -23,6 +23,7 @@ test('full check on real transports: healthy, then unplugged, on battery, out of
     canRecord: boolean;
     canPrint: boolean;
     silentMs: number;
+    loose: Record<string, string>;
   };
   assert.equal(report.healthy.fingerprint, 'FINGERPRINT_OK');
   assert.equal(report.healthy['card-printer'], 'CARD_PRINTER_OK');
@@ -35,4 +36,5 @@ test('full check on real transports: healthy, then unplugged, on battery, out of
   assert.equal(report.canPrint, false);
   assert.equal(report.silent.ups, 'UPS_NOT_RESPONDING');
   assert.ok(report.silentMs < 500 + 400, `a silent UPS held the check for ${report.silentMs} ms`);
+  assert.equal(report.loose.fingerprint, 'FINGERPRINT_LOOSE_CABLE');
 });

@@ -1,6 +1,8 @@
 // Stations and their enrollment: `station add` makes a station and a one-time code; the station
 // redeems the code once (POST /api/v1/enroll) to register its Ed25519 public key.
 import type { EnrollRequest, EnrollResponse } from '../protocol/requests';
+import { toFaultHeading } from './board/faults';
+import type { FaultHeading } from './dash-api';
 import type { Db } from './db/types';
 import { hashEnrollmentCode, newEnrollmentCode, newStationId } from './ids';
 import { Refusal } from './refusal';
@@ -110,14 +112,7 @@ export async function enroll(db: Db, request: EnrollRequest, nowMs: number): Pro
   });
 }
 
-export interface FaultListing {
-  stationId: string;
-  stationName: string;
-  kecamatan: string;
-  faultId: string;
-  role: string;
-  code: string;
-  severity: string;
+export interface FaultListing extends FaultHeading {
   state: string;
   deviceKey: string | null;
   deviceSerial: string | null;
@@ -139,13 +134,7 @@ export async function listFaults(db: Db, options: { state?: string } = {}): Prom
     [options.state ?? ''],
   );
   return rows.map((row) => ({
-    stationId: String(row.station_id),
-    stationName: String(row.station_name),
-    kecamatan: String(row.kecamatan),
-    faultId: String(row.fault_id),
-    role: String(row.role),
-    code: String(row.code),
-    severity: String(row.severity),
+    ...toFaultHeading(row),
     state: String(row.state),
     deviceKey: row.device_key === null ? null : String(row.device_key),
     deviceSerial: row.device_serial === null ? null : String(row.device_serial),

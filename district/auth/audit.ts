@@ -1,17 +1,9 @@
 // The audit log: one row for every change made through the dashboard (who, what, when, from where).
+import type { AuditEntry, User } from '../dash-api';
 import type { Db } from '../db/types';
 import { newId } from '../ids';
-import type { User } from './users';
 
-export interface AuditEntry {
-  id: string;
-  at: string;
-  username: string | null;
-  action: string;
-  target: string;
-  detail: unknown;
-  ip: string | null;
-}
+export type { AuditEntry } from '../dash-api';
 
 export async function audit(
   db: Db,

@@ -3,10 +3,12 @@
 //   technician  also acknowledges, repairs, verifies and closes faults, records loans and spares
 //   admin       also manages users and reads the audit log
 import { z } from 'zod';
+import type { StaffRole } from '../dash-api';
 
-export const STAFF_ROLES = ['viewer', 'technician', 'admin'] as const;
+export type { StaffRole } from '../dash-api';
+
+export const STAFF_ROLES = ['viewer', 'technician', 'admin'] as const satisfies readonly StaffRole[];
 export const StaffRoleSchema = z.enum(STAFF_ROLES);
-export type StaffRole = z.infer<typeof StaffRoleSchema>;
 /** What a route needs: a staff role, or `public` (no login). */
 export type Access = StaffRole | 'public';
 

@@ -2,8 +2,8 @@
 // its SHA-256. Each session has its own CSRF token, which the dashboard sends in the
 // `x-csrf-token` header of every state-changing request.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { SessionInfo, User } from '../dash-api';
 import type { Db } from '../db/types';
-import type { User } from './users';
 import { toUser } from './users';
 
 export const SESSION_COOKIE = 'siaga_session';
@@ -11,11 +11,8 @@ export const CSRF_HEADER = 'x-csrf-token';
 /** A session lasts this long after login (one working day and a night). */
 export const SESSION_LIFETIME_MS = 16 * 60 * 60 * 1000;
 
-export interface Session {
-  user: User;
-  csrfToken: string;
-  expiresAt: string;
-}
+/** A signed-in staff member's session: what GET /api/dash/session answers. */
+export type Session = SessionInfo;
 
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 

@@ -1,18 +1,12 @@
 // Staff accounts (table users). `siaga-district user add` creates them.
+import type { User } from '../dash-api';
 import type { Db } from '../db/types';
 import { newId } from '../ids';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password';
 import type { ScryptParameters } from './password';
-import type { StaffRole } from './roles';
 import { StaffRoleSchema } from './roles';
 
-export interface User {
-  id: string;
-  username: string;
-  name: string;
-  email: string | null;
-  role: StaffRole;
-}
+export type { User } from '../dash-api';
 
 interface UserRow {
   id: string;

@@ -4,49 +4,11 @@
 import type { HeartbeatPayload } from '../../protocol/events';
 import type { Role, Status } from '../../protocol/verdict';
 import { PRINTING_ROLES, RECORDING_ROLES } from '../../protocol/verdict';
+import type { Board, FaultView, PublicBoard, StationProblem, StationStatus } from '../dash-api';
 import type { Db } from '../db/types';
-import type { FaultView } from './faults';
 import { toFaultView } from './faults';
 
-export interface StationProblem {
-  role: string;
-  /** The role's status in the last heartbeat; `fault` when only an open fault tells. */
-  status: Status;
-  /** Whether the problem stops recording (a recording role) or printing (the card printer). */
-  blocks: 'recording' | 'printing' | null;
-  fault: FaultView | null;
-}
-
-export interface StationStatus {
-  stationId: string;
-  name: string;
-  kecamatan: string;
-  enrolled: boolean;
-  lastHeardAt: string | null;
-  /** Silent past the heartbeat window (or never heard from): itself a problem. */
-  silent: boolean;
-  canRecord: boolean;
-  canPrint: boolean;
-  appVersion: string | null;
-  queueDepth: number | null;
-  problems: StationProblem[];
-  activeFaults: number;
-}
-
-export interface KecamatanStatus {
-  name: string;
-  /** At least one station here can record today. */
-  canRecord: boolean;
-  canPrint: boolean;
-  stationsAbleToRecord: number;
-  stations: StationStatus[];
-}
-
-export interface Board {
-  generatedAt: string;
-  heartbeatWindowMs: number;
-  kecamatan: KecamatanStatus[];
-}
+export type { Board, KecamatanStatus, PublicBoard, StationProblem, StationStatus } from '../dash-api';
 
 type Row = Record<string, string | number | null>;
 
@@ -141,12 +103,6 @@ function stationStatus(row: Row, faults: FaultView[], nowMs: number, windowMs: n
 
 const rank = (blocks: StationProblem['blocks']): number =>
   blocks === 'recording' ? 0 : blocks === 'printing' ? 1 : 2;
-
-/** What residents may see: per kecamatan only whether recording is possible today. */
-export interface PublicBoard {
-  generatedAt: string;
-  kecamatan: { name: string; canRecord: boolean }[];
-}
 
 export function publicBoard(full: Board): PublicBoard {
   return {

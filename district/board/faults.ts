@@ -3,55 +3,22 @@
 // close it once the station's own checks verified the repair, or reopen it.
 //   open -> acknowledged -> in-repair -> resolved (station) -> closed;  resolved|closed -> open (reopened)
 import type { Text } from '../../protocol/verdict';
+import type { FaultDetail, FaultDevice, FaultHeading, FaultState, FaultView, HistoryKind } from '../dash-api';
 import type { Db } from '../db/types';
 import { requestRerunChecks } from './commands';
-import type { HistoryEntry } from './history';
 import { addHistory, faultHistory } from './history';
 
-export const FAULT_STATES = ['open', 'acknowledged', 'in-repair', 'resolved', 'closed'] as const;
-export type FaultState = (typeof FAULT_STATES)[number];
+export type { FaultDetail, FaultDevice, FaultState, FaultView } from '../dash-api';
+
+export const FAULT_STATES = [
+  'open',
+  'acknowledged',
+  'in-repair',
+  'resolved',
+  'closed',
+] as const satisfies readonly FaultState[];
 /** States in which a fault still stops or degrades work at the station. */
 export const ACTIVE_STATES: readonly FaultState[] = ['open', 'acknowledged', 'in-repair'];
-
-export interface FaultDevice {
-  key: string;
-  vendor?: string;
-  model?: string;
-  serialNumber?: string;
-}
-
-export interface FaultView {
-  stationId: string;
-  stationName: string;
-  kecamatan: string;
-  faultId: string;
-  role: string;
-  code: string;
-  severity: string;
-  state: FaultState;
-  message: Text;
-  device: FaultDevice | null;
-  firstSeen: string;
-  lastSeen: string;
-  resolvedAt: string | null;
-  occurrences: number;
-  flapping: boolean;
-  recurring: boolean;
-  reopenCount: number;
-  acknowledgedAt: string | null;
-  acknowledgedBy: string | null;
-  assignee: string | null;
-  repairNote: string | null;
-  closedAt: string | null;
-  closedBy: string | null;
-  /** Hours since the station first saw it, to `nowMs` (or to its resolution). */
-  ageHours: number;
-}
-
-export interface FaultDetail extends FaultView {
-  history: HistoryEntry[];
-  verificationPending: boolean;
-}
 
 export class TransitionError extends Error {
   constructor(message: string) {
@@ -64,12 +31,8 @@ type Row = Record<string, string | number | null>;
 
 const text = (value: string | number | null): string | null => (value === null ? null : String(value));
 
-export function toFaultView(row: Row, nowMs: number): FaultView {
-  const firstSeen = String(row.first_seen);
-  const resolvedAt = text(row.resolved_at);
-  const state = String(row.state) as FaultState;
-  const endMs =
-    resolvedAt !== null && (state === 'resolved' || state === 'closed') ? Date.parse(resolvedAt) : nowMs;
+/** The heading of a row of `faults` joined with its station (`station_name`, `kecamatan`). */
+export function toFaultHeading(row: Row): FaultHeading {
   return {
     stationId: String(row.station_id),
     stationName: String(row.station_name),
@@ -78,6 +41,17 @@ export function toFaultView(row: Row, nowMs: number): FaultView {
     role: String(row.role),
     code: String(row.code),
     severity: String(row.severity),
+  };
+}
+
+export function toFaultView(row: Row, nowMs: number): FaultView {
+  const firstSeen = String(row.first_seen);
+  const resolvedAt = text(row.resolved_at);
+  const state = String(row.state) as FaultState;
+  const endMs =
+    resolvedAt !== null && (state === 'resolved' || state === 'closed') ? Date.parse(resolvedAt) : nowMs;
+  return {
+    ...toFaultHeading(row),
     state,
     message: JSON.parse(String(row.message)) as Text,
     device: row.device === null ? null : (JSON.parse(String(row.device)) as FaultDevice),
@@ -174,18 +148,14 @@ export async function applyFaultAction(
       throw new TransitionError(`cannot ${action.type} a fault that is ${row.state}`);
     }
     const where = [stationId, faultId];
+    const record = (kind: HistoryKind, detail?: Record<string, unknown>): Promise<void> =>
+      addHistory(transaction, { stationId, faultId, atMs: nowMs, kind, actor: username, detail });
     if (action.type === 'acknowledge') {
       await transaction.run(
         `UPDATE faults SET state = 'acknowledged', acknowledged_at = $3, acknowledged_by = $4 WHERE station_id = $1 AND fault_id = $2`,
         [...where, now, username],
       );
-      await addHistory(transaction, {
-        stationId,
-        faultId,
-        atMs: nowMs,
-        kind: 'acknowledged',
-        actor: username,
-      });
+      await record('acknowledged');
     } else if (action.type === 'repair') {
       await transaction.run(
         `UPDATE faults SET state = 'in-repair', assignee = $3, repair_note = $4,
@@ -193,50 +163,23 @@ export async function applyFaultAction(
          WHERE station_id = $1 AND fault_id = $2`,
         [...where, action.assignee, action.note, now, username],
       );
-      await addHistory(transaction, {
-        stationId,
-        faultId,
-        atMs: nowMs,
-        kind: 'in-repair',
-        actor: username,
-        detail: { assignee: action.assignee, note: action.note },
-      });
+      await record('in-repair', { assignee: action.assignee, note: action.note });
     } else if (action.type === 'verify') {
       await requestRerunChecks(transaction, { stationId, faultId, requestedBy: username, nowMs });
-      await addHistory(transaction, {
-        stationId,
-        faultId,
-        atMs: nowMs,
-        kind: 'verification-requested',
-        actor: username,
-      });
+      await record('verification-requested');
     } else if (action.type === 'close') {
       await transaction.run(
         `UPDATE faults SET state = 'closed', closed_at = $3, closed_by = $4 WHERE station_id = $1 AND fault_id = $2`,
         [...where, now, username],
       );
-      await addHistory(transaction, {
-        stationId,
-        faultId,
-        atMs: nowMs,
-        kind: 'closed',
-        actor: username,
-        detail: { note: action.note },
-      });
+      await record('closed', { note: action.note });
     } else {
       await transaction.run(
         `UPDATE faults SET state = 'open', closed_at = NULL, closed_by = NULL, resolved_at = NULL, reopen_count = reopen_count + 1
          WHERE station_id = $1 AND fault_id = $2`,
         where,
       );
-      await addHistory(transaction, {
-        stationId,
-        faultId,
-        atMs: nowMs,
-        kind: 'reopened',
-        actor: username,
-        detail: { note: action.note },
-      });
+      await record('reopened', { note: action.note });
     }
   });
   const detail = await faultDetail(db, stationId, faultId, nowMs);

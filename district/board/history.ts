@@ -1,25 +1,10 @@
 // Every transition of a fault, from the station (opened, updated, resolved, reopened) and from the
 // district (acknowledged, in repair, verification requested, closed, reopened), in one table.
+import type { HistoryEntry, HistoryKind } from '../dash-api';
 import type { Db } from '../db/types';
 import { newId } from '../ids';
 
-export type HistoryKind =
-  | 'opened'
-  | 'updated'
-  | 'resolved'
-  | 'reopened'
-  | 'acknowledged'
-  | 'in-repair'
-  | 'verification-requested'
-  | 'closed';
-
-export interface HistoryEntry {
-  at: string;
-  kind: HistoryKind;
-  /** The staff username for district actions; null for the station's own reports. */
-  actor: string | null;
-  detail: Record<string, unknown>;
-}
+export type { HistoryEntry, HistoryKind } from '../dash-api';
 
 export async function addHistory(
   db: Db,

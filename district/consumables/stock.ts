@@ -1,6 +1,7 @@
 // Blank e-KTP cards and printer ribbons per station, as reported in the daily check and by
 // consumables.reported events; days of stock left at the recent rate of use; low-stock alerts.
 import type { ConsumablesPayload, Ribbon } from '../../protocol/events';
+import type { StationStock, StockLevel } from '../dash-api';
 import type { Db } from '../db/types';
 
 export interface StockThresholds {
@@ -23,24 +24,7 @@ export const DEFAULT_THRESHOLDS: StockThresholds = {
   rateWindowDays: 14,
 };
 
-export interface StockLevel {
-  remaining: number;
-  /** Used per day over the rate window (restocking ignored); null with fewer than two reports. */
-  perDay: number | null;
-  /** remaining / perDay; null when nothing is being used or the rate is unknown. */
-  daysLeft: number | null;
-  low: boolean;
-}
-
-export interface StationStock {
-  stationId: string;
-  stationName: string;
-  kecamatan: string;
-  reportedAt: string | null;
-  blankCards: StockLevel | null;
-  ribbons: (StockLevel & { name: string; unit: Ribbon['unit'] })[];
-  low: boolean;
-}
+export type { StationStock, StockLevel } from '../dash-api';
 
 export async function recordConsumables(
   db: Db,

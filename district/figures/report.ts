@@ -1,29 +1,13 @@
 // The figures page: hours each kecamatan could not record (this month and the months before),
 // and mean times to acknowledge and to repair. Months are calendar months in the district's local
 // time (WIB, UTC+7, unless told otherwise).
+import type { Figures, MonthFigures } from '../dash-api';
 import type { Db } from '../db/types';
 import { kecamatanUnableHours, unableIntervals } from './availability';
 
 export const WIB_OFFSET_MINUTES = 7 * 60;
 
-export interface MonthFigures {
-  /** `YYYY-MM` in local time. */
-  month: string;
-  /** Kecamatan name -> hours no station there could record. */
-  hoursUnable: Record<string, number>;
-  faultsOpened: number;
-  /** Mean hours from a station first seeing a fault to its acknowledgement; null without any. */
-  meanHoursToAcknowledge: number | null;
-  /** Mean hours from first seen to the station's checks passing again; null without any. */
-  meanHoursToRepair: number | null;
-}
-
-export interface Figures {
-  generatedAt: string;
-  kecamatan: string[];
-  /** Oldest first; the last is the current month (up to now). */
-  months: MonthFigures[];
-}
+export type { Figures, MonthFigures } from '../dash-api';
 
 /** [start, end) in ms of the local calendar month `monthsBack` before the one holding `nowMs`. */
 export function monthRange(

@@ -2,29 +2,10 @@
 // whether it works (no active fault names it), kept in sync with the stations' inventory events.
 import type { InventoryPayload } from '../../protocol/events';
 import type { DeviceIdentity } from '../../protocol/verdict';
+import type { DeviceStatus, DeviceView } from '../dash-api';
 import type { Db } from '../db/types';
 
-export type DeviceStatus = 'installed' | 'spare' | 'removed';
-
-export interface DeviceView {
-  id: string;
-  serialNumber: string | null;
-  vendor: string | null;
-  model: string | null;
-  role: string | null;
-  deviceKey: string | null;
-  status: DeviceStatus;
-  /** null: on the district's shelf (a spare) or removed with no known place. */
-  stationId: string | null;
-  stationName: string | null;
-  kecamatan: string | null;
-  /** False while an open, acknowledged or in-repair fault names this device at its station. */
-  working: boolean;
-  /** The open loan (pinjam pakai) this device is on, if any. */
-  loanId: string | null;
-  updatedAt: string;
-  note: string | null;
-}
+export type { DeviceStatus, DeviceView } from '../dash-api';
 
 /** One id per physical device: by serial number when the device reports one, else by its key on the station. */
 export function deviceIdOf(device: DeviceIdentity, stationId: string): string {

@@ -1,30 +1,10 @@
 // Loans of devices between stations ("pinjam pakai"): a formal, dated record of which device went
 // from where to where, why, under which letter, and when it came back.
+import type { LoanView } from '../dash-api';
 import type { Db } from '../db/types';
 import { newId } from '../ids';
 
-export interface LoanView {
-  id: string;
-  deviceId: string;
-  serialNumber: string | null;
-  vendor: string | null;
-  model: string | null;
-  role: string | null;
-  fromStationId: string | null;
-  fromStationName: string | null;
-  fromKecamatan: string | null;
-  toStationId: string;
-  toStationName: string;
-  toKecamatan: string;
-  startsOn: string;
-  dueOn: string;
-  returnedOn: string | null;
-  /** The letter number (nomor surat) of the loan. */
-  reference: string;
-  purpose: string;
-  createdBy: string;
-  createdAt: string;
-}
+export type { LoanView } from '../dash-api';
 
 export class LoanError extends Error {
   constructor(message: string) {

@@ -1,6 +1,7 @@
 // The dashboard shell: the public page at /publik; otherwise login, navigation and the page named
 // by the URL's hash (#/, #/gangguan, #/gangguan/STATION/FAULT, #/inventaris, #/habis-pakai, #/angka, #/audit).
 import { useEffect, useState } from 'react';
+import type { SessionInfo, User } from '../dash-api';
 import { api, setCsrfToken } from './api';
 import type { Language } from './i18n';
 import { LanguageContext, storedLanguage, storeLanguage, useTranslator } from './language';
@@ -13,7 +14,6 @@ import { FiguresPage } from './pages/Figures';
 import { InventoryPage } from './pages/Inventory';
 import { Login } from './pages/Login';
 import { PublicPage } from './pages/Public';
-import type { SessionInfo, User } from './types';
 
 function useHash(): string {
   const [hash, setHash] = useState(window.location.hash);

@@ -38,3 +38,7 @@ export const api = {
   get: <T>(path: string): Promise<T> => request<T>('GET', path),
   post: <T>(path: string, body: unknown = {}): Promise<T> => request<T>('POST', path, body),
 };
+
+/** The text to show for a failed request. */
+export const messageOf = (failure: unknown): string =>
+  failure instanceof Error ? failure.message : String(failure);

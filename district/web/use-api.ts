@@ -1,6 +1,6 @@
 // Loads one API resource, with reload and an optional refresh period.
 import { useCallback, useEffect, useState } from 'react';
-import { api } from './api';
+import { api, messageOf } from './api';
 
 export interface Resource<T> {
   data: T | null;
@@ -24,7 +24,7 @@ export function useApi<T>(path: string, refreshMs?: number): Resource<T> {
       },
       (failure: unknown) => {
         if (!cancelled) {
-          setError(failure instanceof Error ? failure.message : String(failure));
+          setError(messageOf(failure));
         }
       },
     );

@@ -1,7 +1,8 @@
 // The board: every station by kecamatan; for each one that cannot record, which device, since
 // when, and what the district is doing about it.
+import type { Board, StationProblem, StationStatus } from '../../dash-api';
+import { DataTable, Pending } from '../data-table';
 import { useTranslator } from '../language';
-import type { Board, StationProblem, StationStatus } from '../types';
 import { useApi } from '../use-api';
 import { deviceName, faultLink } from './fault-format';
 
@@ -93,7 +94,7 @@ export function BoardPage() {
   const { t, time } = useTranslator();
   const board = useApi<Board>('/api/dash/board', 30_000);
   if (board.data === null) {
-    return <p>{board.error ?? t('loading')}</p>;
+    return <Pending resource={board} />;
   }
   return (
     <section>
@@ -113,22 +114,11 @@ export function BoardPage() {
               {kecamatan.stationsAbleToRecord}/{kecamatan.stations.length} {t('stations')} {t('ableToRecord')}
             </span>
           </h2>
-          <table>
-            <thead>
-              <tr>
-                <th>{t('station')}</th>
-                <th>{t('canRecord')}</th>
-                <th>{t('canPrint')}</th>
-                <th>{t('lastHeard')}</th>
-                <th>{t('openFaults')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {kecamatan.stations.map((station) => (
-                <StationRow key={station.stationId} station={station} />
-              ))}
-            </tbody>
-          </table>
+          <DataTable headings={['station', 'canRecord', 'canPrint', 'lastHeard', 'openFaults']}>
+            {kecamatan.stations.map((station) => (
+              <StationRow key={station.stationId} station={station} />
+            ))}
+          </DataTable>
         </article>
       ))}
     </section>

@@ -1,5 +1,6 @@
+import type { StationStock, StockLevel } from '../../dash-api';
+import { DataTable, Pending } from '../data-table';
 import { useTranslator } from '../language';
-import type { StationStock, StockLevel } from '../types';
 import { useApi } from '../use-api';
 
 function Level({ level, unit }: { level: StockLevel; unit: string }) {
@@ -19,39 +20,29 @@ export function ConsumablesPage() {
   const { t, time } = useTranslator();
   const stock = useApi<StationStock[]>('/api/dash/consumables');
   if (stock.data === null) {
-    return <p>{stock.error ?? t('loading')}</p>;
+    return <Pending resource={stock} />;
   }
   const sorted = [...stock.data].sort((left, right) => Number(right.low) - Number(left.low));
   return (
-    <table className="consumables">
-      <thead>
-        <tr>
-          <th>{t('station')}</th>
-          <th>{t('blankCards')}</th>
-          <th>{t('ribbons')}</th>
-          <th>{t('reportedAt')}</th>
+    <DataTable className="consumables" headings={['station', 'blankCards', 'ribbons', 'reportedAt']}>
+      {sorted.map((station) => (
+        <tr key={station.stationId} data-station={station.stationId} className={station.low ? 'low' : ''}>
+          <td>
+            {station.kecamatan} / {station.stationName}
+          </td>
+          <td>
+            {station.blankCards === null ? t('noReport') : <Level level={station.blankCards} unit="" />}
+          </td>
+          <td>
+            {station.ribbons.map((ribbon) => (
+              <div key={ribbon.name}>
+                {ribbon.name}: <Level level={ribbon} unit={ribbon.unit === 'percent' ? '%' : ''} />
+              </div>
+            ))}
+          </td>
+          <td>{station.reportedAt === null ? '—' : time(station.reportedAt)}</td>
         </tr>
-      </thead>
-      <tbody>
-        {sorted.map((station) => (
-          <tr key={station.stationId} data-station={station.stationId} className={station.low ? 'low' : ''}>
-            <td>
-              {station.kecamatan} / {station.stationName}
-            </td>
-            <td>
-              {station.blankCards === null ? t('noReport') : <Level level={station.blankCards} unit="" />}
-            </td>
-            <td>
-              {station.ribbons.map((ribbon) => (
-                <div key={ribbon.name}>
-                  {ribbon.name}: <Level level={ribbon} unit={ribbon.unit === 'percent' ? '%' : ''} />
-                </div>
-              ))}
-            </td>
-            <td>{station.reportedAt === null ? '—' : time(station.reportedAt)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </DataTable>
   );
 }

@@ -2,10 +2,12 @@
 // technician's actions (acknowledge, assign repair, ask for a re-check, close, reopen).
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import { api } from '../api';
+import type { FaultDetail, User } from '../../dash-api';
+import { api, messageOf } from '../api';
+import { Pending } from '../data-table';
 import { useTranslator } from '../language';
-import type { FaultDetail, User } from '../types';
 import { useApi } from '../use-api';
+import { FaultTags } from './FaultTags';
 import { deviceName } from './fault-format';
 
 export function FaultDetailPage({
@@ -24,16 +26,12 @@ export function FaultDetailPage({
   const [note, setNote] = useState('');
   const [failure, setFailure] = useState<string | null>(null);
   if (fault.data === null) {
-    return <p>{fault.error ?? t('loading')}</p>;
+    return <Pending resource={fault} />;
   }
   const detail = fault.data;
   const act = (body: Record<string, unknown>) => {
     setFailure(null);
-    api
-      .post(`${path}/actions`, body)
-      .then(fault.reload, (error: unknown) =>
-        setFailure(error instanceof Error ? error.message : String(error)),
-      );
+    api.post(`${path}/actions`, body).then(fault.reload, (error: unknown) => setFailure(messageOf(error)));
   };
   const repair = (event: FormEvent) => {
     event.preventDefault();
@@ -62,13 +60,7 @@ export function FaultDetailPage({
         <dt>{t('severity')}</dt>
         <dd>
           {t(`severity.${detail.severity}`)} · {detail.code} · ×{detail.occurrences}
-          {detail.flapping ? <span className="tag">{t('flapping')}</span> : null}
-          {detail.recurring ? <span className="tag">{t('recurring')}</span> : null}
-          {detail.reopenCount > 0 ? (
-            <span className="tag">
-              {t('reopened')} ×{detail.reopenCount}
-            </span>
-          ) : null}
+          <FaultTags fault={detail} />
         </dd>
         <dt>{t('acknowledgedBy')}</dt>
         <dd>

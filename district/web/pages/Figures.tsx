@@ -1,7 +1,8 @@
 // Availability per kecamatan (hours no station could record), its trend, and mean times to
 // acknowledge and repair. Charts are plain SVG.
+import type { Figures } from '../../dash-api';
+import { Pending } from '../data-table';
 import { useTranslator } from '../language';
-import type { Figures } from '../types';
 import { useApi } from '../use-api';
 
 function HoursBars({ values }: { values: [string, number][] }) {
@@ -74,7 +75,7 @@ export function FiguresPage() {
   const { t } = useTranslator();
   const figures = useApi<Figures>('/api/dash/figures?months=6');
   if (figures.data === null) {
-    return <p>{figures.error ?? t('loading')}</p>;
+    return <Pending resource={figures} />;
   }
   const current = figures.data.months[figures.data.months.length - 1];
   const hours = (value: number | null): string => (value === null ? '—' : `${value} ${t('hours')}`);

@@ -1,43 +1,22 @@
 // Devices by serial number, spares on the shelf, and loans between stations (pinjam pakai).
-import { useState } from 'react';
-import type { FormEvent } from 'react';
+import type { Board, DeviceView, LoanView, User } from '../../dash-api';
 import { api } from '../api';
+import { DataTable, Loaded } from '../data-table';
 import { useTranslator } from '../language';
-import type { Board, Device, Loan, User } from '../types';
 import { useApi } from '../use-api';
+import { useForm } from '../use-form';
 
 const today = (): string => new Date().toISOString().slice(0, 10);
 
-function LoanForm({ devices, onDone }: { devices: Device[]; onDone: () => void }) {
+function LoanForm({ devices, onDone }: { devices: DeviceView[]; onDone: () => void }) {
   const { t } = useTranslator();
   const board = useApi<Board>('/api/dash/board');
-  const empty = {
-    deviceId: '',
-    toStationId: '',
-    startsOn: today(),
-    dueOn: today(),
-    reference: '',
-    purpose: '',
-  };
-  const [form, setForm] = useState(empty);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { field, submit, failure } = useForm(
+    '/api/dash/inventory/loans',
+    { deviceId: '', toStationId: '', startsOn: today(), dueOn: today(), reference: '', purpose: '' },
+    onDone,
+  );
   const stations = board.data?.kecamatan.flatMap((kecamatan) => kecamatan.stations) ?? [];
-  const field = (name: keyof typeof form) => ({
-    name,
-    value: form[name],
-    onChange: (event: { target: { value: string } }) => setForm({ ...form, [name]: event.target.value }),
-  });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    api.post('/api/dash/inventory/loans', form).then(
-      () => {
-        setForm(empty);
-        setFailure(null);
-        onDone();
-      },
-      (error: unknown) => setFailure(error instanceof Error ? error.message : String(error)),
-    );
-  };
   return (
     <form className="grid-form" onSubmit={submit}>
       <h3>{t('newLoan')}</h3>
@@ -90,25 +69,11 @@ function LoanForm({ devices, onDone }: { devices: Device[]; onDone: () => void }
 
 function SpareForm({ onDone }: { onDone: () => void }) {
   const { t } = useTranslator();
-  const empty = { serialNumber: '', vendor: '', model: '', note: '' };
-  const [form, setForm] = useState(empty);
-  const [failure, setFailure] = useState<string | null>(null);
-  const field = (name: keyof typeof form) => ({
-    name,
-    value: form[name],
-    onChange: (event: { target: { value: string } }) => setForm({ ...form, [name]: event.target.value }),
-  });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    api.post('/api/dash/inventory/spares', form).then(
-      () => {
-        setForm(empty);
-        setFailure(null);
-        onDone();
-      },
-      (error: unknown) => setFailure(error instanceof Error ? error.message : String(error)),
-    );
-  };
+  const { field, submit, failure } = useForm(
+    '/api/dash/inventory/spares',
+    { serialNumber: '', vendor: '', model: '', note: '' },
+    onDone,
+  );
   return (
     <form className="grid-form" onSubmit={submit}>
       <h3>{t('addSpare')}</h3>
@@ -136,13 +101,13 @@ function SpareForm({ onDone }: { onDone: () => void }) {
 
 export function InventoryPage({ user }: { user: User }) {
   const { t } = useTranslator();
-  const devices = useApi<Device[]>('/api/dash/inventory/devices');
-  const loans = useApi<Loan[]>('/api/dash/inventory/loans');
+  const devices = useApi<DeviceView[]>('/api/dash/inventory/devices');
+  const loans = useApi<LoanView[]>('/api/dash/inventory/loans');
   const reload = () => {
     devices.reload();
     loans.reload();
   };
-  const markReturned = (loan: Loan) => {
+  const markReturned = (loan: LoanView) => {
     api
       .post(`/api/dash/inventory/loans/${encodeURIComponent(loan.id)}/return`, { returnedOn: today() })
       .then(reload, reload);
@@ -156,21 +121,10 @@ export function InventoryPage({ user }: { user: User }) {
         </a>
       </div>
       <h2>{t('devices')}</h2>
-      {devices.data === null ? (
-        <p>{devices.error ?? t('loading')}</p>
-      ) : (
-        <table className="devices">
-          <thead>
-            <tr>
-              <th>{t('serial')}</th>
-              <th>{t('device')}</th>
-              <th>{t('role')}</th>
-              <th>{t('where')}</th>
-              <th>{t('state')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {devices.data.map((device) => (
+      <Loaded resource={devices}>
+        {(list) => (
+          <DataTable className="devices" headings={['serial', 'device', 'role', 'where', 'state']}>
+            {list.map((device) => (
               <tr key={device.id} data-device={device.id}>
                 <td>{device.serialNumber ?? '—'}</td>
                 <td>
@@ -189,28 +143,17 @@ export function InventoryPage({ user }: { user: User }) {
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      )}
+          </DataTable>
+        )}
+      </Loaded>
       <h2>{t('loans')}</h2>
-      {loans.data === null ? (
-        <p>{loans.error ?? t('loading')}</p>
-      ) : (
-        <table className="loans">
-          <thead>
-            <tr>
-              <th>{t('reference')}</th>
-              <th>{t('device')}</th>
-              <th>{t('from')}</th>
-              <th>{t('to')}</th>
-              <th>{t('startsOn')}</th>
-              <th>{t('dueOn')}</th>
-              <th>{t('returnedOn')}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {loans.data.map((loan) => (
+      <Loaded resource={loans}>
+        {(list) => (
+          <DataTable
+            className="loans"
+            headings={['reference', 'device', 'from', 'to', 'startsOn', 'dueOn', 'returnedOn', '']}
+          >
+            {list.map((loan) => (
               <tr key={loan.id} data-loan={loan.id}>
                 <td>{loan.reference}</td>
                 <td>
@@ -241,9 +184,9 @@ export function InventoryPage({ user }: { user: User }) {
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      )}
+          </DataTable>
+        )}
+      </Loaded>
       {canEdit && devices.data !== null ? (
         <div className="forms">
           <LoanForm devices={devices.data} onDone={reload} />

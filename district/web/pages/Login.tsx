@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
+import type { SessionInfo } from '../../dash-api';
 import { api, setCsrfToken } from '../api';
 import { useTranslator } from '../language';
-import type { SessionInfo } from '../types';
 
 export function Login({ onLogin }: { onLogin: (session: SessionInfo) => void }) {
   const { t } = useTranslator();

@@ -1,13 +1,14 @@
 // The residents' page (/publik): which kecamatan can record today, nothing more.
+import type { PublicBoard } from '../../dash-api';
+import { Pending } from '../data-table';
 import { useTranslator } from '../language';
-import type { PublicBoard } from '../types';
 import { useApi } from '../use-api';
 
 export function PublicPage() {
   const { t, time } = useTranslator();
   const board = useApi<PublicBoard>('/api/public/board', 60_000);
   if (board.data === null) {
-    return <p>{board.error ?? t('loading')}</p>;
+    return <Pending resource={board} />;
   }
   const able = board.data.kecamatan.filter((kecamatan) => kecamatan.canRecord);
   const unable = board.data.kecamatan.filter((kecamatan) => !kecamatan.canRecord);

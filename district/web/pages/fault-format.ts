@@ -1,7 +1,7 @@
 // How a fault's device and link are written, shared by the board and the fault pages.
-import type { Fault } from '../types';
+import type { FaultView } from '../../dash-api';
 
-export function deviceName(fault: Fault, t: (key: string) => string): string {
+export function deviceName(fault: FaultView, t: (key: string) => string): string {
   if (fault.device === null) {
     return t(`role.${fault.role}`);
   }
@@ -11,6 +11,6 @@ export function deviceName(fault: Fault, t: (key: string) => string): string {
     : `${name} (${t('serial')} ${fault.device.serialNumber})`;
 }
 
-export function faultLink(fault: Pick<Fault, 'stationId' | 'faultId'>): string {
+export function faultLink(fault: Pick<FaultView, 'stationId' | 'faultId'>): string {
   return `#/gangguan/${encodeURIComponent(fault.stationId)}/${encodeURIComponent(fault.faultId)}`;
 }

@@ -1,10 +1,10 @@
 // Admin only: GET /api/dash/audit, GET/POST /api/dash/users, POST /api/dash/escalation/run.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { audit, listAudit } from '../../../auth/audit';
+import { listAudit } from '../../../auth/audit';
 import { StaffRoleSchema } from '../../../auth/roles';
 import { addUser, listUsers } from '../../../auth/users';
-import { DashError, parseBody, staffOf } from './context';
+import { auditByStaff, DashError, parseBody } from './context';
 
 const NewUserSchema = z.strictObject({
   username: z.string().min(2).max(50),
@@ -20,7 +20,6 @@ export default async function adminRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/dash/users', { config: { access: 'admin' } }, async () => listUsers(app.district.db));
 
   app.post('/api/dash/users', { config: { access: 'admin' } }, async (request) => {
-    const staff = staffOf(request);
     const input = parseBody(request, NewUserSchema);
     const nowMs = app.district.now();
     let user;
@@ -29,30 +28,25 @@ export default async function adminRoutes(app: FastifyInstance): Promise<void> {
     } catch (error) {
       throw new DashError(409, 'conflict', (error as Error).message);
     }
-    await audit(app.district.db, {
+    await auditByStaff(request, {
       nowMs,
-      user: staff.user,
       action: 'user.added',
       target: user.username,
       detail: { role: user.role },
-      ip: request.ip,
     });
     return user;
   });
 
   app.post('/api/dash/escalation/run', { config: { access: 'admin' } }, async (request) => {
-    const staff = staffOf(request);
     if (app.dashboard.escalation === null) {
       throw new DashError(409, 'conflict', 'escalation is not configured');
     }
     const result = await app.dashboard.escalation.runNow();
-    await audit(app.district.db, {
+    await auditByStaff(request, {
       nowMs: app.district.now(),
-      user: staff.user,
       action: 'escalation.run',
       target: 'escalation',
       detail: result,
-      ip: request.ip,
     });
     return result;
   });

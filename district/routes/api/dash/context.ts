@@ -2,6 +2,7 @@
 // (the app keeps JSON bodies raw for the intake's signatures; dashboard routes parse them here).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { audit } from '../../../auth/audit';
 import type { Access } from '../../../auth/roles';
 import type { Session } from '../../../auth/sessions';
 import type { EscalationTimer } from '../../../escalation/scheduler';
@@ -67,6 +68,14 @@ export function staffOf(request: FastifyRequest): Session {
     throw new DashError(401, 'login-required', 'sign in first');
   }
   return request.staff;
+}
+
+/** Writes the audit row for a change the signed-in staff member made with this request. */
+export async function auditByStaff(
+  request: FastifyRequest,
+  entry: { nowMs: number; action: string; target: string; detail?: unknown },
+): Promise<void> {
+  await audit(request.server.district.db, { ...entry, user: staffOf(request).user, ip: request.ip });
 }
 
 export function sendCsv(reply: FastifyReply, fileName: string, csv: string): FastifyReply {

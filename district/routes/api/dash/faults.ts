@@ -2,7 +2,6 @@
 // POST /api/dash/faults/:stationId/:faultId/actions {type: acknowledge|repair|verify|close|reopen, ...}.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { audit } from '../../../auth/audit';
 import {
   applyFaultAction,
   FAULT_STATES,
@@ -10,7 +9,7 @@ import {
   findFaults,
   TransitionError,
 } from '../../../board/faults';
-import { DashError, parseBody, staffOf } from './context';
+import { auditByStaff, DashError, parseBody, staffOf } from './context';
 
 const FilterSchema = z.object({
   state: z.enum([...FAULT_STATES, 'active', 'all']).default('active'),
@@ -66,13 +65,11 @@ export default async function faultRoutes(app: FastifyInstance): Promise<void> {
           username: staff.user.username,
           nowMs,
         });
-        await audit(app.district.db, {
+        await auditByStaff(request, {
           nowMs,
-          user: staff.user,
           action: `fault.${action.type}`,
           target: `${stationId}/${faultId}`,
           detail: action,
-          ip: request.ip,
         });
         return detail;
       } catch (error) {

@@ -8,11 +8,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { RoleSchema } from '../../../../protocol/verdict';
-import { audit } from '../../../auth/audit';
 import { addSpare, listDevices } from '../../../inventory/devices';
 import { loanRecordHtml } from '../../../inventory/loan-record';
 import { createLoan, listLoans, LoanError, returnLoan } from '../../../inventory/loans';
-import { DashError, parseBody, staffOf } from './context';
+import { auditByStaff, DashError, parseBody, staffOf } from './context';
 
 const SpareSchema = z.strictObject({
   serialNumber: z.string().trim().min(1).max(100),
@@ -52,17 +51,14 @@ export default async function inventoryRoutes(app: FastifyInstance): Promise<voi
   );
 
   app.post('/api/dash/inventory/spares', { config: { access: 'technician' } }, async (request) => {
-    const staff = staffOf(request);
     const spare = parseBody(request, SpareSchema);
     const nowMs = app.district.now();
     const id = await loanErrors(() => addSpare(app.district.db, { ...spare, nowMs }));
-    await audit(app.district.db, {
+    await auditByStaff(request, {
       nowMs,
-      user: staff.user,
       action: 'inventory.spare-added',
       target: id,
       detail: spare,
-      ip: request.ip,
     });
     return { id };
   });
@@ -78,13 +74,11 @@ export default async function inventoryRoutes(app: FastifyInstance): Promise<voi
     const id = await loanErrors(() =>
       createLoan(app.district.db, { ...loan, createdBy: staff.user.username, nowMs }),
     );
-    await audit(app.district.db, {
+    await auditByStaff(request, {
       nowMs,
-      user: staff.user,
       action: 'inventory.loan-created',
       target: id,
       detail: loan,
-      ip: request.ip,
     });
     return (await listLoans(app.district.db, { id }))[0];
   });
@@ -93,18 +87,15 @@ export default async function inventoryRoutes(app: FastifyInstance): Promise<voi
     '/api/dash/inventory/loans/:loanId/return',
     { config: { access: 'technician' } },
     async (request) => {
-      const staff = staffOf(request);
       const { loanId } = LoanParams.parse(request.params);
       const { returnedOn } = parseBody(request, ReturnSchema);
       const nowMs = app.district.now();
       await loanErrors(() => returnLoan(app.district.db, { loanId, returnedOn, nowMs }));
-      await audit(app.district.db, {
+      await auditByStaff(request, {
         nowMs,
-        user: staff.user,
         action: 'inventory.loan-returned',
         target: loanId,
         detail: { returnedOn },
-        ip: request.ip,
       });
       return (await listLoans(app.district.db, { id: loanId }))[0];
     },

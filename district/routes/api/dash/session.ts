@@ -10,7 +10,7 @@ import {
   sessionTokenFrom,
 } from '../../../auth/sessions';
 import { authenticate } from '../../../auth/users';
-import { DashError, parseBody, staffOf } from './context';
+import { auditByStaff, DashError, parseBody, staffOf } from './context';
 
 const LoginSchema = z.strictObject({
   username: z.string().min(1).max(50),
@@ -62,12 +62,10 @@ export default async function sessionRoutes(app: FastifyInstance): Promise<void>
     if (token !== null) {
       await deleteSession(app.district.db, token);
     }
-    await audit(app.district.db, {
+    await auditByStaff(request, {
       nowMs: app.district.now(),
-      user: staff.user,
       action: 'logout',
       target: staff.user.username,
-      ip: request.ip,
     });
     void reply.header(
       'set-cookie',

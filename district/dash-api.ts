@@ -1,0 +1,238 @@
+// The dashboard's JSON API (district/routes/api/dash, /api/public/board): the shape of every answer,
+// written once. Pure types: the server modules that build the answers and the browser (district/web)
+// both import them with `import type`, so nothing here may import Node or server code.
+import type { Ribbon } from '../protocol/events';
+import type { Status, Text } from '../protocol/verdict';
+
+// ---- Staff and sessions (auth/) ----
+
+export type StaffRole = 'viewer' | 'technician' | 'admin';
+
+export interface User {
+  id: string;
+  username: string;
+  name: string;
+  email: string | null;
+  role: StaffRole;
+}
+
+/** GET /api/dash/session and POST /api/dash/login. */
+export interface SessionInfo {
+  user: User;
+  /** Sent back in the `x-csrf-token` header of every state-changing request. */
+  csrfToken: string;
+  expiresAt: string;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  username: string | null;
+  action: string;
+  target: string;
+  detail: unknown;
+  ip: string | null;
+}
+
+// ---- Faults (board/faults.ts, board/history.ts) ----
+
+export type FaultState = 'open' | 'acknowledged' | 'in-repair' | 'resolved' | 'closed';
+
+export interface FaultDevice {
+  key: string;
+  vendor?: string;
+  model?: string;
+  serialNumber?: string;
+}
+
+/** Where a fault is and what it is: how every listing of faults begins. */
+export interface FaultHeading {
+  stationId: string;
+  stationName: string;
+  kecamatan: string;
+  faultId: string;
+  role: string;
+  code: string;
+  severity: string;
+}
+
+export interface FaultView extends FaultHeading {
+  state: FaultState;
+  message: Text;
+  device: FaultDevice | null;
+  firstSeen: string;
+  lastSeen: string;
+  resolvedAt: string | null;
+  occurrences: number;
+  flapping: boolean;
+  recurring: boolean;
+  reopenCount: number;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  assignee: string | null;
+  repairNote: string | null;
+  closedAt: string | null;
+  closedBy: string | null;
+  /** Hours since the station first saw it, to now (or to its resolution). */
+  ageHours: number;
+}
+
+export type HistoryKind =
+  | 'opened'
+  | 'updated'
+  | 'resolved'
+  | 'reopened'
+  | 'acknowledged'
+  | 'in-repair'
+  | 'verification-requested'
+  | 'closed';
+
+export interface HistoryEntry {
+  at: string;
+  kind: HistoryKind;
+  /** The staff username for district actions; null for the station's own reports. */
+  actor: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface FaultDetail extends FaultView {
+  history: HistoryEntry[];
+  verificationPending: boolean;
+}
+
+// ---- The board (board/board.ts) ----
+
+export interface StationProblem {
+  role: string;
+  /** The role's status in the last heartbeat; `fault` when only an open fault tells. */
+  status: Status;
+  /** Whether the problem stops recording (a recording role) or printing (the card printer). */
+  blocks: 'recording' | 'printing' | null;
+  fault: FaultView | null;
+}
+
+export interface StationStatus {
+  stationId: string;
+  name: string;
+  kecamatan: string;
+  enrolled: boolean;
+  lastHeardAt: string | null;
+  /** Silent past the heartbeat window (or never heard from): itself a problem. */
+  silent: boolean;
+  canRecord: boolean;
+  canPrint: boolean;
+  appVersion: string | null;
+  queueDepth: number | null;
+  problems: StationProblem[];
+  activeFaults: number;
+}
+
+export interface KecamatanStatus {
+  name: string;
+  /** At least one station here can record today. */
+  canRecord: boolean;
+  canPrint: boolean;
+  stationsAbleToRecord: number;
+  stations: StationStatus[];
+}
+
+export interface Board {
+  generatedAt: string;
+  heartbeatWindowMs: number;
+  kecamatan: KecamatanStatus[];
+}
+
+/** What residents may see: per kecamatan only whether recording is possible today. */
+export interface PublicBoard {
+  generatedAt: string;
+  kecamatan: { name: string; canRecord: boolean }[];
+}
+
+// ---- Inventory and loans (inventory/) ----
+
+export type DeviceStatus = 'installed' | 'spare' | 'removed';
+
+export interface DeviceView {
+  id: string;
+  serialNumber: string | null;
+  vendor: string | null;
+  model: string | null;
+  role: string | null;
+  deviceKey: string | null;
+  status: DeviceStatus;
+  /** null: on the district's shelf (a spare) or removed with no known place. */
+  stationId: string | null;
+  stationName: string | null;
+  kecamatan: string | null;
+  /** False while an open, acknowledged or in-repair fault names this device at its station. */
+  working: boolean;
+  /** The open loan (pinjam pakai) this device is on, if any. */
+  loanId: string | null;
+  updatedAt: string;
+  note: string | null;
+}
+
+export interface LoanView {
+  id: string;
+  deviceId: string;
+  serialNumber: string | null;
+  vendor: string | null;
+  model: string | null;
+  role: string | null;
+  fromStationId: string | null;
+  fromStationName: string | null;
+  fromKecamatan: string | null;
+  toStationId: string;
+  toStationName: string;
+  toKecamatan: string;
+  startsOn: string;
+  dueOn: string;
+  returnedOn: string | null;
+  /** The letter number (nomor surat) of the loan. */
+  reference: string;
+  purpose: string;
+  createdBy: string;
+  createdAt: string;
+}
+
+// ---- Consumables (consumables/stock.ts) ----
+
+export interface StockLevel {
+  remaining: number;
+  /** Used per day over the rate window (restocking ignored); null with fewer than two reports. */
+  perDay: number | null;
+  /** remaining / perDay; null when nothing is being used or the rate is unknown. */
+  daysLeft: number | null;
+  low: boolean;
+}
+
+export interface StationStock {
+  stationId: string;
+  stationName: string;
+  kecamatan: string;
+  reportedAt: string | null;
+  blankCards: StockLevel | null;
+  ribbons: (StockLevel & { name: string; unit: Ribbon['unit'] })[];
+  low: boolean;
+}
+
+// ---- Figures (figures/report.ts) ----
+
+export interface MonthFigures {
+  /** `YYYY-MM` in local time. */
+  month: string;
+  /** Kecamatan name -> hours no station there could record. */
+  hoursUnable: Record<string, number>;
+  faultsOpened: number;
+  /** Mean hours from a station first seeing a fault to its acknowledgement; null without any. */
+  meanHoursToAcknowledge: number | null;
+  /** Mean hours from first seen to the station's checks passing again; null without any. */
+  meanHoursToRepair: number | null;
+}
+
+export interface Figures {
+  generatedAt: string;
+  kecamatan: string[];
+  /** Oldest first; the last is the current month (up to now). */
+  months: MonthFigures[];
+}

@@ -1,6 +1,7 @@
 // The Electron shell: kiosk window, tray, single instance, autostart, IPC wiring and lockdown.
-// Thin on purpose: every decision lives in the agent (station-service); this file only connects
-// Electron to it. Electron cannot run in CI, so keep logic out of here.
+// Thin on purpose: every decision lives in the station Agent (checks, faults, store, delivery to the
+// district) and the StationService over it (what the kiosk shows); this file only connects Electron
+// to them. Electron cannot run in CI, so keep logic out of here.
 import { app, BrowserWindow, ipcMain, Menu, session, Tray } from 'electron';
 import type { IpcMainInvokeEvent } from 'electron';
 import { existsSync, readFileSync } from 'node:fs';
@@ -8,17 +9,18 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EVENT_CHANNEL, IPC_SCHEMAS, dispatch, parseIpcArguments } from './station-api';
 import type { IpcChannel } from './station-api';
+import { Agent } from './agent/agent';
+import { runCheck } from './agent/check';
 import { StationService } from './agent/station-service';
-import { Store } from './agent/store/store';
 import { enroll } from './agent/enroll';
-import { loadIdentity } from './agent/identity';
-import { setUpStation } from './commands/station';
+import type { UsbWatch } from './agent/usb-watch';
+import { watchUsb } from './agent/usb-watch';
+import { diskPath, setUpStation } from './commands/station';
 
 const argument = (name: string) =>
   process.argv.find((value) => value.startsWith(`--${name}=`))?.split('=')[1];
 /** Kiosk unless started with --no-kiosk (technicians at their desk, development). */
 const kiosk = !process.argv.includes('--no-kiosk');
-const PASSIVE_INTERVAL_MS = 60_000;
 
 const rendererIndex = path.join(__dirname, '..', 'renderer', 'index.html');
 const rendererUrl = pathToFileURL(rendererIndex).href;
@@ -28,7 +30,9 @@ let window: BrowserWindow | null = null;
 // Held so the tray icon is not garbage-collected.
 let tray: Tray | null = null;
 let service: StationService | null = null;
-let store: Store | null = null;
+let agent: Agent | null = null;
+let usbWatch: UsbWatch | undefined;
+let stopped = false;
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -44,28 +48,39 @@ if (!app.requestSingleInstanceLock()) {
       process.stderr.write(`siaga: cannot start: ${String(error)}\n`);
       app.exit(1);
     });
-  app.on('before-quit', () => {
+  // The agent commits what it is doing and closes its store before the process ends.
+  app.on('before-quit', (event) => {
+    if (stopped) {
+      return;
+    }
+    event.preventDefault();
+    stopped = true;
     service?.stop();
-    store?.close();
+    usbWatch?.stop();
+    void (agent?.stop() ?? Promise.resolve()).finally(() => app.quit());
   });
 }
 
-function createService(): StationService {
+async function createStation(): Promise<{ agent: Agent; service: StationService }> {
   const setup = setUpStation({ simulate: argument('simulate'), profile: argument('profile') });
-  store = Store.open(setup.dataDir);
   const version = app.getVersion();
-  const pinFile = path.join(setup.dataDir, 'initial-pin');
-  return new StationService({
-    adapters: setup.adapters,
+  // Simulated kits change by scenario, not by plugging: no USB monitor for them.
+  usbWatch = setup.simulation ? undefined : await watchUsb(setup.adapters);
+  const station = new Agent({
+    dataDir: setup.dataDir,
     profile: setup.profile,
     catalog: setup.catalog,
-    dataDir: setup.dataDir,
-    store,
+    adapters: setup.adapters,
+    runCheck: (context) => runCheck({ ...context, dataDir: diskPath(setup.dataDir) }),
     appVersion: version,
+    hotplug: usbWatch?.hotplug,
+  });
+  const pinFile = path.join(setup.dataDir, 'initial-pin');
+  const facade = new StationService({
+    agent: station,
     kiosk,
     // Written by the installer (docs/packaging.md); used until a technician sets a PIN.
     initialPin: existsSync(pinFile) ? readFileSync(pinFile, 'utf8').trim() : undefined,
-    isEnrolled: () => loadIdentity(setup.dataDir) !== null,
     enroll: async (districtUrl, code) => {
       const identity = await enroll({
         dataDir: setup.dataDir,
@@ -77,6 +92,7 @@ function createService(): StationService {
       return { stationId: identity.stationId };
     },
   });
+  return { agent: station, service: facade };
 }
 
 function wireIpc(api: StationService): void {
@@ -159,7 +175,7 @@ async function start(): Promise<void> {
   Menu.setApplicationMenu(null);
   app.setLoginItemSettings({ openAtLogin: true, args: kiosk ? [] : ['--no-kiosk'] });
   lockDownSession();
-  service = createService();
+  ({ agent, service } = await createStation());
   wireIpc(service);
   createWindow();
   if (!kiosk) {
@@ -177,6 +193,6 @@ async function start(): Promise<void> {
       ]),
     );
   }
-  // Startup check is active (DESIGN.md): nothing is recording yet at launch.
-  void service.runCheck({ mode: 'active' }).finally(() => service?.start(PASSIVE_INTERVAL_MS));
+  // Opens the store, runs the (active) startup check, then the schedule, heartbeat and delivery.
+  await agent.start();
 }

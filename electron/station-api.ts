@@ -25,6 +25,10 @@ export interface DistrictView {
   /** What the district wrote back, if anything (free text from district staff). */
   note?: string;
   updatedAt?: string;
+  /** District staff member who acknowledged the fault. */
+  acknowledgedBy?: string;
+  /** Technician the district assigned to the repair. */
+  assignee?: string;
 }
 
 /** One tile of the status board: one expected role. */

@@ -70,6 +70,27 @@ export const CommandSchema = z.discriminatedUnion('type', [
 ]);
 export type Command = z.infer<typeof CommandSchema>;
 
+/** At most this many fault states in one events reply. */
+export const MAX_DISTRICT_FAULTS_PER_REPLY = 200;
+
+/** The district's side of a fault's life (district/board/faults.ts), as staff move it along. */
+export const DISTRICT_FAULT_STATES = ['open', 'acknowledged', 'in-repair', 'resolved', 'closed'] as const;
+
+/**
+ * Where the district stands on one of the station's faults. `acknowledgedBy` and `assignee` are
+ * names of people (staff, technician); `note` is the repair note staff wrote; `updatedAt` is the
+ * last time the district's record of the fault changed.
+ */
+export const DistrictFaultSchema = z.object({
+  faultId: z.string().min(1).max(64),
+  state: z.enum(DISTRICT_FAULT_STATES),
+  acknowledgedBy: z.string().max(200).optional(),
+  assignee: z.string().max(200).optional(),
+  note: z.string().max(2000).optional(),
+  updatedAt: z.string(),
+});
+export type DistrictFault = z.infer<typeof DistrictFaultSchema>;
+
 export const EventsResponseSchema = z.object({
   /** Ids stored by this request. */
   accepted: z.array(z.string()),
@@ -79,6 +100,12 @@ export const EventsResponseSchema = z.object({
   /** The district asks the station to wait at least this long before its next batch (load shedding). */
   retryAfterMs: z.number().int().min(0).optional(),
   commands: z.array(CommandSchema).optional(),
+  /**
+   * The district's current state of the station's faults that matter now: every one not closed
+   * (resolved ones for a week after resolution) and those closed in the last day. Absent when there
+   * are none. A station keeps the latest entry per fault; an entry replaces the previous one whole.
+   */
+  faults: z.array(DistrictFaultSchema).max(MAX_DISTRICT_FAULTS_PER_REPLY).optional(),
 });
 export type EventsResponse = z.infer<typeof EventsResponseSchema>;
 

@@ -7,10 +7,16 @@
 // same transitions are found again by the next check; nothing detected is dropped.
 // A full disk and a corrupt database are themselves faults of the `pc` role (PC_STORAGE_FULL,
 // PC_DATABASE_CORRUPT), opened without debounce as soon as they can be written.
+//
+// The district answers each batch with its state of the station's faults (kept by the outbox for the
+// kiosk) and sometimes a `rerun-checks` command: a person at the district asked to verify a repair,
+// so the agent checks at once (active when allowed) and keeps re-checking while a fault is on its
+// way to resolving. The heartbeat makes sure there is a batch, hence a reply, every interval.
 import { randomInt } from 'node:crypto';
 import os from 'node:os';
 import type { EventType } from '../../protocol/events';
 import { newEventId } from '../../protocol/events';
+import type { Command } from '../../protocol/requests';
 import type { Role, Verdict } from '../../protocol/verdict';
 import type { Adapters } from './adapters';
 import type { Catalog } from './catalog';
@@ -20,7 +26,7 @@ import { DEFAULT_FAULT_POLICY, evaluate, hasPending, openImmediately } from './f
 import type { Identity } from './identity';
 import { loadIdentity } from './identity';
 import type { DeliveryPolicy, SendOutcome } from './outbox';
-import { Outbox } from './outbox';
+import { Outbox, pruneDistrictFaults } from './outbox';
 import type { Profile } from './profile';
 import type { PrunePolicy, StoredEvent } from './store/store';
 import { DEFAULT_PRUNE_POLICY, isCorruptionError, isFullError, Store } from './store/store';
@@ -44,7 +50,8 @@ export interface Schedule {
 export const DEFAULT_SCHEDULE: Schedule = {
   passiveIntervalMs: 60_000,
   activeIntervalMs: 24 * 60 * 60_000,
-  heartbeatIntervalMs: 5 * 60_000,
+  // The district's board counts on a heartbeat a minute; its replies carry fault states and commands.
+  heartbeatIntervalMs: 60_000,
   confirmDelayMs: 500,
   hotplugSettleMs: 200,
   pruneIntervalMs: 60 * 60_000,
@@ -88,13 +95,42 @@ export interface AgentStatus {
   enrolled: boolean;
 }
 
-type CheckMode = 'passive' | 'active';
+export type CheckMode = 'passive' | 'active';
+
+export interface CheckRequestOptions {
+  /** Verdicts measured elsewhere (the kiosk's camera analysis), merged into their role. */
+  extraVerdicts?: Verdict[];
+}
+
+export interface CompletedCheck {
+  runId: string;
+  report: CheckReport;
+}
+
+/** What the agent tells in-process listeners (the kiosk's StationService). */
+export type AgentEvent =
+  | { type: 'check-started'; runId: string; mode: CheckMode }
+  | { type: 'check-progress'; runId: string; verdict: Verdict; done: number; total: number }
+  /** `report` is null when the check failed (logged). */
+  | { type: 'check-finished'; runId: string; report: CheckReport | null }
+  /** Fault events were committed. */
+  | { type: 'faults-changed' }
+  /** The district's state of these faults changed (store meta, see outbox.ts). */
+  | { type: 'district-changed'; faultIds: string[] }
+  | { type: 'log'; line: string };
+
+interface QueuedCheck {
+  mode: CheckMode;
+  extraVerdicts: Verdict[];
+  done: Promise<CompletedCheck | null>;
+}
 
 export class Agent {
   readonly schedule: Schedule;
   readonly faultPolicy: FaultPolicy;
   private store: Store | null = null;
   private outbox: Outbox | null = null;
+  private profileInUse: Profile;
   private tracks = new Map<string, TrackedFault>();
   private identityCache: Identity | null = null;
   private identityCheckedAt = -Infinity;
@@ -102,12 +138,20 @@ export class Agent {
   private recording = false;
   private lastReport: CheckReport | null = null;
   private lastActiveAt = -Infinity;
+  /** An active check is owed (the district asked) and waits until one is allowed. */
+  private activeOwed = false;
+  /** Follow-up checks left to confirm a repair the district asked to verify. */
+  private verifyChecksLeft = 0;
+  private readonly seenCommands: string[] = [];
+  private checkCount = 0;
+  private checkRunning = false;
+  private readonly listeners = new Set<(event: AgentEvent) => void>();
   private storageError: string | null = null;
   /** Faults the agent found in itself, waiting to be committed. */
   private selfFaults: (Verdict & { role: Role })[] = [];
-  private checkChain: Promise<void> = Promise.resolve();
+  private checkChain: Promise<unknown> = Promise.resolve();
   /** The check requested but not started yet; later requests join it. */
-  private queuedCheck: { mode: CheckMode; done: Promise<void> } | null = null;
+  private queuedCheck: QueuedCheck | null = null;
   private deliveryLoop: Promise<void> | null = null;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly sleepers = new Set<{ wakeable: boolean; resolve: () => void }>();
@@ -119,7 +163,57 @@ export class Agent {
     this.schedule = { ...DEFAULT_SCHEDULE, ...options.schedule };
     this.faultPolicy = { ...DEFAULT_FAULT_POLICY, ...options.faultPolicy };
     this.now = options.now ?? Date.now;
-    this.log = options.log ?? (() => undefined);
+    this.profileInUse = options.profile;
+    this.log = (line) => {
+      options.log?.(line);
+      this.emit({ type: 'log', line });
+    };
+  }
+
+  get profile(): Profile {
+    return this.profileInUse;
+  }
+
+  /** A new baseline (technician): the next check expects these roles. */
+  setProfile(profile: Profile): void {
+    this.profileInUse = profile;
+  }
+
+  get adapters(): Adapters {
+    return this.options.adapters;
+  }
+
+  get catalog(): Catalog {
+    return this.options.catalog;
+  }
+
+  get dataDir(): string {
+    return this.options.dataDir;
+  }
+
+  get appVersion(): string {
+    return this.options.appVersion;
+  }
+
+  /** Whether a check is running now. */
+  get checking(): boolean {
+    return this.checkRunning;
+  }
+
+  /** Listens to checks, fault and district changes, and log lines; returns the unsubscribe function. */
+  subscribe(listener: (event: AgentEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: AgentEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A broken listener (a closed window) must not stop the agent.
+      }
+    }
   }
 
   /** Opens the store, records the start, runs the startup check and starts the schedule. */
@@ -136,7 +230,7 @@ export class Agent {
           appVersion: this.options.appVersion,
           platform: `${process.platform} ${os.release()}`.slice(0, 100),
           hostname: os.hostname().slice(0, 255),
-          expectedRoles: Object.keys(this.options.profile.roles) as Role[],
+          expectedRoles: Object.keys(this.profileInUse.roles) as Role[],
         },
       },
     ]);
@@ -147,7 +241,8 @@ export class Agent {
     await this.requestCheck(this.activeAllowed() ? 'active' : 'passive');
     this.every(this.schedule.passiveIntervalMs, () => {
       const activeDue =
-        this.now() - this.lastActiveAt >= this.schedule.activeIntervalMs && this.activeAllowed();
+        (this.activeOwed || this.now() - this.lastActiveAt >= this.schedule.activeIntervalMs) &&
+        this.activeAllowed();
       void this.requestCheck(activeDue ? 'active' : 'passive');
     });
     this.every(this.schedule.heartbeatIntervalMs, () => this.heartbeat());
@@ -188,30 +283,52 @@ export class Agent {
     this.after(this.schedule.hotplugSettleMs, () => void this.requestCheck('passive'));
   }
 
+  /** The station was just enrolled: look for the identity now and send what is queued. */
+  notifyEnrolled(): void {
+    this.identityCheckedAt = -Infinity;
+    this.wakeDelivery();
+  }
+
   /**
    * Runs a check (after the one in progress, if any; requests made meanwhile are merged, active
-   * winning). Resolves when the check and its commit are done.
+   * winning, extra verdicts of later requests replacing earlier ones of the same role). Resolves
+   * when the check and its commit are done: with its report, or null when the agent is stopped or
+   * the check failed.
    */
-  requestCheck(mode: CheckMode): Promise<void> {
+  requestCheck(mode: CheckMode, options: CheckRequestOptions = {}): Promise<CompletedCheck | null> {
+    const extra = options.extraVerdicts ?? [];
     if (this.queuedCheck) {
+      const queued = this.queuedCheck;
       if (mode === 'active') {
-        this.queuedCheck.mode = 'active';
+        queued.mode = 'active';
       }
-      return this.queuedCheck.done;
+      queued.extraVerdicts = [
+        ...queued.extraVerdicts.filter((verdict) => !extra.some((each) => each.role === verdict.role)),
+        ...extra,
+      ];
+      return queued.done;
     }
-    const entry: { mode: CheckMode; done: Promise<void> } = { mode, done: Promise.resolve() };
+    const entry: QueuedCheck = { mode, extraVerdicts: extra, done: Promise.resolve(null) };
     entry.done = this.checkChain.then(async () => {
       if (this.queuedCheck === entry) {
         this.queuedCheck = null;
       }
       if (!this.running) {
-        return;
+        return null;
       }
+      const runId = `check-${++this.checkCount}`;
+      this.checkRunning = true;
+      this.emit({ type: 'check-started', runId, mode: entry.mode });
+      let report: CheckReport | null = null;
       try {
-        await this.checkOnce(entry.mode);
+        report = await this.checkOnce(runId, entry.mode, entry.extraVerdicts);
       } catch (error) {
         this.log(`check failed: ${(error as Error).stack ?? String(error)}`);
+      } finally {
+        this.checkRunning = false;
       }
+      this.emit({ type: 'check-finished', runId, report });
+      return report ? { runId, report } : null;
     });
     this.queuedCheck = entry;
     this.checkChain = entry.done;
@@ -243,21 +360,28 @@ export class Agent {
     return this.options.activeAllowed ? this.options.activeAllowed() : !this.recording;
   }
 
-  private async checkOnce(mode: CheckMode): Promise<void> {
+  private async checkOnce(
+    runId: string,
+    mode: CheckMode,
+    extraVerdicts: Verdict[],
+  ): Promise<CheckReport | null> {
     const report = await this.options.runCheck({
       adapters: this.options.adapters,
-      profile: this.options.profile,
+      profile: this.profileInUse,
       catalog: this.options.catalog,
       dataDir: this.options.dataDir,
       mode,
       now: this.now,
+      extraVerdicts: extraVerdicts.length > 0 ? extraVerdicts : undefined,
+      onVerdict: (verdict, done, total) => this.emit({ type: 'check-progress', runId, verdict, done, total }),
     });
     if (!this.running) {
-      return;
+      return null;
     }
     this.lastReport = report;
     if (mode === 'active') {
       this.lastActiveAt = this.now();
+      this.activeOwed = false;
     }
     // Fault events first: if the disk is nearly full, they matter more than the check history.
     this.withStore((store) => {
@@ -275,7 +399,38 @@ export class Agent {
     this.withStore((store) => store.recordCheck(report));
     if (hasPending(this.tracks.values())) {
       this.after(this.schedule.confirmDelayMs, () => void this.requestCheck('passive'));
+    } else if (this.verifyChecksLeft > 0) {
+      // Verifying a repair: keep checking while an open fault passes, until it resolves.
+      this.verifyChecksLeft = hasResolving(this.tracks.values()) ? this.verifyChecksLeft - 1 : 0;
+      if (this.verifyChecksLeft > 0) {
+        this.after(this.schedule.confirmDelayMs, () => void this.requestCheck(this.verifyMode()));
+      }
     }
+    return report;
+  }
+
+  /** Work the district asked for in its reply. Each command is done once, even if sent again. */
+  private onCommands(commands: readonly Command[]): void {
+    for (const command of commands) {
+      if (this.seenCommands.includes(command.id)) {
+        continue;
+      }
+      this.seenCommands.push(command.id);
+      if (this.seenCommands.length > 100) {
+        this.seenCommands.shift();
+      }
+      if (command.type === 'rerun-checks') {
+        // A person at the district asked: an active check is justified, once recording allows it.
+        this.log(`district asked to re-run the checks (${command.id})`);
+        this.activeOwed = true;
+        this.verifyChecksLeft = this.faultPolicy.passesToResolve + 1;
+        this.after(0, () => void this.requestCheck(this.verifyMode()));
+      }
+    }
+  }
+
+  private verifyMode(): CheckMode {
+    return this.activeAllowed() ? 'active' : 'passive';
   }
 
   private commitSelfFaults(store: Store, nowMs: number): void {
@@ -305,6 +460,9 @@ export class Agent {
     }
     if (events.length > 0) {
       this.wakeDelivery();
+    }
+    if (events.some((event) => event.type.startsWith('fault.'))) {
+      this.emit({ type: 'faults-changed' });
     }
   }
 
@@ -350,6 +508,7 @@ export class Agent {
       if (summarised > 0) {
         this.log(`summarised ${summarised} old check results`);
       }
+      pruneDistrictFaults(store);
     });
   }
 
@@ -423,6 +582,8 @@ export class Agent {
       policy: this.options.deliveryPolicy,
       fetch: this.options.fetch,
       now: this.now,
+      onCommands: (commands) => this.onCommands(commands),
+      onDistrictFaults: (faultIds) => this.emit({ type: 'district-changed', faultIds }),
     });
     if (store.recovered) {
       const note = store.recovered;
@@ -564,4 +725,14 @@ export class Agent {
       return fallback;
     }
   }
+}
+
+/** Whether an open fault is passing now, that is on its way to resolving. */
+function hasResolving(tracks: Iterable<TrackedFault>): boolean {
+  for (const track of tracks) {
+    if (track.phase === 'open' && track.passStreak > 0) {
+      return true;
+    }
+  }
+  return false;
 }

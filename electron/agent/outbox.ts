@@ -12,6 +12,10 @@
 //   and signs with local clock + offset. A 401 stale-timestamp is therefore retried at once.
 // - A batch refused as invalid (400) or too large (413) is halved until the bad event is alone; that
 //   one is moved to outbox_rejected (kept for a technician), so one bad event never blocks the rest.
+// - A successful reply may carry the district's state of the station's faults: each is kept as store
+//   meta `district-fault:<faultId>` (the kiosk shows it), and commands (re-run the checks) are
+//   handed to the agent.
+import type { Command, DistrictFault } from '../../protocol/requests';
 import {
   PATHS,
   MAX_BODY_BYTES,
@@ -60,6 +64,40 @@ export interface OutboxOptions {
   now?: () => number;
   /** Values in [0, 1), for jitter. */
   random?: () => number;
+  /** Work the district asked for in a reply (after the batch is acknowledged). */
+  onCommands?: (commands: Command[]) => void;
+  /** Faults whose district state changed, after it is stored. */
+  onDistrictFaults?: (faultIds: string[]) => void;
+}
+
+const DISTRICT_FAULT_PREFIX = 'district-fault:';
+
+/** The store meta key under which the district's state of a fault is kept (JSON DistrictFault). */
+export function districtFaultKey(faultId: string): string {
+  return `${DISTRICT_FAULT_PREFIX}${faultId}`;
+}
+
+/** The district's last known state of a fault, or null if it never said. */
+export function readDistrictFault(store: Store, faultId: string): DistrictFault | null {
+  const value = store.getMeta(districtFaultKey(faultId));
+  if (value === undefined) {
+    return null;
+  }
+  try {
+    return JSON.parse(value) as DistrictFault;
+  } catch {
+    return null;
+  }
+}
+
+/** Forgets district states of faults the store no longer holds (pruned); returns how many. */
+export function pruneDistrictFaults(store: Store): number {
+  return store.db
+    .prepare(
+      `DELETE FROM meta WHERE key LIKE '${DISTRICT_FAULT_PREFIX}%'
+         AND substr(key, ${DISTRICT_FAULT_PREFIX.length + 1}) NOT IN (SELECT fault_id FROM faults)`,
+    )
+    .run().changes;
 }
 
 const CLOCK_OFFSET_KEY = 'clock_offset_ms';
@@ -78,6 +116,8 @@ export class Outbox {
   private batchLimit: number;
   private lastTimestamp = 0;
   private offsetMs: number | null;
+  private readonly onCommands: (commands: Command[]) => void;
+  private readonly onDistrictFaults: (faultIds: string[]) => void;
 
   constructor(
     private readonly store: Store,
@@ -90,6 +130,8 @@ export class Outbox {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.batchLimit = this.policy.batchSize;
+    this.onCommands = options.onCommands ?? (() => undefined);
+    this.onDistrictFaults = options.onDistrictFaults ?? (() => undefined);
     const stored = store.getMeta(CLOCK_OFFSET_KEY);
     this.offsetMs = stored === undefined ? null : Number(stored);
   }
@@ -152,6 +194,10 @@ export class Outbox {
       this.lastError = null;
       this.lastDeliveredAt = receivedAt;
       this.batchLimit = Math.min(this.policy.batchSize, this.batchLimit * 2);
+      this.recordDistrictFaults(parsed.data.faults ?? []);
+      if (parsed.data.commands && parsed.data.commands.length > 0) {
+        this.onCommands(parsed.data.commands);
+      }
       const remaining = this.store.pendingCount();
       const pace = remaining > 0 ? Math.max(this.policy.backlogIntervalMs, receivedAt - sentAt) : 0;
       return {
@@ -227,6 +273,32 @@ export class Outbox {
     this.failures++;
     this.lastError = reason;
     return { kind: 'retry', waitMs: this.backoffMs(), reason };
+  }
+
+  /** Keeps each fault's district state; only changed entries are written. Best effort (full disk). */
+  private recordDistrictFaults(faults: readonly DistrictFault[]): void {
+    if (faults.length === 0) {
+      return;
+    }
+    const changed: string[] = [];
+    try {
+      this.store.transaction(() => {
+        for (const fault of faults) {
+          const key = districtFaultKey(fault.faultId);
+          const json = JSON.stringify(fault);
+          if (this.store.getMeta(key) !== json) {
+            this.store.setMeta(key, json);
+            changed.push(fault.faultId);
+          }
+        }
+      });
+    } catch {
+      // The next reply carries the whole state again.
+      return;
+    }
+    if (changed.length > 0) {
+      this.onDistrictFaults(changed);
+    }
   }
 
   private noteServerTime(reply: unknown, sentAt: number, receivedAt: number): void {

@@ -5,6 +5,7 @@ import type { Consumables, RoleTile, StationStatus } from '../../electron/statio
 import type { Status } from '../../protocol/verdict';
 import type { ScreenProps } from '../App';
 import type { MessageKey } from '../i18n';
+import { DistrictLine } from './District';
 
 const COLOUR: Record<Status, 'green' | 'yellow' | 'red' | 'grey'> = {
   ok: 'green',
@@ -38,7 +39,12 @@ export function formatTime(iso: string | null, language: string): string {
   });
 }
 
-function Tile({ tile, t, text }: { tile: RoleTile } & Pick<ScreenProps, 't' | 'text'>) {
+function Tile({
+  tile,
+  t,
+  text,
+  language,
+}: { tile: RoleTile } & Pick<ScreenProps, 't' | 'text' | 'language'>) {
   const colour = COLOUR[tile.status];
   return (
     <section
@@ -61,15 +67,13 @@ function Tile({ tile, t, text }: { tile: RoleTile } & Pick<ScreenProps, 't' | 't
         </p>
       )}
       {tile.fault && (
-        <p className="tile-district" data-testid={`district-${tile.role}`}>
-          <strong>{t('districtTold')}:</strong> {t(`district.${tile.fault.district.state}`)}
-          {tile.fault.district.note && (
-            <>
-              <br />
-              <strong>{t('districtSays')}:</strong> “{tile.fault.district.note}”
-            </>
-          )}
-        </p>
+        <DistrictLine
+          className="tile-district"
+          testId={`district-${tile.role}`}
+          district={tile.fault.district}
+          t={t}
+          language={language}
+        />
       )}
     </section>
   );
@@ -148,7 +152,7 @@ export function Board({
       </div>
       <div className="tiles">
         {status.tiles.map((tile) => (
-          <Tile key={tile.role} tile={tile} t={t} text={text} />
+          <Tile key={tile.role} tile={tile} t={t} text={text} language={language} />
         ))}
       </div>
       <div className="board-foot">

@@ -1,5 +1,6 @@
 // Serves the built kiosk UI (dist/renderer) with StationApi implemented by the REAL station service
-// on a simulated kit, over HTTP/JSON (POST /api/<channel>) and server-sent events (GET /api/events).
+// over a real station Agent (its loop, store, fault lifecycle and outbox) on a simulated kit, over
+// HTTP/JSON (POST /api/<channel>) and server-sent events (GET /api/events).
 // The page gets window.siaga from tests/e2e/pages/kiosk-shim.ts. Arguments are validated with the same zod schemas
 // main.ts uses for IPC.
 import { createServer } from 'node:http';
@@ -11,20 +12,25 @@ import { extname, join, normalize } from 'node:path';
 import { build } from 'esbuild';
 import { dispatch, parseIpcArguments } from '../../electron/station-api';
 import type { IpcChannel } from '../../electron/station-api';
+import { Agent } from '../../electron/agent/agent';
+import type { AgentOptions } from '../../electron/agent/agent';
+import { runCheck } from '../../electron/agent/check';
 import { StationService } from '../../electron/agent/station-service';
 import type { StationServiceOptions } from '../../electron/agent/station-service';
 import { createSimulatedStation } from '../../electron/agent/simulate';
 import type { SimulatedStation } from '../../electron/agent/simulate';
 import { loadCatalog } from '../../electron/agent/catalog';
-import { Store } from '../../electron/agent/store/store';
+import type { Store } from '../../electron/agent/store/store';
 // @ts-expect-error plain ESM build script without types
 import { buildRenderer } from '../../scripts/build-renderer.mjs';
 
 export interface KioskServer {
   url: string;
   service: StationService;
+  agent: Agent;
   station: SimulatedStation;
-  store: Store;
+  /** The agent's store (replaced if it is found corrupt). */
+  readonly store: Store;
   dataDir: string;
   close(): Promise<void>;
 }
@@ -32,9 +38,11 @@ export interface KioskServer {
 export interface KioskServerOptions {
   scenario?: string;
   initialPin?: string;
-  /** Background (passive) check interval; 0 = none. */
+  /** Background (passive) check interval; 0 or absent: one an hour (none within a test). */
   passiveIntervalMs?: number;
   service?: Partial<StationServiceOptions>;
+  /** Agent options over the defaults (schedule, fetch, delivery policy, ...). */
+  agent?: Partial<AgentOptions>;
   /** Skip rebuilding dist/renderer (a previous server in the same run built it). */
   skipBuild?: boolean;
 }
@@ -69,13 +77,24 @@ export async function startKioskServer(options: KioskServerOptions = {}): Promis
 
   const dataDir = mkdtempSync(join(tmpdir(), 'siaga-kiosk-'));
   const station = createSimulatedStation(options.scenario ?? 'healthy');
-  const store = Store.open(dataDir);
-  const service = new StationService({
-    adapters: station.adapters,
+  const agent = new Agent({
+    dataDir,
     profile: station.profile,
     catalog: loadCatalog(),
-    dataDir,
-    store,
+    adapters: station.adapters,
+    runCheck,
+    appVersion: '0.1.0',
+    ...options.agent,
+    schedule: {
+      passiveIntervalMs: options.passiveIntervalMs || 60 * 60_000,
+      confirmDelayMs: 100,
+      hotplugSettleMs: 10,
+      enrollmentPollMs: 1000,
+      ...options.agent?.schedule,
+    },
+  });
+  const service = new StationService({
+    agent,
     initialPin: options.initialPin ?? '246810',
     ...options.service,
   });
@@ -142,25 +161,29 @@ export async function startKioskServer(options: KioskServerOptions = {}): Promis
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  if (options.passiveIntervalMs) {
-    service.start(options.passiveIntervalMs);
-  }
+  await agent.start();
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     service,
+    agent,
     station,
-    store,
+    get store(): Store {
+      const store = agent.currentStore;
+      if (!store) {
+        throw new Error('the kiosk server is closed');
+      }
+      return store;
+    },
     dataDir,
     async close() {
-      service.stop();
       unsubscribe();
+      service.stop();
       for (const stream of streams) {
         stream.end();
       }
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await service.idle();
-      store.close();
+      await agent.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

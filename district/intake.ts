@@ -6,6 +6,7 @@ import { EventsRequestSchema, PATHS } from '../protocol/requests';
 import { isWithinWindow, parseSignatureHeaders, TIMESTAMP_WINDOW_MS } from '../protocol/signing';
 import { takePendingCommands } from './board/commands';
 import { projectForDashboard } from './board/projection';
+import { inGroupTransaction } from './db/group-commit';
 import type { Db } from './db/types';
 import { DEFAULT_HEARTBEAT_WINDOW_MS } from './figures/availability';
 import type { ReplayMemory } from './guards';
@@ -130,6 +131,8 @@ export interface StoreResult {
 /**
  * Stores a verified station's events once each (by id), in one transaction, and updates what
  * they change: the station's last contact and heartbeat, and the current state of its faults.
+ * The transaction is shared with the batches stored at the same moment (db/group-commit.ts): it
+ * resolves once they are all committed, with this batch's own accepted and duplicate ids.
  */
 export async function storeEvents(
   db: Db,
@@ -138,7 +141,7 @@ export async function storeEvents(
   options: { nowMs: number; source: 'http' | 'bundle'; heartbeatWindowMs?: number },
 ): Promise<StoreResult> {
   const receivedAt = new Date(options.nowMs).toISOString();
-  return db.transaction(async (transaction) => {
+  return inGroupTransaction(db, async (transaction) => {
     const accepted: string[] = [];
     const duplicates: string[] = [];
     let highestSeq = 0;

@@ -7,16 +7,46 @@ export function translatePlaceholders(
   sql: string,
   params: readonly SqlValue[],
 ): { sql: string; params: SqlValue[] } {
-  const ordered: SqlValue[] = [];
+  const translation = translationOf(sql);
+  return { sql: translation.sql, params: orderParams(translation, params) };
+}
+
+interface Translation {
+  sql: string;
+  /** For each `?` in order, the index of its parameter. */
+  order: number[];
+}
+
+function translate(sql: string): Translation {
+  const order: number[] = [];
   const translated = sql.replace(/\$(\d+)/g, (_match, digits: string) => {
-    const index = Number(digits) - 1;
-    if (index < 0 || index >= params.length) {
-      throw new Error(`SQL placeholder $${digits} has no parameter`);
-    }
-    ordered.push(params[index]);
+    order.push(Number(digits) - 1);
     return '?';
   });
-  return { sql: translated, params: ordered };
+  return { sql: translated, order };
+}
+
+// The SQL texts are the program's own constants, so this stays small; the cap guards a caller that builds SQL.
+const translations = new Map<string, Translation>();
+
+function translationOf(sql: string): Translation {
+  let translation = translations.get(sql);
+  if (translation === undefined) {
+    translation = translate(sql);
+    if (translations.size > 1000) {
+      translations.clear();
+    }
+    translations.set(sql, translation);
+  }
+  return translation;
+}
+
+function orderParams(translation: Translation, params: readonly SqlValue[]): SqlValue[] {
+  const missing = translation.order.find((index) => index < 0 || index >= params.length);
+  if (missing !== undefined) {
+    throw new Error(`SQL placeholder $${missing + 1} has no parameter`);
+  }
+  return translation.order.map((index) => params[index]);
 }
 
 function toSqlite(value: SqlValue): string | number | null {
@@ -28,6 +58,8 @@ export function openSqlite(file: string): Db {
   const database = new Database(file);
   database.pragma('journal_mode = WAL');
   // FULL: a batch we answered 200 survives a power cut; the station deletes it from its outbox on our 200.
+  // (NORMAL would lose the last commits on a power cut.) The intake pays the sync once per group of
+  // concurrent batches (group-commit.ts), not once per batch.
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
@@ -44,14 +76,21 @@ export function openSqlite(file: string): Db {
     return statement;
   };
 
+  const bound = (
+    sql: string,
+    params: readonly SqlValue[],
+  ): [Database.Statement, (string | number | null)[]] => {
+    const translation = translationOf(sql);
+    return [prepare(translation.sql), orderParams(translation, params).map(toSqlite)];
+  };
   const direct = {
     query<Row>(sql: string, params: readonly SqlValue[] = []): Row[] {
-      const translated = translatePlaceholders(sql, params);
-      return prepare(translated.sql).all(...translated.params.map(toSqlite)) as Row[];
+      const [statement, values] = bound(sql, params);
+      return statement.all(...values) as Row[];
     },
     run(sql: string, params: readonly SqlValue[] = []): number {
-      const translated = translatePlaceholders(sql, params);
-      return prepare(translated.sql).run(...translated.params.map(toSqlite)).changes;
+      const [statement, values] = bound(sql, params);
+      return statement.run(...values).changes;
     },
   };
 

@@ -29,6 +29,16 @@ function statusKey(status: Status): MessageKey {
           : 'statusUnknown';
 }
 
+/** Red tiles first, then yellow, then the rest, each group in the profile's order: on a small
+ *  screen at 7:30 the operator sees what needs doing without scrolling. */
+const URGENCY: Record<Status, number> = { fault: 0, warning: 1, unknown: 2, 'in-use': 3, ok: 4 };
+function byUrgency(tiles: RoleTile[]): RoleTile[] {
+  return tiles
+    .map((tile, index) => ({ tile, index }))
+    .sort((a, b) => URGENCY[a.tile.status] - URGENCY[b.tile.status] || a.index - b.index)
+    .map(({ tile }) => tile);
+}
+
 export function formatTime(iso: string | null, language: string): string {
   if (!iso) {
     return '';
@@ -151,7 +161,7 @@ export function Board({
         </div>
       </div>
       <div className="tiles">
-        {status.tiles.map((tile) => (
+        {byUrgency(status.tiles).map((tile) => (
           <Tile key={tile.role} tile={tile} t={t} text={text} language={language} />
         ))}
       </div>

@@ -9,6 +9,7 @@ import { run as runFaultsCommand } from './commands/faults';
 import { run as runBundleCommand } from './commands/bundle';
 import { SCENARIOS, UnknownScenarioError } from './agent/simulate';
 import { ProfileError } from './agent/profile';
+import { ConfigError } from './agent/config-file';
 
 const USAGE = `Siaga — pemeriksa kesehatan perangkat stasiun perekaman e-KTP / e-KTP station device health
 
@@ -58,6 +59,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (error instanceof ProfileError) {
       console.error(`siaga ${name}: profil tidak valid / invalid profile: ${error.message}`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof ConfigError) {
+      console.error(`siaga ${name}: konfigurasi tidak valid / invalid configuration: ${error.message}`);
       return EXIT_USAGE;
     }
     throw error;

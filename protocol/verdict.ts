@@ -1,26 +1,12 @@
 // The vocabulary shared by the station, the kiosk UI and the district: roles, statuses, verdicts.
 import { z } from 'zod';
+import { RECORDING_ROLES, ROLES } from './roles';
+import type { Role } from './roles';
 
-/** The roles a recording station can need. `pc` is the station PC itself (disk, memory, clock). */
-export const ROLES = [
-  'camera',
-  'fingerprint',
-  'iris',
-  'signature',
-  'card-printer',
-  'document-printer',
-  'card-reader',
-  'ups',
-  'network',
-  'pc',
-] as const;
+export { ROLES, RECORDING_ROLES, PRINTING_ROLES } from './roles';
+export type { Role } from './roles';
+
 export const RoleSchema = z.enum(ROLES);
-export type Role = z.infer<typeof RoleSchema>;
-
-/** Roles without which a station cannot record a resident (DOMAIN.md). `network` means the link to central. */
-export const RECORDING_ROLES: readonly Role[] = ['camera', 'fingerprint', 'iris', 'signature', 'network'];
-/** Roles without which a station cannot print an e-KTP. */
-export const PRINTING_ROLES: readonly Role[] = ['card-printer'];
 
 export const STATUSES = ['ok', 'warning', 'fault', 'in-use', 'unknown'] as const;
 export const StatusSchema = z.enum(STATUSES);

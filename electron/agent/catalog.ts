@@ -1,9 +1,9 @@
 // The catalog of known kit models: USB signatures -> role, vendor, model and the checks that apply.
 // JSON on disk (resources/catalog.json), validated with zod; ids and classes are hex strings there
 // ("09b0", "0e") and numbers here. An invalid file is a CatalogError naming the field.
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { ConfigError, parseConfig, readJsonFile } from './config-file';
 import { RoleSchema } from '../../protocol/verdict';
 import type { UsbDeviceInfo } from '../../native/usb/types';
 
@@ -96,46 +96,19 @@ export const CatalogSchema = z
   });
 export type Catalog = z.output<typeof CatalogSchema>;
 
-export class CatalogError extends Error {
-  constructor(
-    message: string,
-    /** Dotted path of the offending field, e.g. "entries.3.match.vendorId"; "" for the whole file. */
-    readonly field: string,
-  ) {
-    super(message);
-    this.name = 'CatalogError';
-  }
-}
+export class CatalogError extends ConfigError {}
 
 /** resources/catalog.json of this checkout. A packaged app passes its own resources path. */
 export const DEFAULT_CATALOG_PATH = fileURLToPath(new URL('../../resources/catalog.json', import.meta.url));
 
 /** Validates parsed JSON. Throws CatalogError naming the first bad field. */
 export function parseCatalog(value: unknown, source = 'catalog'): Catalog {
-  const result = CatalogSchema.safeParse(value);
-  if (result.success) {
-    return result.data;
-  }
-  const issue = result.error.issues[0]!;
-  const field = issue.path.map(String).join('.');
-  throw new CatalogError(`${source}: field "${field || '(root)'}": ${issue.message}`, field);
+  return parseConfig(CatalogSchema, value, source, CatalogError);
 }
 
 /** Reads and validates a catalog file. Throws CatalogError for unreadable, non-JSON or invalid files. */
 export function loadCatalog(path: string = DEFAULT_CATALOG_PATH): Catalog {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new CatalogError(`${path}: cannot read: ${(error as Error).message}`, '');
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new CatalogError(`${path}: not valid JSON: ${(error as Error).message}`, '');
-  }
-  return parseCatalog(json, path);
+  return parseCatalog(readJsonFile(path, CatalogError), path);
 }
 
 const compiledPatterns = new Map<string, RegExp>();

@@ -1,7 +1,7 @@
 // The station profile: which roles this station must have and how each is matched.
 // JSON on disk, validated with zod; an invalid file is a ProfileError naming the field.
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ConfigError, parseConfig, readJsonFile } from './config-file';
 import { RoleSchema } from '../../protocol/verdict';
 
 const hex4 = z
@@ -110,41 +110,14 @@ export const ProfileSchema = z
   .strict();
 export type Profile = z.infer<typeof ProfileSchema>;
 
-export class ProfileError extends Error {
-  constructor(
-    message: string,
-    /** Dotted path of the offending field, e.g. "roles.ups.serial.baudRate"; "" for the whole file. */
-    readonly field: string,
-  ) {
-    super(message);
-    this.name = 'ProfileError';
-  }
-}
+export class ProfileError extends ConfigError {}
 
 /** Validates parsed JSON. Throws ProfileError naming the first bad field. */
 export function parseProfile(value: unknown, source = 'profile'): Profile {
-  const result = ProfileSchema.safeParse(value);
-  if (result.success) {
-    return result.data;
-  }
-  const issue = result.error.issues[0]!;
-  const field = issue.path.map(String).join('.');
-  throw new ProfileError(`${source}: field "${field || '(root)'}": ${issue.message}`, field);
+  return parseConfig(ProfileSchema, value, source, ProfileError);
 }
 
 /** Reads and validates a profile file. Throws ProfileError for unreadable, non-JSON or invalid files. */
 export function loadProfile(path: string): Profile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ProfileError(`${path}: cannot read: ${(error as Error).message}`, '');
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ProfileError(`${path}: not valid JSON: ${(error as Error).message}`, '');
-  }
-  return parseProfile(json, path);
+  return parseProfile(readJsonFile(path, ProfileError), path);
 }

@@ -8,23 +8,9 @@ import type {
   StationEvent,
   UsbDeviceView,
 } from '../../electron/station-api';
-import type { Role } from '../../protocol/verdict';
+import { ROLES, type Role } from '../../protocol/roles';
 import type { ScreenProps } from '../App';
 import { formatTime } from './Board';
-
-// A local list: importing protocol/verdict at runtime would bundle zod into the renderer.
-const ROLES: readonly Role[] = [
-  'camera',
-  'fingerprint',
-  'iris',
-  'signature',
-  'card-printer',
-  'document-printer',
-  'card-reader',
-  'ups',
-  'network',
-  'pc',
-];
 
 type Tab = 'devices' | 'history' | 'logs' | 'serial' | 'actions';
 

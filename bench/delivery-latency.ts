@@ -4,10 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Agent } from '../electron/agent/agent';
-import { runCheck } from '../electron/agent/check';
-import { loadCatalog } from '../electron/agent/catalog';
-import { createSimulatedStation } from '../electron/agent/simulate';
+import { createSimulatedAgent } from '../tests/helpers/agent';
 import { enrollStation, startHttpDistrict } from '../tests/helpers/station-district';
 
 const rounds = Number(process.argv[2] ?? 10);
@@ -21,15 +18,7 @@ const FAULTS = [
 ];
 const dataDir = mkdtempSync(path.join(tmpdir(), 'siaga-bench-latency-'));
 const district = await startHttpDistrict();
-const station = createSimulatedStation('healthy');
-const agent = new Agent({
-  dataDir,
-  profile: station.profile,
-  catalog: loadCatalog(),
-  adapters: station.adapters,
-  runCheck,
-  appVersion: '0.1.0',
-});
+const { agent, station } = createSimulatedAgent(dataDir);
 const countOpened = async (stationId: string) =>
   Number(
     (

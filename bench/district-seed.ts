@@ -76,14 +76,21 @@ export async function addBenchStations(
   return stations;
 }
 
-export function heartbeatEvent(station: BenchStation, atMs: number, canRecord = true): Event {
+/** The envelope of `station`'s next event, occurring at `atMs`: takes its next seq. */
+function nextEnvelope(station: BenchStation, atMs: number) {
   station.seq++;
   return {
-    v: 1,
+    v: 1 as const,
     id: nextId(atMs),
     stationId: station.id,
     seq: station.seq,
     occurredAt: new Date(atMs).toISOString(),
+  };
+}
+
+export function heartbeatEvent(station: BenchStation, atMs: number, canRecord = true): Event {
+  return {
+    ...nextEnvelope(station, atMs),
     type: 'heartbeat',
     payload: {
       roleStatus: {
@@ -104,13 +111,8 @@ export function heartbeatEvent(station: BenchStation, atMs: number, canRecord = 
 }
 
 export function faultEvent(station: BenchStation, atMs: number, faultId: string): Event {
-  station.seq++;
   return {
-    v: 1,
-    id: nextId(atMs),
-    stationId: station.id,
-    seq: station.seq,
-    occurredAt: new Date(atMs).toISOString(),
+    ...nextEnvelope(station, atMs),
     type: 'fault.opened',
     payload: {
       faultId,

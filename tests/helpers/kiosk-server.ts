@@ -12,17 +12,14 @@ import { extname, join, normalize } from 'node:path';
 import { build } from 'esbuild';
 import { dispatch, parseIpcArguments } from '../../electron/station-api';
 import type { IpcChannel } from '../../electron/station-api';
-import { Agent } from '../../electron/agent/agent';
-import type { AgentOptions } from '../../electron/agent/agent';
-import { runCheck } from '../../electron/agent/check';
+import type { Agent, AgentOptions } from '../../electron/agent/agent';
 import { StationService } from '../../electron/agent/station-service';
 import type { StationServiceOptions } from '../../electron/agent/station-service';
-import { createSimulatedStation } from '../../electron/agent/simulate';
 import type { SimulatedStation } from '../../electron/agent/simulate';
-import { loadCatalog } from '../../electron/agent/catalog';
 import type { Store } from '../../electron/agent/store/store';
 // @ts-expect-error plain ESM build script without types
 import { buildRenderer } from '../../scripts/build-renderer.mjs';
+import { createSimulatedAgent } from './agent';
 
 export interface KioskServer {
   url: string;
@@ -76,14 +73,7 @@ export async function startKioskServer(options: KioskServerOptions = {}): Promis
   );
 
   const dataDir = mkdtempSync(join(tmpdir(), 'siaga-kiosk-'));
-  const station = createSimulatedStation(options.scenario ?? 'healthy');
-  const agent = new Agent({
-    dataDir,
-    profile: station.profile,
-    catalog: loadCatalog(),
-    adapters: station.adapters,
-    runCheck,
-    appVersion: '0.1.0',
+  const { agent, station } = createSimulatedAgent(dataDir, options.scenario ?? 'healthy', {
     ...options.agent,
     schedule: {
       passiveIntervalMs: options.passiveIntervalMs || 60 * 60_000,

@@ -5,15 +5,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Agent } from '../../electron/agent/agent';
 import type { AgentOptions } from '../../electron/agent/agent';
-import { runCheck } from '../../electron/agent/check';
-import { loadCatalog } from '../../electron/agent/catalog';
-import { createSimulatedStation } from '../../electron/agent/simulate';
 import { STORE_FILE } from '../../electron/agent/store/store';
 import { run as runFaults } from '../../electron/commands/faults';
 import { run as runBundle } from '../../electron/commands/bundle';
 import { importBundle } from '../../district/bundle-import';
+import { createSimulatedAgent, waitFor } from '../helpers/agent';
 import { enrollStation, startHttpDistrict } from '../helpers/station-district';
 import type { HttpDistrict } from '../helpers/station-district';
 
@@ -25,38 +22,12 @@ const FAST = {
   enrollmentPollMs: 50,
 };
 
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 function makeAgent(dataDir: string, scenario = 'healthy', overrides: Partial<AgentOptions> = {}) {
-  const station = createSimulatedStation(scenario);
-  const agent = new Agent({
-    dataDir,
-    profile: station.profile,
-    catalog: loadCatalog(),
-    adapters: station.adapters,
-    runCheck,
-    appVersion: '0.1.0',
+  return createSimulatedAgent(dataDir, scenario, {
     schedule: FAST,
     deliveryPolicy: { baseBackoffMs: 50, maxBackoffMs: 500 },
     ...overrides,
   });
-  return { agent, station };
 }
 
 async function faultEvents(district: HttpDistrict, stationId: string, code?: string) {
@@ -68,6 +39,16 @@ async function faultEvents(district: HttpDistrict, stationId: string, code?: str
       payload: JSON.parse(event.payload) as { code: string; faultId: string; status: string },
     }))
     .filter((event) => code === undefined || event.payload.code === code);
+}
+
+/** The district holds the station's events numbered 1, 2, 3... with none missing. */
+async function assertSeqsFromOne(district: HttpDistrict, stationId: string, message: string) {
+  const seqs = (await district.events(stationId)).map((event) => event.seq);
+  assert.deepEqual(
+    seqs,
+    Array.from({ length: seqs.length }, (_, index) => index + 1),
+    message,
+  );
 }
 
 function capture() {
@@ -119,12 +100,7 @@ test('a fault detected on hotplug reaches the district by itself, resolves, and 
     const fault = listing.faults.find((entry) => entry.code === 'FINGERPRINT_MISSING');
     assert.equal(fault?.delivery, 'reported');
     assert.ok(fault?.resolvedAt);
-    const seqs = (await district.events(stationId)).map((event) => event.seq);
-    assert.deepEqual(
-      seqs,
-      Array.from({ length: seqs.length }, (_, index) => index + 1),
-      'in order, no gaps',
-    );
+    await assertSeqsFromOne(district, stationId, 'in order, no gaps');
   } finally {
     await agent.stop();
     await district.close();
@@ -225,12 +201,7 @@ test('disk full during a write: the agent keeps running, loses nothing committed
       async () => (await faultEvents(district, stationId, 'PC_STORAGE_FULL'))[0],
     );
     await waitFor('outbox drained', () => (agent.status().outboxPending === 0 ? true : undefined));
-    const seqs = (await district.events(stationId)).map((event) => event.seq);
-    assert.deepEqual(
-      seqs,
-      Array.from({ length: seqs.length }, (_, index) => index + 1),
-      'no committed event lost',
-    );
+    await assertSeqsFromOne(district, stationId, 'no committed event lost');
   } finally {
     await agent.stop();
     await district.close();

@@ -8,47 +8,19 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Agent } from '../../electron/agent/agent';
 import type { AgentEvent } from '../../electron/agent/agent';
-import { runCheck } from '../../electron/agent/check';
-import { loadCatalog } from '../../electron/agent/catalog';
-import { createSimulatedStation } from '../../electron/agent/simulate';
 import { StationService } from '../../electron/agent/station-service';
 import type { FaultView } from '../../electron/station-api';
 import { applyFaultAction } from '../../district/board/faults';
 import { districtFaults } from '../../district/routes/api/v1/events';
+import { createSimulatedAgent, waitFor } from '../helpers/agent';
 import { addStaff, STAFF } from '../helpers/dashboard';
 import { enrollStation, startHttpDistrict } from '../helpers/station-district';
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 test('district state reaches the kiosk with the heartbeat reply; a re-run asked by the district resolves the repaired fault', async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'siaga-replies-'));
   const district = await startHttpDistrict();
-  const station = createSimulatedStation('healthy');
-  const agent = new Agent({
-    dataDir,
-    profile: station.profile,
-    catalog: loadCatalog(),
-    adapters: station.adapters,
-    runCheck,
-    appVersion: '0.1.0',
+  const { agent, station } = createSimulatedAgent(dataDir, 'healthy', {
     // No background checks within the test: only hotplug, debounce and the district's re-run check.
     schedule: {
       passiveIntervalMs: 60 * 60_000,

@@ -2,10 +2,7 @@
 // simulated kit whose health changes every `cycleMs` (faults open and resolve all the time), so a
 // SIGKILL lands while faults are being recorded and delivered.
 // usage: node --import tsx tests/integration/reliability-child.ts DATA_DIR CYCLE_MS   (CYCLE_MS 0 = steady)
-import { Agent } from '../../electron/agent/agent';
-import { runCheck } from '../../electron/agent/check';
-import { loadCatalog } from '../../electron/agent/catalog';
-import { createSimulatedStation } from '../../electron/agent/simulate';
+import { createSimulatedAgent } from '../helpers/agent';
 
 const [dataDir, cycleArgument] = process.argv.slice(2);
 const cycleMs = Number(cycleArgument ?? '0');
@@ -18,14 +15,7 @@ const scenarios = [
   'kecamatan-down',
   'iris-missing',
 ];
-const station = createSimulatedStation('healthy');
-const agent = new Agent({
-  dataDir: dataDir!,
-  profile: station.profile,
-  catalog: loadCatalog(),
-  adapters: station.adapters,
-  runCheck,
-  appVersion: '0.1.0',
+const { agent, station } = createSimulatedAgent(dataDir!, 'healthy', {
   schedule: {
     passiveIntervalMs: 40,
     heartbeatIntervalMs: 300,

@@ -10,12 +10,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Agent } from '../../electron/agent/agent';
-import { runCheck } from '../../electron/agent/check';
-import { loadCatalog } from '../../electron/agent/catalog';
-import { createSimulatedStation } from '../../electron/agent/simulate';
+import type { Agent } from '../../electron/agent/agent';
 import { Store, STORE_FILE } from '../../electron/agent/store/store';
 import { loadIdentity, saveIdentity } from '../../electron/agent/identity';
+import { createSimulatedAgent } from '../helpers/agent';
+import { heartbeatDraft } from '../helpers/station-events';
 import { enrollStation, startHttpDistrict } from '../helpers/station-district';
 import type { HttpDistrict } from '../helpers/station-district';
 
@@ -175,32 +174,16 @@ test('district down for a simulated week with thousands queued, then back: all d
     const weekStart = Date.now() - 7 * 24 * 60 * 60_000;
     const store = Store.open(dataDir);
     store.appendEvents(
-      Array.from({ length: 6000 }, (_, index) => ({
-        type: 'heartbeat' as const,
-        occurredAt: new Date(weekStart + index * 100_000).toISOString(),
-        payload: {
-          roleStatus: { ups: 'fault' as const },
-          canRecord: true,
-          canPrint: true,
-          appVersion: '0.1.0',
-          queueDepth: index,
-          lastCheckAt: null,
-        },
-      })),
+      Array.from({ length: 6000 }, (_, index) =>
+        heartbeatDraft(new Date(weekStart + index * 100_000).toISOString(), index, { ups: 'fault' }),
+      ),
     );
     store.close();
-    const station = createSimulatedStation('ups-on-battery');
-    agent = new Agent({
-      dataDir,
-      profile: station.profile,
-      catalog: loadCatalog(),
-      adapters: station.adapters,
-      runCheck,
-      appVersion: '0.1.0',
+    agent = createSimulatedAgent(dataDir, 'ups-on-battery', {
       schedule: { passiveIntervalMs: 100, confirmDelayMs: 20, enrollmentPollMs: 50 },
       deliveryPolicy: { baseBackoffMs: 50, maxBackoffMs: 800, backlogIntervalMs: 50 },
       log: (line) => logs.push(`${Date.now()} ${line}`),
-    });
+    }).agent;
     await agent.start();
     await sleep(3000);
     const retries = logs.filter((line) => line.includes('delivery retry'));

@@ -8,6 +8,7 @@ import { createUsbSource, loadUsbEventSource } from '../../native/usb/usb-source
 import { UsbMonitor } from '../../native/usb/monitor';
 import type { UsbChange, UsbDeviceInfo } from '../../native/usb/types';
 import { loadCatalog, matchUsbDevice } from '../../electron/agent/catalog';
+import { awkwardCharacter } from '../helpers/awkward-text';
 import { FakeSysfs } from '../helpers/fake-sysfs';
 import { STATION_KIT } from './usb-fixtures';
 
@@ -142,30 +143,14 @@ async function property() {
   ] as const;
   const validHex = (digits: number) =>
     fc.integer({ min: 0, max: 16 ** digits - 1 }).map((value) => value.toString(16).padStart(digits, '0'));
-  const awkwardCharacter = fc.oneof(
-    fc.constantFrom(
-      '\u0000',
-      '\u0001',
-      '\t',
-      '\r',
-      '\n',
-      '\u001b',
-      '\u007f',
-      '\u0085',
-      '\u00a0',
-      ' ',
-      '\ufffd',
-    ),
-    fc.constantFrom('é', '\ud83d\ude00', '\ud800', ':', '@', '/'),
-    fc.string({ minLength: 1, maxLength: 1 }),
-  );
+  const awkward = awkwardCharacter(['é', '\ud83d\ude00', '\ud800', ':', '@', '/']);
   const contents = fc.oneof(
     { weight: 3, arbitrary: fc.constant(null) }, // keep the valid default
     { weight: 1, arbitrary: fc.constant(undefined) }, // file missing
     { weight: 1, arbitrary: fc.constant('') },
     { weight: 2, arbitrary: fc.string({ maxLength: 40 }) },
     // Uniform code points almost never hit the control characters; this mix does.
-    { weight: 3, arbitrary: fc.string({ unit: awkwardCharacter, maxLength: 40 }) },
+    { weight: 3, arbitrary: fc.string({ unit: awkward, maxLength: 40 }) },
     { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 300 }) },
     { weight: 2, arbitrary: validHex(4) },

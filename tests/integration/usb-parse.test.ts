@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { createUsbSource, toUsbDeviceInfo } from '../../native/usb/usb-source';
 import type { UsbDeviceInfo } from '../../native/usb/types';
+import { awkwardCharacter } from '../helpers/awkward-text';
 
 const anyValue = fc.oneof(
   fc.integer(),
@@ -47,24 +48,7 @@ const fieldValue = (plausible: fc.Arbitrary<unknown>, plausibleWeight: number) =
     { weight: 1, arbitrary: fc.constant({}) },
   );
 
-// Uniform code points almost never hit the control characters; this mix does.
-const awkwardCharacter = fc.oneof(
-  fc.constantFrom(
-    '\u0000',
-    '\u0001',
-    '\t',
-    '\r',
-    '\n',
-    '\u001b',
-    '\u007f',
-    '\u0085',
-    '\u00a0',
-    ' ',
-    '\ufffd',
-  ),
-  fc.constantFrom('é', '\ud83d\ude00', '\ud800', '\udc00', ':', '@'),
-  fc.string({ minLength: 1, maxLength: 1 }),
-);
+const awkward = awkwardCharacter(['é', '\ud83d\ude00', '\ud800', '\udc00', ':', '@']);
 
 const plausibleValues: Record<(typeof fields)[number], fc.Arbitrary<unknown>> = {
   vendorId: fc.integer({ min: 0, max: 0xffff }),
@@ -83,13 +67,13 @@ const plausibleValues: Record<(typeof fields)[number], fc.Arbitrary<unknown>> = 
   deviceVersionSubminor: fc.integer({ min: 0, max: 15 }),
   manufacturerName: fc.oneof(
     fc.string({ unit: 'grapheme', maxLength: 200 }),
-    fc.string({ unit: awkwardCharacter, maxLength: 200 }),
+    fc.string({ unit: awkward, maxLength: 200 }),
   ),
   productName: fc.string({ unit: 'binary', maxLength: 200 }),
   serialNumber: fc.oneof(
     fc.string({ maxLength: 20 }),
-    fc.string({ unit: awkwardCharacter, maxLength: 20 }),
-    fc.string({ unit: awkwardCharacter, minLength: 120, maxLength: 400 }),
+    fc.string({ unit: awkward, maxLength: 20 }),
+    fc.string({ unit: awkward, minLength: 120, maxLength: 400 }),
     fc.constant(null),
   ),
 };
@@ -243,6 +227,17 @@ test('toUsbDeviceInfo: the library shape maps to the contract; a missing string 
 });
 
 test('createUsbSource: a rejecting or broken library gives [] and lastError; the next good list clears it', async () => {
+  // The same model and serial on two ports: both listed, told apart by port.
+  const twin = (port: number) => ({
+    vendorId: 1,
+    productId: 2,
+    deviceClass: 0,
+    deviceSubclass: 0,
+    deviceProtocol: 0,
+    serialNumber: 'X',
+    bus: '001',
+    ports: [port],
+  });
   let mode: 'reject' | 'nonsense' | 'good' = 'reject';
   const source = createUsbSource({
     sysfsRoot: null,
@@ -253,30 +248,7 @@ test('createUsbSource: a rejecting or broken library gives [] and lastError; the
       if (mode === 'nonsense') {
         return { not: 'a list' };
       }
-      return [
-        {
-          vendorId: 1,
-          productId: 2,
-          deviceClass: 0,
-          deviceSubclass: 0,
-          deviceProtocol: 0,
-          serialNumber: 'X',
-          bus: '001',
-          ports: [1],
-        },
-        {
-          vendorId: 1,
-          productId: 2,
-          deviceClass: 0,
-          deviceSubclass: 0,
-          deviceProtocol: 0,
-          serialNumber: 'X',
-          bus: '001',
-          ports: [2],
-        },
-        { vendorId: 'bad' },
-        null,
-      ];
+      return [twin(1), twin(2), { vendorId: 'bad' }, null];
     },
   });
   assert.deepEqual(await source.list(), []);

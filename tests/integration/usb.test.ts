@@ -33,18 +33,21 @@ async function runChild(tree: FakeSysfs | undefined, scenario: string, ...args: 
   return expectReport(result);
 }
 
+/** What the child's `kit` scenario reports: the library's list, mapped, and the catalog matches. */
+type KitReport = {
+  devices: UsbDeviceInfo[];
+  matches: Record<string, string | null>;
+  lastError: string | null;
+  lastSkipped: number;
+};
+
 describe('usb source on a fake sysfs tree', () => {
   test('a station kit enumerates with stable keys, descriptor fields and catalog matches', async () => {
     const tree = newTree();
     for (const { device } of STATION_KIT) {
       tree.add(device);
     }
-    const report = (await runChild(tree, 'kit')) as {
-      devices: UsbDeviceInfo[];
-      matches: Record<string, string | null>;
-      lastError: string | null;
-      lastSkipped: number;
-    };
+    const report = (await runChild(tree, 'kit')) as KitReport;
     assert.equal(report.lastError, null);
     assert.equal(report.lastSkipped, 0);
     assert.deepEqual(
@@ -99,12 +102,7 @@ describe('usb source on a fake sysfs tree', () => {
     tree.writeRaw(base(8), 'product', '\n');
     tree.writeRaw(base(9), 'bDeviceClass', '1ff\n');
     tree.writeRaw('4-11:1.0', 'bInterfaceClass', 'garbage');
-    const report = (await runChild(tree, 'kit')) as {
-      devices: UsbDeviceInfo[];
-      matches: Record<string, string | null>;
-      lastError: string | null;
-      lastSkipped: number;
-    };
+    const report = (await runChild(tree, 'kit')) as KitReport;
     assert.equal(report.lastError, null);
     const byKey = new Map(report.devices.map((device) => [device.key, device]));
     assert.deepEqual([...byKey.keys()].sort(), [

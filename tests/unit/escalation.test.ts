@@ -126,20 +126,18 @@ test('an unacknowledged fault escalates after a day, once, by email and webhook,
 test('an acknowledged fault does not escalate as unacknowledged, but does when open 14 days; minor faults skip the 14-day rule', async () => {
   await fault('st-a', 'f1', T0 - 2 * HOUR);
   await fault('st-b', 'f2', T0 - 2 * HOUR, 'minor');
-  await applyFaultAction(db, {
-    stationId: 'st-a',
-    faultId: 'f1',
-    action: { type: 'acknowledge' },
-    username: 'budi',
-    nowMs: T0,
-  });
-  await applyFaultAction(db, {
-    stationId: 'st-b',
-    faultId: 'f2',
-    action: { type: 'acknowledge' },
-    username: 'budi',
-    nowMs: T0,
-  });
+  for (const [stationId, faultId] of [
+    ['st-a', 'f1'],
+    ['st-b', 'f2'],
+  ] as const) {
+    await applyFaultAction(db, {
+      stationId,
+      faultId,
+      action: { type: 'acknowledge' },
+      username: 'budi',
+      nowMs: T0,
+    });
+  }
   const deps = { db, notifier, config: config() };
   assert.equal((await runEscalation(deps, T0 + 3 * 24 * HOUR)).escalated, 0);
   const result = await runEscalation(deps, T0 + 14 * 24 * HOUR);

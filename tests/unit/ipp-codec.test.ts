@@ -52,6 +52,21 @@ test('Get-Printer-Attributes request bytes (RFC 8010 layout)', () => {
   assert.deepEqual(decoded.groups[0]?.attributes['requested-attributes'], ['printer-state', 'marker-levels']);
 });
 
+/** 2025-03-14 09:26:53.5 +07:00 (WIB), as RFC 2579 DateAndTime carries it. */
+const printerTime = {
+  kind: 'dateTime',
+  year: 2025,
+  month: 3,
+  day: 14,
+  hour: 9,
+  minutes: 26,
+  seconds: 53,
+  deciSeconds: 5,
+  utcDirection: '+',
+  utcHours: 7,
+  utcMinutes: 0,
+} as const;
+
 const everyTag: IppEncodeAttribute[] = [
   { name: 'printer-state', values: [{ tag: IppValueTag.enum, value: 4 }] },
   { name: 'printer-up-time', values: [{ tag: IppValueTag.integer, value: -5 }] },
@@ -93,24 +108,7 @@ const everyTag: IppEncodeAttribute[] = [
   { name: 'document-format-default', values: [{ tag: IppValueTag.mimeMediaType, value: 'application/pdf' }] },
   {
     name: 'printer-current-time',
-    values: [
-      {
-        tag: IppValueTag.dateTime,
-        value: {
-          kind: 'dateTime',
-          year: 2025,
-          month: 3,
-          day: 14,
-          hour: 9,
-          minutes: 26,
-          seconds: 53,
-          deciSeconds: 5,
-          utcDirection: '+',
-          utcHours: 7,
-          utcMinutes: 0,
-        },
-      },
-    ],
+    values: [{ tag: IppValueTag.dateTime, value: printerTime }],
   },
   {
     name: 'printer-resolution-default',
@@ -242,21 +240,7 @@ test('decodes every value tag', () => {
   ]) {
     assert.equal(typeof attributes[name]?.[0], 'string', name);
   }
-  assert.deepEqual(attributes['printer-current-time'], [
-    {
-      kind: 'dateTime',
-      year: 2025,
-      month: 3,
-      day: 14,
-      hour: 9,
-      minutes: 26,
-      seconds: 53,
-      deciSeconds: 5,
-      utcDirection: '+',
-      utcHours: 7,
-      utcMinutes: 0,
-    },
-  ]);
+  assert.deepEqual(attributes['printer-current-time'], [printerTime]);
   assert.deepEqual(attributes['printer-resolution-default'], [
     { kind: 'resolution', crossFeed: 300, feed: 600, units: 3 },
   ]);

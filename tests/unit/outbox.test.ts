@@ -12,6 +12,7 @@ import { Store } from '../../electron/agent/store/store';
 import { EventsRequestSchema } from '../../protocol/requests';
 import { HEADER_TIMESTAMP } from '../../protocol/signing';
 import { verifyRequestSignature } from '../../district/signature';
+import { heartbeatDraft } from '../helpers/station-events';
 
 interface Sent {
   body: string;
@@ -55,18 +56,7 @@ function setUp(replies: (sent: Sent, index: number) => Reply) {
   });
   const add = (count: number) =>
     store.appendEvents(
-      Array.from({ length: count }, (_, index) => ({
-        type: 'heartbeat' as const,
-        occurredAt: new Date(now).toISOString(),
-        payload: {
-          roleStatus: {},
-          canRecord: true,
-          canPrint: true,
-          appVersion: '0.1.0',
-          queueDepth: index,
-          lastCheckAt: null,
-        },
-      })),
+      Array.from({ length: count }, (_, index) => heartbeatDraft(new Date(now).toISOString(), index)),
     );
   const close = () => {
     store.close();

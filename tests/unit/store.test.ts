@@ -7,19 +7,9 @@ import path from 'node:path';
 import { isFullError, Store, STORE_FILE } from '../../electron/agent/store/store';
 import type { CheckReport } from '../../electron/agent/types';
 import { EventSchema } from '../../protocol/events';
+import { heartbeatDraft } from '../helpers/station-events';
 
-const heartbeat = (index: number) => ({
-  type: 'heartbeat' as const,
-  occurredAt: new Date(1_700_000_000_000 + index).toISOString(),
-  payload: {
-    roleStatus: {},
-    canRecord: true,
-    canPrint: true,
-    appVersion: '0.1.0',
-    queueDepth: index,
-    lastCheckAt: null,
-  },
-});
+const heartbeat = (index: number) => heartbeatDraft(new Date(1_700_000_000_000 + index).toISOString(), index);
 
 function withDir(work: (dir: string) => void): void {
   const dir = mkdtempSync(path.join(tmpdir(), 'siaga-store-'));

@@ -9,13 +9,11 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EVENT_CHANNEL, IPC_SCHEMAS, dispatch, parseIpcArguments } from './station-api';
 import type { IpcChannel } from './station-api';
-import { Agent } from './agent/agent';
-import { runCheck } from './agent/check';
+import type { Agent } from './agent/agent';
 import { StationService } from './agent/station-service';
 import { enroll } from './agent/enroll';
 import type { UsbWatch } from './agent/usb-watch';
-import { watchUsb } from './agent/usb-watch';
-import { diskPath, setUpStation } from './commands/station';
+import { createStationAgent, setUpStation } from './agent/station-setup';
 
 const argument = (name: string) =>
   process.argv.find((value) => value.startsWith(`--${name}=`))?.split('=')[1];
@@ -64,17 +62,9 @@ if (!app.requestSingleInstanceLock()) {
 async function createStation(): Promise<{ agent: Agent; service: StationService }> {
   const setup = setUpStation({ simulate: argument('simulate'), profile: argument('profile') });
   const version = app.getVersion();
-  // Simulated kits change by scenario, not by plugging: no USB monitor for them.
-  usbWatch = setup.simulation ? undefined : await watchUsb(setup.adapters);
-  const station = new Agent({
-    dataDir: setup.dataDir,
-    profile: setup.profile,
-    catalog: setup.catalog,
-    adapters: setup.adapters,
-    runCheck: (context) => runCheck({ ...context, dataDir: diskPath(setup.dataDir) }),
-    appVersion: version,
-    hotplug: usbWatch?.hotplug,
-  });
+  const created = await createStationAgent(setup, { appVersion: version });
+  usbWatch = created.usbWatch;
+  const station = created.agent;
   const pinFile = path.join(setup.dataDir, 'initial-pin');
   const facade = new StationService({
     agent: station,

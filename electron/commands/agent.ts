@@ -4,12 +4,9 @@
 // Exit 0 after a clean stop, 2 for usage or configuration errors.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { Agent } from '../agent/agent';
-import { runCheck } from '../agent/check';
 import type { CommandIo } from './io';
 import { EXIT_OK, EXIT_USAGE, parseOptions, writeLine } from './io';
-import { diskPath, setUpStation } from './station';
-import { watchUsb } from '../agent/usb-watch';
+import { createStationAgent, setUpStation } from '../agent/station-setup';
 
 export const APP_VERSION = '0.1.0';
 
@@ -44,19 +41,11 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     dataDir: values['data-dir'],
   });
   const verbose = values.verbose;
-  // Simulated kits change by scenario, not by plugging: no USB monitor for them.
-  const usbWatch = station.simulation ? undefined : await watchUsb(station.adapters);
-  const agent = new Agent({
-    dataDir: station.dataDir,
-    profile: station.profile,
-    catalog: station.catalog,
-    adapters: station.adapters,
-    runCheck: (context) => runCheck({ ...context, dataDir: diskPath(station.dataDir) }),
+  const { agent, usbWatch } = await createStationAgent(station, {
     appVersion: APP_VERSION,
     schedule: config.schedule,
     faultPolicy: config.faultPolicy,
     deliveryPolicy: config.deliveryPolicy,
-    hotplug: usbWatch?.hotplug,
     log: (line) => {
       if (verbose || !line.startsWith('committed')) {
         writeLine(io.stderr, `${new Date().toISOString()} ${line}`);

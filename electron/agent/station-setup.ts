@@ -1,13 +1,16 @@
-// Builds what a command needs to check this station: real or simulated adapters, the profile,
-// the catalog and the data directory.
+// Builds what the `siaga` commands and the Electron shell need to run this station: real or
+// simulated adapters, the profile, the catalog, the data directory, and the agent over them.
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Adapters } from '../agent/adapters';
-import { createRealAdapters } from '../agent/adapters';
-import { loadCatalog, type Catalog } from '../agent/catalog';
-import { loadProfile, parseProfile, type Profile } from '../agent/profile';
-import { createSimulatedStation, type SimulatedStation } from '../agent/simulate';
+import type { Adapters } from './adapters';
+import { createRealAdapters } from './adapters';
+import { loadCatalog, type Catalog } from './catalog';
+import { loadProfile, parseProfile, type Profile } from './profile';
+import { createSimulatedStation, type SimulatedStation } from './simulate';
+import { Agent, type AgentOptions } from './agent';
+import { runCheck } from './check';
+import { watchUsb, type UsbWatch } from './usb-watch';
 
 export interface StationSetup {
   adapters: Adapters;
@@ -60,4 +63,24 @@ export function setUpStation(options: {
 /** The directory whose disk the PC check measures: the data dir once it exists, the home dir before. */
 export function diskPath(dataDir: string): string {
   return existsSync(dataDir) ? dataDir : os.homedir();
+}
+
+/** The agent for a station set up above, with USB hotplug on real hardware (not for a simulated kit,
+ *  which changes by scenario, not by plugging). Stop the returned watch after the agent. */
+export async function createStationAgent(
+  setup: StationSetup,
+  options: Pick<AgentOptions, 'appVersion'> &
+    Partial<Omit<AgentOptions, 'dataDir' | 'profile' | 'catalog' | 'adapters' | 'runCheck' | 'hotplug'>>,
+): Promise<{ agent: Agent; usbWatch?: UsbWatch }> {
+  const usbWatch = setup.simulation ? undefined : await watchUsb(setup.adapters);
+  const agent = new Agent({
+    ...options,
+    dataDir: setup.dataDir,
+    profile: setup.profile,
+    catalog: setup.catalog,
+    adapters: setup.adapters,
+    runCheck: (context) => runCheck({ ...context, dataDir: diskPath(setup.dataDir) }),
+    hotplug: usbWatch?.hotplug,
+  });
+  return { agent, usbWatch };
 }

@@ -1,7 +1,8 @@
 // One request, one reply line, a hard deadline: the SerialTransport contract (types.ts) over the
 // real `serialport` library. Every query opens the port with an exclusive lock, and closes it
 // again whatever happens, so a UPS or card printer port is never held between checks.
-import { SerialPort } from 'serialport';
+import type * as Serialport from 'serialport';
+import type { SerialPort } from 'serialport';
 import type { SerialQueryOptions, SerialQueryResult, SerialTransport } from './types';
 
 /** Used when the caller gives no maxReplyBytes: far above any status line we parse. */
@@ -50,8 +51,13 @@ function closePort(port: SerialPort): Promise<void> {
   });
 }
 
-export function querySerial(options: SerialQueryOptions): Promise<SerialQueryResult> {
+/** The library loads on first use (about 7 MB of memory): a station without serial devices never pays it. */
+let serialport: Promise<typeof Serialport> | undefined;
+const loadSerialport = () => (serialport ??= import('serialport'));
+
+export async function querySerial(options: SerialQueryOptions): Promise<SerialQueryResult> {
   const startedAt = performance.now();
+  const { SerialPort } = await loadSerialport();
   const maxReplyBytes = options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
   const elapsed = () => Math.round((performance.now() - startedAt) * 10) / 10;
 
@@ -183,6 +189,7 @@ export function querySerial(options: SerialQueryOptions): Promise<SerialQueryRes
 
 export async function listSerialPorts(): ReturnType<SerialTransport['list']> {
   try {
+    const { SerialPort } = await loadSerialport();
     const ports = await SerialPort.list();
     return {
       ports: ports.map((port) => ({

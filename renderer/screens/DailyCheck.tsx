@@ -129,6 +129,55 @@ function CameraStep({ api, t, text, onResult }: ScreenProps & { onResult: (resul
   );
 }
 
+/** One labelled text field of the wizard, large enough to tap. */
+function Field(props: {
+  label: string;
+  testId: string;
+  value: string;
+  onChange: (value: string) => void;
+  numeric?: boolean;
+  maxLength?: number;
+}) {
+  return (
+    <label className="field">
+      {props.label}
+      <input
+        data-testid={props.testId}
+        inputMode={props.numeric ? 'numeric' : undefined}
+        maxLength={props.maxLength}
+        autoComplete="off"
+        value={props.value}
+        onChange={(event) => props.onChange(event.target.value)}
+      />
+    </label>
+  );
+}
+
+/** The step's problems and its one button forward. */
+function StepFooter(props: {
+  problems: MessageKey[];
+  errorTestId?: string;
+  t: ScreenProps['t'];
+  label: MessageKey;
+  testId: string;
+  onClick: () => void;
+}) {
+  return (
+    <>
+      {props.problems.map((problem) => (
+        <div key={problem} className="field-error" role="alert" data-testid={props.errorTestId}>
+          {props.t(problem)}
+        </div>
+      ))}
+      <div className="actions">
+        <button type="button" className="button-primary" data-testid={props.testId} onClick={props.onClick}>
+          {props.t(props.label)}
+        </button>
+      </div>
+    </>
+  );
+}
+
 export function DailyCheck(props: ScreenProps & { onClose: () => void }) {
   const { api, t, text, onClose } = props;
   const [step, setStep] = useState<Step>('automatic');
@@ -308,69 +357,43 @@ export function DailyCheck(props: ScreenProps & { onClose: () => void }) {
       {step === 'stock' && (
         <div className="step" data-testid="step-stock">
           <p className="instruction">{t('stockInstruction')}</p>
-          <label className="field">
-            {t('blankCards')}
-            <input
-              inputMode="numeric"
-              data-testid="blank-cards"
-              value={blankCards}
-              onChange={(event) => setBlankCards(event.target.value)}
-            />
-          </label>
-          <label className="field">
-            {t('ribbonPrints')}
-            <input
-              inputMode="numeric"
-              data-testid="ribbon-prints"
-              value={ribbonPrints}
-              onChange={(event) => setRibbonPrints(event.target.value)}
-            />
-          </label>
-          {problems.map((problem) => (
-            <div key={problem} className="field-error" role="alert">
-              {t(problem)}
-            </div>
-          ))}
-          <div className="actions">
-            <button type="button" className="button-primary" data-testid="stock-next" onClick={submitStock}>
-              {t('next')}
-            </button>
-          </div>
+          <Field
+            label={t('blankCards')}
+            testId="blank-cards"
+            value={blankCards}
+            onChange={setBlankCards}
+            numeric
+          />
+          <Field
+            label={t('ribbonPrints')}
+            testId="ribbon-prints"
+            value={ribbonPrints}
+            onChange={setRibbonPrints}
+            numeric
+          />
+          <StepFooter problems={problems} t={t} label="next" testId="stock-next" onClick={submitStock} />
         </div>
       )}
       {step === 'sign-off' && (
         <div className="step" data-testid="step-sign-off">
           <p className="instruction">{t('signOffInstruction')}</p>
-          <label className="field">
-            {t('operatorName')}
-            <input
-              data-testid="operator-name"
-              autoComplete="off"
-              value={name}
-              onChange={(event) => setName(event.target.value)}
-            />
-          </label>
-          <label className="field">
-            {t('operatorNip')}
-            <input
-              data-testid="operator-nip"
-              inputMode="numeric"
-              maxLength={18}
-              autoComplete="off"
-              value={nip}
-              onChange={(event) => setNip(event.target.value.replace(/\D/g, ''))}
-            />
-          </label>
-          {problems.map((problem) => (
-            <div key={problem} className="field-error" role="alert" data-testid="sign-off-error">
-              {t(problem)}
-            </div>
-          ))}
-          <div className="actions">
-            <button type="button" className="button-primary" data-testid="finish" onClick={submit}>
-              {t('finish')}
-            </button>
-          </div>
+          <Field label={t('operatorName')} testId="operator-name" value={name} onChange={setName} />
+          <Field
+            label={t('operatorNip')}
+            testId="operator-nip"
+            value={nip}
+            onChange={(value) => setNip(value.replace(/\D/g, ''))}
+            numeric
+            maxLength={18}
+          />
+          <StepFooter
+            problems={problems}
+            errorTestId="sign-off-error"
+            t={t}
+            label="finish"
+            testId="finish"
+            onClick={submit}
+          />
         </div>
       )}
       {step === 'done' && record && (

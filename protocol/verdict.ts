@@ -50,15 +50,9 @@ export type Verdict = z.infer<typeof VerdictSchema>;
 
 const STATUS_RANK: Record<Status, number> = { ok: 0, 'in-use': 1, unknown: 2, warning: 3, fault: 4 };
 
-/** The worst of several statuses; `ok` when there are none. */
-export function worstStatus(statuses: readonly Status[]): Status {
-  let worst: Status = 'ok';
-  for (const status of statuses) {
-    if (STATUS_RANK[status] > STATUS_RANK[worst]) {
-      worst = status;
-    }
-  }
-  return worst;
+/** The first of the items with the worst status (fault > warning > unknown > in-use > ok). */
+export function worstOf<T extends { status: Status }>(items: readonly [T, ...T[]]): T {
+  return items.reduce((worst, item) => (STATUS_RANK[item.status] > STATUS_RANK[worst.status] ? item : worst));
 }
 
 /** Whether a set of role statuses lets the station record: every recording role ok, in use or warning. */

@@ -2,7 +2,7 @@
 // device never delays the verdicts of the others. Produces one verdict per expected role plus one per
 // attached device that no role claims.
 import type { Role, Status, Verdict } from '../../protocol/verdict';
-import { canRecord as canRecordWith, worstStatus } from '../../protocol/verdict';
+import { canRecord as canRecordWith, worstOf } from '../../protocol/verdict';
 import type { UsbDeviceInfo } from '../../native/usb/types';
 import type { Adapters } from './adapters';
 import type { Catalog } from './catalog';
@@ -100,13 +100,9 @@ export function toVerdict(
   };
 }
 
-const STATUS_ORDER: Status[] = ['ok', 'in-use', 'unknown', 'warning', 'fault'];
-
 /** One role's verdict from its probes: the worst outcome speaks, every probe's measurements are kept. */
-function combine(outcomes: Outcome[]): Outcome {
-  const worst = outcomes.reduce((a, b) =>
-    STATUS_ORDER.indexOf(b.status) > STATUS_ORDER.indexOf(a.status) ? b : a,
-  );
+function combine(outcomes: [Outcome, ...Outcome[]]): Outcome {
+  const worst = worstOf(outcomes);
   const measurements: Record<string, unknown> = {};
   for (const outcome of outcomes) {
     Object.assign(measurements, outcome.measurements);
@@ -289,14 +285,13 @@ export async function runCheck(context: CheckContext): Promise<CheckReport> {
       const outcomes = await Promise.all(probesForRole(role, spec, context, usbList, network).map(settle));
       const verdict = toVerdict(
         role,
-        combine(outcomes),
+        // probesForRole always gives at least one probe.
+        combine(outcomes as [Outcome, ...Outcome[]]),
         new Date(now()).toISOString(),
         performance.now() - roleStarted,
       );
       const extra = (context.extraVerdicts ?? []).filter((candidate) => candidate.role === role);
-      const merged = [verdict, ...extra].reduce((a, b) =>
-        STATUS_ORDER.indexOf(b.status) > STATUS_ORDER.indexOf(a.status) ? b : a,
-      );
+      const merged = worstOf([verdict, ...extra]);
       done += 1;
       context.onVerdict?.(merged, done, total);
       return merged;
@@ -334,7 +329,8 @@ export async function runCheck(context: CheckContext): Promise<CheckReport> {
 
   const roleStatus: Partial<Record<Role, Status>> = {};
   for (const verdict of roleVerdicts) {
-    roleStatus[verdict.role!] = worstStatus([roleStatus[verdict.role!] ?? 'ok', verdict.status]);
+    // One verdict per expected role.
+    roleStatus[verdict.role!] = verdict.status;
   }
   const expected = Object.keys(profile.roles) as Role[];
   const printStatus = roleStatus['card-printer'];

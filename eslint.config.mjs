@@ -5,6 +5,9 @@ import reactHooks from 'eslint-plugin-react-hooks';
 
 // Globs ('**/native/**', 'node:*') restrict by pattern; bare names ('electron', 'fs') only that exact module,
 // so '../electron/station-api' is not mistaken for the 'electron' package.
+/** Node built-ins and native modules: code that must also run in a browser or stay pure imports none. */
+const NODE_MODULES = ['node:*', 'fs', 'path', 'better-sqlite3', 'usb', 'serialport'];
+
 const layer = (files, restricted, message) => {
   const isGlob = (entry) => entry.includes('*') || entry.includes('/');
   const globs = restricted.filter(isGlob);
@@ -56,12 +59,7 @@ export default tseslint.config(
       '**/renderer/**',
       '**/district/**',
       'electron',
-      'node:*',
-      'fs',
-      'path',
-      'better-sqlite3',
-      'usb',
-      'serialport',
+      ...NODE_MODULES,
       'react',
     ],
     'protocol/ is pure TypeScript and imports nothing of ours.',
@@ -88,18 +86,7 @@ export default tseslint.config(
   ),
   layer(
     ['renderer/**'],
-    [
-      '**/electron/agent/**',
-      '**/native/**',
-      '**/district/**',
-      'electron',
-      'node:*',
-      'fs',
-      'path',
-      'better-sqlite3',
-      'usb',
-      'serialport',
-    ],
+    ['**/electron/agent/**', '**/native/**', '**/district/**', 'electron', ...NODE_MODULES],
     'The renderer talks to the agent only through StationApi.',
   ),
   layer(
@@ -114,10 +101,7 @@ export default tseslint.config(
       '**/native/**',
       '**/renderer/**',
       'electron',
-      'node:*',
-      'fs',
-      'path',
-      'better-sqlite3',
+      ...NODE_MODULES,
       'pg',
       'fastify',
       // Server code, one and two levels up from district/web and district/web/pages.

@@ -1,22 +1,10 @@
 // `siaga`'s full check over the real adapters and OS-level peers (see station-real-child.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeSysfs, expectReport, runInFakeSysfs } from '../helpers/fake-sysfs';
-import { STATION_KIT } from './usb-fixtures';
+import { runRealStation } from '../helpers/real-station';
 
-test('full check on real transports: healthy, then unplugged, on battery, out of media, and a silent UPS, a loose cable', async (t) => {
-  const tree = new FakeSysfs();
-  t.after(() => tree.dispose());
-  for (const { device } of STATION_KIT) {
-    tree.add(device);
-  }
-  const report = expectReport(
-    await runInFakeSysfs('tests/integration/station-real-child.ts', {
-      root: tree.root,
-      args: ['test'],
-      timeoutMs: 120_000,
-    }),
-  ) as {
+test('full check on real transports: healthy, then unplugged, on battery, out of media, and a silent UPS, a loose cable', async () => {
+  const report = (await runRealStation('test', 120_000)) as {
     healthy: Record<string, string>;
     broken: Record<string, string>;
     silent: Record<string, string>;

@@ -35,6 +35,12 @@ export interface CheckContext {
   onVerdict?: (verdict: Verdict, done: number, total: number) => void;
 }
 
+interface UsbEnumeration {
+  devices: UsbDeviceInfo[];
+  /** Why the enumeration failed as a whole; then `devices` is empty. */
+  error?: string;
+}
+
 /** Extra time granted past a probe's own timeout before the runner stops waiting for it. */
 const GRACE_MS = 250;
 
@@ -119,7 +125,7 @@ function probesForRole(
   role: Role,
   spec: RoleSpec,
   context: CheckContext,
-  usbList: Promise<UsbDeviceInfo[]>,
+  usbList: Promise<UsbEnumeration>,
   network: Promise<EndpointResult[]>,
 ): Probe[] {
   const { adapters, profile, catalog, mode } = context;
@@ -130,16 +136,8 @@ function probesForRole(
     name: 'usb',
     timeoutMs: timeouts.usbMs,
     run: async () => {
-      const devices = await usbList;
-      return checkUsbRole(
-        role,
-        spec,
-        devices,
-        catalog,
-        adapters.usbHistory,
-        thresholds,
-        adapters.usb.lastError,
-      );
+      const { devices, error } = await usbList;
+      return checkUsbRole(role, spec, devices, catalog, adapters.usbHistory, thresholds, error);
     },
   });
 
@@ -263,7 +261,12 @@ export async function runCheck(context: CheckContext): Promise<CheckReport> {
   const started = performance.now();
   const { profile, adapters } = context;
 
-  const usbList = withTimeout(adapters.usb.list(), profile.timeouts.usbMs).catch(() => [] as UsbDeviceInfo[]);
+  // One enumeration for every role. A failed or hung one is an error for all, never a list of
+  // missing devices.
+  const usbList: Promise<UsbEnumeration> = withTimeout(adapters.usb.list(), profile.timeouts.usbMs).then(
+    (devices) => ({ devices, error: adapters.usb.lastError }),
+    (error: Error) => ({ devices: [], error: `USB enumeration failed: ${error.message}` }),
+  );
   const endpointSpecs = profile.roles.network?.endpoints ?? [];
   const network: Promise<EndpointResult[]> = Promise.all(
     endpointSpecs.map(async ({ name, url }) => ({
@@ -298,7 +301,7 @@ export async function runCheck(context: CheckContext): Promise<CheckReport> {
     }),
   );
 
-  const usbDevices = await usbList;
+  const { devices: usbDevices, error: usbError } = await usbList;
   const claimed = new Set<string>();
   for (const [role, spec] of roles) {
     const device = findRoleDevice(role, spec, usbDevices, context.catalog);
@@ -310,7 +313,6 @@ export async function runCheck(context: CheckContext): Promise<CheckReport> {
   const deviceVerdicts = checkUnclaimedDevices(usbDevices, claimed, context.catalog).map((outcome) =>
     toVerdict(null, outcome, checkedAt, 0),
   );
-  const usbError = adapters.usb.lastError;
   if (usbError !== undefined) {
     deviceVerdicts.unshift(
       toVerdict(

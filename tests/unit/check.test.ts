@@ -195,3 +195,14 @@ test('a PC that cannot enumerate USB at all gets unknown verdicts, not a storm o
   assert.match(String(fingerprint?.measurements.error), /not found/);
   assert.equal(report.verdicts.filter((verdict) => verdict.code.endsWith('_MISSING')).length, 0);
 });
+
+test('a USB enumeration that hangs is an error for every USB role, not a list of missing devices', async () => {
+  const station = createSimulatedStation('healthy');
+  station.adapters.usb = { list: () => new Promise(() => undefined) };
+  const profile = { ...station.profile, timeouts: { ...station.profile.timeouts, usbMs: 150 } };
+  const report = await checkStation(station, profile);
+  assert.equal(byRole(report.verdicts, 'fingerprint')?.code, 'FINGERPRINT_CHECK_ERROR');
+  assert.equal(report.verdicts.filter((verdict) => verdict.code.endsWith('_MISSING')).length, 0);
+  const enumeration = report.verdicts.find((verdict) => verdict.code === 'USB_ENUMERATION_FAILED');
+  assert.match(String(enumeration?.measurements.error), /no result in 150 ms/);
+});

@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { addUser } from '../district/auth/users';
-import { storeEvents } from '../district/intake';
+import { addUser } from '../district/server/auth/users';
+import { storeEvents } from '../district/server/intake/intake';
 import { launchChromium } from '../tests/helpers/browser';
 import {
   addBenchStations,

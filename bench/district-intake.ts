@@ -10,7 +10,7 @@
 // 2000), BENCH_ROUNDS the rounds per side (default 3).
 import { Worker } from 'node:worker_threads';
 import Fastify from 'fastify';
-import { groupCommitterOf } from '../district/db/group-commit';
+import { groupCommitterOf } from '../district/server/db/group-commit';
 import { PATHS } from '../protocol/requests';
 import {
   addBenchStations,

@@ -15,18 +15,18 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { addUser } from './auth/users';
-import { importBundle } from './bundle-import';
-import { openDatabase } from './db/open';
-import type { Db } from './db/types';
-import { DEFAULT_ESCALATION, EscalationConfigSchema } from './escalation/config';
-import type { EscalationConfig } from './escalation/config';
-import { runEscalation } from './escalation/run';
-import { createNotifier } from './notify/notifier';
-import { Refusal } from './refusal';
-import { RejectionLog } from './rejections';
-import { closeOnSignals, startServer } from './server';
-import { addStation, listFaults, newCodeForStation } from './stations';
+import { addUser } from './server/auth/users';
+import { importBundle } from './server/intake/bundle-import';
+import { openDatabase } from './server/db/open';
+import type { Db } from './server/db/types';
+import { DEFAULT_ESCALATION, EscalationConfigSchema } from './server/escalation/config';
+import type { EscalationConfig } from './server/escalation/config';
+import { runEscalation } from './server/escalation/run';
+import { createNotifier } from './server/notify/notifier';
+import { Refusal } from './server/intake/refusal';
+import { RejectionLog } from './server/intake/rejections';
+import { closeOnSignals, startServer } from './server/server';
+import { addStation, listFaults, newCodeForStation } from './server/stations/stations';
 
 const USAGE = `usage: siaga-district <command> [options]
   serve [--port 8080] [--host 0.0.0.0] [--max-batches-per-second 10]

@@ -10,10 +10,10 @@ import { pathToFileURL } from 'node:url';
 import { EVENT_CHANNEL, IPC_SCHEMAS, dispatch, parseIpcArguments } from './station-api';
 import type { IpcChannel } from './station-api';
 import type { Agent } from './agent/agent';
-import { StationService } from './agent/station-service';
+import { StationService } from './station/service';
 import { enroll } from './agent/enroll';
-import type { UsbWatch } from './agent/usb-watch';
-import { createStationAgent, setUpStation } from './agent/station-setup';
+import type { UsbWatch } from './agent/runtime/usb-watch';
+import { createStationAgent, setUpStation } from './agent/composition-root';
 
 const argument = (name: string) =>
   process.argv.find((value) => value.startsWith(`--${name}=`))?.split('=')[1];

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { CommandIo } from './io';
 import { EXIT_OK, EXIT_USAGE, parseOptions, writeLine } from './io';
-import { createStationAgent, setUpStation } from '../agent/station-setup';
+import { createStationAgent, setUpStation } from '../agent/composition-root';
 
 export const APP_VERSION = '0.1.0';
 

@@ -7,7 +7,7 @@ import { loadIdentity } from '../agent/identity';
 import { Store, STORE_FILE } from '../agent/store/store';
 import type { CommandIo } from './io';
 import { EXIT_FAULT, EXIT_OK, EXIT_USAGE, parseOptions, writeLine } from './io';
-import { defaultDataDir } from '../agent/station-setup';
+import { defaultDataDir } from '../agent/composition-root';
 
 const USAGE = 'usage: siaga bundle export FILE [--data-dir DIR]';
 

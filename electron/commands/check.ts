@@ -6,7 +6,7 @@ import { roleName } from '../agent/messages';
 import type { CheckReport } from '../agent/types';
 import type { CommandIo } from './io';
 import { EXIT_FAULT, EXIT_OK, parseOptions, UsageError, writeLine } from './io';
-import { diskPath, setUpStation } from '../agent/station-setup';
+import { diskPath, setUpStation } from '../agent/composition-root';
 
 const STATUS_WORDS: Record<Status, { id: string; en: string }> = {
   ok: { id: 'OK', en: 'OK' },

@@ -4,7 +4,7 @@ import { enroll, EnrollError } from '../agent/enroll';
 import { APP_VERSION } from './agent';
 import type { CommandIo } from './io';
 import { EXIT_FAULT, EXIT_OK, EXIT_USAGE, parseOptions, UsageError, writeLine } from './io';
-import { defaultDataDir } from '../agent/station-setup';
+import { defaultDataDir } from '../agent/composition-root';
 
 export async function run(argv: string[], io: CommandIo): Promise<number> {
   let values;

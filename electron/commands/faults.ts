@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Store, STORE_FILE } from '../agent/store/store';
 import type { CommandIo } from './io';
 import { EXIT_FAULT, EXIT_OK, EXIT_USAGE, parseOptions, writeLine } from './io';
-import { defaultDataDir } from '../agent/station-setup';
+import { defaultDataDir } from '../agent/composition-root';
 
 export async function run(argv: string[], io: CommandIo): Promise<number> {
   let values;

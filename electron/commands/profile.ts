@@ -7,7 +7,7 @@ import { loadProfile, parseProfile, type Profile, type RoleSpec } from '../agent
 import type { UsbDeviceInfo } from '../../native/usb/types';
 import type { CommandIo } from './io';
 import { EXIT_OK, parseOptions, UsageError, writeLine } from './io';
-import { setUpStation } from '../agent/station-setup';
+import { setUpStation } from '../agent/composition-root';
 import type { Catalog } from '../agent/catalog';
 
 const hex = (value: number) => value.toString(16).padStart(4, '0');

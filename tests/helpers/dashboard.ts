@@ -1,8 +1,8 @@
 // Helpers for dashboard tests: staff accounts (cheap scrypt parameters: the default costs 0.4 s
 // per hash), logging in through the API, and stations posting signed events at a given time.
 import type { FastifyInstance } from 'fastify';
-import { addUser } from '../../district/auth/users';
-import type { Db } from '../../district/db/types';
+import { addUser } from '../../district/server/auth/users';
+import type { Db } from '../../district/server/db/types';
 import type { Event, HeartbeatPayload } from '../../protocol/events';
 import { PATHS } from '../../protocol/requests';
 import type { EventsResponse } from '../../protocol/requests';

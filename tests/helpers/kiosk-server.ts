@@ -13,8 +13,8 @@ import { build } from 'esbuild';
 import { dispatch, parseIpcArguments } from '../../electron/station-api';
 import type { IpcChannel } from '../../electron/station-api';
 import type { Agent, AgentOptions } from '../../electron/agent/agent';
-import { StationService } from '../../electron/agent/station-service';
-import type { StationServiceOptions } from '../../electron/agent/station-service';
+import { StationService } from '../../electron/station/service';
+import type { StationServiceOptions } from '../../electron/station/service';
 import type { SimulatedStation } from '../../electron/agent/simulate';
 import type { Store } from '../../electron/agent/store/store';
 // @ts-expect-error plain ESM build script without types

@@ -1,7 +1,7 @@
-// Runs tests/integration/station-real-child.ts (the full check over the real adapters and OS-level
+// Runs tests/helpers/station-real-child.ts (the full check over the real adapters and OS-level
 // peers) on a fake sysfs tree holding the station kit, and returns its JSON report.
 import { FakeSysfs, expectReport, runInFakeSysfs } from './fake-sysfs';
-import { STATION_KIT } from '../integration/usb-fixtures';
+import { STATION_KIT } from './usb-fixtures';
 
 export async function runRealStation(
   mode: 'test' | 'bench',
@@ -13,7 +13,7 @@ export async function runRealStation(
       tree.add(device);
     }
     return expectReport(
-      await runInFakeSysfs('tests/integration/station-real-child.ts', {
+      await runInFakeSysfs('tests/helpers/station-real-child.ts', {
         root: tree.root,
         args: [mode],
         timeoutMs,

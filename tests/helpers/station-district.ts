@@ -3,12 +3,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../../district/db/open';
-import type { Db } from '../../district/db/types';
-import { startServer } from '../../district/server';
-import type { RunningServer } from '../../district/server';
-import type { AppOptions } from '../../district/app';
-import { addStation } from '../../district/stations';
+import { openDatabase } from '../../district/server/db/open';
+import type { Db } from '../../district/server/db/types';
+import { startServer } from '../../district/server/server';
+import type { RunningServer } from '../../district/server/server';
+import type { AppOptions } from '../../district/server/app';
+import { addStation } from '../../district/server/stations/stations';
 import { enroll } from '../../electron/agent/enroll';
 
 export interface HttpDistrict {

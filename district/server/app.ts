@@ -1,0 +1,113 @@
+// Builds the district's fastify app: body parsing and refusals first, then the API routes.
+// server.ts listens; tests call buildApp and use app.inject() against a real database.
+import Fastify from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { ERROR_STATUS, MAX_BODY_BYTES } from '../../protocol/requests';
+import type { ErrorCode } from '../../protocol/requests';
+import type { DistrictContext } from './context';
+import { refuse } from './context';
+import type { Db } from './db/types';
+import { ReplayMemory, StationPacer } from './intake/guards';
+import { RejectionLog } from './intake/rejections';
+import type { RejectionLogOptions } from './intake/rejections';
+import dashboard from './routes/dashboard';
+import type { DashboardOptions } from './routes/dashboard';
+import enrollRoute from './routes/api/v1/enroll';
+import eventsRoute from './routes/api/v1/events';
+import openApiRoute from './routes/api/v1/openapi';
+import timeRoute from './routes/api/v1/time';
+
+export interface AppOptions {
+  db: Db;
+  /** The district clock (ms since the epoch); defaults to Date.now. */
+  now?: () => number;
+  logger?: FastifyServerOptions['logger'];
+  /** Batches per second a station may send on average (token bucket, burst of the same size). Default 10. */
+  maxBatchesPerSecond?: number;
+  /** Intake requests processed at once before answering 503. Default 64. */
+  maxInFlight?: number;
+  rejectionLog?: RejectionLogOptions;
+  /** The staff dashboard, the public page and escalation (routes/dashboard.ts). */
+  dashboard?: DashboardOptions;
+}
+
+/** Fastify's own refusals (before our handlers run) in the protocol's words. */
+function errorCodeOf(statusCode: number | undefined, code: string | undefined): ErrorCode {
+  if (statusCode === 413 || code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return 'too-large';
+  }
+  if (statusCode === 415 || code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return 'unsupported-media-type';
+  }
+  if (statusCode === 404) {
+    return 'not-found';
+  }
+  if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
+    return 'malformed';
+  }
+  return 'internal';
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: MAX_BODY_BYTES,
+    // Proxies in front of a district are configured by the operator; we take the socket address.
+    trustProxy: false,
+  });
+  const context: DistrictContext = {
+    db: options.db,
+    now: options.now ?? Date.now,
+    replays: new ReplayMemory(),
+    pacer: new StationPacer(options.maxBatchesPerSecond ?? 10),
+    rejections: new RejectionLog(options.db, options.rejectionLog),
+    inFlight: 0,
+    maxInFlight: options.maxInFlight ?? 64,
+    heartbeatWindowMs: options.dashboard?.heartbeatWindowMs,
+  };
+  app.decorate('district', context);
+
+  // Signatures cover the exact body bytes, so JSON is kept raw here and parsed by the routes
+  // after verification. Any other content type is refused with 415.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES },
+    (_request, body, done) => {
+      done(null, body);
+    },
+  );
+
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message?: string }, request, reply) => {
+    const errorCode = errorCodeOf(error.statusCode, error.code);
+    if (ERROR_STATUS[errorCode] >= 500) {
+      request.log.error(error);
+      return reply
+        .code(500)
+        .send({ error: 'internal', message: 'internal error', serverTime: context.now() });
+    }
+    const claimed = request.headers['x-siaga-station'];
+    return refuse(request, reply, context, {
+      error: errorCode,
+      message:
+        errorCode === 'too-large' ? `the body exceeds ${MAX_BODY_BYTES} bytes` : (error.message ?? errorCode),
+      stationId: typeof claimed === 'string' ? claimed : null,
+    });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    refuse(request, reply, context, {
+      error: 'not-found',
+      message: `no route ${request.method} ${request.url}`,
+    }),
+  );
+  app.addHook('onClose', async () => {
+    await context.rejections.close();
+  });
+
+  await app.register(enrollRoute);
+  await app.register(eventsRoute);
+  await app.register(timeRoute);
+  await app.register(openApiRoute);
+  await app.register(dashboard, options.dashboard ?? {});
+  return app;
+}

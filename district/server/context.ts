@@ -1,0 +1,75 @@
+// What the routes share: the database and the intake's guards, decorated onto the fastify instance.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorCode } from '../../protocol/requests';
+import { ERROR_STATUS } from '../../protocol/requests';
+import type { Db } from './db/types';
+import type { ReplayMemory, StationPacer } from './intake/guards';
+import type { Refusal } from './intake/refusal';
+import type { RejectionLog } from './intake/rejections';
+
+export interface DistrictContext {
+  db: Db;
+  /** The district clock in ms; tests pass their own. */
+  now: () => number;
+  replays: ReplayMemory;
+  pacer: StationPacer;
+  rejections: RejectionLog;
+  /** Intake requests being processed now, for load shedding. */
+  inFlight: number;
+  maxInFlight: number;
+  /** A station silent longer than this is itself a problem (board, availability figures). */
+  heartbeatWindowMs?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    district: DistrictContext;
+  }
+}
+
+/** Sends a refusal (the protocol's ErrorResponse), logs it to rejected_requests and the server log. */
+export function refuse(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  context: DistrictContext,
+  refusal: { error: ErrorCode; message: string; stationId?: string | null; retryAfterMs?: number },
+): FastifyReply {
+  const status = ERROR_STATUS[refusal.error];
+  const serverTime = context.now();
+  if (status !== 404 && status < 500) {
+    context.rejections.record({
+      atMs: serverTime,
+      ip: request.ip ?? null,
+      method: request.method,
+      path: request.url,
+      stationId: refusal.stationId ?? null,
+      status,
+      reason: refusal.error,
+      detail: refusal.message,
+    });
+  }
+  request.log.warn({ error: refusal.error, station: refusal.stationId, status }, refusal.message);
+  if (refusal.retryAfterMs !== undefined) {
+    void reply.header('retry-after', String(Math.max(1, Math.ceil(refusal.retryAfterMs / 1000))));
+  }
+  return reply.code(status).send({
+    error: refusal.error,
+    message: refusal.message,
+    serverTime,
+    ...(refusal.retryAfterMs === undefined ? {} : { retryAfterMs: refusal.retryAfterMs }),
+  });
+}
+
+export function refuseWith(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  context: DistrictContext,
+  refusal: Refusal,
+): FastifyReply {
+  return refuse(request, reply, context, {
+    error: refusal.error,
+    message: refusal.message,
+    stationId: refusal.stationId,
+    retryAfterMs: refusal.retryAfterMs,
+  });
+}

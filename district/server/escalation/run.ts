@@ -1,0 +1,238 @@
+// One pass of the escalation rules at time `nowMs` (the server runs it on a timer; tests call it
+// with their own clock). Each (rule, fault) escalates once (escalation_notices). Each recipient
+// gets at most `maxSinglePerDay` single messages per local day; the rest wait for one daily
+// digest at `digestHour`, so a bad morning sends one message, not a storm.
+import type { FaultView } from '../faults/lifecycle';
+import { ACTIVE_STATES, faultDetail, findFaults } from '../faults/lifecycle';
+import type { Db } from '../db/types';
+import { newId } from '../db/ids';
+import type { Notifier } from '../notify/types';
+import type { EscalationConfig, EscalationRule } from './config';
+import { digestSubject, digestText, singleSubject, singleText } from './messages';
+
+const SEVERITY_RANK: Record<string, number> = { info: 0, minor: 1, major: 2, critical: 3 };
+/** A message that failed this many times is given up (and stays in the table with its error). */
+const MAX_ATTEMPTS = 5;
+
+export interface EscalationDeps {
+  db: Db;
+  notifier: Notifier;
+  config: EscalationConfig;
+}
+
+export interface EscalationResult {
+  /** (rule, fault) pairs escalated in this pass. */
+  escalated: number;
+  sent: number;
+  /** Messages that now wait for the digest. */
+  queued: number;
+  digests: number;
+  failed: number;
+}
+
+export function ruleMatches(rule: EscalationRule, fault: FaultView): boolean {
+  if (!ACTIVE_STATES.includes(fault.state)) {
+    return false;
+  }
+  if ((SEVERITY_RANK[fault.severity] ?? 0) < SEVERITY_RANK[rule.minSeverity]) {
+    return false;
+  }
+  if (rule.condition === 'unacknowledged' && fault.acknowledgedAt !== null) {
+    return false;
+  }
+  return fault.ageHours >= rule.afterHours;
+}
+
+/** Start of the local day holding `nowMs`, and that day's digest time, in ms. */
+export function localDay(
+  nowMs: number,
+  config: EscalationConfig,
+): { startMs: number; digestMs: number; date: string } {
+  const offsetMs = config.utcOffsetMinutes * 60_000;
+  const local = new Date(nowMs + offsetMs);
+  const startMs = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - offsetMs;
+  return {
+    startMs,
+    digestMs: startMs + config.digestHour * 3_600_000,
+    date: new Date(startMs + offsetMs).toISOString().slice(0, 10),
+  };
+}
+
+interface NotificationRow {
+  id: string;
+  channel: 'email' | 'webhook';
+  recipient: string;
+  rule_id: string;
+  station_id: string;
+  fault_id: string;
+}
+
+export async function runEscalation(deps: EscalationDeps, nowMs: number): Promise<EscalationResult> {
+  const { db, config } = deps;
+  const result: EscalationResult = { escalated: 0, sent: 0, queued: 0, digests: 0, failed: 0 };
+  const now = new Date(nowMs).toISOString();
+  const day = localDay(nowMs, config);
+  const faults = await findFaults(db, nowMs, { state: 'active' });
+  for (const rule of config.rules) {
+    const contact = config.contacts[rule.notify];
+    for (const fault of faults.filter((candidate) => ruleMatches(rule, candidate))) {
+      const inserted = await db.query(
+        `INSERT INTO escalation_notices (rule_id, station_id, fault_id, escalated_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING RETURNING rule_id`,
+        [rule.id, fault.stationId, fault.faultId, now],
+      );
+      if (inserted.length === 0) {
+        continue;
+      }
+      result.escalated++;
+      const recipients = [
+        ...contact.emails.map((address) => ({ channel: 'email' as const, recipient: address })),
+        ...contact.webhooks.map((url) => ({ channel: 'webhook' as const, recipient: url })),
+      ];
+      for (const { channel, recipient } of recipients) {
+        const [today] = await db.query<{ count: number | string }>(
+          `SELECT COUNT(*) AS count FROM notifications WHERE channel = $1 AND recipient = $2 AND mode = 'single' AND created_at >= $3`,
+          [channel, recipient, new Date(day.startMs).toISOString()],
+        );
+        const mode = Number(today.count) < config.maxSinglePerDay ? 'single' : 'digest';
+        if (mode === 'digest') {
+          result.queued++;
+        }
+        await db.run(
+          `INSERT INTO notifications (id, channel, recipient, mode, rule_id, station_id, fault_id, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [newId(nowMs), channel, recipient, mode, rule.id, fault.stationId, fault.faultId, now],
+        );
+      }
+    }
+  }
+  await sendSingles(deps, nowMs, result);
+  if (nowMs >= day.digestMs) {
+    await sendDigests(deps, nowMs, day, result);
+  }
+  return result;
+}
+
+async function loadItem(
+  deps: EscalationDeps,
+  row: NotificationRow,
+  nowMs: number,
+): Promise<{ fault: FaultView; rule: EscalationRule } | null> {
+  const rule = deps.config.rules.find((candidate) => candidate.id === row.rule_id);
+  const fault = await faultDetail(deps.db, row.station_id, row.fault_id, nowMs);
+  return rule === undefined || fault === null ? null : { fault, rule };
+}
+
+async function deliver(
+  deps: EscalationDeps,
+  channel: 'email' | 'webhook',
+  recipient: string,
+  subject: string,
+  text: string,
+  json: unknown,
+): Promise<void> {
+  if (channel === 'email') {
+    await deps.notifier.sendEmail({ to: recipient, subject, text });
+  } else {
+    await deps.notifier.postWebhook(recipient, json);
+  }
+}
+
+async function markSent(db: Db, ids: string[], nowMs: number): Promise<void> {
+  for (const id of ids) {
+    await db.run('UPDATE notifications SET sent_at = $1, error = NULL WHERE id = $2', [
+      new Date(nowMs).toISOString(),
+      id,
+    ]);
+  }
+}
+
+async function markFailed(db: Db, ids: string[], error: unknown): Promise<void> {
+  for (const id of ids) {
+    await db.run('UPDATE notifications SET attempts = attempts + 1, error = $1 WHERE id = $2', [
+      error instanceof Error ? error.message.slice(0, 500) : String(error),
+      id,
+    ]);
+  }
+}
+
+async function sendSingles(deps: EscalationDeps, nowMs: number, result: EscalationResult): Promise<void> {
+  const rows = await deps.db.query<NotificationRow>(
+    `SELECT id, channel, recipient, rule_id, station_id, fault_id FROM notifications
+     WHERE mode = 'single' AND sent_at IS NULL AND attempts < $1 ORDER BY id`,
+    [MAX_ATTEMPTS],
+  );
+  for (const row of rows) {
+    const item = await loadItem(deps, row, nowMs);
+    if (item === null) {
+      await markSent(deps.db, [row.id], nowMs);
+      continue;
+    }
+    try {
+      await deliver(
+        deps,
+        row.channel,
+        row.recipient,
+        singleSubject(item.fault, item.rule),
+        singleText(item.fault, item.rule, deps.config.dashboardUrl),
+        {
+          type: 'siaga.escalation',
+          rule: item.rule,
+          fault: item.fault,
+          escalatedAt: new Date(nowMs).toISOString(),
+        },
+      );
+      await markSent(deps.db, [row.id], nowMs);
+      result.sent++;
+    } catch (error) {
+      await markFailed(deps.db, [row.id], error);
+      result.failed++;
+    }
+  }
+}
+
+async function sendDigests(
+  deps: EscalationDeps,
+  nowMs: number,
+  day: { digestMs: number; date: string },
+  result: EscalationResult,
+): Promise<void> {
+  // Items queued before today's digest time go out now; later ones wait for tomorrow's.
+  const rows = await deps.db.query<NotificationRow>(
+    `SELECT id, channel, recipient, rule_id, station_id, fault_id FROM notifications
+     WHERE mode = 'digest' AND sent_at IS NULL AND attempts < $1 AND created_at < $2 ORDER BY channel, recipient, id`,
+    [MAX_ATTEMPTS, new Date(day.digestMs).toISOString()],
+  );
+  const groups = new Map<string, NotificationRow[]>();
+  for (const row of rows) {
+    const key = `${row.channel} ${row.recipient}`;
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  for (const group of groups.values()) {
+    const items = (await Promise.all(group.map((row) => loadItem(deps, row, nowMs)))).filter(
+      (item) => item !== null,
+    );
+    const ids = group.map((row) => row.id);
+    try {
+      if (items.length > 0) {
+        await deliver(
+          deps,
+          group[0].channel,
+          group[0].recipient,
+          digestSubject(items.length, day.date),
+          digestText(items, deps.config.dashboardUrl),
+          {
+            type: 'siaga.escalation-digest',
+            date: day.date,
+            items: items.map((item) => ({ rule: item.rule, fault: item.fault })),
+          },
+        );
+        result.digests++;
+      }
+      await markSent(deps.db, ids, nowMs);
+    } catch (error) {
+      await markFailed(deps.db, ids, error);
+      result.failed++;
+    }
+  }
+}

@@ -1,0 +1,125 @@
+// Whether each station could record, over time: spans of "cannot record" (its heartbeat said so)
+// and "silent" (no heartbeat within the window), kept from heartbeats as they arrive. A kecamatan
+// cannot record while none of its stations can.
+import type { Db } from '../db/types';
+import { newId } from '../db/ids';
+import type { Interval } from './intervals';
+import { intersectAll, normalize, totalMs } from './intervals';
+
+/** A station heartbeats every minute; silent longer than this, it counts as unable to record. */
+export const DEFAULT_HEARTBEAT_WINDOW_MS = 10 * 60 * 1000;
+
+/** Updates the spans for one heartbeat. Heartbeats older than the newest one seen change nothing. */
+export async function recordHeartbeat(
+  db: Db,
+  input: { stationId: string; canRecord: boolean; occurredAt: string; windowMs: number },
+): Promise<void> {
+  const { stationId, canRecord, occurredAt } = input;
+  const [state] = await db.query<{ can_record: number; last_heartbeat_at: string }>(
+    'SELECT can_record, last_heartbeat_at FROM station_availability WHERE station_id = $1',
+    [stationId],
+  );
+  const atMs = Date.parse(occurredAt);
+  if (state === undefined) {
+    await db.run(
+      'INSERT INTO station_availability (station_id, can_record, last_heartbeat_at) VALUES ($1, $2, $3)',
+      [stationId, canRecord ? 1 : 0, occurredAt],
+    );
+    if (!canRecord) {
+      await openSpan(db, stationId, 'cannot-record', occurredAt);
+    }
+    return;
+  }
+  const lastMs = Date.parse(state.last_heartbeat_at);
+  if (atMs <= lastMs) {
+    return;
+  }
+  if (atMs - lastMs > input.windowMs) {
+    await db.run(
+      'INSERT INTO availability_spans (id, station_id, kind, started_at, ended_at) VALUES ($1, $2, $3, $4, $5)',
+      [newId(atMs), stationId, 'silent', new Date(lastMs + input.windowMs).toISOString(), occurredAt],
+    );
+  }
+  const couldRecord = Number(state.can_record) === 1;
+  if (couldRecord && !canRecord) {
+    await openSpan(db, stationId, 'cannot-record', occurredAt);
+  } else if (!couldRecord && canRecord) {
+    await db.run(
+      `UPDATE availability_spans SET ended_at = $1 WHERE station_id = $2 AND kind = 'cannot-record' AND ended_at IS NULL`,
+      [occurredAt, stationId],
+    );
+  }
+  await db.run(
+    'UPDATE station_availability SET can_record = $1, last_heartbeat_at = $2 WHERE station_id = $3',
+    [canRecord ? 1 : 0, occurredAt, stationId],
+  );
+}
+
+async function openSpan(db: Db, stationId: string, kind: string, startedAt: string): Promise<void> {
+  await db.run('INSERT INTO availability_spans (id, station_id, kind, started_at) VALUES ($1, $2, $3, $4)', [
+    newId(Date.parse(startedAt)),
+    stationId,
+    kind,
+    startedAt,
+  ]);
+}
+
+export interface StationUnavailability {
+  stationId: string;
+  kecamatan: string;
+  intervals: Interval[];
+}
+
+/** Per station, the normalized times in [fromMs, toMs) it could not record (never heard from counts as unable). */
+export async function unableIntervals(
+  db: Db,
+  fromMs: number,
+  toMs: number,
+  windowMs: number,
+): Promise<StationUnavailability[]> {
+  const stations = await db.query<{
+    id: string;
+    kecamatan: string;
+    created_at: string;
+    last_heartbeat_at: string | null;
+  }>(
+    `SELECT s.id, s.kecamatan, s.created_at, a.last_heartbeat_at FROM stations s
+     LEFT JOIN station_availability a ON a.station_id = s.id`,
+  );
+  const spans = await db.query<{ station_id: string; started_at: string; ended_at: string | null }>(
+    'SELECT station_id, started_at, ended_at FROM availability_spans WHERE started_at < $1 AND (ended_at IS NULL OR ended_at > $2)',
+    [new Date(toMs).toISOString(), new Date(fromMs).toISOString()],
+  );
+  const byStation = new Map<string, Interval[]>();
+  for (const span of spans) {
+    const list = byStation.get(span.station_id) ?? [];
+    list.push({
+      start: Date.parse(span.started_at),
+      end: span.ended_at === null ? toMs : Date.parse(span.ended_at),
+    });
+    byStation.set(span.station_id, list);
+  }
+  return stations.map((station) => {
+    const list = byStation.get(station.id) ?? [];
+    if (station.last_heartbeat_at === null) {
+      list.push({ start: Date.parse(station.created_at), end: toMs });
+    } else {
+      // Silent now: from the end of the window after the last heartbeat.
+      list.push({ start: Date.parse(station.last_heartbeat_at) + windowMs, end: toMs });
+    }
+    return { stationId: station.id, kecamatan: station.kecamatan, intervals: normalize(list, fromMs, toMs) };
+  });
+}
+
+/** Hours in [fromMs, toMs) during which no station of each kecamatan could record. */
+export function kecamatanUnableHours(stations: readonly StationUnavailability[]): Map<string, number> {
+  const byKecamatan = new Map<string, Interval[][]>();
+  for (const station of stations) {
+    const lists = byKecamatan.get(station.kecamatan) ?? [];
+    lists.push(station.intervals);
+    byKecamatan.set(station.kecamatan, lists);
+  }
+  return new Map(
+    [...byKecamatan].map(([kecamatan, lists]) => [kecamatan, totalMs(intersectAll(lists)) / 3_600_000]),
+  );
+}

@@ -1,0 +1,244 @@
+// Intake of signed event batches: verification (shared by the HTTP route and bundle import) and storage.
+import type { Event } from '../../../protocol/events';
+import { isFaultEvent } from '../../../protocol/events';
+import type { Command, EventsRequest } from '../../../protocol/requests';
+import { EventsRequestSchema, PATHS } from '../../../protocol/requests';
+import { isWithinWindow, parseSignatureHeaders, TIMESTAMP_WINDOW_MS } from '../../../protocol/signing';
+import { takePendingCommands } from '../stations/commands';
+import { projectForDashboard } from './projection';
+import { inGroupTransaction } from '../db/group-commit';
+import type { Db } from '../db/types';
+import { DEFAULT_HEARTBEAT_WINDOW_MS } from '../figures/availability';
+import type { ReplayMemory } from './guards';
+import { Refusal } from './refusal';
+import { verifyRequestSignature } from './signature';
+
+export interface StationRow {
+  id: string;
+  name: string;
+  kecamatan: string;
+  public_key: string | null;
+}
+
+export interface SignedRequest {
+  method: string;
+  /** The request target as sent (path and query). */
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer | string;
+}
+
+export interface VerifyOptions {
+  nowMs: number;
+  /** False for bundle import: a bundle's requests may be weeks old. */
+  checkWindow: boolean;
+  /** Absent for bundle import, where importing the same file twice is allowed. */
+  replays?: ReplayMemory;
+  windowMs?: number;
+}
+
+/** Checks headers, station, window, signature and replay, in that order; throws a Refusal. */
+export async function verifySignedRequest(
+  db: Db,
+  request: SignedRequest,
+  options: VerifyOptions,
+): Promise<StationRow> {
+  const parsed = parseSignatureHeaders(request.headers);
+  if (!parsed.ok) {
+    const claimed = request.headers['x-siaga-station'];
+    throw new Refusal('unsigned', parsed.reason, typeof claimed === 'string' ? claimed : null);
+  }
+  const { stationId, timestampMs, signatureBase64 } = parsed.value;
+  const [station] = await db.query<StationRow>(
+    'SELECT id, name, kecamatan, public_key FROM stations WHERE id = $1',
+    [stationId],
+  );
+  if (station === undefined || station.public_key === null) {
+    throw new Refusal('unknown-station', 'no enrolled station has this id', stationId);
+  }
+  if (
+    options.checkWindow &&
+    !isWithinWindow(timestampMs, options.nowMs, options.windowMs ?? TIMESTAMP_WINDOW_MS)
+  ) {
+    throw new Refusal(
+      'stale-timestamp',
+      `timestamp ${timestampMs} is ${timestampMs - options.nowMs} ms off the server time; correct the clock offset with serverTime and sign again`,
+      stationId,
+    );
+  }
+  const valid = verifyRequestSignature({
+    publicKeyBase64: station.public_key,
+    method: request.method,
+    path: request.path,
+    timestampMs,
+    body: request.body,
+    signatureBase64,
+  });
+  if (!valid) {
+    throw new Refusal('bad-signature', "the signature does not verify with this station's key", stationId);
+  }
+  if (
+    options.replays !== undefined &&
+    !options.replays.use(stationId, signatureBase64, timestampMs, options.nowMs)
+  ) {
+    throw new Refusal(
+      'replayed',
+      'this signed request was received before; sign every request anew',
+      stationId,
+    );
+  }
+  return station;
+}
+
+/** Parses and validates an events body from a verified station; throws a Refusal. */
+export function parseEventsBody(body: Buffer | string, stationId: string): EventsRequest {
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
+  } catch (error) {
+    throw new Refusal('malformed', `the body is not JSON: ${(error as Error).message}`, stationId);
+  }
+  const result = EventsRequestSchema.safeParse(json);
+  if (!result.success) {
+    const issues = result.error.issues
+      .slice(0, 5)
+      .map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`)
+      .join('; ');
+    throw new Refusal(
+      'invalid-schema',
+      `the body is not a valid ${PATHS.events} batch: ${issues}`,
+      stationId,
+    );
+  }
+  const foreign = result.data.events.find((event) => event.stationId !== stationId);
+  if (foreign !== undefined) {
+    throw new Refusal(
+      'station-mismatch',
+      `event ${foreign.id} claims station ${foreign.stationId}`,
+      stationId,
+    );
+  }
+  return result.data;
+}
+
+export interface StoreResult {
+  accepted: string[];
+  duplicates: string[];
+  /** Work the district asks of the station (e.g. re-run its checks), taken with this HTTP batch. */
+  commands?: Command[];
+}
+
+/**
+ * Stores a verified station's events once each (by id), in one transaction, and updates what
+ * they change: the station's last contact and heartbeat, and the current state of its faults.
+ * The transaction is shared with the batches stored at the same moment (db/group-commit.ts): it
+ * resolves once they are all committed, with this batch's own accepted and duplicate ids.
+ */
+export async function storeEvents(
+  db: Db,
+  stationId: string,
+  events: readonly Event[],
+  options: { nowMs: number; source: 'http' | 'bundle'; heartbeatWindowMs?: number },
+): Promise<StoreResult> {
+  const receivedAt = new Date(options.nowMs).toISOString();
+  return inGroupTransaction(db, async (transaction) => {
+    const accepted: string[] = [];
+    const duplicates: string[] = [];
+    let highestSeq = 0;
+    for (const event of events) {
+      const inserted = await transaction.query(
+        `INSERT INTO events (id, station_id, seq, type, occurred_at, received_at, source, payload)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [
+          event.id,
+          stationId,
+          event.seq,
+          event.type,
+          event.occurredAt,
+          receivedAt,
+          options.source,
+          JSON.stringify(event.payload),
+        ],
+      );
+      if (inserted.length === 0) {
+        duplicates.push(event.id);
+        continue;
+      }
+      accepted.push(event.id);
+      highestSeq = Math.max(highestSeq, event.seq);
+      await project(transaction, stationId, event, receivedAt);
+      await projectForDashboard(transaction, stationId, event, {
+        heartbeatWindowMs: options.heartbeatWindowMs ?? DEFAULT_HEARTBEAT_WINDOW_MS,
+      });
+    }
+    await transaction.run(
+      `UPDATE stations SET last_seen_at = $1, last_seq = CASE WHEN last_seq < $2 THEN $2 ELSE last_seq END WHERE id = $3`,
+      [receivedAt, highestSeq, stationId],
+    );
+    // Only a live reply can carry commands; a bundle import leaves them for the station's next contact.
+    const commands =
+      options.source === 'http' ? await takePendingCommands(transaction, stationId, options.nowMs) : [];
+    return { accepted, duplicates, ...(commands.length > 0 ? { commands } : {}) };
+  });
+}
+
+async function project(db: Db, stationId: string, event: Event, receivedAt: string): Promise<void> {
+  if (event.type === 'heartbeat') {
+    await db.run(
+      `UPDATE stations SET last_heartbeat = $1, last_heartbeat_at = $2, app_version = $3, clock_offset_ms = $4
+       WHERE id = $5 AND (last_heartbeat_at IS NULL OR last_heartbeat_at <= $2)`,
+      [
+        JSON.stringify(event.payload),
+        event.occurredAt,
+        event.payload.appVersion,
+        event.payload.clockOffsetMs ?? null,
+        stationId,
+      ],
+    );
+  } else if (event.type === 'station.started') {
+    await db.run('UPDATE stations SET app_version = $1 WHERE id = $2', [event.payload.appVersion, stationId]);
+  } else if (isFaultEvent(event)) {
+    const fault = event.payload;
+    const resolved = event.type === 'fault.resolved';
+    // A late, older event (lower seq) never overwrites a newer state. A station's update reopens a
+    // resolved fault but leaves any district-side state (the dashboard's acknowledged, in repair) alone.
+    await db.run(
+      `INSERT INTO faults (station_id, fault_id, role, device_key, device_serial, device, code, severity, status, state,
+         message, first_seen, last_seen, occurrences, flapping, recurring, opened_at, resolved_at, last_event_id,
+         last_seq, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $12, $17, $18, $19, $20)
+       ON CONFLICT (station_id, fault_id) DO UPDATE SET
+         role = excluded.role, device_key = excluded.device_key, device_serial = excluded.device_serial,
+         device = excluded.device, code = excluded.code, severity = excluded.severity, status = excluded.status,
+         state = CASE WHEN excluded.state = 'resolved' THEN CASE WHEN faults.state = 'closed' THEN 'closed' ELSE 'resolved' END
+                      WHEN faults.state IN ('resolved', 'closed') THEN 'open' ELSE faults.state END,
+         message = excluded.message, first_seen = excluded.first_seen, last_seen = excluded.last_seen,
+         occurrences = excluded.occurrences, flapping = excluded.flapping, recurring = excluded.recurring,
+         resolved_at = excluded.resolved_at, last_event_id = excluded.last_event_id, last_seq = excluded.last_seq,
+         updated_at = excluded.updated_at
+       WHERE faults.last_seq < excluded.last_seq`,
+      [
+        stationId,
+        fault.faultId,
+        fault.role,
+        fault.device?.key ?? null,
+        fault.device?.serialNumber ?? null,
+        fault.device === null ? null : JSON.stringify(fault.device),
+        fault.code,
+        fault.severity,
+        fault.status,
+        resolved ? 'resolved' : 'open',
+        JSON.stringify(fault.message),
+        fault.firstSeen,
+        fault.lastSeen,
+        fault.occurrences,
+        fault.flapping ? 1 : 0,
+        fault.recurring ? 1 : 0,
+        resolved ? event.occurredAt : null,
+        event.id,
+        event.seq,
+        receivedAt,
+      ],
+    );
+  }
+}

@@ -1,0 +1,108 @@
+// Every device by serial number: where it is (a station, or the district's shelf as a spare),
+// whether it works (no active fault names it), kept in sync with the stations' inventory events.
+import type { InventoryPayload } from '../../../protocol/events';
+import type { DeviceIdentity } from '../../../protocol/verdict';
+import type { DeviceStatus, DeviceView } from '../../dash-api';
+import type { Db } from '../db/types';
+
+export type { DeviceStatus, DeviceView } from '../../dash-api';
+
+/** One id per physical device: by serial number when the device reports one, else by its key on the station. */
+export function deviceIdOf(device: DeviceIdentity, stationId: string): string {
+  return device.serialNumber !== undefined && device.serialNumber !== ''
+    ? `sn:${(device.vendor ?? '').toLowerCase()}:${device.serialNumber}`
+    : `key:${stationId}:${device.key}`;
+}
+
+export async function applyInventoryChange(
+  db: Db,
+  stationId: string,
+  change: InventoryPayload,
+  atIso: string,
+): Promise<void> {
+  for (const item of change.added) {
+    const id = deviceIdOf(item.device, stationId);
+    await db.run(
+      `INSERT INTO devices (id, serial_number, device_key, vendor, model, role, station_id, status, first_seen_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'installed', $8, $8)
+       ON CONFLICT (id) DO UPDATE SET device_key = excluded.device_key, vendor = COALESCE(excluded.vendor, devices.vendor),
+         model = COALESCE(excluded.model, devices.model), role = COALESCE(excluded.role, devices.role),
+         station_id = excluded.station_id, status = 'installed', updated_at = excluded.updated_at
+       WHERE devices.updated_at <= excluded.updated_at`,
+      [
+        id,
+        item.device.serialNumber ?? null,
+        item.device.key,
+        item.device.vendor ?? null,
+        item.device.model ?? null,
+        item.role,
+        stationId,
+        atIso,
+      ],
+    );
+  }
+  for (const item of change.removed) {
+    // Only where the device still is at this station: it may be installed elsewhere already.
+    await db.run(
+      `UPDATE devices SET status = 'removed', updated_at = $1 WHERE id = $2 AND station_id = $3 AND updated_at <= $1`,
+      [atIso, deviceIdOf(item.device, stationId), stationId],
+    );
+  }
+}
+
+/** A spare on the district's shelf, entered by staff. Returns its id. */
+export async function addSpare(
+  db: Db,
+  input: {
+    serialNumber: string;
+    vendor: string;
+    model: string;
+    role: string | null;
+    note: string;
+    nowMs: number;
+  },
+): Promise<string> {
+  const id = deviceIdOf(
+    { key: `spare:${input.serialNumber}`, serialNumber: input.serialNumber, vendor: input.vendor },
+    '',
+  );
+  const now = new Date(input.nowMs).toISOString();
+  const changed = await db.run(
+    `INSERT INTO devices (id, serial_number, device_key, vendor, model, role, station_id, status, first_seen_at, updated_at, note)
+     VALUES ($1, $2, NULL, $3, $4, $5, NULL, 'spare', $6, $6, $7) ON CONFLICT (id) DO NOTHING`,
+    [id, input.serialNumber, input.vendor, input.model, input.role, now, input.note],
+  );
+  if (changed === 0) {
+    throw new Error(`a device with serial number ${input.serialNumber} is already in the inventory`);
+  }
+  return id;
+}
+
+export async function listDevices(db: Db, filter: { stationId?: string } = {}): Promise<DeviceView[]> {
+  const rows = await db.query<Record<string, string | number | null>>(
+    `SELECT d.*, s.name AS station_name, s.kecamatan,
+       (SELECT COUNT(*) FROM faults f WHERE f.station_id = d.station_id AND f.device_key = d.device_key
+          AND f.state IN ('open', 'acknowledged', 'in-repair')) AS active_faults,
+       (SELECT l.id FROM loans l WHERE l.device_id = d.id AND l.returned_on IS NULL) AS loan_id
+     FROM devices d LEFT JOIN stations s ON s.id = d.station_id
+     WHERE ($1 = '' OR d.station_id = $1)
+     ORDER BY s.kecamatan, s.name, d.role, d.serial_number`,
+    [filter.stationId ?? ''],
+  );
+  return rows.map((row) => ({
+    id: String(row.id),
+    serialNumber: row.serial_number === null ? null : String(row.serial_number),
+    vendor: row.vendor === null ? null : String(row.vendor),
+    model: row.model === null ? null : String(row.model),
+    role: row.role === null ? null : String(row.role),
+    deviceKey: row.device_key === null ? null : String(row.device_key),
+    status: String(row.status) as DeviceStatus,
+    stationId: row.station_id === null ? null : String(row.station_id),
+    stationName: row.station_name === null ? null : String(row.station_name),
+    kecamatan: row.kecamatan === null ? null : String(row.kecamatan),
+    working: Number(row.active_faults) === 0,
+    loanId: row.loan_id === null ? null : String(row.loan_id),
+    updatedAt: String(row.updated_at),
+    note: row.note === null ? null : String(row.note),
+  }));
+}

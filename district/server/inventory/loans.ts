@@ -1,0 +1,147 @@
+// Loans of devices between stations ("pinjam pakai"): a formal, dated record of which device went
+// from where to where, why, under which letter, and when it came back.
+import type { LoanView } from '../../dash-api';
+import type { Db } from '../db/types';
+import { newId } from '../db/ids';
+
+export type { LoanView } from '../../dash-api';
+
+export class LoanError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LoanError';
+  }
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export async function createLoan(
+  db: Db,
+  input: {
+    deviceId: string;
+    toStationId: string;
+    startsOn: string;
+    dueOn: string;
+    reference: string;
+    purpose: string;
+    createdBy: string;
+    nowMs: number;
+  },
+): Promise<string> {
+  if (!DATE.test(input.startsOn) || !DATE.test(input.dueOn) || input.dueOn < input.startsOn) {
+    throw new LoanError('a loan needs a start date and a due date (YYYY-MM-DD) not before it');
+  }
+  const id = `pp-${newId(input.nowMs).toLowerCase()}`;
+  await db.transaction(async (transaction) => {
+    const [device] = await transaction.query<{ station_id: string | null }>(
+      'SELECT station_id FROM devices WHERE id = $1',
+      [input.deviceId],
+    );
+    if (device === undefined) {
+      throw new LoanError('no such device');
+    }
+    if (device.station_id === input.toStationId) {
+      throw new LoanError('the device is at that station already');
+    }
+    const open = await transaction.query(
+      'SELECT id FROM loans WHERE device_id = $1 AND returned_on IS NULL',
+      [input.deviceId],
+    );
+    if (open.length > 0) {
+      throw new LoanError('the device is on loan already; record its return first');
+    }
+    const [station] = await transaction.query('SELECT id FROM stations WHERE id = $1', [input.toStationId]);
+    if (station === undefined) {
+      throw new LoanError('no such station');
+    }
+    await transaction.run(
+      `INSERT INTO loans (id, device_id, from_station_id, to_station_id, starts_on, due_on, reference, purpose, created_by, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        id,
+        input.deviceId,
+        device.station_id,
+        input.toStationId,
+        input.startsOn,
+        input.dueOn,
+        input.reference,
+        input.purpose,
+        input.createdBy,
+        new Date(input.nowMs).toISOString(),
+      ],
+    );
+    await transaction.run(
+      `UPDATE devices SET station_id = $1, status = 'installed', updated_at = $2 WHERE id = $3`,
+      [input.toStationId, new Date(input.nowMs).toISOString(), input.deviceId],
+    );
+  });
+  return id;
+}
+
+/** The device goes back where it came from (a station, or the shelf). */
+export async function returnLoan(
+  db: Db,
+  input: { loanId: string; returnedOn: string; nowMs: number },
+): Promise<void> {
+  if (!DATE.test(input.returnedOn)) {
+    throw new LoanError('a return date is YYYY-MM-DD');
+  }
+  await db.transaction(async (transaction) => {
+    const [loan] = await transaction.query<{
+      device_id: string;
+      from_station_id: string | null;
+      starts_on: string;
+    }>('SELECT device_id, from_station_id, starts_on FROM loans WHERE id = $1 AND returned_on IS NULL', [
+      input.loanId,
+    ]);
+    if (loan === undefined) {
+      throw new LoanError('no open loan with this id');
+    }
+    if (input.returnedOn < loan.starts_on) {
+      throw new LoanError('a loan cannot be returned before it started');
+    }
+    await transaction.run('UPDATE loans SET returned_on = $1 WHERE id = $2', [
+      input.returnedOn,
+      input.loanId,
+    ]);
+    await transaction.run('UPDATE devices SET station_id = $1, status = $2, updated_at = $3 WHERE id = $4', [
+      loan.from_station_id,
+      loan.from_station_id === null ? 'spare' : 'installed',
+      new Date(input.nowMs).toISOString(),
+      loan.device_id,
+    ]);
+  });
+}
+
+export async function listLoans(db: Db, filter: { id?: string } = {}): Promise<LoanView[]> {
+  const rows = await db.query<Record<string, string | null>>(
+    `SELECT l.*, d.serial_number, d.vendor, d.model, d.role,
+       fs.name AS from_name, fs.kecamatan AS from_kecamatan, ts.name AS to_name, ts.kecamatan AS to_kecamatan
+     FROM loans l JOIN devices d ON d.id = l.device_id
+     LEFT JOIN stations fs ON fs.id = l.from_station_id JOIN stations ts ON ts.id = l.to_station_id
+     WHERE ($1 = '' OR l.id = $1)
+     ORDER BY CASE WHEN l.returned_on IS NULL THEN 0 ELSE 1 END, l.starts_on DESC, l.id DESC`,
+    [filter.id ?? ''],
+  );
+  return rows.map((row) => ({
+    id: String(row.id),
+    deviceId: String(row.device_id),
+    serialNumber: row.serial_number,
+    vendor: row.vendor,
+    model: row.model,
+    role: row.role,
+    fromStationId: row.from_station_id,
+    fromStationName: row.from_name,
+    fromKecamatan: row.from_kecamatan,
+    toStationId: String(row.to_station_id),
+    toStationName: String(row.to_name),
+    toKecamatan: String(row.to_kecamatan),
+    startsOn: String(row.starts_on),
+    dueOn: String(row.due_on),
+    returnedOn: row.returned_on,
+    reference: String(row.reference),
+    purpose: String(row.purpose),
+    createdBy: String(row.created_by),
+    createdAt: String(row.created_at),
+  }));
+}

@@ -1,0 +1,118 @@
+// Inventory and loans (pinjam pakai):
+//   GET  /api/dash/inventory/devices            every device, where it is, working or not
+//   POST /api/dash/inventory/spares             a spare on the district's shelf
+//   GET  /api/dash/inventory/loans
+//   POST /api/dash/inventory/loans              lend a device to a station
+//   POST /api/dash/inventory/loans/:loanId/return
+//   GET  /api/dash/inventory/loans/:loanId/record   the printable loan record (HTML)
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { RoleSchema } from '../../../../../protocol/verdict';
+import { addSpare, listDevices } from '../../../inventory/devices';
+import { loanRecordHtml } from '../../../inventory/loan-record';
+import { createLoan, listLoans, LoanError, returnLoan } from '../../../inventory/loans';
+import { auditByStaff, DashError, parseBody, staffOf } from './context';
+
+const SpareSchema = z.strictObject({
+  serialNumber: z.string().trim().min(1).max(100),
+  vendor: z.string().trim().min(1).max(100),
+  model: z.string().trim().min(1).max(100),
+  role: RoleSchema.nullable().default(null),
+  note: z.string().max(1000).default(''),
+});
+const LoanSchema = z.strictObject({
+  deviceId: z.string().min(1).max(300),
+  toStationId: z.string().min(1).max(64),
+  startsOn: z.string(),
+  dueOn: z.string(),
+  reference: z.string().trim().min(1).max(100),
+  purpose: z.string().trim().min(1).max(1000),
+});
+const ReturnSchema = z.strictObject({ returnedOn: z.string() });
+const LoanParams = z.object({ loanId: z.string().max(64) });
+
+export default async function inventoryRoutes(app: FastifyInstance): Promise<void> {
+  const loanErrors = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (
+        error instanceof LoanError ||
+        (error instanceof Error && error.message.includes('already in the inventory'))
+      ) {
+        throw new DashError(409, 'conflict', error.message);
+      }
+      throw error;
+    }
+  };
+
+  app.get('/api/dash/inventory/devices', { config: { access: 'viewer' } }, async () =>
+    listDevices(app.district.db),
+  );
+
+  app.post('/api/dash/inventory/spares', { config: { access: 'technician' } }, async (request) => {
+    const spare = parseBody(request, SpareSchema);
+    const nowMs = app.district.now();
+    const id = await loanErrors(() => addSpare(app.district.db, { ...spare, nowMs }));
+    await auditByStaff(request, {
+      nowMs,
+      action: 'inventory.spare-added',
+      target: id,
+      detail: spare,
+    });
+    return { id };
+  });
+
+  app.get('/api/dash/inventory/loans', { config: { access: 'viewer' } }, async () =>
+    listLoans(app.district.db),
+  );
+
+  app.post('/api/dash/inventory/loans', { config: { access: 'technician' } }, async (request) => {
+    const staff = staffOf(request);
+    const loan = parseBody(request, LoanSchema);
+    const nowMs = app.district.now();
+    const id = await loanErrors(() =>
+      createLoan(app.district.db, { ...loan, createdBy: staff.user.username, nowMs }),
+    );
+    await auditByStaff(request, {
+      nowMs,
+      action: 'inventory.loan-created',
+      target: id,
+      detail: loan,
+    });
+    return (await listLoans(app.district.db, { id }))[0];
+  });
+
+  app.post(
+    '/api/dash/inventory/loans/:loanId/return',
+    { config: { access: 'technician' } },
+    async (request) => {
+      const { loanId } = LoanParams.parse(request.params);
+      const { returnedOn } = parseBody(request, ReturnSchema);
+      const nowMs = app.district.now();
+      await loanErrors(() => returnLoan(app.district.db, { loanId, returnedOn, nowMs }));
+      await auditByStaff(request, {
+        nowMs,
+        action: 'inventory.loan-returned',
+        target: loanId,
+        detail: { returnedOn },
+      });
+      return (await listLoans(app.district.db, { id: loanId }))[0];
+    },
+  );
+
+  app.get(
+    '/api/dash/inventory/loans/:loanId/record',
+    { config: { access: 'viewer' } },
+    async (request, reply) => {
+      const { loanId } = LoanParams.parse(request.params);
+      const [loan] = await listLoans(app.district.db, { id: loanId });
+      if (loan === undefined) {
+        throw new DashError(404, 'not-found', 'no such loan');
+      }
+      return reply
+        .header('content-type', 'text/html; charset=utf-8')
+        .send(loanRecordHtml(loan, app.dashboard.districtName));
+    },
+  );
+}

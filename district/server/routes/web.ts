@@ -1,0 +1,49 @@
+// The dashboard's browser files, built by scripts/build.mjs into dist/district-web: `/` (staff)
+// and `/publik` (residents) both serve index.html; the app picks its page from the path.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+
+const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/** dist/district-web from the working directory, from the source tree, or next to the bundled CLI. */
+export function defaultWebDir(): string {
+  const candidates = [
+    join(process.cwd(), 'dist', 'district-web'),
+    fileURLToPath(new URL('../../../dist/district-web', import.meta.url)),
+    fileURLToPath(new URL('../district-web', import.meta.url)),
+  ];
+  return candidates.find((candidate) => existsSync(join(candidate, 'index.html'))) ?? candidates[0];
+}
+
+export default async function webRoutes(app: FastifyInstance, options: { webDir: string }): Promise<void> {
+  const send = (reply: FastifyReply, file: string, type: string): FastifyReply => {
+    const path = join(options.webDir, file);
+    if (!existsSync(path)) {
+      return reply
+        .code(503)
+        .type('text/plain; charset=utf-8')
+        .send(`dashboard not built: ${path} is missing (npm run build)`);
+    }
+    return reply
+      .header('content-type', type)
+      .header('content-security-policy', CONTENT_SECURITY_POLICY)
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'same-origin')
+      .header('cache-control', 'no-cache')
+      .send(readFileSync(path));
+  };
+  for (const url of ['/', '/publik']) {
+    app.get(url, { config: { access: 'public' } }, async (_request, reply) =>
+      send(reply, 'index.html', 'text/html; charset=utf-8'),
+    );
+  }
+  app.get('/app.js', { config: { access: 'public' } }, async (_request, reply) =>
+    send(reply, 'app.js', 'text/javascript; charset=utf-8'),
+  );
+  app.get('/app.js.map', { config: { access: 'public' } }, async (_request, reply) =>
+    send(reply, 'app.js.map', 'application/json'),
+  );
+}

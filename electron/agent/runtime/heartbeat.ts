@@ -1,0 +1,50 @@
+// What the station says about itself when nothing in particular happened: `station.started` once
+// per start and the periodic `heartbeat` (state, not history: the agent queues at most one).
+// Pure builders; the agent appends them to the outbox.
+import os from 'node:os';
+import type { HeartbeatPayload, StationStartedPayload } from '../../../protocol/events';
+import type { Role } from '../../../protocol/verdict';
+import type { Profile } from '../profile';
+import type { CheckReport } from '../types';
+
+/** The parts of the agent's status a heartbeat carries. */
+export interface HeartbeatStatus {
+  outboxPending: number;
+  lastCheckAt: string | null;
+  clockOffsetMs: number | null;
+}
+
+export function stationStartedDraft(
+  appVersion: string,
+  profile: Profile,
+): { type: 'station.started'; payload: StationStartedPayload } {
+  return {
+    type: 'station.started',
+    payload: {
+      appVersion,
+      platform: `${process.platform} ${os.release()}`.slice(0, 100),
+      hostname: os.hostname().slice(0, 255),
+      expectedRoles: Object.keys(profile.roles) as Role[],
+    },
+  };
+}
+
+/** `report` is the last check's, null before the first (then nothing can record or print). */
+export function heartbeatDraft(
+  report: CheckReport | null,
+  status: HeartbeatStatus,
+  appVersion: string,
+): { type: 'heartbeat'; payload: HeartbeatPayload } {
+  return {
+    type: 'heartbeat',
+    payload: {
+      roleStatus: report?.roleStatus ?? {},
+      canRecord: report?.canRecord ?? false,
+      canPrint: report?.canPrint ?? false,
+      appVersion,
+      queueDepth: status.outboxPending,
+      lastCheckAt: status.lastCheckAt,
+      clockOffsetMs: status.clockOffsetMs,
+    },
+  };
+}

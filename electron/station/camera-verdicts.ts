@@ -1,0 +1,73 @@
+// The renderer's camera analysis (getUserMedia frames) as a verdict of the camera role. The latest
+// one counts for CAMERA_VERDICT_TTL_MS: it is merged into the checks the kiosk asks for and shown on
+// the camera tile when it is worse than what USB says.
+import type { CameraCode, CameraReport } from '../station-api';
+import { CameraReportSchema } from '../station-api';
+import type { Verdict } from '../../protocol/verdict';
+import { describe as describeCode } from '../agent/messages';
+import { writeMeta } from './settings';
+import type { Store } from '../agent/store/store';
+
+/** A camera verdict from the renderer counts this long (ms). */
+export const CAMERA_VERDICT_TTL_MS = 10 * 60_000;
+
+/** Status of each camera verdict the renderer can report; texts are in resources/i18n/verdicts.json. */
+const CAMERA_STATUS: Record<CameraCode, Verdict['status']> = {
+  CAMERA_OK: 'ok',
+  CAMERA_MISSING: 'fault',
+  CAMERA_PERMISSION_DENIED: 'fault',
+  CAMERA_IN_USE: 'in-use',
+  CAMERA_BLACK_FRAME: 'fault',
+  CAMERA_FROZEN: 'fault',
+  CAMERA_TOO_DARK: 'warning',
+  CAMERA_TOO_BRIGHT: 'warning',
+  CAMERA_BLURRED: 'warning',
+  CAMERA_WRONG_RESOLUTION: 'warning',
+};
+
+export class CameraVerdicts {
+  private latest: { verdict: Verdict; at: number } | null = null;
+
+  constructor(private readonly now: () => number) {}
+
+  /** Turns a renderer report into a verdict, remembers it, and keeps its snapshot (if any) in `store`. */
+  record(report: CameraReport, store: Store): Verdict {
+    const valid = CameraReportSchema.parse(report);
+    const status = CAMERA_STATUS[valid.code];
+    const verdict: Verdict = {
+      role: 'camera',
+      status,
+      code: valid.code,
+      severity: status === 'fault' ? 'major' : status === 'warning' ? 'minor' : 'info',
+      ...describeCode(valid.code, 'camera'),
+      device: valid.deviceLabel
+        ? { key: `camera:${valid.deviceLabel}`, model: valid.deviceLabel, transport: 'camera' }
+        : undefined,
+      measurements: {
+        ...valid.measurements,
+        width: valid.width,
+        height: valid.height,
+        hasSnapshot: valid.snapshot !== undefined,
+      },
+      checkedAt: new Date(this.now()).toISOString(),
+      durationMs: valid.elapsedMs,
+    };
+    this.latest = { verdict, at: this.now() };
+    if (valid.snapshot) {
+      writeMeta(store, 'camera:snapshot', {
+        at: verdict.checkedAt,
+        code: valid.code,
+        snapshot: valid.snapshot,
+      });
+    }
+    return verdict;
+  }
+
+  /** The latest verdict while it still counts. */
+  fresh(): Verdict | undefined {
+    if (!this.latest || this.now() - this.latest.at > CAMERA_VERDICT_TTL_MS) {
+      return undefined;
+    }
+    return this.latest.verdict;
+  }
+}

@@ -1,0 +1,98 @@
+// The daily start-up check's sign-off: the automatic phase's tiles and the operator's manual steps
+// and stock counts become one `daily-check.completed` event (and `consumables.reported`), committed
+// with the record the board shows, in one transaction. The outbox delivers them.
+import { randomUUID } from 'node:crypto';
+import type { Consumables, DailyCheckRecord, DailyCheckSubmission, StationStatus } from '../station-api';
+import { DailyCheckSubmissionSchema } from '../station-api';
+import { readMeta, writeMeta } from './settings';
+import type { Store } from '../agent/store/store';
+
+const LAST_KEY = 'daily-check:last';
+const CONSUMABLES_KEY = 'consumables';
+
+export function lastDailyCheck(store: Store): DailyCheckRecord | null {
+  return readMeta<DailyCheckRecord | null>(store, LAST_KEY, null);
+}
+
+/**
+ * Commits the sign-off of a daily check whose automatic phase produced `status`. The caller checks
+ * that `submission.runId` is a daily run it started.
+ */
+export function commitDailyCheck(
+  store: Store,
+  submission: DailyCheckSubmission,
+  status: StationStatus,
+  nowMs: number,
+): DailyCheckRecord {
+  const valid = DailyCheckSubmissionSchema.parse(submission);
+  const completedAt = new Date(nowMs).toISOString();
+  // A problem at the iris step alone does not make the day unable to record.
+  const manualProblem = valid.manual.some((step) => step.result === 'problem' && step.step !== 'iris');
+  const record: DailyCheckRecord = {
+    id: randomUUID(),
+    completedAt,
+    canRecord: status.canRecord && !manualProblem,
+    operator: valid.operator,
+    manual: valid.manual,
+    consumables: valid.consumables,
+    reported: true,
+  };
+  const roleStatus = Object.fromEntries(status.tiles.map((tile) => [tile.role, tile.status]));
+  const consumables = {
+    blankCards: valid.consumables.blankCards,
+    ribbons: [{ name: 'Ribbon', remaining: valid.consumables.ribbonPrints, unit: 'prints' as const }],
+  };
+  store.transaction(() => {
+    store.appendEvents([
+      {
+        type: 'daily-check.completed',
+        occurredAt: completedAt,
+        payload: {
+          operatorName: valid.operator.name,
+          operatorNip: valid.operator.nip,
+          steps: [
+            ...status.tiles.map((tile) => ({
+              id: `auto-${tile.role}`,
+              status: tile.status,
+              note: tile.code,
+            })),
+            ...valid.manual.map((step) => ({
+              id: `manual-${step.step}`,
+              status:
+                step.result === 'ok'
+                  ? ('ok' as const)
+                  : step.result === 'problem'
+                    ? ('fault' as const)
+                    : ('unknown' as const),
+              note: step.note,
+            })),
+          ],
+          roleStatus,
+          consumables,
+        },
+      },
+      { type: 'consumables.reported', occurredAt: completedAt, payload: consumables },
+    ]);
+    writeMeta(store, LAST_KEY, record);
+    writeMeta(store, CONSUMABLES_KEY, { ...valid.consumables, updatedAt: completedAt });
+  });
+  return record;
+}
+
+export function readConsumables(
+  store: Store,
+  thresholds: { lowBlankCards: number; lowRibbonPrints: number },
+): Consumables {
+  const saved = readMeta<{ blankCards: number; ribbonPrints: number; updatedAt: string } | null>(
+    store,
+    CONSUMABLES_KEY,
+    null,
+  );
+  return {
+    blankCards: saved?.blankCards ?? null,
+    ribbonPrints: saved?.ribbonPrints ?? null,
+    updatedAt: saved?.updatedAt ?? null,
+    lowBlankCards: thresholds.lowBlankCards,
+    lowRibbonPrints: thresholds.lowRibbonPrints,
+  };
+}

@@ -1,0 +1,99 @@
+// The district on a real PostgreSQL: the same migrations, enrollment, intake, dedup and refusals as on SQLite.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { listFaults } from '../../../district/server/stations/stations';
+import { migrate } from '../../../district/server/db/migrations';
+import { PATHS } from '../../../protocol/requests';
+import type { EventsResponse } from '../../../protocol/requests';
+import { startTestDistrict, TestStation } from '../../helpers/district';
+import type { TestDistrict } from '../../helpers/district';
+import { startPostgres } from '../../helpers/postgres';
+import type { TestPostgres } from '../../helpers/postgres';
+
+let postgres: TestPostgres;
+let district: TestDistrict;
+
+before(async () => {
+  postgres = await startPostgres();
+  district = await startTestDistrict({ url: postgres.url });
+});
+after(async () => {
+  await district?.close();
+  await postgres?.stop();
+});
+
+test('migrations ran on PostgreSQL and are idempotent', async () => {
+  assert.equal(district.db.dialect, 'postgres');
+  assert.deepEqual(await migrate(district.db), []);
+  const tables = await district.db.query<{ table_name: string }>(
+    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+  );
+  assert.deepEqual(
+    tables.map((row) => row.table_name),
+    [
+      'audit_log',
+      'availability_spans',
+      'consumable_reports',
+      'devices',
+      'enrollment_codes',
+      'escalation_notices',
+      'events',
+      'fault_history',
+      'faults',
+      'loans',
+      'notifications',
+      'rejected_requests',
+      'schema_migrations',
+      'sessions',
+      'station_availability',
+      'station_commands',
+      'stations',
+      'users',
+    ],
+  );
+});
+
+test('enroll, a signed batch stored once, a fault tracked, a forged batch refused and logged', async () => {
+  const station = new TestStation();
+  await station.enroll(district);
+  const events = [station.heartbeat(), station.fault('fault.opened', 'f-pg')];
+  const body = JSON.stringify({ events });
+  const first = await district.app.inject({
+    method: 'POST',
+    url: PATHS.events,
+    payload: body,
+    headers: station.headers('POST', PATHS.events, body, Date.now()),
+  });
+  assert.equal(first.statusCode, 200, first.body);
+  assert.equal((first.json() as EventsResponse).accepted.length, 2);
+  const again = await district.app.inject({
+    method: 'POST',
+    url: PATHS.events,
+    payload: body,
+    headers: station.headers('POST', PATHS.events, body, Date.now() + 1),
+  });
+  assert.deepEqual(
+    (again.json() as EventsResponse).duplicates,
+    events.map((event) => event.id),
+  );
+  const faults = await listFaults(district.db);
+  assert.deepEqual(
+    faults.map((fault) => [fault.faultId, fault.state, fault.deviceSerial]),
+    [['f-pg', 'open', 'CM123']],
+  );
+
+  const before = await district.counts();
+  const forger = new TestStation();
+  forger.stationId = station.stationId;
+  const forgedBody = JSON.stringify({ events: [station.heartbeat()] });
+  const forged = await district.app.inject({
+    method: 'POST',
+    url: PATHS.events,
+    payload: forgedBody,
+    headers: forger.headers('POST', PATHS.events, forgedBody, Date.now()),
+  });
+  assert.equal(forged.statusCode, 401);
+  const now = await district.counts();
+  assert.equal(now.events, before.events);
+  assert.equal(now.rejected, before.rejected + 1);
+});

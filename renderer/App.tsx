@@ -2,8 +2,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Language, StationApi, StationEvent, StationStatus } from '../electron/station-api';
 import type { Text } from '../protocol/verdict';
-import { translator } from './i18n';
-import type { Translate } from './i18n';
+import { translator } from '../protocol/i18n';
+import type { Translator } from '../protocol/i18n';
 import { Board } from './screens/Board';
 import { DailyCheck } from './screens/DailyCheck';
 import { Faults } from './screens/Faults';
@@ -13,7 +13,7 @@ export type Screen = 'board' | 'daily' | 'faults' | 'technician';
 
 export interface ScreenProps {
   api: StationApi;
-  t: Translate;
+  t: Translator<'kiosk'>;
   language: Language;
   /** Picks the operator's language from a { id, en } text. */
   text: (value: Text) => string;
@@ -28,7 +28,7 @@ export function App({ api }: { api: StationApi }) {
     return wanted === 'daily' || wanted === 'faults' || wanted === 'technician' ? wanted : 'board';
   });
   const [error, setError] = useState<string | null>(null);
-  const t = useMemo(() => translator(language), [language]);
+  const t = useMemo(() => translator('kiosk', language), [language]);
   const text = useCallback((value: Text) => value[language], [language]);
 
   useEffect(() => {

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { SessionInfo, User } from '../dash-api';
 import { api, setCsrfToken } from './api';
-import type { Language } from './i18n';
+import type { Language } from '../../protocol/i18n';
 import { LanguageContext, storedLanguage, storeLanguage, useTranslator } from './language';
 import { AuditPage } from './pages/Audit';
 import { BoardPage } from './pages/Board';

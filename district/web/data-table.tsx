@@ -1,6 +1,7 @@
 // What every dashboard page shows around its data: the loading or failure line until a resource
 // has loaded, and tables with one row of translated headings.
 import type { ReactNode } from 'react';
+import type { TextKey } from '../../protocol/i18n';
 import { useTranslator } from './language';
 import type { Resource } from './use-api';
 
@@ -28,7 +29,7 @@ export function DataTable({
   children,
 }: {
   className?: string;
-  headings: readonly string[];
+  headings: readonly (TextKey<'dashboard'> | '')[];
   children: ReactNode;
 }) {
   const { t } = useTranslator();

@@ -1,24 +1,42 @@
-// The chosen language (Bahasa Indonesia unless the user picked English; kept in localStorage).
+// The chosen language (Bahasa Indonesia unless the user picked English; kept in localStorage) and
+// the dashboard's translator over the one vocabulary (protocol/i18n.ts).
 import { createContext, useContext } from 'react';
-import type { Language, TextKey } from './i18n';
-import { formatAge, formatTime, translate } from './i18n';
+import { translator } from '../../protocol/i18n';
+import type { Language, Translator as TextTranslator } from '../../protocol/i18n';
 
 export const LanguageContext = createContext<Language>('id');
 
 export interface Translator {
   language: Language;
-  t: (key: TextKey | string) => string;
+  t: TextTranslator<'dashboard'>;
   time: (iso: string | null) => string;
   age: (hours: number) => string;
 }
 
+/** A date-time as people read it here: `23 Nov 2026 14.05` (id) or `23 Nov 2026, 14:05` (en), local time. */
+export function formatTime(language: Language, iso: string | null): string {
+  if (iso === null) {
+    return '—';
+  }
+  return new Intl.DateTimeFormat(language === 'id' ? 'id-ID' : 'en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(new Date(iso));
+}
+
+/** An age in hours as `5 jam` / `3 hari`. */
+export function formatAge(t: TextTranslator<'dashboard'>, hours: number): string {
+  return hours >= 48 ? `${Math.floor(hours / 24)} ${t('days')}` : `${Math.floor(hours)} ${t('hours')}`;
+}
+
 export function useTranslator(): Translator {
   const language = useContext(LanguageContext);
+  const t = translator('dashboard', language);
   return {
     language,
-    t: (key) => translate(language, key),
+    t,
     time: (iso) => formatTime(language, iso),
-    age: (hours) => formatAge(language, hours),
+    age: (hours) => formatAge(t, hours),
   };
 }
 

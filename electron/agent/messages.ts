@@ -1,4 +1,7 @@
-// Verdict texts from resources/i18n/verdicts.json: Bahasa Indonesia first, English second.
+// Verdict texts from resources/i18n/verdicts.json: Bahasa Indonesia first, English second. Role
+// names and the `{param}` filling come from the one vocabulary (protocol/i18n.ts).
+import { fill, roleName } from '../../protocol/i18n';
+import type { Language, Params } from '../../protocol/i18n';
 import type { Role, Text } from '../../protocol/verdict';
 import verdictTexts from '../../resources/i18n/verdicts.json';
 
@@ -8,7 +11,6 @@ interface Entry {
   en: Pair;
 }
 const messages = verdictTexts.messages as unknown as Record<string, Entry>;
-const roleNames = verdictTexts.roles as Record<string, Text>;
 
 const ROLE_PREFIX: Record<Role, string> = {
   camera: 'CAMERA',
@@ -32,16 +34,6 @@ export function roleCode(role: Role | null, suffix: string): string {
   return `${rolePrefix(role)}_${suffix}`;
 }
 
-export function roleName(role: Role | null): Text {
-  return roleNames[role ?? 'unknown'] ?? roleNames.unknown!;
-}
-
-function fill(template: string, params: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    params[name] === undefined ? whole : String(params[name]),
-  );
-}
-
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -50,7 +42,7 @@ function capitalise(text: string): string {
 export function describe(
   code: string,
   role: Role | null,
-  params: Record<string, string | number> = {},
+  params: Params = {},
 ): { message: Text; nextStep: Text } {
   const prefix = rolePrefix(role);
   const entry =
@@ -63,7 +55,7 @@ export function describe(
     };
   }
   const name = roleName(role);
-  const text = (language: 'id' | 'en', index: 0 | 1) =>
+  const text = (language: Language, index: 0 | 1) =>
     capitalise(fill(entry[language][index], { device: name[language], ...params }));
   return {
     message: { id: text('id', 0), en: text('en', 0) },

@@ -1,69 +1,36 @@
 // `siaga check [--profile FILE] [--json] [--simulate SCENARIO] [--lang id|en] [--passive]`:
 // one full check. Exit 0 when nothing is at fault, 1 when something is, 2 for usage or configuration errors.
-import type { Status, Verdict } from '../../protocol/verdict';
+import { translator } from '../../protocol/i18n';
+import type { Language, Translator } from '../../protocol/i18n';
+import type { Verdict } from '../../protocol/verdict';
 import { runCheck } from '../agent/check';
-import { roleName } from '../agent/messages';
 import type { CheckReport } from '../agent/types';
 import type { CommandIo } from './io';
 import { EXIT_FAULT, EXIT_OK, parseOptions, UsageError, writeLine } from './io';
 import { diskPath, setUpStation } from '../agent/composition-root';
 
-const STATUS_WORDS: Record<Status, { id: string; en: string }> = {
-  ok: { id: 'OK', en: 'OK' },
-  warning: { id: 'PERINGATAN', en: 'WARNING' },
-  fault: { id: 'RUSAK', en: 'FAULT' },
-  'in-use': { id: 'DIPAKAI', en: 'IN USE' },
-  unknown: { id: 'TIDAK DIKETAHUI', en: 'UNKNOWN' },
-};
-
-const HEADINGS = {
-  id: {
-    role: 'Perangkat',
-    status: 'Status',
-    code: 'Kode',
-    message: 'Keterangan dan langkah',
-    record: 'Bisa merekam hari ini',
-    print: 'Bisa mencetak e-KTP',
-    yes: 'YA',
-    no: 'TIDAK',
-    unknown: 'belum diketahui (belum ada profil)',
-    took: 'Pemeriksaan selesai dalam',
-  },
-  en: {
-    role: 'Device',
-    status: 'Status',
-    code: 'Code',
-    message: 'What and next step',
-    record: 'Can record today',
-    print: 'Can print e-KTP',
-    yes: 'YES',
-    no: 'NO',
-    unknown: 'not known (no profile yet)',
-    took: 'Check finished in',
-  },
-};
-
 export function hasFault(report: CheckReport): boolean {
   return report.verdicts.some((verdict) => verdict.status === 'fault');
 }
 
-function deviceLabel(verdict: Verdict, language: 'id' | 'en'): string {
+function deviceLabel(verdict: Verdict, t: Translator<'cli'>): string {
   if (verdict.role !== null) {
-    return roleName(verdict.role)[language];
+    return t(`role.${verdict.role}`);
   }
-  return verdict.device?.model ?? verdict.device?.key ?? roleName(null)[language];
+  return verdict.device?.model ?? verdict.device?.key ?? t('device');
 }
 
-export function formatTable(report: CheckReport, language: 'id' | 'en', profiled: boolean): string {
-  const words = HEADINGS[language];
-  const answer = (value: boolean) => (!profiled ? words.unknown : value ? words.yes : words.no);
+export function formatTable(report: CheckReport, language: Language, profiled: boolean): string {
+  const t = translator('cli', language);
+  const answer = (value: boolean) => (!profiled ? t('notProfiled') : value ? t('yes') : t('no'));
   const rows = report.verdicts.map((verdict) => [
-    deviceLabel(verdict, language),
-    STATUS_WORDS[verdict.status][language],
+    deviceLabel(verdict, t),
+    // Upper case so the status stands out in a plain-text table.
+    t(`status.${verdict.status}`).toLocaleUpperCase(language),
     verdict.code,
     `${verdict.message[language]} ${verdict.status === 'ok' ? '' : verdict.nextStep[language]}`.trim(),
   ]);
-  const header = [words.role, words.status, words.code, words.message];
+  const header = [t('device'), t('status'), t('code'), t('message')];
   const widths = [0, 1, 2].map((column) =>
     Math.max(header[column]!.length, ...rows.map((row) => row[column]!.length)),
   );
@@ -73,13 +40,13 @@ export function formatTable(report: CheckReport, language: 'id' | 'en', profiled
       .join('  ')
       .trimEnd();
   return [
-    `${words.record}: ${answer(report.canRecord)}    ${words.print}: ${answer(report.canPrint)}`,
+    `${t('record')}: ${answer(report.canRecord)}    ${t('print')}: ${answer(report.canPrint)}`,
     '',
     line(header),
     line(header.map((cell, column) => '-'.repeat(column < 3 ? widths[column]! : cell.length))),
     ...rows.map(line),
     '',
-    `${words.took} ${report.durationMs} ms.`,
+    t('took', { milliseconds: report.durationMs }),
   ].join('\n');
 }
 
@@ -119,12 +86,7 @@ export async function runCheckCommand(argv: string[], io: CommandIo): Promise<nu
     const profiled = Object.keys(station.profile.roles).length > 0;
     writeLine(io.stdout, formatTable(report, values.lang, profiled));
     if (!profiled) {
-      writeLine(
-        io.stdout,
-        values.lang === 'id'
-          ? 'Belum ada profil stasiun: jalankan `siaga profile adopt --profile FILE` untuk menjadikan perangkat yang terpasang sebagai acuan.'
-          : 'No station profile yet: run `siaga profile adopt --profile FILE` to adopt the attached devices as the baseline.',
-      );
+      writeLine(io.stdout, translator('cli', values.lang)('noProfile'));
     }
   }
   return hasFault(report) ? EXIT_FAULT : EXIT_OK;

@@ -5,7 +5,8 @@ import type { DistrictState, DistrictView, FaultView, RoleTile, StationStatus } 
 import type { DistrictFault } from '../../protocol/requests';
 import type { FaultPayload } from '../../protocol/events';
 import type { Role, Verdict } from '../../protocol/verdict';
-import { describe as describeCode, roleName } from '../agent/messages';
+import { roleName } from '../../protocol/i18n';
+import { describe as describeCode } from '../agent/messages';
 import { readDistrictFault } from '../agent/outbox';
 import type { Profile } from '../agent/profile';
 import { lastDailyCheck } from './daily-check';

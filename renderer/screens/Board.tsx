@@ -4,7 +4,6 @@ import { useEffect, useState } from 'react';
 import type { Consumables, RoleTile, StationStatus } from '../../electron/station-api';
 import type { Status } from '../../protocol/verdict';
 import type { ScreenProps } from '../App';
-import type { MessageKey } from '../i18n';
 import { DistrictLine } from './District';
 
 const COLOUR: Record<Status, 'green' | 'yellow' | 'red' | 'grey'> = {
@@ -16,18 +15,6 @@ const COLOUR: Record<Status, 'green' | 'yellow' | 'red' | 'grey'> = {
 };
 
 const ICON: Record<Status, string> = { ok: '✔', 'in-use': '✔', warning: '!', fault: '✖', unknown: '?' };
-
-function statusKey(status: Status): MessageKey {
-  return status === 'ok'
-    ? 'statusOk'
-    : status === 'warning'
-      ? 'statusWarning'
-      : status === 'fault'
-        ? 'statusFault'
-        : status === 'in-use'
-          ? 'statusIn-use'
-          : 'statusUnknown';
-}
 
 /** Red tiles first, then yellow, then the rest, each group in the profile's order: on a small
  *  screen at 7:30 the operator sees what needs doing without scrolling. */
@@ -69,7 +56,7 @@ function Tile({
         </span>
         <h2>{text(tile.name)}</h2>
       </div>
-      <div className="tile-status">{t(statusKey(tile.status))}</div>
+      <div className="tile-status">{t(`status.${tile.status}`)}</div>
       <p className="tile-message">{text(tile.message)}</p>
       {tile.status !== 'ok' && (
         <p className="tile-next">

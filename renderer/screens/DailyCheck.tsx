@@ -12,7 +12,7 @@ import type {
 import type { Verdict } from '../../protocol/verdict';
 import type { ScreenProps } from '../App';
 import { checkCamera } from '../camera/capture';
-import type { MessageKey } from '../i18n';
+import type { TextKey } from '../../protocol/i18n';
 
 type Step = 'automatic' | ManualStep | 'stock' | 'sign-off' | 'done';
 const STEPS: Step[] = [
@@ -25,17 +25,17 @@ const STEPS: Step[] = [
   'sign-off',
   'done',
 ];
-const STEP_TITLE: Record<Step, MessageKey> = {
+const STEP_TITLE: Record<Step, TextKey<'kiosk'>> = {
   automatic: 'stepAutomatic',
-  camera: 'stepCamera',
-  fingerprint: 'stepFingerprint',
-  signature: 'stepSignature',
-  iris: 'stepIris',
+  camera: 'role.camera',
+  fingerprint: 'role.fingerprint',
+  signature: 'role.signature',
+  iris: 'role.iris',
   stock: 'stepStock',
   'sign-off': 'stepSignOff',
   done: 'stepDone',
 };
-const INSTRUCTION: Record<'fingerprint' | 'signature' | 'iris', MessageKey> = {
+const INSTRUCTION: Record<'fingerprint' | 'signature' | 'iris', TextKey<'kiosk'>> = {
   fingerprint: 'fingerprintInstruction',
   signature: 'signatureInstruction',
   iris: 'irisInstruction',
@@ -155,10 +155,10 @@ function Field(props: {
 
 /** The step's problems and its one button forward. */
 function StepFooter(props: {
-  problems: MessageKey[];
+  problems: TextKey<'kiosk'>[];
   errorTestId?: string;
   t: ScreenProps['t'];
-  label: MessageKey;
+  label: TextKey<'kiosk'>;
   testId: string;
   onClick: () => void;
 }) {
@@ -188,7 +188,7 @@ export function DailyCheck(props: ScreenProps & { onClose: () => void }) {
   const [ribbonPrints, setRibbonPrints] = useState('');
   const [name, setName] = useState('');
   const [nip, setNip] = useState('');
-  const [problems, setProblems] = useState<MessageKey[]>([]);
+  const [problems, setProblems] = useState<TextKey<'kiosk'>[]>([]);
   const [record, setRecord] = useState<DailyCheckRecord | null>(null);
   const [failed, setFailed] = useState(false);
 
@@ -227,7 +227,7 @@ export function DailyCheck(props: ScreenProps & { onClose: () => void }) {
   const count = (value: string) => (/^\d{1,7}$/.test(value.trim()) ? Number(value.trim()) : null);
 
   const submitStock = () => {
-    const invalid: MessageKey[] = [];
+    const invalid: TextKey<'kiosk'>[] = [];
     if (count(blankCards) === null || count(ribbonPrints) === null) {
       invalid.push('numberInvalid');
     }
@@ -237,7 +237,7 @@ export function DailyCheck(props: ScreenProps & { onClose: () => void }) {
     }
   };
   const submit = () => {
-    const invalid: MessageKey[] = [];
+    const invalid: TextKey<'kiosk'>[] = [];
     if (name.trim().length < 2) {
       invalid.push('nameInvalid');
     }

@@ -1,5 +1,6 @@
 // The words of escalation messages: Bahasa Indonesia first, English below. They answer what the
 // registry head must tell the regent: which station and device, since when, what is being done.
+import { translator } from '../../../protocol/i18n';
 import type { FaultView } from '../faults/lifecycle';
 import type { EscalationRule } from './config';
 
@@ -14,12 +15,16 @@ const STATE_ID: Record<string, string> = {
 const days = (hours: number): string =>
   hours >= 48 ? `${Math.floor(hours / 24)} hari` : `${Math.floor(hours)} jam`;
 
+/** Role and severity words as the dashboard shows them; the mail is Indonesian first. */
+const words = translator('dashboard', 'id');
+
 function deviceText(fault: FaultView): string {
+  const role = words.word('role', fault.role);
   if (fault.device === null) {
-    return fault.role;
+    return role;
   }
   const name = [fault.device.vendor, fault.device.model].filter(Boolean).join(' ') || fault.device.key;
-  return `${fault.role}: ${name}${fault.device.serialNumber === undefined ? '' : ` (SN ${fault.device.serialNumber})`}`;
+  return `${role}: ${name}${fault.device.serialNumber === undefined ? '' : ` (SN ${fault.device.serialNumber})`}`;
 }
 
 export function faultSummary(fault: FaultView, rule: EscalationRule, dashboardUrl: string): string {
@@ -33,7 +38,7 @@ export function faultSummary(fault: FaultView, rule: EscalationRule, dashboardUr
       : (STATE_ID[fault.state] ?? fault.state);
   return [
     `- Kec. ${fault.kecamatan} / ${fault.stationName}: ${fault.message.id}`,
-    `  Perangkat: ${deviceText(fault)}; kode ${fault.code}, tingkat ${fault.severity}`,
+    `  Perangkat: ${deviceText(fault)}; kode ${fault.code}, tingkat ${words.word('severity', fault.severity)}`,
     `  Sejak ${fault.firstSeen} (${days(fault.ageHours)}); status: ${doing}; aturan ${rule.id}`,
     `  (${fault.message.en}; since ${fault.firstSeen}; state ${fault.state})${link}`,
   ].join('\n');

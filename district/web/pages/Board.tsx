@@ -11,9 +11,9 @@ function Problem({ problem }: { problem: StationProblem }) {
   const fault = problem.fault;
   return (
     <li className={problem.blocks === 'recording' ? 'bad' : problem.blocks === 'printing' ? 'warn' : ''}>
-      <strong>{t(`role.${problem.role}`)}</strong>
+      <strong>{t.word('role', problem.role)}</strong>
       {fault === null ? (
-        <span> — {problem.status}</span>
+        <span> — {t.word('status', problem.status)}</span>
       ) : (
         <>
           {' '}

@@ -51,7 +51,7 @@ export function FaultDetailPage({
         </dd>
         <dt>{t('device')}</dt>
         <dd>
-          {t(`role.${detail.role}`)}: {deviceName(detail, t)}
+          {t.word('role', detail.role)}: {deviceName(detail, t)}
         </dd>
         <dt>{t('since')}</dt>
         <dd>
@@ -59,7 +59,7 @@ export function FaultDetailPage({
         </dd>
         <dt>{t('severity')}</dt>
         <dd>
-          {t(`severity.${detail.severity}`)} · {detail.code} · ×{detail.occurrences}
+          {t.word('severity', detail.severity)} · {detail.code} · ×{detail.occurrences}
           <FaultTags fault={detail} />
         </dd>
         <dt>{t('acknowledgedBy')}</dt>

@@ -44,7 +44,7 @@ export function FaultsPage() {
                     <div className="muted small">{fault.code}</div>
                     <FaultTags fault={fault} />
                   </td>
-                  <td className={`severity-${fault.severity}`}>{t(`severity.${fault.severity}`)}</td>
+                  <td className={`severity-${fault.severity}`}>{t.word('severity', fault.severity)}</td>
                   <td>
                     <span className={`state state-${fault.state}`}>{t(`state.${fault.state}`)}</span>
                   </td>

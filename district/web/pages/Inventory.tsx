@@ -130,7 +130,7 @@ export function InventoryPage({ user }: { user: User }) {
                 <td>
                   {device.vendor} {device.model}
                 </td>
-                <td>{device.role === null ? '—' : t(`role.${device.role}`)}</td>
+                <td>{device.role === null ? '—' : t.word('role', device.role)}</td>
                 <td>
                   {device.stationId === null ? t('shelf') : `${device.kecamatan} / ${device.stationName}`}
                   {device.status === 'removed' ? <span className="tag">{t('removed')}</span> : null}

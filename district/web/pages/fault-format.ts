@@ -1,9 +1,10 @@
 // How a fault's device and link are written, shared by the board and the fault pages.
+import type { Translator } from '../../../protocol/i18n';
 import type { FaultView } from '../../dash-api';
 
-export function deviceName(fault: FaultView, t: (key: string) => string): string {
+export function deviceName(fault: FaultView, t: Translator<'dashboard'>): string {
   if (fault.device === null) {
-    return t(`role.${fault.role}`);
+    return t.word('role', fault.role);
   }
   const name = [fault.device.vendor, fault.device.model].filter(Boolean).join(' ') || fault.device.key;
   return fault.device.serialNumber === undefined

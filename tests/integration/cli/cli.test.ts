@@ -20,7 +20,7 @@ test('check --simulate healthy: exit 0 and an Indonesian table', () => {
   const { code, stdout } = siaga('check', '--simulate', 'healthy');
   assert.equal(code, 0, stdout);
   assert.match(stdout, /Bisa merekam hari ini: YA/);
-  assert.match(stdout, /Pemindai sidik jari\s+OK\s+FINGERPRINT_OK/);
+  assert.match(stdout, /Pemindai sidik jari\s+BAIK\s+FINGERPRINT_OK/);
 });
 
 test('check --simulate fingerprint-missing --json: exit 1 and a verdicts array', () => {

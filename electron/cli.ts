@@ -11,7 +11,7 @@ import { SCENARIOS, UnknownScenarioError } from './agent/simulate';
 import { ProfileError } from './agent/profile';
 import { ConfigError } from './agent/config-file';
 
-const USAGE = `Siaga — pemeriksa kesehatan perangkat stasiun perekaman e-KTP / e-KTP station device health
+const USAGE = `Siaga — pemeriksa kesehatan perangkat stasiun perekaman KTP-el / e-KTP station device health
 
   siaga check [--profile FILE] [--json] [--simulate SCENARIO] [--lang id|en] [--passive]
   siaga profile adopt --profile FILE [--simulate SCENARIO]

@@ -80,7 +80,10 @@ describe('bundle or tsx', () => {
   });
 
   function buildCli(): void {
-    const build = spawnSync(process.execPath, ['scripts/build.mjs', 'cli'], { cwd: checkout, encoding: 'utf8' });
+    const build = spawnSync(process.execPath, ['scripts/build.mjs', 'cli'], {
+      cwd: checkout,
+      encoding: 'utf8',
+    });
     assert.equal(build.status, 0, build.stderr);
   }
 
@@ -95,9 +98,15 @@ describe('bundle or tsx', () => {
     const result = run(siaga, 'check', '--simulate', 'fingerprint-missing', '--json');
     assert.equal(launchPath(result.stderr), 'bundle dist/cli/siaga.mjs');
     assert.equal(result.code, 1, result.stderr);
-    const report = JSON.parse(result.stdout) as { canRecord: boolean; verdicts: { role: string; code: string }[] };
+    const report = JSON.parse(result.stdout) as {
+      canRecord: boolean;
+      verdicts: { role: string; code: string }[];
+    };
     assert.equal(report.canRecord, false);
-    assert.equal(report.verdicts.find((verdict) => verdict.role === 'fingerprint')?.code, 'FINGERPRINT_MISSING');
+    assert.equal(
+      report.verdicts.find((verdict) => verdict.role === 'fingerprint')?.code,
+      'FINGERPRINT_MISSING',
+    );
   });
 
   test('a source newer than the bundle: tsx again, naming the file', () => {

@@ -15,10 +15,12 @@ import type { Adapters } from './adapters';
 import type { Profile } from './profile';
 import { parseProfile } from './profile';
 import { formatQ1, UPS_SIMULATION_STATUSES } from '../../native/serial/megatec';
+import { usbLocation } from '../../native/usb/usb-source';
 
 /** Typical latencies of the real peers (TESTING.md: a Megatec Q1 round trip is about 15 ms). */
 const LATENCY_MS = { usb: 3, serial: 15, printer: 20, network: 40, system: 1 };
 
+/** A device on bus 1 at `path` (port chain "4.1"), keyed as the real adapter keys it. */
 const usbDevice = (
   path: string,
   vendorId: number,
@@ -26,15 +28,16 @@ const usbDevice = (
   fields: Partial<UsbDeviceInfo> = {},
 ): UsbDeviceInfo => {
   const id = `${vendorId.toString(16).padStart(4, '0')}:${productId.toString(16).padStart(4, '0')}`;
+  const ports = path.split('.').map(Number);
   return {
-    key: fields.serialNumber ? `usb:${id}:${fields.serialNumber}` : `usb:${id}@${path}`,
+    key: fields.serialNumber ? `usb:${id}:${fields.serialNumber}` : `usb:${id}@${usbLocation(1, ports)}`,
     vendorId,
     productId,
     deviceClass: 0,
     deviceSubclass: 0,
     deviceProtocol: 0,
     bus: 1,
-    ports: path.split('.').map(Number),
+    ports,
     usbVersion: '2.00',
     ...fields,
   };
@@ -444,7 +447,10 @@ export function createSimulatedStation(initial = 'healthy'): SimulatedStation {
       usb: {
         async list() {
           await sleep(LATENCY_MS.usb);
-          return structuredClone(state.attached);
+          // In key order, as the real adapter lists.
+          return structuredClone(state.attached).sort((left, right) =>
+            left.key < right.key ? -1 : left.key > right.key ? 1 : 0,
+          );
         },
       },
       usbHistory,

@@ -128,7 +128,8 @@ interface SimulationState {
   reconnects: Record<string, number>;
   ups: UpsMode;
   printers: Record<string, PrinterStatus | 'unreachable' | 'hang'>;
-  network: Record<string, ReachabilityResult>;
+  /** 'silent': the endpoint never answers (a dropped route), so the probe times out at its timeout. */
+  network: Record<string, ReachabilityResult | 'silent'>;
   system: Partial<SystemSnapshot>;
 }
 
@@ -250,10 +251,26 @@ export const SCENARIOS: Record<string, { description: string; apply: (state: Sim
     description: 'UPS mengirim data rusak / UPS sends garbage',
     apply: (s) => void (s.ups = 'garbage'),
   },
+  'ups-busy': {
+    description: 'Port UPS dipakai program lain (aplikasi UPS vendor) / UPS port held by another program',
+    apply: (s) => void (s.ups = 'busy'),
+  },
+  'card-printer-unreachable': {
+    description: 'Layanan antrean cetak tidak terjangkau / print spooler unreachable',
+    apply: (s) => {
+      s.printers[CARD_QUEUE] = 'unreachable';
+    },
+  },
+  'card-printer-hang': {
+    description: 'Printer kartu tidak menjawab / card printer never answers',
+    apply: (s) => {
+      s.printers[CARD_QUEUE] = 'hang';
+    },
+  },
   'central-unreachable': {
     description: 'Server pusat tidak terjangkau / central server unreachable',
     apply: (s) => {
-      s.network[CENTRAL] = { ok: false, reason: 'timeout', message: 'no answer in 3000 ms', latencyMs: 3000 };
+      s.network[CENTRAL] = 'silent';
     },
   },
   'district-unreachable': {
@@ -397,10 +414,18 @@ export function createSimulatedStation(initial = 'healthy'): SimulatedStation {
         message: `unknown host in simulation: ${url}`,
         latencyMs: 1,
       };
-      await sleep(Math.min(result.latencyMs, timeoutMs));
-      return result.latencyMs > timeoutMs
-        ? { ok: false, reason: 'timeout', message: `no answer in ${timeoutMs} ms`, latencyMs: timeoutMs }
-        : { ...result, ...(result.ok ? { serverDate: new Date().toUTCString() } : {}) };
+      // As the real probe: no answer within the timeout is a timeout at the timeout, whatever the cause.
+      if (result === 'silent' || result.latencyMs > timeoutMs) {
+        await sleep(timeoutMs);
+        return {
+          ok: false,
+          reason: 'timeout',
+          message: `no answer in ${timeoutMs} ms`,
+          latencyMs: timeoutMs,
+        };
+      }
+      await sleep(result.latencyMs);
+      return { ...result, ...(result.ok ? { serverDate: new Date().toUTCString() } : {}) };
     },
   };
 

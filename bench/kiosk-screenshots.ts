@@ -1,9 +1,11 @@
 // Screenshots of the kiosk as an operator sees it: Xvfb + chromium --kiosk --app=URL + ImageMagick
-// `import -window root`, at 1280x800 and 1024x768, into docs/screenshots/. StationApi is the real
-// station service on the simulated kit.
+// `import -window root`, at 1280x800 and 1024x768. StationApi is the real station service on the
+// simulated kit. Into a temporary folder (printed), or into docs/screenshots/ through
+// `npm run screenshots` (SIAGA_SCREENSHOTS_DIR, tests/helpers/screenshots.ts).
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { startKioskServer } from '../tests/helpers/kiosk-server';
+import { screenshotDirectory } from '../tests/helpers/screenshots';
 
 const sizes = [
   [1280, 800],
@@ -15,7 +17,8 @@ const shots = [
   { name: 'wizard', scenario: 'ribbon-low', hash: '#daily', settleMs: 9000 },
 ];
 
-mkdirSync('docs/screenshots', { recursive: true });
+const directory = screenshotDirectory();
+console.log(`screenshots into ${directory}`);
 let built = false;
 for (const shot of shots) {
   const server = await startKioskServer({ scenario: shot.scenario, skipBuild: built });
@@ -24,7 +27,7 @@ for (const shot of shots) {
   await server.service.runCheck({ mode: 'active' });
   try {
     for (const [width, height] of sizes) {
-      const file = `docs/screenshots/${shot.name}-${width}x${height}.png`;
+      const file = join(directory, `${shot.name}-${width}x${height}.png`);
       const script = [
         `chromium --no-sandbox --disable-gpu --no-first-run --disable-sync --disable-background-networking --disable-component-update --disable-features=Translate --password-store=basic --user-data-dir=$(mktemp -d) --kiosk --window-position=0,0 --window-size=${width},${height} --app='${server.url}${shot.hash}' >/dev/null 2>&1 &`,
         'BROWSER=$!',

@@ -24,6 +24,15 @@ const rendererIndex = path.join(__dirname, '..', 'renderer', 'index.html');
 const rendererUrl = pathToFileURL(rendererIndex).href;
 const isOwnPage = (url: string | undefined) => url !== undefined && url.split('#')[0] === rendererUrl;
 
+/**
+ * resources/icons/<name> (scripts/make-icons.sh): packaged, electron-builder.yml's extraResources
+ * copies the folder to <resources>/icons; from a checkout it sits two levels above dist/electron.
+ */
+function iconPath(name: string): string {
+  const packaged = path.join(process.resourcesPath ?? '', 'icons', name);
+  return existsSync(packaged) ? packaged : path.join(__dirname, '..', '..', 'resources', 'icons', name);
+}
+
 let window: BrowserWindow | null = null;
 // Held so the tray icon is not garbage-collected.
 let tray: Tray | null = null;
@@ -130,6 +139,7 @@ function createWindow(): void {
     fullscreen: kiosk,
     autoHideMenuBar: true,
     backgroundColor: '#f2f4f7',
+    icon: iconPath('icon.png'),
     webPreferences: {
       preload: path.join(__dirname, 'preload.cjs'),
       contextIsolation: true,
@@ -169,10 +179,8 @@ async function start(): Promise<void> {
   wireIpc(service);
   createWindow();
   if (!kiosk) {
-    const icon = path.join(process.resourcesPath ?? '', 'icons', 'tray.png');
-    tray = new Tray(
-      existsSync(icon) ? icon : path.join(__dirname, '..', '..', 'resources', 'icons', 'tray.png'),
-    );
+    // Electron takes tray@2x.png beside it on HiDPI screens.
+    tray = new Tray(iconPath('tray.png'));
     tray.setToolTip('Siaga');
     tray.setContextMenu(
       Menu.buildFromTemplate([

@@ -1,17 +1,19 @@
 // Bundles what ships: the kiosk renderer and the district dashboard for the browser, and the
 // Electron main/preload plus both CLIs for Node. Native modules stay external (rebuilt for
 // Electron by electron-builder at packaging time).
+// `node scripts/build.mjs cli` bundles only the two CLIs (what bin/siaga runs when current).
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const NATIVE = ['electron', 'better-sqlite3', 'usb', 'serialport', 'pg-native'];
+const cliOnly = process.argv[2] === 'cli';
 
 const web = [
   { entry: 'renderer/main.tsx', html: 'renderer/index.html', out: 'dist/renderer' },
   { entry: 'district/web/main.tsx', html: 'district/web/index.html', out: 'dist/district-web' },
 ];
 for (const { entry, html, out } of web) {
-  if (!existsSync(entry)) {
+  if (cliOnly || !existsSync(entry)) {
     continue;
   }
   mkdirSync(out, { recursive: true });
@@ -41,7 +43,7 @@ const node = [
   { entry: 'district/cli.ts', out: 'dist/cli/siaga-district.mjs', format: 'esm' },
 ];
 for (const { entry, out, format } of node) {
-  if (!existsSync(entry)) {
+  if ((cliOnly && !out.startsWith('dist/cli/')) || !existsSync(entry)) {
     continue;
   }
   await build({

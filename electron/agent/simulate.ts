@@ -15,10 +15,12 @@ import type { Adapters } from './adapters';
 import type { Profile } from './profile';
 import { parseProfile } from './profile';
 import { formatQ1, UPS_SIMULATION_STATUSES } from '../../native/serial/megatec';
+import { usbLocation } from '../../native/usb/usb-source';
 
 /** Typical latencies of the real peers (TESTING.md: a Megatec Q1 round trip is about 15 ms). */
 const LATENCY_MS = { usb: 3, serial: 15, printer: 20, network: 40, system: 1 };
 
+/** A device on bus 1 at `path` (port chain "4.1"), keyed as the real adapter keys it. */
 const usbDevice = (
   path: string,
   vendorId: number,
@@ -26,15 +28,16 @@ const usbDevice = (
   fields: Partial<UsbDeviceInfo> = {},
 ): UsbDeviceInfo => {
   const id = `${vendorId.toString(16).padStart(4, '0')}:${productId.toString(16).padStart(4, '0')}`;
+  const ports = path.split('.').map(Number);
   return {
-    key: fields.serialNumber ? `usb:${id}:${fields.serialNumber}` : `usb:${id}@${path}`,
+    key: fields.serialNumber ? `usb:${id}:${fields.serialNumber}` : `usb:${id}@${usbLocation(1, ports)}`,
     vendorId,
     productId,
     deviceClass: 0,
     deviceSubclass: 0,
     deviceProtocol: 0,
     bus: 1,
-    ports: path.split('.').map(Number),
+    ports,
     usbVersion: '2.00',
     ...fields,
   };
@@ -125,7 +128,8 @@ interface SimulationState {
   reconnects: Record<string, number>;
   ups: UpsMode;
   printers: Record<string, PrinterStatus | 'unreachable' | 'hang'>;
-  network: Record<string, ReachabilityResult>;
+  /** 'silent': the endpoint never answers (a dropped route), so the probe times out at its timeout. */
+  network: Record<string, ReachabilityResult | 'silent'>;
   system: Partial<SystemSnapshot>;
 }
 
@@ -247,10 +251,26 @@ export const SCENARIOS: Record<string, { description: string; apply: (state: Sim
     description: 'UPS mengirim data rusak / UPS sends garbage',
     apply: (s) => void (s.ups = 'garbage'),
   },
+  'ups-busy': {
+    description: 'Port UPS dipakai program lain (aplikasi UPS vendor) / UPS port held by another program',
+    apply: (s) => void (s.ups = 'busy'),
+  },
+  'card-printer-unreachable': {
+    description: 'Layanan antrean cetak tidak terjangkau / print spooler unreachable',
+    apply: (s) => {
+      s.printers[CARD_QUEUE] = 'unreachable';
+    },
+  },
+  'card-printer-hang': {
+    description: 'Printer kartu tidak menjawab / card printer never answers',
+    apply: (s) => {
+      s.printers[CARD_QUEUE] = 'hang';
+    },
+  },
   'central-unreachable': {
     description: 'Server pusat tidak terjangkau / central server unreachable',
     apply: (s) => {
-      s.network[CENTRAL] = { ok: false, reason: 'timeout', message: 'no answer in 3000 ms', latencyMs: 3000 };
+      s.network[CENTRAL] = 'silent';
     },
   },
   'district-unreachable': {
@@ -394,10 +414,18 @@ export function createSimulatedStation(initial = 'healthy'): SimulatedStation {
         message: `unknown host in simulation: ${url}`,
         latencyMs: 1,
       };
-      await sleep(Math.min(result.latencyMs, timeoutMs));
-      return result.latencyMs > timeoutMs
-        ? { ok: false, reason: 'timeout', message: `no answer in ${timeoutMs} ms`, latencyMs: timeoutMs }
-        : { ...result, ...(result.ok ? { serverDate: new Date().toUTCString() } : {}) };
+      // As the real probe: no answer within the timeout is a timeout at the timeout, whatever the cause.
+      if (result === 'silent' || result.latencyMs > timeoutMs) {
+        await sleep(timeoutMs);
+        return {
+          ok: false,
+          reason: 'timeout',
+          message: `no answer in ${timeoutMs} ms`,
+          latencyMs: timeoutMs,
+        };
+      }
+      await sleep(result.latencyMs);
+      return { ...result, ...(result.ok ? { serverDate: new Date().toUTCString() } : {}) };
     },
   };
 
@@ -444,7 +472,10 @@ export function createSimulatedStation(initial = 'healthy'): SimulatedStation {
       usb: {
         async list() {
           await sleep(LATENCY_MS.usb);
-          return structuredClone(state.attached);
+          // In key order, as the real adapter lists.
+          return structuredClone(state.attached).sort((left, right) =>
+            left.key < right.key ? -1 : left.key > right.key ? 1 : 0,
+          );
         },
       },
       usbHistory,

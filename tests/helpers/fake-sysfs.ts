@@ -3,6 +3,7 @@
 // /sys/bus/usb/devices. Needs root and unshare(1); when they are missing the runner rejects with
 // a message saying so (tests fail, never skip).
 import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -158,42 +159,65 @@ else
 fi
 exec "$SIAGA_NODE" --import tsx "$@"`;
 
-/**
- * Runs `script` (a .ts file) under tsx inside `unshare -m` with the fake tree on
- * /sys/bus/usb/devices. The child gets FAKE_SYSFS (the tree's own path, still writable from
- * inside) in its environment. Resolves when it exits; the child is killed at the timeout.
- */
-export function runInFakeSysfs(script: string, options: RunInFakeSysfsOptions = {}): Promise<ChildResult> {
+/** Why a fake sysfs child cannot run here, or undefined when it can. */
+function fakeSysfsUnavailable(options: RunInFakeSysfsOptions): string | undefined {
   if (process.platform !== 'linux') {
-    return Promise.reject(new Error('fake sysfs needs Linux (unshare, mount namespaces)'));
+    return 'fake sysfs needs Linux (unshare, mount namespaces)';
   }
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-    return Promise.reject(
-      new Error('fake sysfs needs root for `unshare -m` and mount: run the tests as root'),
-    );
+    return 'fake sysfs needs root for `unshare -m` and mount: run the tests as root';
   }
   if (!existsSync('/usr/bin/unshare') && !existsSync('/bin/unshare')) {
-    return Promise.reject(new Error('unshare(1) is missing: install util-linux'));
+    return 'unshare(1) is missing: install util-linux';
   }
   if (!options.noUsbBus && (options.root === undefined || !existsSync(options.root))) {
-    return Promise.reject(new Error(`fake sysfs root ${String(options.root)} does not exist`));
+    return `fake sysfs root ${String(options.root)} does not exist`;
+  }
+  return undefined;
+}
+
+/**
+ * Starts `script` (a .ts file) under tsx inside `unshare -m` with the fake tree on
+ * /sys/bus/usb/devices, with stdin, stdout and stderr as pipes. The child gets FAKE_SYSFS (the
+ * tree's own path, still writable from inside) in its environment. Throws when it cannot run here.
+ */
+export function spawnInFakeSysfs(
+  script: string,
+  options: RunInFakeSysfsOptions = {},
+): ChildProcessWithoutNullStreams {
+  const unavailable = fakeSysfsUnavailable(options);
+  if (unavailable !== undefined) {
+    throw new Error(unavailable);
+  }
+  return spawn(
+    'unshare',
+    ['-m', 'sh', '-c', MOUNT_SCRIPT, 'siaga-usb-child', resolve(script), ...(options.args ?? [])],
+    {
+      cwd: process.cwd(),
+      env: {
+        ...process.env,
+        ...options.env,
+        FAKE_SYSFS: options.root ?? '',
+        SIAGA_NO_USB_BUS: options.noUsbBus ? '1' : '',
+        SIAGA_NODE: process.execPath,
+      },
+      stdio: 'pipe',
+    },
+  );
+}
+
+/**
+ * Runs `script` as spawnInFakeSysfs does, with no input. Resolves when it exits; the child is
+ * killed at the timeout.
+ */
+export function runInFakeSysfs(script: string, options: RunInFakeSysfsOptions = {}): Promise<ChildResult> {
+  const unavailable = fakeSysfsUnavailable(options);
+  if (unavailable !== undefined) {
+    return Promise.reject(new Error(unavailable));
   }
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(
-      'unshare',
-      ['-m', 'sh', '-c', MOUNT_SCRIPT, 'siaga-usb-child', resolve(script), ...(options.args ?? [])],
-      {
-        cwd: process.cwd(),
-        env: {
-          ...process.env,
-          ...options.env,
-          FAKE_SYSFS: options.root ?? '',
-          SIAGA_NO_USB_BUS: options.noUsbBus ? '1' : '',
-          SIAGA_NODE: process.execPath,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawnInFakeSysfs(script, options);
+    child.stdin.end();
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

@@ -1,8 +1,12 @@
 // Device simulators for the device side of a pty pair (tests/helpers/pty.ts). They answer with
 // the pure reply generators of native/serial/, which the product's --simulate mode reuses.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { SerialPort } from 'serialport';
 import { answerEvolisCommand, type EvolisSimulatedPrinter } from '../../native/serial/evolis';
 import { formatQ1, UPS_SIMULATION_STATUSES, type UpsSimulationState } from '../../native/serial/megatec';
+
+const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 export type UpsSimulatorMode = UpsSimulationState | 'silent' | 'garbage' | 'partial' | 'flood';
 
@@ -112,4 +116,43 @@ export async function startEvolisSimulator(
     const command = escaped.replace(/\r$/, '');
     port.write(answerEvolisCommand(printer, command));
   });
+}
+
+/**
+ * Another program holding `path` with serialport's exclusive lock (as a vendor's UPS software
+ * does), in a separate process: the lock is per open file, so this process could not stand in.
+ */
+export async function holdSerialPort(path: string): Promise<{ release(): Promise<void> }> {
+  const holderScript = `
+    import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { SerialPort } from 'serialport';
+    const port = new SerialPort({ path: ${JSON.stringify(path)}, baudRate: 2400, lock: true });
+    port.on('open', () => process.stdout.write('held\\n'));
+    port.on('error', (error) => { process.stderr.write(String(error)); process.exit(2); });
+    setInterval(() => {}, 1000);
+  `;
+  const holder = spawn(process.execPath, ['--input-type=module', '-e', holderScript], {
+    cwd: repositoryRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const holderExit = new Promise((resolve) => holder.once('exit', resolve));
+  const release = async () => {
+    if (holder.pid !== undefined && holder.exitCode === null) {
+      process.kill(holder.pid, 'SIGTERM');
+    }
+    await holderExit;
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let errorText = '';
+      holder.stderr.on('data', (chunk: Buffer) => (errorText += chunk.toString()));
+      holder.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('held') && resolve());
+      holder.once('exit', (code) => reject(new Error(`port holder exited (${code}): ${errorText}`)));
+    });
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  return { release };
 }

@@ -1,7 +1,8 @@
 // The dashboard in Debian's Chromium against a real district server with seeded stations: log in,
 // acknowledge and assign a fault, see it resolve when the station's device recovers (the station
 // posts signed events over HTTP), an escalation mail at the local SMTP server, a loan and its
-// printable record, a CSV export; screenshots of the board and the public page into docs/screenshots.
+// printable record, a CSV export; screenshots of the board and the public page into a temporary
+// folder (tests/helpers/screenshots.ts: `npm run screenshots` puts them into docs/screenshots).
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import type { Event } from '../../../protocol/events';
 import { PATHS } from '../../../protocol/requests';
 import type { EventsResponse } from '../../../protocol/requests';
 import { launchChromium } from '../../helpers/browser';
+import { screenshotDirectory } from '../../helpers/screenshots';
 import { addStaff, HEALTHY, heartbeat, PASSWORD, STAFF } from '../../helpers/dashboard';
 import { TestStation } from '../../helpers/district';
 import type { TestDistrict } from '../../helpers/district';
@@ -25,9 +27,9 @@ import { startSmtp } from '../../helpers/smtp';
 import type { TestSmtp } from '../../helpers/smtp';
 
 const HOUR = 3_600_000;
-const SCREENSHOTS = 'docs/screenshots';
 let clock = Date.now();
 let dir: string;
+let screenshots: string;
 let server: RunningServer;
 let smtp: TestSmtp;
 let browser: Browser;
@@ -172,6 +174,7 @@ async function seed(): Promise<void> {
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'siaga-dashboard-e2e-'));
+  screenshots = screenshotDirectory(join(dir, 'screenshots'));
   const webDir = join(dir, 'web');
   await build({
     entryPoints: ['district/web/main.tsx'],
@@ -248,7 +251,7 @@ test('log in and see the board: which kecamatan cannot record, which device, sin
     await page.locator('article.kecamatan[data-kecamatan="Masaran"] h2').innerText(),
     /Bisa merekam/,
   );
-  await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-board.png'), fullPage: true });
+  await page.screenshot({ path: join(screenshots, 'dashboard-board.png'), fullPage: true });
 });
 
 test('acknowledge and assign the fault, then see it resolve when the station recovers', async () => {
@@ -262,7 +265,7 @@ test('acknowledge and assign the fault, then see it resolve when the station rec
   await page.waitForSelector('.fault-detail h2 .state-in-repair');
   await page.click('button:has-text("Minta stasiun periksa ulang")');
   await page.waitForSelector('.notice');
-  await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-fault.png'), fullPage: true });
+  await page.screenshot({ path: join(screenshots, 'dashboard-fault.png'), fullPage: true });
 
   const tangen = stations.get('Tangen/Loket 1')!;
   clock += 60_000;
@@ -355,17 +358,17 @@ test('record a loan (pinjam pakai), open its printable record, and export CSV', 
   assert.equal(download.suggestedFilename(), 'inventaris.csv');
   assert.match(csv, /^serial_number,vendor,model,role,status,kecamatan,station/);
   assert.match(csv, /IT-SPARE-1,IriTech,IriShield MK2120U,iris,installed,Masaran,Loket 1/);
-  await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-inventory.png'), fullPage: true });
+  await page.screenshot({ path: join(screenshots, 'dashboard-inventory.png'), fullPage: true });
 });
 
 test('the figures page and the public page for residents', async () => {
   await page.goto(server.url + '/#/angka');
   await page.waitForSelector('svg.chart');
-  await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-figures.png'), fullPage: true });
+  await page.screenshot({ path: join(screenshots, 'dashboard-figures.png'), fullPage: true });
   await page.goto(server.url + '/#/habis-pakai');
   await page.waitForSelector('table.consumables');
   assert.match(await page.locator('table.consumables tbody tr').first().innerText(), /Stok menipis/);
-  await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-consumables.png'), fullPage: true });
+  await page.screenshot({ path: join(screenshots, 'dashboard-consumables.png'), fullPage: true });
 
   const visitor = await browser.newPage({
     viewport: { width: 800, height: 900 },
@@ -384,7 +387,7 @@ test('the figures page and the public page for residents', async () => {
     items.join(' | '),
   );
   assert.ok(!(await visitor.content()).includes('Loket'), 'no station internals on the public page');
-  await visitor.screenshot({ path: join(SCREENSHOTS, 'dashboard-publik.png'), fullPage: true });
+  await visitor.screenshot({ path: join(screenshots, 'dashboard-publik.png'), fullPage: true });
   await visitor.click('button.language-corner');
   await visitor.waitForSelector('text=Cannot record today');
   await visitor.close();

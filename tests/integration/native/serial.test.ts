@@ -16,6 +16,7 @@ import type { SerialQueryOptions, SerialQueryResult } from '../../../native/seri
 import { startPtyPair, type PtyPair } from '../../helpers/pty';
 import {
   FLOOD_BYTES,
+  holdSerialPort,
   PARTIAL_REPLY,
   startEvolisSimulator,
   startUpsSimulator,
@@ -169,33 +170,13 @@ describe('Megatec Q1 over a real pty', () => {
 
   test('port held by another process: busy (in use), not a fault', async () => {
     const { pty } = await upsOnPty('healthy');
-    const holderScript = `
-      import { SerialPort } from 'serialport';
-      const port = new SerialPort({ path: ${JSON.stringify(pty.appPath)}, baudRate: 2400, lock: true });
-      port.on('open', () => process.stdout.write('held\\n'));
-      port.on('error', (error) => { process.stderr.write(String(error)); process.exit(2); });
-      setInterval(() => {}, 1000);
-    `;
-    const holder = spawn(process.execPath, ['--input-type=module', '-e', holderScript], {
-      cwd: repositoryRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const holderExit = new Promise((resolve) => holder.once('exit', resolve));
+    const holder = await holdSerialPort(pty.appPath);
     try {
-      await new Promise<void>((resolve, reject) => {
-        let errorText = '';
-        holder.stderr.on('data', (chunk: Buffer) => (errorText += chunk.toString()));
-        holder.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('held') && resolve());
-        holder.once('exit', (code) => reject(new Error(`port holder exited (${code}): ${errorText}`)));
-      });
       const result = await transport.query(q1Query(pty.appPath));
       assert.ok(!result.ok);
       assert.equal(result.reason, 'busy', result.message);
     } finally {
-      if (holder.pid !== undefined && holder.exitCode === null) {
-        process.kill(holder.pid, 'SIGTERM');
-      }
-      await holderExit;
+      await holder.release();
     }
     // Once the other program lets go, the same port answers again.
     assert.ok(parseQ1(okReply(await transport.query(q1Query(pty.appPath)))).ok);

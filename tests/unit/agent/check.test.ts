@@ -65,6 +65,19 @@ const expectations: Record<
   'ups-failed': { role: 'ups', status: 'fault', code: 'UPS_FAILED' },
   'ups-silent': { role: 'ups', status: 'fault', code: 'UPS_NOT_RESPONDING' },
   'ups-garbage': { role: 'ups', status: 'warning', code: 'UPS_BAD_REPLY' },
+  'ups-busy': { role: 'ups', status: 'in-use', code: 'UPS_IN_USE', canRecord: true },
+  'card-printer-unreachable': {
+    role: 'card-printer',
+    status: 'fault',
+    code: 'CARD_PRINTER_SPOOLER_UNREACHABLE',
+    canPrint: false,
+  },
+  'card-printer-hang': {
+    role: 'card-printer',
+    status: 'fault',
+    code: 'CARD_PRINTER_NOT_RESPONDING',
+    canPrint: false,
+  },
   'central-unreachable': { role: 'network', status: 'fault', code: 'CENTRAL_UNREACHABLE', canRecord: false },
   'district-unreachable': {
     role: 'network',
@@ -90,8 +103,9 @@ for (const [scenario, expected] of Object.entries(expectations)) {
   test(`scenario ${scenario} -> ${expected.code}`, async () => {
     const report = await check(
       scenario,
-      scenario === 'ups-silent'
-        ? { timeouts: { ...createSimulatedStation().profile.timeouts, serialMs: 200 } }
+      // A device that never answers costs its whole timeout: short ones keep the test quick.
+      scenario === 'ups-silent' || scenario === 'card-printer-hang'
+        ? { timeouts: { ...createSimulatedStation().profile.timeouts, serialMs: 200, printerMs: 200 } }
         : {},
     );
     const verdict = report.verdicts.find((candidate) => candidate.code === expected.code);

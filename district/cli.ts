@@ -26,7 +26,8 @@ import { createNotifier } from './server/notify/notifier';
 import { Refusal } from './server/intake/refusal';
 import { RejectionLog } from './server/intake/rejections';
 import { closeOnSignals, startServer } from './server/server';
-import { addStation, listFaults, newCodeForStation } from './server/stations/stations';
+import { listFaults } from './server/faults/repository';
+import { addStation, newCodeForStation } from './server/stations/stations';
 
 const USAGE = `usage: siaga-district <command> [options]
   serve [--port 8080] [--host 0.0.0.0] [--max-batches-per-second 10]

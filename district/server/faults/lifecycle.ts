@@ -7,7 +7,14 @@ import type { Db } from '../db/types';
 import { ConflictError, NotFoundError } from '../errors';
 import { hasPendingCommand, requestRerunChecks } from '../stations/commands';
 import { addHistory, faultHistory } from './history';
-import { faultState, findFault, markAcknowledged, markClosed, markInRepair, markReopened } from './repository';
+import {
+  faultState,
+  findFault,
+  markAcknowledged,
+  markClosed,
+  markInRepair,
+  markReopened,
+} from './repository';
 
 export type { FaultAction, FaultDetail, FaultDevice, FaultState, FaultView } from '../../dash-api';
 
@@ -30,7 +37,6 @@ export async function faultDetail(
     verificationPending: await hasPendingCommand(db, stationId, faultId),
   };
 }
-
 
 const ALLOWED_FROM: Record<FaultAction['type'], readonly FaultState[]> = {
   acknowledge: ['open'],

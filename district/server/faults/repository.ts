@@ -134,10 +134,10 @@ export async function findFault(
   faultId: string,
   nowMs: number,
 ): Promise<FaultView | null> {
-  const [row] = await db.query<StationFaultRow>(`${WITH_STATION} WHERE f.station_id = $1 AND f.fault_id = $2`, [
-    stationId,
-    faultId,
-  ]);
+  const [row] = await db.query<StationFaultRow>(
+    `${WITH_STATION} WHERE f.station_id = $1 AND f.fault_id = $2`,
+    [stationId, faultId],
+  );
   return row === undefined ? null : toFaultView(row, nowMs);
 }
 

@@ -39,12 +39,17 @@ export async function figures(
     const range = monthRange(options.nowMs, back, offset);
     const toMs = Math.min(range.toMs, options.nowMs);
     const hours = kecamatanUnableHours(await unableIntervals(db, range.fromMs, toMs, options.windowMs));
-    const times = await faultTimes(db, new Date(range.fromMs).toISOString(), new Date(range.toMs).toISOString());
+    const times = await faultTimes(
+      db,
+      new Date(range.fromMs).toISOString(),
+      new Date(range.toMs).toISOString(),
+    );
     months.push({
       month: range.month,
       hoursUnable: Object.fromEntries(kecamatan.map((name) => [name, round(hours.get(name) ?? 0)])),
       faultsOpened: times.opened,
-      meanHoursToAcknowledge: times.meanHoursToAcknowledge === null ? null : round(times.meanHoursToAcknowledge),
+      meanHoursToAcknowledge:
+        times.meanHoursToAcknowledge === null ? null : round(times.meanHoursToAcknowledge),
       meanHoursToRepair: times.meanHoursToRepair === null ? null : round(times.meanHoursToRepair),
     });
   }

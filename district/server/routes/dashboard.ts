@@ -60,7 +60,10 @@ async function dashboardPlugin(app: FastifyInstance, options: DashboardOptions):
   await app.register(dashboardRoutes, { webDir: options.webDir ?? defaultWebDir() });
 }
 // Not encapsulated, so the decoration lands on the root; dashboardRoutes is encapsulated.
-const dashboard = fastifyPlugin(dashboardPlugin, { name: 'siaga-dashboard', dependencies: ['siaga-district-context'] });
+const dashboard = fastifyPlugin(dashboardPlugin, {
+  name: 'siaga-dashboard',
+  dependencies: ['siaga-district-context'],
+});
 export default dashboard;
 
 /** Fastify's refusals of a body before any handler runs. */

@@ -18,7 +18,10 @@ test('a fresh database gets every migration once; an old one only those it lacks
   const dir = mkdtempSync(join(tmpdir(), 'siaga-migrations-'));
   const fresh = openSqlite(join(dir, 'fresh.sqlite'));
   try {
-    assert.deepEqual(await migrate(fresh), MIGRATIONS.map((migration) => migration.id));
+    assert.deepEqual(
+      await migrate(fresh),
+      MIGRATIONS.map((migration) => migration.id),
+    );
     assert.deepEqual(await migrate(fresh), []);
   } finally {
     await fresh.close();
@@ -41,7 +44,10 @@ test('a fresh database gets every migration once; an old one only those it lacks
       MIGRATIONS.slice(1).map((migration) => migration.id),
     );
     const columns = await old.query<{ name: string }>("SELECT name FROM pragma_table_info('faults')");
-    assert.ok(columns.some((column) => column.name === 'reopen_count'), 'the dashboard columns were added');
+    assert.ok(
+      columns.some((column) => column.name === 'reopen_count'),
+      'the dashboard columns were added',
+    );
   } finally {
     await old.close();
   }

@@ -65,6 +65,11 @@ export default tseslint.config(
     'protocol/ is pure TypeScript and imports nothing of ours.',
   ),
   layer(
+    ['cli/**'],
+    ['**/native/**', '**/electron/**', '**/renderer/**', '**/district/**', '**/protocol/**', 'electron', 'react'],
+    'cli/ is what both command lines share (option parsing, exit codes): Node only, it imports nothing of ours.',
+  ),
+  layer(
     ['native/**'],
     ['**/electron/**', '**/renderer/**', '**/district/**', 'electron', 'react'],
     'native/ holds OS and hardware adapters only: no business logic, no Electron.',

@@ -1,12 +1,35 @@
-// The dashboard's JSON API (district/routes/api/dash, /api/public/board): the shape of every answer,
-// written once. Pure types: the server modules that build the answers and the browser (district/web)
-// both import them with `import type`, so nothing here may import Node or server code.
+// The dashboard's JSON API (district/server/routes/api/dash, /api/public/board): the shape of every
+// answer, and the zod schema of every request body with its type inferred, written once. The server
+// validates bodies with these schemas; the browser (district/web) sends exactly the `...Request`
+// types (`z.input`: fields with a default may be left out). Pure: nothing here may import Node or
+// server code.
+import { z } from 'zod';
 import type { Ribbon } from '../protocol/events';
+import { RoleSchema } from '../protocol/verdict';
 import type { Status, Text } from '../protocol/verdict';
 
 // ---- Staff and sessions (auth/) ----
 
-export type StaffRole = 'viewer' | 'technician' | 'admin';
+export const STAFF_ROLES = ['viewer', 'technician', 'admin'] as const;
+export const StaffRoleSchema = z.enum(STAFF_ROLES);
+export type StaffRole = z.infer<typeof StaffRoleSchema>;
+
+/** POST /api/dash/login. */
+export const LoginRequestSchema = z.strictObject({
+  username: z.string().min(1).max(50),
+  password: z.string().min(1).max(200),
+});
+export type LoginRequest = z.input<typeof LoginRequestSchema>;
+
+/** POST /api/dash/users (admin). */
+export const NewUserRequestSchema = z.strictObject({
+  username: z.string().min(2).max(50),
+  name: z.string().max(100).default(''),
+  email: z.email().nullable().default(null),
+  role: StaffRoleSchema,
+  password: z.string().min(1).max(200),
+});
+export type NewUserRequest = z.input<typeof NewUserRequestSchema>;
 
 export interface User {
   id: string;
@@ -34,7 +57,7 @@ export interface AuditEntry {
   ip: string | null;
 }
 
-// ---- Faults (board/faults.ts, board/history.ts) ----
+// ---- Faults (faults/repository.ts, faults/lifecycle.ts, faults/history.ts) ----
 
 export type FaultState = 'open' | 'acknowledged' | 'in-repair' | 'resolved' | 'closed';
 
@@ -100,7 +123,23 @@ export interface FaultDetail extends FaultView {
   verificationPending: boolean;
 }
 
-// ---- The board (board/board.ts) ----
+/** POST /api/dash/faults/:stationId/:faultId/actions. */
+export const FaultActionRequestSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('acknowledge') }),
+  z.strictObject({
+    type: z.literal('repair'),
+    assignee: z.string().trim().min(1).max(100),
+    note: z.string().max(1000).default(''),
+  }),
+  z.strictObject({ type: z.literal('verify') }),
+  z.strictObject({ type: z.literal('close'), note: z.string().max(1000).default('') }),
+  z.strictObject({ type: z.literal('reopen'), note: z.string().max(1000).default('') }),
+]);
+export type FaultActionRequest = z.input<typeof FaultActionRequestSchema>;
+/** A fault action as the server applies it (defaults filled in). */
+export type FaultAction = z.infer<typeof FaultActionRequestSchema>;
+
+// ---- The board (stations/board.ts) ----
 
 export interface StationProblem {
   role: string;
@@ -194,6 +233,31 @@ export interface LoanView {
   createdBy: string;
   createdAt: string;
 }
+
+/** POST /api/dash/inventory/spares: a spare on the district's shelf. */
+export const NewSpareRequestSchema = z.strictObject({
+  serialNumber: z.string().trim().min(1).max(100),
+  vendor: z.string().trim().min(1).max(100),
+  model: z.string().trim().min(1).max(100),
+  role: RoleSchema.nullable().default(null),
+  note: z.string().max(1000).default(''),
+});
+export type NewSpareRequest = z.input<typeof NewSpareRequestSchema>;
+
+/** POST /api/dash/inventory/loans: lend a device to a station (dates YYYY-MM-DD). */
+export const NewLoanRequestSchema = z.strictObject({
+  deviceId: z.string().min(1).max(300),
+  toStationId: z.string().min(1).max(64),
+  startsOn: z.string(),
+  dueOn: z.string(),
+  reference: z.string().trim().min(1).max(100),
+  purpose: z.string().trim().min(1).max(1000),
+});
+export type NewLoanRequest = z.input<typeof NewLoanRequestSchema>;
+
+/** POST /api/dash/inventory/loans/:loanId/return. */
+export const LoanReturnRequestSchema = z.strictObject({ returnedOn: z.string() });
+export type LoanReturnRequest = z.input<typeof LoanReturnRequestSchema>;
 
 // ---- Consumables (consumables/stock.ts) ----
 

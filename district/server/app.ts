@@ -1,21 +1,20 @@
-// Builds the district's fastify app: body parsing and refusals first, then the API routes.
+// Builds the district's fastify app: the shared context and refusals first, then the station API
+// (/api/v1, raw signed bodies) and the dashboard (JSON bodies), each with its own body parsing.
 // server.ts listens; tests call buildApp and use app.inject() against a real database.
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { ERROR_STATUS, MAX_BODY_BYTES } from '../../protocol/requests';
 import type { ErrorCode } from '../../protocol/requests';
 import type { DistrictContext } from './context';
-import { refuse } from './context';
+import { districtContext, refuse, refuseWith } from './context';
 import type { Db } from './db/types';
 import { ReplayMemory, StationPacer } from './intake/guards';
+import { Refusal } from './intake/refusal';
 import { RejectionLog } from './intake/rejections';
 import type { RejectionLogOptions } from './intake/rejections';
 import dashboard from './routes/dashboard';
 import type { DashboardOptions } from './routes/dashboard';
-import enrollRoute from './routes/api/v1/enroll';
-import eventsRoute from './routes/api/v1/events';
-import openApiRoute from './routes/api/v1/openapi';
-import timeRoute from './routes/api/v1/time';
+import stationApi from './routes/api/v1';
 
 export interface AppOptions {
   db: Db;
@@ -65,20 +64,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     maxInFlight: options.maxInFlight ?? 64,
     heartbeatWindowMs: options.dashboard?.heartbeatWindowMs,
   };
-  app.decorate('district', context);
+  await app.register(districtContext, { context });
 
-  // Signatures cover the exact body bytes, so JSON is kept raw here and parsed by the routes
-  // after verification. Any other content type is refused with 415.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser(
-    'application/json',
-    { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES },
-    (_request, body, done) => {
-      done(null, body);
-    },
-  );
-
+  // The station API's refusals (a Refusal thrown by the intake, or fastify's own before a handler
+  // runs) in the protocol's words. The dashboard answers its errors itself (routes/dashboard.ts).
   app.setErrorHandler((error: { statusCode?: number; code?: string; message?: string }, request, reply) => {
+    if (error instanceof Refusal) {
+      return refuseWith(request, reply, context, error);
+    }
     const errorCode = errorCodeOf(error.statusCode, error.code);
     if (ERROR_STATUS[errorCode] >= 500) {
       request.log.error(error);
@@ -100,14 +93,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       message: `no route ${request.method} ${request.url}`,
     }),
   );
-  app.addHook('onClose', async () => {
-    await context.rejections.close();
-  });
 
-  await app.register(enrollRoute);
-  await app.register(eventsRoute);
-  await app.register(timeRoute);
-  await app.register(openApiRoute);
+  await app.register(stationApi);
   await app.register(dashboard, options.dashboard ?? {});
   return app;
 }

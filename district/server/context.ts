@@ -1,5 +1,7 @@
-// What the routes share: the database and the intake's guards, decorated onto the fastify instance.
-import type { FastifyReply, FastifyRequest } from 'fastify';
+// What the routes share: the database and the intake's guards, decorated onto the root fastify
+// instance by the `districtContext` plugin (not encapsulated, so every route sees it).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
 import type { ErrorCode } from '../../protocol/requests';
 import { ERROR_STATUS } from '../../protocol/requests';
 import type { Db } from './db/types';
@@ -26,6 +28,17 @@ declare module 'fastify' {
     district: DistrictContext;
   }
 }
+
+/** Decorates the app with `district` and closes its rejection log with the app. */
+export const districtContext = fastifyPlugin(
+  async (app: FastifyInstance, options: { context: DistrictContext }): Promise<void> => {
+    app.decorate('district', options.context);
+    app.addHook('onClose', async () => {
+      await options.context.rejections.close();
+    });
+  },
+  { name: 'siaga-district-context' },
+);
 
 /** Sends a refusal (the protocol's ErrorResponse), logs it to rejected_requests and the server log. */
 export function refuse(

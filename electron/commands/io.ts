@@ -1,28 +1,4 @@
-// What every `siaga` subcommand gets: its arguments and the streams it writes to.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-
-export interface CommandIo {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-}
-
-export type Command = (argv: string[], io: CommandIo) => Promise<number>;
-
-export const EXIT_OK = 0;
-export const EXIT_FAULT = 1;
-export const EXIT_USAGE = 2;
-
-export class UsageError extends Error {}
-
-/** parseArgs that turns unknown or malformed options into a UsageError (exit code 2). */
-export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T) {
-  try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-export function writeLine(stream: NodeJS.WritableStream, line = ''): void {
-  stream.write(`${line}\n`);
-}
+// What every `siaga` subcommand gets: its arguments, the streams it writes to, exit codes and
+// option parsing, shared with `siaga-district` (cli/command.ts).
+export type { Command, CommandIo } from '../../cli/command';
+export { EXIT_FAULT, EXIT_OK, EXIT_USAGE, parseOptions, UsageError, writeLine } from '../../cli/command';

@@ -2,13 +2,11 @@
 //   viewer      reads the board, faults, inventory, consumables, figures
 //   technician  also acknowledges, repairs, verifies and closes faults, records loans and spares
 //   admin       also manages users and reads the audit log
-import { z } from 'zod';
 import type { StaffRole } from '../../dash-api';
+import { STAFF_ROLES } from '../../dash-api';
 
 export type { StaffRole } from '../../dash-api';
-
-export const STAFF_ROLES = ['viewer', 'technician', 'admin'] as const satisfies readonly StaffRole[];
-export const StaffRoleSchema = z.enum(STAFF_ROLES);
+export { STAFF_ROLES, StaffRoleSchema } from '../../dash-api';
 /** What a route needs: a staff role, or `public` (no login). */
 export type Access = StaffRole | 'public';
 

@@ -2,6 +2,7 @@
 import type { User } from '../../dash-api';
 import type { Db } from '../db/types';
 import { newId } from '../db/ids';
+import { ConflictError } from '../errors';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password';
 import type { ScryptParameters } from './password';
 import { StaffRoleSchema } from './roles';
@@ -16,6 +17,9 @@ interface UserRow {
   role: string;
   password_hash: string;
 }
+
+/** A user that cannot be added as asked: a bad username, role or password, or the username is taken (409). */
+export class UserError extends ConflictError {}
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,49}$/;
 
@@ -43,20 +47,20 @@ export async function addUser(
 ): Promise<User> {
   const username = input.username.trim().toLowerCase();
   if (!USERNAME.test(username)) {
-    throw new Error('a username is 2-50 characters: lower-case letters, digits, dot, dash, underscore');
+    throw new UserError('a username is 2-50 characters: lower-case letters, digits, dot, dash, underscore');
   }
   const role = StaffRoleSchema.safeParse(input.role);
   if (!role.success) {
-    throw new Error(`role must be one of viewer, technician, admin (got ${input.role})`);
+    throw new UserError(`role must be one of viewer, technician, admin (got ${input.role})`);
   }
   if (input.password.length < MIN_PASSWORD_LENGTH) {
-    throw new Error(`a password needs at least ${MIN_PASSWORD_LENGTH} characters`);
+    throw new UserError(`a password needs at least ${MIN_PASSWORD_LENGTH} characters`);
   }
   const id = `u-${newId(input.nowMs).toLowerCase()}`;
   const passwordHash = await hashPassword(input.password, scryptParameters);
   const existing = await db.query('SELECT id FROM users WHERE username = $1', [username]);
   if (existing.length > 0) {
-    throw new Error(`user ${username} exists already`);
+    throw new UserError(`user ${username} exists already`);
   }
   const user: User = {
     id,

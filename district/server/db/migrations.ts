@@ -1,6 +1,7 @@
 // The district's schema, as numbered migrations applied in order, once each (table schema_migrations).
-// Portable SQL only (see types.ts). Never edit an applied migration: add the next one.
-import { DASHBOARD_MIGRATIONS } from './dashboard-migrations';
+// Portable SQL only (see types.ts). Never edit an applied migration: add the next one (105 and up).
+// Ids jump from 1 to 101 because the dashboard's tables were once a list of their own; the ids stay
+// so that databases made then migrate as before.
 import type { Db } from './types';
 
 export interface Migration {
@@ -84,7 +85,154 @@ export const MIGRATIONS: Migration[] = [
       )`,
     ],
   },
-  ...DASHBOARD_MIGRATIONS,
+  {
+    id: 101,
+    name: 'dashboard: staff, sessions, audit log',
+    statements: [
+      `CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        email TEXT,
+        role TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        disabled_at TEXT
+      )`,
+      `CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        csrf_token TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      )`,
+      `CREATE TABLE audit_log (
+        id TEXT PRIMARY KEY,
+        at TEXT NOT NULL,
+        user_id TEXT,
+        username TEXT,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        ip TEXT
+      )`,
+      `CREATE INDEX audit_log_at ON audit_log (at)`,
+    ],
+  },
+  {
+    id: 102,
+    name: 'dashboard: fault tracking, history, station commands',
+    statements: [
+      `ALTER TABLE faults ADD COLUMN acknowledged_at TEXT`,
+      `ALTER TABLE faults ADD COLUMN acknowledged_by TEXT`,
+      `ALTER TABLE faults ADD COLUMN assignee TEXT`,
+      `ALTER TABLE faults ADD COLUMN repair_note TEXT`,
+      `ALTER TABLE faults ADD COLUMN closed_at TEXT`,
+      `ALTER TABLE faults ADD COLUMN closed_by TEXT`,
+      `ALTER TABLE faults ADD COLUMN reopen_count INTEGER NOT NULL DEFAULT 0`,
+      `CREATE TABLE fault_history (
+        id TEXT PRIMARY KEY,
+        station_id TEXT NOT NULL,
+        fault_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        actor TEXT,
+        detail TEXT NOT NULL
+      )`,
+      `CREATE INDEX fault_history_fault ON fault_history (station_id, fault_id, at)`,
+      `CREATE TABLE station_commands (
+        id TEXT PRIMARY KEY,
+        station_id TEXT NOT NULL REFERENCES stations(id),
+        type TEXT NOT NULL,
+        fault_id TEXT,
+        requested_at TEXT NOT NULL,
+        requested_by TEXT NOT NULL,
+        delivered_at TEXT
+      )`,
+      `CREATE INDEX station_commands_pending ON station_commands (station_id, delivered_at)`,
+    ],
+  },
+  {
+    id: 103,
+    name: 'dashboard: escalation notices and notifications',
+    statements: [
+      `CREATE TABLE escalation_notices (
+        rule_id TEXT NOT NULL,
+        station_id TEXT NOT NULL,
+        fault_id TEXT NOT NULL,
+        escalated_at TEXT NOT NULL,
+        PRIMARY KEY (rule_id, station_id, fault_id)
+      )`,
+      `CREATE TABLE notifications (
+        id TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        rule_id TEXT NOT NULL,
+        station_id TEXT NOT NULL,
+        fault_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        error TEXT
+      )`,
+      `CREATE INDEX notifications_recipient ON notifications (channel, recipient, created_at)`,
+    ],
+  },
+  {
+    id: 104,
+    name: 'dashboard: inventory, loans, consumables, availability',
+    statements: [
+      `CREATE TABLE devices (
+        id TEXT PRIMARY KEY,
+        serial_number TEXT,
+        device_key TEXT,
+        vendor TEXT,
+        model TEXT,
+        role TEXT,
+        station_id TEXT REFERENCES stations(id),
+        status TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        note TEXT
+      )`,
+      `CREATE INDEX devices_station ON devices (station_id)`,
+      `CREATE TABLE loans (
+        id TEXT PRIMARY KEY,
+        device_id TEXT NOT NULL REFERENCES devices(id),
+        from_station_id TEXT REFERENCES stations(id),
+        to_station_id TEXT NOT NULL REFERENCES stations(id),
+        starts_on TEXT NOT NULL,
+        due_on TEXT NOT NULL,
+        returned_on TEXT,
+        reference TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      )`,
+      `CREATE TABLE consumable_reports (
+        event_id TEXT PRIMARY KEY,
+        station_id TEXT NOT NULL REFERENCES stations(id),
+        at TEXT NOT NULL,
+        blank_cards INTEGER NOT NULL,
+        ribbons TEXT NOT NULL
+      )`,
+      `CREATE INDEX consumable_reports_station ON consumable_reports (station_id, at)`,
+      `CREATE TABLE availability_spans (
+        id TEXT PRIMARY KEY,
+        station_id TEXT NOT NULL REFERENCES stations(id),
+        kind TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        ended_at TEXT
+      )`,
+      `CREATE INDEX availability_spans_station ON availability_spans (station_id, started_at)`,
+      `CREATE TABLE station_availability (
+        station_id TEXT PRIMARY KEY REFERENCES stations(id),
+        can_record INTEGER NOT NULL,
+        last_heartbeat_at TEXT NOT NULL
+      )`,
+    ],
+  },
 ];
 
 /** Applies the migrations not applied yet; returns the ids applied now. */

@@ -3,7 +3,8 @@
 // gets at most `maxSinglePerDay` single messages per local day; the rest wait for one daily
 // digest at `digestHour`, so a bad morning sends one message, not a storm.
 import type { FaultView } from '../faults/lifecycle';
-import { ACTIVE_STATES, faultDetail, findFaults } from '../faults/lifecycle';
+import { faultDetail } from '../faults/lifecycle';
+import { ACTIVE_STATES, findFaults } from '../faults/repository';
 import type { Db } from '../db/types';
 import { newId } from '../db/ids';
 import type { Notifier } from '../notify/types';

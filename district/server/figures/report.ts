@@ -3,6 +3,7 @@
 // time (WIB, UTC+7, unless told otherwise).
 import type { Figures, MonthFigures } from '../../dash-api';
 import type { Db } from '../db/types';
+import { faultTimes } from '../faults/repository';
 import { kecamatanUnableHours, unableIntervals } from './availability';
 
 export const WIB_OFFSET_MINUTES = 7 * 60;
@@ -38,33 +39,21 @@ export async function figures(
     const range = monthRange(options.nowMs, back, offset);
     const toMs = Math.min(range.toMs, options.nowMs);
     const hours = kecamatanUnableHours(await unableIntervals(db, range.fromMs, toMs, options.windowMs));
-    const [times] = await db.query<{
-      opened: number | string;
-      acknowledged: number | string | null;
-      repaired: number | string | null;
-    }>(
-      `SELECT COUNT(*) AS opened,
-         AVG(CASE WHEN acknowledged_at IS NOT NULL THEN ${hoursBetween(db, 'first_seen', 'acknowledged_at')} END) AS acknowledged,
-         AVG(CASE WHEN resolved_at IS NOT NULL THEN ${hoursBetween(db, 'first_seen', 'resolved_at')} END) AS repaired
-       FROM faults WHERE first_seen >= $1 AND first_seen < $2`,
-      [new Date(range.fromMs).toISOString(), new Date(range.toMs).toISOString()],
+    const times = await faultTimes(
+      db,
+      new Date(range.fromMs).toISOString(),
+      new Date(range.toMs).toISOString(),
     );
     months.push({
       month: range.month,
       hoursUnable: Object.fromEntries(kecamatan.map((name) => [name, round(hours.get(name) ?? 0)])),
-      faultsOpened: Number(times.opened),
-      meanHoursToAcknowledge: times.acknowledged === null ? null : round(Number(times.acknowledged)),
-      meanHoursToRepair: times.repaired === null ? null : round(Number(times.repaired)),
+      faultsOpened: times.opened,
+      meanHoursToAcknowledge:
+        times.meanHoursToAcknowledge === null ? null : round(times.meanHoursToAcknowledge),
+      meanHoursToRepair: times.meanHoursToRepair === null ? null : round(times.meanHoursToRepair),
     });
   }
   return { generatedAt: new Date(options.nowMs).toISOString(), kecamatan, months };
-}
-
-/** Hours between two ISO-8601 TEXT columns: the one expression that differs between the engines. */
-function hoursBetween(db: Db, fromColumn: string, toColumn: string): string {
-  return db.dialect === 'postgres'
-    ? `EXTRACT(EPOCH FROM (${toColumn}::timestamptz - ${fromColumn}::timestamptz)) / 3600.0`
-    : `(julianday(${toColumn}) - julianday(${fromColumn})) * 24.0`;
 }
 
 const round = (value: number): number => Math.round(value * 10) / 10;

@@ -4,6 +4,7 @@ import { isFaultEvent } from '../../../protocol/events';
 import type { Command, EventsRequest } from '../../../protocol/requests';
 import { EventsRequestSchema, PATHS } from '../../../protocol/requests';
 import { isWithinWindow, parseSignatureHeaders, TIMESTAMP_WINDOW_MS } from '../../../protocol/signing';
+import { recordStationFault } from '../faults/repository';
 import { takePendingCommands } from '../stations/commands';
 import { projectForDashboard } from './projection';
 import { inGroupTransaction } from '../db/group-commit';
@@ -198,47 +199,6 @@ async function project(db: Db, stationId: string, event: Event, receivedAt: stri
   } else if (event.type === 'station.started') {
     await db.run('UPDATE stations SET app_version = $1 WHERE id = $2', [event.payload.appVersion, stationId]);
   } else if (isFaultEvent(event)) {
-    const fault = event.payload;
-    const resolved = event.type === 'fault.resolved';
-    // A late, older event (lower seq) never overwrites a newer state. A station's update reopens a
-    // resolved fault but leaves any district-side state (the dashboard's acknowledged, in repair) alone.
-    await db.run(
-      `INSERT INTO faults (station_id, fault_id, role, device_key, device_serial, device, code, severity, status, state,
-         message, first_seen, last_seen, occurrences, flapping, recurring, opened_at, resolved_at, last_event_id,
-         last_seq, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $12, $17, $18, $19, $20)
-       ON CONFLICT (station_id, fault_id) DO UPDATE SET
-         role = excluded.role, device_key = excluded.device_key, device_serial = excluded.device_serial,
-         device = excluded.device, code = excluded.code, severity = excluded.severity, status = excluded.status,
-         state = CASE WHEN excluded.state = 'resolved' THEN CASE WHEN faults.state = 'closed' THEN 'closed' ELSE 'resolved' END
-                      WHEN faults.state IN ('resolved', 'closed') THEN 'open' ELSE faults.state END,
-         message = excluded.message, first_seen = excluded.first_seen, last_seen = excluded.last_seen,
-         occurrences = excluded.occurrences, flapping = excluded.flapping, recurring = excluded.recurring,
-         resolved_at = excluded.resolved_at, last_event_id = excluded.last_event_id, last_seq = excluded.last_seq,
-         updated_at = excluded.updated_at
-       WHERE faults.last_seq < excluded.last_seq`,
-      [
-        stationId,
-        fault.faultId,
-        fault.role,
-        fault.device?.key ?? null,
-        fault.device?.serialNumber ?? null,
-        fault.device === null ? null : JSON.stringify(fault.device),
-        fault.code,
-        fault.severity,
-        fault.status,
-        resolved ? 'resolved' : 'open',
-        JSON.stringify(fault.message),
-        fault.firstSeen,
-        fault.lastSeen,
-        fault.occurrences,
-        fault.flapping ? 1 : 0,
-        fault.recurring ? 1 : 0,
-        resolved ? event.occurredAt : null,
-        event.id,
-        event.seq,
-        receivedAt,
-      ],
-    );
+    await recordStationFault(db, stationId, event, receivedAt);
   }
 }

@@ -9,6 +9,7 @@ import { recordHeartbeat } from '../figures/availability';
 import { applyInventoryChange } from '../inventory/devices';
 import type { HistoryKind } from '../faults/history';
 import { addHistory } from '../faults/history';
+import { countReopening } from '../faults/repository';
 
 export async function projectForDashboard(
   db: Db,
@@ -52,10 +53,7 @@ export async function projectForDashboard(
       },
     });
     if (kind === 'reopened') {
-      await db.run(
-        'UPDATE faults SET reopen_count = reopen_count + 1 WHERE station_id = $1 AND fault_id = $2',
-        [stationId, fault.faultId],
-      );
+      await countReopening(db, stationId, fault.faultId);
     }
   } else if (event.type === 'inventory.changed') {
     await applyInventoryChange(db, stationId, event.payload, event.occurredAt);

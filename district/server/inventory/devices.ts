@@ -4,6 +4,8 @@ import type { InventoryPayload } from '../../../protocol/events';
 import type { DeviceIdentity } from '../../../protocol/verdict';
 import type { DeviceStatus, DeviceView } from '../../dash-api';
 import type { Db } from '../db/types';
+import { ConflictError } from '../errors';
+import { ACTIVE_STATES_SQL } from '../faults/repository';
 
 export type { DeviceStatus, DeviceView } from '../../dash-api';
 
@@ -73,7 +75,7 @@ export async function addSpare(
     [id, input.serialNumber, input.vendor, input.model, input.role, now, input.note],
   );
   if (changed === 0) {
-    throw new Error(`a device with serial number ${input.serialNumber} is already in the inventory`);
+    throw new ConflictError(`a device with serial number ${input.serialNumber} is already in the inventory`);
   }
   return id;
 }
@@ -82,7 +84,7 @@ export async function listDevices(db: Db, filter: { stationId?: string } = {}): 
   const rows = await db.query<Record<string, string | number | null>>(
     `SELECT d.*, s.name AS station_name, s.kecamatan,
        (SELECT COUNT(*) FROM faults f WHERE f.station_id = d.station_id AND f.device_key = d.device_key
-          AND f.state IN ('open', 'acknowledged', 'in-repair')) AS active_faults,
+          AND f.state IN ${ACTIVE_STATES_SQL}) AS active_faults,
        (SELECT l.id FROM loans l WHERE l.device_id = d.id AND l.returned_on IS NULL) AS loan_id
      FROM devices d LEFT JOIN stations s ON s.id = d.station_id
      WHERE ($1 = '' OR d.station_id = $1)

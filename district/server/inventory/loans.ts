@@ -3,15 +3,12 @@
 import type { LoanView } from '../../dash-api';
 import type { Db } from '../db/types';
 import { newId } from '../db/ids';
+import { ConflictError } from '../errors';
 
 export type { LoanView } from '../../dash-api';
 
-export class LoanError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LoanError';
-  }
-}
+/** A loan that cannot be made or returned as asked (409). */
+export class LoanError extends ConflictError {}
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -1,6 +1,10 @@
 // The dashboard as one plugin: its options and escalation timer, the auth hook (every route
-// declares `config.access`), its error answers, then the routes. app.ts registers it after the intake.
-import type { FastifyInstance } from 'fastify';
+// declares `config.access`), its JSON bodies and error answers, then the routes. app.ts registers
+// it after the station API.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
+import { z } from 'zod';
+import { DistrictError } from '../errors';
 import { DEFAULT_HEARTBEAT_WINDOW_MS } from '../figures/availability';
 import type { EscalationConfig } from '../escalation/config';
 import { startEscalationTimer } from '../escalation/scheduler';
@@ -9,7 +13,6 @@ import adminRoutes from './api/dash/admin';
 import { installAuthHook } from './api/dash/auth-hook';
 import boardRoutes from './api/dash/board';
 import type { DashboardContext } from './api/dash/context';
-import { DashError } from './api/dash/context';
 import faultRoutes from './api/dash/faults';
 import inventoryRoutes from './api/dash/inventory';
 import reportRoutes from './api/dash/reports';
@@ -31,7 +34,7 @@ export interface DashboardOptions {
  * Decorates the root instance with `dashboard` (so tests and the server can read it), then
  * registers the dashboard itself encapsulated: its auth hook and error answers never touch the intake.
  */
-async function dashboard(app: FastifyInstance, options: DashboardOptions): Promise<void> {
+async function dashboardPlugin(app: FastifyInstance, options: DashboardOptions): Promise<void> {
   const escalation =
     options.escalation === undefined
       ? null
@@ -56,18 +59,34 @@ async function dashboard(app: FastifyInstance, options: DashboardOptions): Promi
   });
   await app.register(dashboardRoutes, { webDir: options.webDir ?? defaultWebDir() });
 }
-// fastify-plugin's convention: do not encapsulate this function, so the decoration lands on the root.
-Object.assign(dashboard, { [Symbol.for('skip-override')]: true });
+// Not encapsulated, so the decoration lands on the root; dashboardRoutes is encapsulated.
+const dashboard = fastifyPlugin(dashboardPlugin, {
+  name: 'siaga-dashboard',
+  dependencies: ['siaga-district-context'],
+});
 export default dashboard;
+
+/** Fastify's refusals of a body before any handler runs. */
+const BODY_NOT_JSON = new Set(['FST_ERR_CTP_EMPTY_JSON_BODY', 'FST_ERR_CTP_INVALID_JSON_BODY']);
 
 async function dashboardRoutes(app: FastifyInstance, options: { webDir: string }): Promise<void> {
   installAuthHook(app);
-  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
-    if (error instanceof DashError) {
+  // JSON bodies by fastify's own parser (application/json only: anything else is refused with 415).
+  app.removeContentTypeParser('text/plain');
+  // The one place a dashboard error becomes an answer: typed refusals (errors.ts) by their status and
+  // code, a body that is not JSON as `malformed`, other client errors as `invalid`.
+  app.setErrorHandler((error: FastifyError | DistrictError | z.ZodError, request, reply) => {
+    if (error instanceof DistrictError) {
       return reply.code(error.status).send({ error: error.code, message: error.message });
     }
-    if (error.name === 'ZodError' || (error.statusCode !== undefined && error.statusCode < 500)) {
-      return reply.code(error.statusCode ?? 400).send({ error: 'invalid', message: error.message });
+    if (error instanceof z.ZodError) {
+      return reply.code(400).send({ error: 'invalid', message: error.message });
+    }
+    if (BODY_NOT_JSON.has(error.code)) {
+      return reply.code(400).send({ error: 'malformed', message: 'the body is not JSON' });
+    }
+    if (error.statusCode !== undefined && error.statusCode < 500) {
+      return reply.code(error.statusCode).send({ error: 'invalid', message: error.message });
     }
     request.log.error(error);
     return reply.code(500).send({ error: 'internal', message: 'internal error' });

@@ -6,7 +6,7 @@ import type { Role, Status } from '../../../protocol/verdict';
 import { PRINTING_ROLES, RECORDING_ROLES } from '../../../protocol/verdict';
 import type { Board, FaultView, PublicBoard, StationProblem, StationStatus } from '../../dash-api';
 import type { Db } from '../db/types';
-import { toFaultView } from '../faults/lifecycle';
+import { activeFaults } from '../faults/repository';
 
 export type { Board, KecamatanStatus, PublicBoard, StationProblem, StationStatus } from '../../dash-api';
 
@@ -19,13 +19,8 @@ export async function board(db: Db, nowMs: number, heartbeatWindowMs: number): P
   const stations = await db.query<Row>(
     'SELECT id, name, kecamatan, enrolled_at, last_seen_at, last_heartbeat, last_heartbeat_at, app_version FROM stations ORDER BY kecamatan, name, id',
   );
-  const faultRows = await db.query<Row>(
-    `SELECT f.*, s.name AS station_name, s.kecamatan FROM faults f JOIN stations s ON s.id = f.station_id
-     WHERE f.state IN ('open', 'acknowledged', 'in-repair') ORDER BY f.first_seen`,
-  );
   const faultsByStation = new Map<string, FaultView[]>();
-  for (const row of faultRows) {
-    const fault = toFaultView(row, nowMs);
+  for (const fault of await activeFaults(db, nowMs)) {
     const list = faultsByStation.get(fault.stationId) ?? [];
     list.push(fault);
     faultsByStation.set(fault.stationId, list);

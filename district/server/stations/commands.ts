@@ -48,3 +48,12 @@ export async function pendingCommandCount(db: Db, stationId: string): Promise<nu
   );
   return Number(row.count);
 }
+
+/** Whether a command about this fault (a re-run of the checks) still waits for the station. */
+export async function hasPendingCommand(db: Db, stationId: string, faultId: string): Promise<boolean> {
+  const pending = await db.query(
+    'SELECT id FROM station_commands WHERE station_id = $1 AND fault_id = $2 AND delivered_at IS NULL',
+    [stationId, faultId],
+  );
+  return pending.length > 0;
+}

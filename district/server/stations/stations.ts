@@ -1,10 +1,9 @@
 // Stations and their enrollment: `station add` makes a station and a one-time code; the station
 // redeems the code once (POST /api/v1/enroll) to register its Ed25519 public key.
 import type { EnrollRequest, EnrollResponse } from '../../../protocol/requests';
-import { toFaultHeading } from '../faults/lifecycle';
-import type { FaultHeading } from '../../dash-api';
 import type { Db } from '../db/types';
 import { hashEnrollmentCode, newEnrollmentCode, newStationId } from '../db/ids';
+import { InvalidInputError, NotFoundError } from '../errors';
 import { Refusal } from '../intake/refusal';
 import { publicKeyFromBase64 } from '../intake/signature';
 
@@ -28,7 +27,7 @@ export async function addStation(
   const name = input.name.trim();
   const kecamatan = input.kecamatan.trim();
   if (name === '' || kecamatan === '') {
-    throw new Error('a station needs a name and a kecamatan');
+    throw new InvalidInputError('a station needs a name and a kecamatan');
   }
   const stationId = newStationId(nowMs);
   return db.transaction(async (transaction) => {
@@ -51,7 +50,7 @@ export async function newCodeForStation(
 ): Promise<{ code: string; expiresAt: string }> {
   const [station] = await db.query('SELECT id FROM stations WHERE id = $1', [stationId]);
   if (station === undefined) {
-    throw new Error(`no station ${stationId}`);
+    throw new NotFoundError(`no station ${stationId}`);
   }
   return insertCode(db, stationId, options.nowMs ?? Date.now(), options.codeLifetimeMs);
 }
@@ -110,40 +109,4 @@ export async function enroll(db: Db, request: EnrollRequest, nowMs: number): Pro
       serverTime: nowMs,
     };
   });
-}
-
-export interface FaultListing extends FaultHeading {
-  state: string;
-  deviceKey: string | null;
-  deviceSerial: string | null;
-  messageId: string;
-  firstSeen: string;
-  lastSeen: string;
-  occurrences: number;
-  flapping: boolean;
-  recurring: boolean;
-  resolvedAt: string | null;
-}
-
-/** Faults across stations, open ones first, oldest first. `state` filters (e.g. 'open'). */
-export async function listFaults(db: Db, options: { state?: string } = {}): Promise<FaultListing[]> {
-  const rows = await db.query<Record<string, string | number | null>>(
-    `SELECT f.*, s.name AS station_name, s.kecamatan FROM faults f JOIN stations s ON s.id = f.station_id
-     WHERE ($1 = '' OR f.state = $1)
-     ORDER BY CASE WHEN f.state = 'resolved' THEN 1 ELSE 0 END, f.opened_at, f.station_id, f.fault_id`,
-    [options.state ?? ''],
-  );
-  return rows.map((row) => ({
-    ...toFaultHeading(row),
-    state: String(row.state),
-    deviceKey: row.device_key === null ? null : String(row.device_key),
-    deviceSerial: row.device_serial === null ? null : String(row.device_serial),
-    messageId: (JSON.parse(String(row.message)) as { id: string }).id,
-    firstSeen: String(row.first_seen),
-    lastSeen: String(row.last_seen),
-    occurrences: Number(row.occurrences),
-    flapping: Number(row.flapping) === 1,
-    recurring: Number(row.recurring) === 1,
-    resolvedAt: row.resolved_at === null ? null : String(row.resolved_at),
-  }));
 }

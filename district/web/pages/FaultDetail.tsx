@@ -2,7 +2,7 @@
 // technician's actions (acknowledge, assign repair, ask for a re-check, close, reopen).
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import type { FaultDetail, User } from '../../dash-api';
+import type { FaultActionRequest, FaultDetail, User } from '../../dash-api';
 import { api, messageOf } from '../api';
 import { Pending } from '../data-table';
 import { useTranslator } from '../language';
@@ -29,7 +29,7 @@ export function FaultDetailPage({
     return <Pending resource={fault} />;
   }
   const detail = fault.data;
-  const act = (body: Record<string, unknown>) => {
+  const act = (body: FaultActionRequest) => {
     setFailure(null);
     api.post(`${path}/actions`, body).then(fault.reload, (error: unknown) => setFailure(messageOf(error)));
   };

@@ -1,5 +1,13 @@
 // Devices by serial number, spares on the shelf, and loans between stations (pinjam pakai).
-import type { Board, DeviceView, LoanView, User } from '../../dash-api';
+import type {
+  Board,
+  DeviceView,
+  LoanReturnRequest,
+  LoanView,
+  NewLoanRequest,
+  NewSpareRequest,
+  User,
+} from '../../dash-api';
 import { api } from '../api';
 import { DataTable, Loaded } from '../data-table';
 import { useTranslator } from '../language';
@@ -13,7 +21,14 @@ function LoanForm({ devices, onDone }: { devices: DeviceView[]; onDone: () => vo
   const board = useApi<Board>('/api/dash/board');
   const { field, submit, failure } = useForm(
     '/api/dash/inventory/loans',
-    { deviceId: '', toStationId: '', startsOn: today(), dueOn: today(), reference: '', purpose: '' },
+    {
+      deviceId: '',
+      toStationId: '',
+      startsOn: today(),
+      dueOn: today(),
+      reference: '',
+      purpose: '',
+    } satisfies NewLoanRequest,
     onDone,
   );
   const stations = board.data?.kecamatan.flatMap((kecamatan) => kecamatan.stations) ?? [];
@@ -71,7 +86,7 @@ function SpareForm({ onDone }: { onDone: () => void }) {
   const { t } = useTranslator();
   const { field, submit, failure } = useForm(
     '/api/dash/inventory/spares',
-    { serialNumber: '', vendor: '', model: '', note: '' },
+    { serialNumber: '', vendor: '', model: '', note: '' } satisfies NewSpareRequest,
     onDone,
   );
   return (
@@ -109,7 +124,9 @@ export function InventoryPage({ user }: { user: User }) {
   };
   const markReturned = (loan: LoanView) => {
     api
-      .post(`/api/dash/inventory/loans/${encodeURIComponent(loan.id)}/return`, { returnedOn: today() })
+      .post(`/api/dash/inventory/loans/${encodeURIComponent(loan.id)}/return`, {
+        returnedOn: today(),
+      } satisfies LoanReturnRequest)
       .then(reload, reload);
   };
   const canEdit = user.role !== 'viewer';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import type { SessionInfo } from '../../dash-api';
+import type { LoginRequest, SessionInfo } from '../../dash-api';
 import { api, setCsrfToken } from '../api';
 import { useTranslator } from '../language';
 
@@ -11,7 +11,7 @@ export function Login({ onLogin }: { onLogin: (session: SessionInfo) => void }) 
   const [failed, setFailed] = useState(false);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    api.post<SessionInfo>('/api/dash/login', { username, password }).then(
+    api.post<SessionInfo>('/api/dash/login', { username, password } satisfies LoginRequest).then(
       (session) => {
         setCsrfToken(session.csrfToken);
         onLogin(session);

@@ -12,7 +12,7 @@ import type { AgentEvent } from '../../../electron/agent/agent';
 import { StationService } from '../../../electron/station/service';
 import type { FaultView } from '../../../electron/station-api';
 import { applyFaultAction } from '../../../district/server/faults/lifecycle';
-import { districtFaults } from '../../../district/server/routes/api/v1/events';
+import { districtFaults } from '../../../district/server/faults/repository';
 import { createSimulatedAgent, waitFor } from '../../helpers/agent';
 import { addStaff, STAFF } from '../../helpers/dashboard';
 import { enrollStation, startHttpDistrict } from '../../helpers/station-district';

@@ -128,6 +128,34 @@ test('login sets an HttpOnly SameSite=Strict cookie; a wrong password is refused
   assert.ok(audit.some((entry) => entry.action === 'login-failed' && entry.target === STAFF.viewer));
 });
 
+test('a dashboard body that is not JSON is refused with 400 malformed, another media type with 415', async () => {
+  for (const payload of ['{"username": ', '']) {
+    const response = await district.app.inject({
+      method: 'POST',
+      url: '/api/dash/login',
+      headers: { 'content-type': 'application/json' },
+      payload,
+    });
+    assert.equal(response.statusCode, 400, JSON.stringify(payload));
+    assert.deepEqual(response.json(), { error: 'malformed', message: 'the body is not JSON' });
+  }
+  const wrongShape = await district.app.inject({
+    method: 'POST',
+    url: '/api/dash/login',
+    payload: { username: STAFF.viewer },
+  });
+  assert.equal(wrongShape.statusCode, 400);
+  assert.equal((wrongShape.json() as { error: string }).error, 'invalid');
+  assert.match((wrongShape.json() as { message: string }).message, /^password: /);
+  const text = await district.app.inject({
+    method: 'POST',
+    url: '/api/dash/login',
+    headers: { 'content-type': 'text/plain' },
+    payload: JSON.stringify({ username: STAFF.viewer, password: 'kata-sandi-uji-123' }),
+  });
+  assert.equal(text.statusCode, 415);
+});
+
 test('every route refuses the wrong role, and every state-changing one a missing CSRF token', async () => {
   const routes = registeredRoutes().filter((route) => route.method !== 'HEAD');
   const dashboardRoutes = routes.filter((route) => !route.url.startsWith('/api/v1/'));

@@ -1,7 +1,7 @@
 // The district on a real PostgreSQL: the same migrations, enrollment, intake, dedup and refusals as on SQLite.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { listFaults } from '../../../district/server/stations/stations';
+import { listFaults } from '../../../district/server/faults/repository';
 import { migrate } from '../../../district/server/db/migrations';
 import { PATHS } from '../../../protocol/requests';
 import type { EventsResponse } from '../../../protocol/requests';

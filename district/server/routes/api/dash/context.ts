@@ -1,10 +1,11 @@
-// What the dashboard routes share: options, the signed-in staff member, and JSON body parsing
-// (the app keeps JSON bodies raw for the intake's signatures; dashboard routes parse them here).
+// What the dashboard routes share: options, the signed-in staff member, and the check of a JSON
+// body (parsed by fastify) against its schema in dash-api.ts.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { audit } from '../../../auth/audit';
 import type { Access } from '../../../auth/roles';
 import type { Session } from '../../../auth/sessions';
+import { DistrictError, InvalidInputError } from '../../../errors';
 import type { EscalationTimer } from '../../../escalation/scheduler';
 
 export interface DashboardContext {
@@ -32,32 +33,18 @@ declare module 'fastify' {
   }
 }
 
-/** A refusal of a dashboard request: HTTP status, machine code, English message. */
-export class DashError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'DashError';
-  }
-}
-
+/** The request's body checked against its schema; a request without a JSON body is `malformed`. */
 export function parseBody<Schema extends z.ZodType>(
   request: FastifyRequest,
   schema: Schema,
 ): z.infer<Schema> {
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '');
-  } catch {
-    throw new DashError(400, 'malformed', 'the body is not JSON');
+  if (request.body === undefined) {
+    throw new InvalidInputError('the body is not JSON', 'malformed');
   }
-  const parsed = schema.safeParse(json);
+  const parsed = schema.safeParse(request.body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new DashError(400, 'invalid', `${issue.path.join('.') || '(body)'}: ${issue.message}`);
+    throw new InvalidInputError(`${issue.path.join('.') || '(body)'}: ${issue.message}`);
   }
   return parsed.data;
 }
@@ -65,7 +52,7 @@ export function parseBody<Schema extends z.ZodType>(
 /** The signed-in staff member; the auth hook guarantees one on every non-public route. */
 export function staffOf(request: FastifyRequest): Session {
   if (request.staff === null) {
-    throw new DashError(401, 'login-required', 'sign in first');
+    throw new DistrictError(401, 'login-required', 'sign in first');
   }
   return request.staff;
 }

@@ -2,37 +2,23 @@
 // POST /api/dash/faults/:stationId/:faultId/actions {type: acknowledge|repair|verify|close|reopen, ...}.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import {
-  applyFaultAction,
-  FAULT_STATES,
-  faultDetail,
-  findFaults,
-  TransitionError,
-} from '../../../faults/lifecycle';
-import { auditByStaff, DashError, parseBody, staffOf } from './context';
+import { FaultActionRequestSchema } from '../../../../dash-api';
+import { InvalidInputError, NotFoundError } from '../../../errors';
+import { applyFaultAction, faultDetail } from '../../../faults/lifecycle';
+import { FAULT_STATES, findFaults } from '../../../faults/repository';
+import { auditByStaff, parseBody, staffOf } from './context';
 
 const FilterSchema = z.object({
   state: z.enum([...FAULT_STATES, 'active', 'all']).default('active'),
   station: z.string().max(64).optional(),
 });
 const ParamsSchema = z.object({ stationId: z.string().max(64), faultId: z.string().max(128) });
-const ActionSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('acknowledge') }),
-  z.strictObject({
-    type: z.literal('repair'),
-    assignee: z.string().trim().min(1).max(100),
-    note: z.string().max(1000).default(''),
-  }),
-  z.strictObject({ type: z.literal('verify') }),
-  z.strictObject({ type: z.literal('close'), note: z.string().max(1000).default('') }),
-  z.strictObject({ type: z.literal('reopen'), note: z.string().max(1000).default('') }),
-]);
 
 export default async function faultRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/dash/faults', { config: { access: 'viewer' } }, async (request) => {
     const filter = FilterSchema.safeParse(request.query);
     if (!filter.success) {
-      throw new DashError(400, 'invalid', 'state must be active, all or a fault state');
+      throw new InvalidInputError('state must be active, all or a fault state');
     }
     return findFaults(app.district.db, app.district.now(), {
       state: filter.data.state,
@@ -44,7 +30,7 @@ export default async function faultRoutes(app: FastifyInstance): Promise<void> {
     const { stationId, faultId } = ParamsSchema.parse(request.params);
     const detail = await faultDetail(app.district.db, stationId, faultId, app.district.now());
     if (detail === null) {
-      throw new DashError(404, 'not-found', 'no such fault');
+      throw new NotFoundError('no such fault');
     }
     return detail;
   });
@@ -55,29 +41,22 @@ export default async function faultRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const staff = staffOf(request);
       const { stationId, faultId } = ParamsSchema.parse(request.params);
-      const action = parseBody(request, ActionSchema);
+      const action = parseBody(request, FaultActionRequestSchema);
       const nowMs = app.district.now();
-      try {
-        const detail = await applyFaultAction(app.district.db, {
-          stationId,
-          faultId,
-          action,
-          username: staff.user.username,
-          nowMs,
-        });
-        await auditByStaff(request, {
-          nowMs,
-          action: `fault.${action.type}`,
-          target: `${stationId}/${faultId}`,
-          detail: action,
-        });
-        return detail;
-      } catch (error) {
-        if (error instanceof TransitionError) {
-          throw new DashError(error.message === 'no such fault' ? 404 : 409, 'conflict', error.message);
-        }
-        throw error;
-      }
+      const detail = await applyFaultAction(app.district.db, {
+        stationId,
+        faultId,
+        action,
+        username: staff.user.username,
+        nowMs,
+      });
+      await auditByStaff(request, {
+        nowMs,
+        action: `fault.${action.type}`,
+        target: `${stationId}/${faultId}`,
+        detail: action,
+      });
+      return detail;
     },
   );
 }

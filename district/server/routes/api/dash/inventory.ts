@@ -7,53 +7,24 @@
 //   GET  /api/dash/inventory/loans/:loanId/record   the printable loan record (HTML)
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { RoleSchema } from '../../../../../protocol/verdict';
+import { LoanReturnRequestSchema, NewLoanRequestSchema, NewSpareRequestSchema } from '../../../../dash-api';
+import { NotFoundError } from '../../../errors';
 import { addSpare, listDevices } from '../../../inventory/devices';
 import { loanRecordHtml } from '../../../inventory/loan-record';
-import { createLoan, listLoans, LoanError, returnLoan } from '../../../inventory/loans';
-import { auditByStaff, DashError, parseBody, staffOf } from './context';
+import { createLoan, listLoans, returnLoan } from '../../../inventory/loans';
+import { auditByStaff, parseBody, staffOf } from './context';
 
-const SpareSchema = z.strictObject({
-  serialNumber: z.string().trim().min(1).max(100),
-  vendor: z.string().trim().min(1).max(100),
-  model: z.string().trim().min(1).max(100),
-  role: RoleSchema.nullable().default(null),
-  note: z.string().max(1000).default(''),
-});
-const LoanSchema = z.strictObject({
-  deviceId: z.string().min(1).max(300),
-  toStationId: z.string().min(1).max(64),
-  startsOn: z.string(),
-  dueOn: z.string(),
-  reference: z.string().trim().min(1).max(100),
-  purpose: z.string().trim().min(1).max(1000),
-});
-const ReturnSchema = z.strictObject({ returnedOn: z.string() });
 const LoanParams = z.object({ loanId: z.string().max(64) });
 
 export default async function inventoryRoutes(app: FastifyInstance): Promise<void> {
-  const loanErrors = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work();
-    } catch (error) {
-      if (
-        error instanceof LoanError ||
-        (error instanceof Error && error.message.includes('already in the inventory'))
-      ) {
-        throw new DashError(409, 'conflict', error.message);
-      }
-      throw error;
-    }
-  };
-
   app.get('/api/dash/inventory/devices', { config: { access: 'viewer' } }, async () =>
     listDevices(app.district.db),
   );
 
   app.post('/api/dash/inventory/spares', { config: { access: 'technician' } }, async (request) => {
-    const spare = parseBody(request, SpareSchema);
+    const spare = parseBody(request, NewSpareRequestSchema);
     const nowMs = app.district.now();
-    const id = await loanErrors(() => addSpare(app.district.db, { ...spare, nowMs }));
+    const id = await addSpare(app.district.db, { ...spare, nowMs });
     await auditByStaff(request, {
       nowMs,
       action: 'inventory.spare-added',
@@ -69,11 +40,9 @@ export default async function inventoryRoutes(app: FastifyInstance): Promise<voi
 
   app.post('/api/dash/inventory/loans', { config: { access: 'technician' } }, async (request) => {
     const staff = staffOf(request);
-    const loan = parseBody(request, LoanSchema);
+    const loan = parseBody(request, NewLoanRequestSchema);
     const nowMs = app.district.now();
-    const id = await loanErrors(() =>
-      createLoan(app.district.db, { ...loan, createdBy: staff.user.username, nowMs }),
-    );
+    const id = await createLoan(app.district.db, { ...loan, createdBy: staff.user.username, nowMs });
     await auditByStaff(request, {
       nowMs,
       action: 'inventory.loan-created',
@@ -88,9 +57,9 @@ export default async function inventoryRoutes(app: FastifyInstance): Promise<voi
     { config: { access: 'technician' } },
     async (request) => {
       const { loanId } = LoanParams.parse(request.params);
-      const { returnedOn } = parseBody(request, ReturnSchema);
+      const { returnedOn } = parseBody(request, LoanReturnRequestSchema);
       const nowMs = app.district.now();
-      await loanErrors(() => returnLoan(app.district.db, { loanId, returnedOn, nowMs }));
+      await returnLoan(app.district.db, { loanId, returnedOn, nowMs });
       await auditByStaff(request, {
         nowMs,
         action: 'inventory.loan-returned',
@@ -108,7 +77,7 @@ export default async function inventoryRoutes(app: FastifyInstance): Promise<voi
       const { loanId } = LoanParams.parse(request.params);
       const [loan] = await listLoans(app.district.db, { id: loanId });
       if (loan === undefined) {
-        throw new DashError(404, 'not-found', 'no such loan');
+        throw new NotFoundError('no such loan');
       }
       return reply
         .header('content-type', 'text/html; charset=utf-8')

@@ -2,7 +2,7 @@
 // exports GET /api/dash/export/{faults,inventory,availability}.csv.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { findFaults } from '../../../faults/lifecycle';
+import { findFaults } from '../../../faults/repository';
 import { stockReport } from '../../../consumables/stock';
 import { toCsv } from '../../../figures/csv';
 import { figures } from '../../../figures/report';

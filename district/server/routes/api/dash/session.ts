@@ -1,6 +1,6 @@
 // POST /api/dash/login, POST /api/dash/logout, GET /api/dash/session.
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import { LoginRequestSchema } from '../../../../dash-api';
 import { audit } from '../../../auth/audit';
 import {
   createSession,
@@ -10,12 +10,9 @@ import {
   sessionTokenFrom,
 } from '../../../auth/sessions';
 import { authenticate } from '../../../auth/users';
-import { auditByStaff, DashError, parseBody, staffOf } from './context';
+import { DistrictError } from '../../../errors';
+import { auditByStaff, parseBody, staffOf } from './context';
 
-const LoginSchema = z.strictObject({
-  username: z.string().min(1).max(50),
-  password: z.string().min(1).max(200),
-});
 /** Failed logins per username within the window before the username is locked for the rest of it. */
 const MAX_FAILURES = 5;
 const FAILURE_WINDOW_MS = 15 * 60 * 1000;
@@ -24,12 +21,12 @@ export default async function sessionRoutes(app: FastifyInstance): Promise<void>
   const failures = new Map<string, number[]>();
 
   app.post('/api/dash/login', { config: { access: 'public' } }, async (request, reply) => {
-    const { username, password } = parseBody(request, LoginSchema);
+    const { username, password } = parseBody(request, LoginRequestSchema);
     const nowMs = app.district.now();
     const key = username.trim().toLowerCase();
     const recent = (failures.get(key) ?? []).filter((atMs) => nowMs - atMs < FAILURE_WINDOW_MS);
     if (recent.length >= MAX_FAILURES) {
-      throw new DashError(429, 'too-many-attempts', 'too many failed logins; wait 15 minutes');
+      throw new DistrictError(429, 'too-many-attempts', 'too many failed logins; wait 15 minutes');
     }
     const user = await authenticate(app.district.db, username, password);
     if (user === null) {
@@ -41,7 +38,7 @@ export default async function sessionRoutes(app: FastifyInstance): Promise<void>
         target: key,
         ip: request.ip,
       });
-      throw new DashError(401, 'bad-login', 'wrong username or password');
+      throw new DistrictError(401, 'bad-login', 'wrong username or password');
     }
     failures.delete(key);
     const { token, session } = await createSession(app.district.db, user, nowMs);

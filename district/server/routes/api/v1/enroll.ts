@@ -1,7 +1,7 @@
 // POST /api/v1/enroll: a station redeems its one-time code and registers its public key.
+// Refusals are thrown and answered by the app's error handler (app.ts).
 import type { FastifyInstance } from 'fastify';
 import { EnrollRequestSchema, PATHS } from '../../../../../protocol/requests';
-import { refuse, refuseWith } from '../../../context';
 import { Refusal } from '../../../intake/refusal';
 import { enroll } from '../../../stations/stations';
 
@@ -13,26 +13,16 @@ export default async function enrollRoute(app: FastifyInstance): Promise<void> {
     try {
       json = JSON.parse(body);
     } catch (error) {
-      return refuse(request, reply, context, {
-        error: 'malformed',
-        message: `the body is not JSON: ${(error as Error).message}`,
-      });
+      throw new Refusal('malformed', `the body is not JSON: ${(error as Error).message}`);
     }
     const parsed = EnrollRequestSchema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return refuse(request, reply, context, {
-        error: 'invalid-schema',
-        message: `not an enroll request: ${issue.path.join('.') || '(body)'}: ${issue.message}`,
-      });
+      throw new Refusal(
+        'invalid-schema',
+        `not an enroll request: ${issue.path.join('.') || '(body)'}: ${issue.message}`,
+      );
     }
-    try {
-      return reply.send(await enroll(context.db, parsed.data, context.now()));
-    } catch (error) {
-      if (error instanceof Refusal) {
-        return refuseWith(request, reply, context, error);
-      }
-      throw error;
-    }
+    return reply.send(await enroll(context.db, parsed.data, context.now()));
   });
 }

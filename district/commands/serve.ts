@@ -1,0 +1,51 @@
+// `siaga-district serve`: the intake, the dashboard and escalation on one port, until SIGINT/SIGTERM.
+import { writeLine } from '../../cli/command';
+import { openDatabase } from '../server/db/open';
+import { closeOnSignals, startServer } from '../server/server';
+import { ESCALATION_OPTIONS, ESCALATION_USAGE, escalationConfig, notifierOf } from './escalation-options';
+import { databaseOf, defineCommand, noPositionals, numberOption } from './io';
+
+export const serve = defineCommand({
+  usage: `serve [--port 8080] [--host 0.0.0.0] [--max-batches-per-second 10] [--heartbeat-window-minutes 10]
+        [--district-name NAME] [--secure-cookies] ${ESCALATION_USAGE}`,
+  options: {
+    port: { type: 'string', default: '8080' },
+    host: { type: 'string', default: '0.0.0.0' },
+    'max-batches-per-second': { type: 'string', default: '10' },
+    'heartbeat-window-minutes': { type: 'string', default: '10' },
+    'district-name': { type: 'string' },
+    'secure-cookies': { type: 'boolean', default: false },
+    ...ESCALATION_OPTIONS,
+  },
+  run: async ({ values, positionals }, io) => {
+    noPositionals(positionals);
+    const database = databaseOf(values);
+    const options = {
+      port: numberOption(values.port, 'port'),
+      maxBatchesPerSecond: numberOption(values['max-batches-per-second'], 'max-batches-per-second'),
+      heartbeatWindowMs:
+        numberOption(values['heartbeat-window-minutes'], 'heartbeat-window-minutes') * 60_000,
+      escalation: escalationConfig(values),
+    };
+    const db = await openDatabase(database);
+    const server = await startServer({
+      db,
+      port: options.port,
+      host: values.host,
+      logger: { level: 'info' },
+      maxBatchesPerSecond: options.maxBatchesPerSecond,
+      dashboard: {
+        heartbeatWindowMs: options.heartbeatWindowMs,
+        districtName: values['district-name'],
+        secureCookies: values['secure-cookies'],
+        escalation: { config: options.escalation, notifier: notifierOf(values) },
+      },
+    });
+    writeLine(
+      io.stdout,
+      `siaga-district listening on ${server.url} (database: ${database.url ?? database.dataDir})`,
+    );
+    await closeOnSignals(server);
+    return 0;
+  },
+});

@@ -36,10 +36,18 @@ export function roleName(role: Role | null): Text {
   return roleNames[role ?? 'unknown'] ?? roleNames.unknown!;
 }
 
-function fill(template: string, params: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    params[name] === undefined ? whole : String(params[name]),
-  );
+/** A template value: the same in both languages, or worded per language (e.g. a level in words). */
+export type MessageParam = string | number | Text;
+export type MessageParams = Record<string, MessageParam>;
+
+function fill(template: string, params: MessageParams, language: 'id' | 'en'): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = params[name];
+    if (value === undefined) {
+      return whole;
+    }
+    return typeof value === 'object' ? value[language] : String(value);
+  });
 }
 
 function capitalise(text: string): string {
@@ -50,7 +58,7 @@ function capitalise(text: string): string {
 export function describe(
   code: string,
   role: Role | null,
-  params: Record<string, string | number> = {},
+  params: MessageParams = {},
 ): { message: Text; nextStep: Text } {
   const prefix = rolePrefix(role);
   const entry =
@@ -64,7 +72,7 @@ export function describe(
   }
   const name = roleName(role);
   const text = (language: 'id' | 'en', index: 0 | 1) =>
-    capitalise(fill(entry[language][index], { device: name[language], ...params }));
+    capitalise(fill(entry[language][index], { device: name[language], ...params }, language));
   return {
     message: { id: text('id', 0), en: text('en', 0) },
     nextStep: { id: text('id', 1), en: text('en', 1) },

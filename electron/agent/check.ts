@@ -178,7 +178,10 @@ function probesForRole(
       // Q1, then (at most once an hour) the short F rating query.
       timeoutMs: timeouts.serialMs + Math.min(timeouts.serialMs, RATING_TIMEOUT_MS),
       run: async () =>
-        checkUpsReading(path, await readMegatec(adapters.serial, { path, baudRate, timeoutMs: timeouts.serialMs })),
+        checkUpsReading(
+          path,
+          await readMegatec(adapters.serial, { path, baudRate, timeoutMs: timeouts.serialMs }),
+        ),
     });
   }
   if (spec.serial?.protocol === 'evolis' && mode === 'active') {

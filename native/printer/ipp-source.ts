@@ -143,10 +143,14 @@ function post(url: URL, body: Uint8Array, signal: AbortSignal, maxBytes: number)
           reject(
             error instanceof ResponseTooLarge
               ? error
-              : new ConnectionDropped(`connection closed during the response: ${error.code ?? error.message}`),
+              : new ConnectionDropped(
+                  `connection closed during the response: ${error.code ?? error.message}`,
+                ),
           ),
         );
-        response.once('aborted', () => reject(new ConnectionDropped('connection closed during the response')));
+        response.once('aborted', () =>
+          reject(new ConnectionDropped('connection closed during the response')),
+        );
         response.once('end', () =>
           resolve({
             statusCode: response.statusCode ?? 0,

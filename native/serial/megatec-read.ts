@@ -23,7 +23,10 @@ export interface MegatecReading {
   ratingError?: string;
 }
 
-const ratingCache = new WeakMap<SerialTransport, Map<string, { at: number; rating?: UpsRating; error?: string }>>();
+const ratingCache = new WeakMap<
+  SerialTransport,
+  Map<string, { at: number; rating?: UpsRating; error?: string }>
+>();
 
 export async function readMegatec(
   transport: SerialTransport,
@@ -62,7 +65,11 @@ export async function readMegatec(
   if (!reply.ok && reply.reason === 'disconnected') {
     // The UPS answered Q1, then its port went away: it vanished in the middle of the check.
     return {
-      q1: { ...reply, message: `after the status reply: ${reply.message}`, elapsedMs: q1.elapsedMs + reply.elapsedMs },
+      q1: {
+        ...reply,
+        message: `after the status reply: ${reply.message}`,
+        elapsedMs: q1.elapsedMs + reply.elapsedMs,
+      },
     };
   }
   if (!reply.ok) {

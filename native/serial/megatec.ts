@@ -111,7 +111,12 @@ export function parseRating(reply: Buffer | string): ParseRatingResult {
   if (fields.length !== 4 || !fields.every((field) => numberPattern.test(field))) {
     return { ok: false, error: `expected 4 numbers in the rating reply: ${describeText(line)}` };
   }
-  const [voltage, current, batteryVoltage, frequencyHz] = fields.map(Number) as [number, number, number, number];
+  const [voltage, current, batteryVoltage, frequencyHz] = fields.map(Number) as [
+    number,
+    number,
+    number,
+    number,
+  ];
   return { ok: true, rating: { voltage, current, batteryVoltage, frequencyHz } };
 }
 
@@ -163,7 +168,12 @@ export function interpretBatteryVoltage(reading: number, rating?: UpsRating): Ba
       nominal = candidate;
     }
   }
-  return { perCellVolts: reading / (nominal / 2), nominalVolts: nominal, convention: 'total', nominalFrom: 'inferred' };
+  return {
+    perCellVolts: reading / (nominal / 2),
+    nominalVolts: nominal,
+    convention: 'total',
+    nominalFrom: 'inferred',
+  };
 }
 
 function formatField(value: number, name: string, fractionDigits: number, integerDigits: number): string {
@@ -310,6 +320,11 @@ export const UPS_SIMULATION_STATUSES = {
 } satisfies Record<string, UpsQ1Status>;
 
 /** Rating (F reply) of the simulated 1000 VA line-interactive unit with a 24 V bank. */
-export const UPS_SIMULATION_RATING: UpsRating = { voltage: 220, current: 4, batteryVoltage: 24, frequencyHz: 50 };
+export const UPS_SIMULATION_RATING: UpsRating = {
+  voltage: 220,
+  current: 4,
+  batteryVoltage: 24,
+  frequencyHz: 50,
+};
 
 export type UpsSimulationState = keyof typeof UPS_SIMULATION_STATUSES;

@@ -41,7 +41,11 @@ export function classifyOpenError(message: string): Failure['reason'] {
  * on a tty whose device was removed, and serialport marks such read errors `disconnect`.
  */
 export function isDisconnectError(error: unknown): boolean {
-  if (typeof error === 'object' && error !== null && (error as { disconnect?: unknown }).disconnect === true) {
+  if (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { disconnect?: unknown }).disconnect === true
+  ) {
     return true;
   }
   return /\b(EIO|ENXIO|ENODEV)\b|input\/output error|no such device|disconnected/i.test(errorMessage(error));
@@ -89,7 +93,8 @@ export async function querySerial(options: SerialQueryOptions): Promise<SerialQu
     let opened = false;
 
     const partial = () => (received > 0 ? Buffer.concat(chunks).subarray(0, maxReplyBytes) : undefined);
-    const byteTimes = () => (firstByteMs === undefined ? {} : { firstByteMs, lastByteMs: lastByteMs ?? firstByteMs });
+    const byteTimes = () =>
+      firstByteMs === undefined ? {} : { firstByteMs, lastByteMs: lastByteMs ?? firstByteMs };
 
     const finish = (result: SerialQueryResult) => {
       if (finished) {

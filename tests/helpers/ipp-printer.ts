@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createIppStatusSource } from '../../native/printer/ipp-source';
 import { encodeIppMessage, IppGroupTag, IppValueTag } from '../../native/printer/ipp-codec';
+import type { IppEncodeAttribute } from '../../native/printer/ipp-codec';
 import type { PrinterStatus } from '../../native/printer/types';
 
 export interface SimulatedPrinter {
@@ -391,13 +392,14 @@ export async function startSmallIppServer(behaviour: SmallIppBehaviour): Promise
       const body = Buffer.concat(chunks);
       const requestId = body.length >= 8 ? body.readInt32BE(4) : 1;
       const keyword = (value: string) => ({ tag: IppValueTag.keyword, value });
-      const printerAttributes = [
+      const printerAttributes: IppEncodeAttribute[] = [
         { name: 'printer-state', values: [{ tag: IppValueTag.enum, value: 3 }] },
         {
           name: 'printer-state-reasons',
-          values: (behaviour.kind === 'answer' && behaviour.reasons.length > 0 ? behaviour.reasons : ['none']).map(
-            keyword,
-          ),
+          values: (behaviour.kind === 'answer' && behaviour.reasons.length > 0
+            ? behaviour.reasons
+            : ['none']
+          ).map(keyword),
         },
         { name: 'printer-is-accepting-jobs', values: [{ tag: IppValueTag.boolean, value: true }] },
       ];
@@ -424,7 +426,10 @@ export async function startSmallIppServer(behaviour: SmallIppBehaviour): Promise
               tag: IppGroupTag.operation,
               attributes: [
                 { name: 'attributes-charset', values: [{ tag: IppValueTag.charset, value: 'utf-8' }] },
-                { name: 'attributes-natural-language', values: [{ tag: IppValueTag.naturalLanguage, value: 'en' }] },
+                {
+                  name: 'attributes-natural-language',
+                  values: [{ tag: IppValueTag.naturalLanguage, value: 'en' }],
+                },
               ],
             },
             { tag: IppGroupTag.printer, attributes: printerAttributes },

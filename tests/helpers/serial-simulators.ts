@@ -103,7 +103,9 @@ export async function startUpsSimulator(
   devicePath: string,
   initialMode: UpsSimulatorMode,
   options: { timing?: UpsReplyTiming; rating?: UpsRating | null } = {},
-): Promise<RunningSimulator & { setMode(mode: UpsSimulatorMode): void; setTiming(timing: UpsReplyTiming): void }> {
+): Promise<
+  RunningSimulator & { setMode(mode: UpsSimulatorMode): void; setTiming(timing: UpsReplyTiming): void }
+> {
   let mode = initialMode;
   let timing = options.timing ?? {};
   const rating = options.rating === undefined ? UPS_SIMULATION_RATING : options.rating;

@@ -20,7 +20,15 @@ export type SupplyKind = 'colourant' | 'media' | 'consumable' | 'waste' | 'wear'
 
 // IPP marker-types (RFC 3805 prtMarkerSuppliesTypeTC, PWG 5100.13 printer-supply type=) with
 // case and hyphens removed: ink-ribbon and inkRibbon are the same.
-const COLOURANT_TYPES = new Set(['inkribbon', 'ribbonwax', 'solidwax', 'toner', 'tonercartridge', 'ink', 'inkcartridge']);
+const COLOURANT_TYPES = new Set([
+  'inkribbon',
+  'ribbonwax',
+  'solidwax',
+  'toner',
+  'tonercartridge',
+  'ink',
+  'inkcartridge',
+]);
 const WEAR_TYPES = new Set([
   'cleanerunit',
   'fuser',
@@ -65,7 +73,9 @@ export const LEVEL_NOT_REPORTED: Text = {
 
 /** A level for a message, in words when the printer gives none (never "(?%)"). */
 export function levelText(level: number | undefined): Text {
-  return level !== undefined && level >= 0 ? { id: `sisa ${level}%`, en: `${level}% left` } : LEVEL_NOT_REPORTED;
+  return level !== undefined && level >= 0
+    ? { id: `sisa ${level}%`, en: `${level}% left` }
+    : LEVEL_NOT_REPORTED;
 }
 
 function isLow(marker: PrinterMarker): boolean {
@@ -78,8 +88,19 @@ function failedQuery(
   result: Extract<PrinterStatusResult, { ok: false }>,
   path: PrinterPath,
 ): Outcome {
-  const measurements = { queue, path, reason: result.reason, error: result.message, elapsedMs: result.elapsedMs };
-  const fault = (suffix: string): Outcome => ({ status: 'fault', suffix, severity: faultSeverity(role), measurements });
+  const measurements = {
+    queue,
+    path,
+    reason: result.reason,
+    error: result.message,
+    elapsedMs: result.elapsedMs,
+  };
+  const fault = (suffix: string): Outcome => ({
+    status: 'fault',
+    suffix,
+    severity: faultSeverity(role),
+    measurements,
+  });
   switch (result.reason) {
     case 'not-found':
       return fault('QUEUE_NOT_FOUND');
@@ -141,9 +162,7 @@ export function checkPrinterStatus(
   // Waste tanks and worn parts never count as a supply running out, whatever their level.
   const used = supplies.filter((supply) => supply.kind !== 'waste' && supply.kind !== 'wear');
   const lowest = (kind: SupplyKind) =>
-    used
-      .filter((supply) => supply.kind === kind && supply.level >= 0)
-      .sort((a, b) => a.level - b.level)[0];
+    used.filter((supply) => supply.kind === kind && supply.level >= 0).sort((a, b) => a.level - b.level)[0];
 
   if (has('media-jam', 'jam')) {
     return fault('JAM');
@@ -155,7 +174,10 @@ export function checkPrinterStatus(
   if (has('media-empty', 'media-needed', 'input-tray-missing') || empty?.kind === 'media') {
     return fault(`${mediaSuffix}_OUT`);
   }
-  if (has('marker-supply-empty', 'toner-empty', 'marker-ink-almost-empty-never') || empty?.kind === 'colourant') {
+  if (
+    has('marker-supply-empty', 'toner-empty', 'marker-ink-almost-empty-never') ||
+    empty?.kind === 'colourant'
+  ) {
     return fault(`${colourantSuffix}_OUT`, { level: 0 });
   }
   if (empty) {
@@ -168,7 +190,9 @@ export function checkPrinterStatus(
   const low = used.filter(isLow);
   const lowColourant = low.find((supply) => supply.kind === 'colourant');
   if (has('marker-supply-low', 'toner-low') || lowColourant) {
-    return warning(`${colourantSuffix}_LOW`, { level: levelText((lowColourant ?? lowest('colourant'))?.level) });
+    return warning(`${colourantSuffix}_LOW`, {
+      level: levelText((lowColourant ?? lowest('colourant'))?.level),
+    });
   }
   const lowMedia = low.find((supply) => supply.kind === 'media');
   if (has('media-low') || lowMedia) {

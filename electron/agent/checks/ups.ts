@@ -129,7 +129,11 @@ function batteryOutcome(
   return undefined;
 }
 
-export function checkUpsReply(path: string, result: SerialQueryResult, reading: Omit<MegatecReading, 'q1'> = {}): Outcome {
+export function checkUpsReply(
+  path: string,
+  result: SerialQueryResult,
+  reading: Omit<MegatecReading, 'q1'> = {},
+): Outcome {
   if (!result.ok) {
     return failedQuery(path, result);
   }
@@ -157,7 +161,9 @@ export function checkUpsReply(path: string, result: SerialQueryResult, reading: 
   if (status.utilityFail) {
     return { status: 'warning', code: 'UPS_ON_BATTERY', severity: 'major', measurements };
   }
-  return batteryOutcome(measurements, status.batteryVoltage, status.batteryLow, reading.rating) ?? ok(measurements);
+  return (
+    batteryOutcome(measurements, status.batteryVoltage, status.batteryLow, reading.rating) ?? ok(measurements)
+  );
 }
 
 /** The verdict of one read of the UPS (Q1, and F when asked). */

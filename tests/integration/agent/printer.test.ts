@@ -19,10 +19,18 @@ const source = createIppStatusSource();
 
 async function checkQueue(role: Role, queue: string, timeoutMs = 3000): Promise<Verdict> {
   const result = await source.getStatus(queue, { timeoutMs });
-  return toVerdict(role, checkPrinterStatus(role, queue, result, printerPath(queue)), new Date().toISOString(), 0);
+  return toVerdict(
+    role,
+    checkPrinterStatus(role, queue, result, printerPath(queue)),
+    new Date().toISOString(),
+    0,
+  );
 }
 
-async function withServer(behaviour: SmallIppBehaviour, body: (uris: { printerUri: string; spoolerUri: string }) => Promise<void>) {
+async function withServer(
+  behaviour: SmallIppBehaviour,
+  body: (uris: { printerUri: string; spoolerUri: string }) => Promise<void>,
+) {
   const server = await startSmallIppServer(behaviour);
   try {
     await body(server);

@@ -26,7 +26,10 @@ afterEach(async () => {
   running = [];
 });
 
-async function ups(mode: UpsSimulatorMode, options: { timing?: UpsReplyTiming; rating?: UpsRating | null } = {}) {
+async function ups(
+  mode: UpsSimulatorMode,
+  options: { timing?: UpsReplyTiming; rating?: UpsRating | null } = {},
+) {
   const pty = await startPtyPair();
   const simulator = await startUpsSimulator(pty.devicePath, mode, options);
   running.push({ pty, stop: simulator.stop });
@@ -34,7 +37,11 @@ async function ups(mode: UpsSimulatorMode, options: { timing?: UpsReplyTiming; r
 }
 
 /** One UPS check as the runner does it, on a fresh transport (no cached rating). */
-async function checkUps(path: string, timeoutMs = 1000, transport = createSerialTransport()): Promise<Verdict> {
+async function checkUps(
+  path: string,
+  timeoutMs = 1000,
+  transport = createSerialTransport(),
+): Promise<Verdict> {
   const reading = await readMegatec(transport, { path, baudRate: 2400, timeoutMs });
   return toVerdict('ups', checkUpsReading(path, reading), new Date().toISOString(), 0);
 }

@@ -93,10 +93,14 @@ test('check: a UPS port that disappears mid-check is a fault and exits 1, not un
       }),
     );
     const run = () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'electron/cli.ts', 'check', '--profile', profile, '--json'], {
-        env: { ...process.env, SIAGA_DATA_DIR: dataDir },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'electron/cli.ts', 'check', '--profile', profile, '--json'],
+        {
+          env: { ...process.env, SIAGA_DATA_DIR: dataDir },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let stdout = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
       const done = new Promise<{ code: number | null; stdout: string }>((resolve) =>

@@ -12,12 +12,13 @@ import type { Outcome } from './checks/outcome';
 import { faultSeverity } from './checks/outcome';
 import { checkUnclaimedDevices, checkUsbRole, findRoleDevice } from './checks/usb';
 import { checkPrinterStatus } from './checks/printer';
-import { checkUpsReply } from './checks/ups';
+import { checkUpsReading } from './checks/ups';
 import { checkNetwork, checkPc, type EndpointResult } from './checks/system';
 import { checkExternalResult } from './checks/external';
 import { describe, roleCode } from './messages';
-import { MEGATEC_MAX_REPLY_BYTES, MEGATEC_Q1_REQUEST, MEGATEC_TERMINATOR } from '../../native/serial/megatec';
+import { RATING_TIMEOUT_MS, readMegatec } from '../../native/serial/megatec-read';
 import { readEvolisStatus } from '../../native/serial/evolis';
+import { printerPath } from '../../native/printer/ipp-source';
 import { checkEvolisStatus } from './checks/evolis';
 
 export interface CheckContext {
@@ -164,6 +165,7 @@ function probesForRole(
           role,
           queue,
           await source.getStatus(queue, { timeoutMs: timeouts.printerMs }),
+          spooler === 'windows' ? 'spooler' : printerPath(queue),
         );
       },
     });
@@ -173,18 +175,12 @@ function probesForRole(
     probes.push({
       role,
       name: 'megatec-q1',
-      timeoutMs: timeouts.serialMs,
+      // Q1, then (at most once an hour) the short F rating query.
+      timeoutMs: timeouts.serialMs + Math.min(timeouts.serialMs, RATING_TIMEOUT_MS),
       run: async () =>
-        checkUpsReply(
+        checkUpsReading(
           path,
-          await adapters.serial.query({
-            path,
-            baudRate,
-            request: MEGATEC_Q1_REQUEST,
-            terminator: MEGATEC_TERMINATOR,
-            timeoutMs: timeouts.serialMs,
-            maxReplyBytes: MEGATEC_MAX_REPLY_BYTES,
-          }),
+          await readMegatec(adapters.serial, { path, baudRate, timeoutMs: timeouts.serialMs }),
         ),
     });
   }

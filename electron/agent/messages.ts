@@ -34,6 +34,16 @@ export function roleCode(role: Role | null, suffix: string): string {
   return `${rolePrefix(role)}_${suffix}`;
 }
 
+/** A template value: the same in both languages, or worded per language (e.g. a level in words). */
+export type MessageParam = string | number | Text;
+export type MessageParams = Record<string, MessageParam>;
+
+function inLanguage(params: MessageParams, language: Language): Params {
+  return Object.fromEntries(
+    Object.entries(params).map(([name, value]) => [name, typeof value === 'object' ? value[language] : value]),
+  );
+}
+
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -42,7 +52,7 @@ function capitalise(text: string): string {
 export function describe(
   code: string,
   role: Role | null,
-  params: Params = {},
+  params: MessageParams = {},
 ): { message: Text; nextStep: Text } {
   const prefix = rolePrefix(role);
   const entry =
@@ -56,7 +66,7 @@ export function describe(
   }
   const name = roleName(role);
   const text = (language: Language, index: 0 | 1) =>
-    capitalise(fill(entry[language][index], { device: name[language], ...params }));
+    capitalise(fill(entry[language][index], { device: name[language], ...inLanguage(params, language) }));
   return {
     message: { id: text('id', 0), en: text('en', 0) },
     nextStep: { id: text('id', 1), en: text('en', 1) },

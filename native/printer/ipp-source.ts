@@ -10,7 +10,7 @@ import {
   ippStatusName,
 } from './ipp-codec';
 import type { IppResponse, IppValue } from './ipp-codec';
-import type { PrinterMarker, PrinterStatus, PrinterStatusSource } from './types';
+import type { PrinterMarker, PrinterPath, PrinterStatus, PrinterStatusSource } from './types';
 
 export const DEFAULT_IPP_PORT = 631;
 
@@ -89,6 +89,21 @@ export function resolvePrinterEndpoint(queue: string): Endpoint {
   };
 }
 
+/**
+ * A CUPS queue name, or a URI on a CUPS queue path (/printers/NAME, /classes/NAME), is a spooler
+ * queue; any other URI (IPP Everywhere printers serve /ipp/print) is a printer reached directly.
+ */
+export function printerPath(queue: string): PrinterPath {
+  if (!queue.includes('://')) {
+    return 'spooler';
+  }
+  try {
+    return /^\/(printers|classes)\//.test(new URL(queue).pathname) ? 'spooler' : 'printer';
+  } catch {
+    return 'printer';
+  }
+}
+
 interface HttpReply {
   statusCode: number;
   contentType: string;
@@ -96,6 +111,8 @@ interface HttpReply {
 }
 
 class ResponseTooLarge extends Error {}
+/** The peer closed the connection before the whole response arrived. */
+class ConnectionDropped extends Error {}
 
 function post(url: URL, body: Uint8Array, signal: AbortSignal, maxBytes: number): Promise<HttpReply> {
   const transport = url.protocol === 'https:' ? https : http;
@@ -122,8 +139,18 @@ function post(url: URL, body: Uint8Array, signal: AbortSignal, maxBytes: number)
           }
           chunks.push(chunk);
         });
-        response.once('error', reject);
-        response.once('aborted', () => reject(new Error('response aborted')));
+        response.once('error', (error: NodeJS.ErrnoException) =>
+          reject(
+            error instanceof ResponseTooLarge
+              ? error
+              : new ConnectionDropped(
+                  `connection closed during the response: ${error.code ?? error.message}`,
+                ),
+          ),
+        );
+        response.once('aborted', () =>
+          reject(new ConnectionDropped('connection closed during the response')),
+        );
         response.once('end', () =>
           resolve({
             statusCode: response.statusCode ?? 0,
@@ -153,10 +180,13 @@ const unreachableCodes = new Set([
   'EHOSTDOWN',
 ]);
 
+/** The peer closed or reset the connection while the request or its response was under way. */
+const droppedCodes = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
 function classifyError(
   error: unknown,
   timedOut: boolean,
-): { reason: 'unreachable' | 'timeout' | 'bad-response' | 'error'; message: string } {
+): { reason: 'unreachable' | 'dropped' | 'timeout' | 'bad-response' | 'error'; message: string } {
   const message = error instanceof Error ? error.message : String(error);
   if (timedOut) {
     return { reason: 'timeout', message: 'no response before the timeout' };
@@ -168,7 +198,10 @@ function classifyError(
   if (unreachableCodes.has(code)) {
     return { reason: 'unreachable', message: `${code}: ${message}` };
   }
-  if (code.startsWith('HPE_') || code === 'ECONNRESET' || error instanceof ResponseTooLarge) {
+  if (error instanceof ConnectionDropped || droppedCodes.has(code)) {
+    return { reason: 'dropped', message: code ? `${code}: ${message}` : message };
+  }
+  if (code.startsWith('HPE_') || error instanceof ResponseTooLarge) {
     return { reason: 'bad-response', message: code ? `${code}: ${message}` : message };
   }
   return { reason: 'error', message: code ? `${code}: ${message}` : message };

@@ -27,7 +27,22 @@ export interface PrinterStatus {
 
 export type PrinterStatusResult =
   | { ok: true; status: PrinterStatus; elapsedMs: number }
-  | { ok: false; reason: 'unreachable' | 'not-found' | 'timeout' | 'bad-response' | 'error'; message: string; elapsedMs: number };
+  | {
+      ok: false;
+      /** unreachable: nothing answers at the address (refused, no route); dropped: the connection
+       *  was closed in the middle of the request or its response; timeout: no full answer in time. */
+      reason: 'unreachable' | 'dropped' | 'not-found' | 'timeout' | 'bad-response' | 'error';
+      message: string;
+      elapsedMs: number;
+    };
+
+/**
+ * Who answers for the queue: a spooler (CUPS or the Windows spooler, which keeps the queue and
+ * talks to the printer itself) or the printer reached directly over IPP. The advice differs:
+ * a spooler that does not answer is the PC's print service; a printer that does not answer is
+ * the printer, its power or its network cable.
+ */
+export type PrinterPath = 'spooler' | 'printer';
 
 export interface PrinterStatusSource {
   getStatus(queue: string, options: { timeoutMs: number }): Promise<PrinterStatusResult>;

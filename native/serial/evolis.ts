@@ -17,7 +17,7 @@
 // against the model's programming guide or a real printer before relying on it in the field; the
 // request is one constant and the word table below is the whole mapping. Replies are assumed to
 // end with CR on the serial link. The default baud rate is likewise an assumption (9600 8N1).
-import type { SerialTransport } from './types';
+import type { SerialQueryResult, SerialTransport } from './types';
 
 export const EVOLIS_TERMINATOR = 0x0d;
 export const EVOLIS_DEFAULT_BAUD_RATE = 9600;
@@ -181,7 +181,7 @@ export type ReadEvolisStatusResult =
   | {
       ok: false;
       /** Transport reasons as in SerialQueryResult, or 'parse' for a reply we cannot read. */
-      reason: 'not-found' | 'busy' | 'timeout' | 'overflow' | 'error' | 'parse';
+      reason: Extract<SerialQueryResult, { ok: false }>['reason'] | 'parse';
       message: string;
       raw?: string;
       elapsedMs: number;
@@ -225,6 +225,10 @@ export async function readEvolisStatus(
   let elapsedMs = statusReply.elapsedMs;
   const ribbonReply = await transport.query({ ...common, request: EVOLIS_RIBBON_COUNT_REQUEST });
   elapsedMs += ribbonReply.elapsedMs;
+  // The printer answered its status, then its port went away: it vanished in the middle of the check.
+  if (!ribbonReply.ok && ribbonReply.reason === 'disconnected') {
+    return { ok: false, reason: 'disconnected', message: ribbonReply.message, elapsedMs };
+  }
   if (ribbonReply.ok) {
     const ribbon = parseEvolisRibbonCount(ribbonReply.reply);
     if (ribbon.ok) {

@@ -3,10 +3,13 @@
 // input V, input-fault V, output V, load %, Hz, battery V, degrees C, then 8 status bits:
 // b7 utility fail, b6 battery low, b5 bypass/boost active, b4 UPS failed, b3 standby type,
 // b2 test in progress, b1 shutdown active, b0 beeper on.
+// The rating query `F\r` is answered `#VVV.V CCC BBB.B FF.F\r`: rating voltage, rating current,
+// nominal battery voltage, rating frequency. Not every unit answers it.
 // Pure: no I/O here, so the product's --simulate mode can reuse formatQ1.
-import type { UpsQ1Status } from './types';
+import type { UpsQ1Status, UpsRating } from './types';
 
 export const MEGATEC_Q1_REQUEST: Buffer = Buffer.from('Q1\r', 'ascii');
+export const MEGATEC_RATING_REQUEST: Buffer = Buffer.from('F\r', 'ascii');
 export const MEGATEC_TERMINATOR = 0x0d;
 export const MEGATEC_BAUD_RATE = 2400;
 /** A Q1 line is 47 bytes; anything much longer without a CR is not a Q1 reply. */
@@ -92,6 +95,84 @@ export function parseQ1(reply: Buffer | string): ParseQ1Result {
       temperatureC: values.temperatureC ?? 0,
       ...flags,
     },
+  };
+}
+
+export type ParseRatingResult = { ok: true; rating: UpsRating } | { ok: false; error: string };
+
+/** Parses one F reply. Never throws. */
+export function parseRating(reply: Buffer | string): ParseRatingResult {
+  const text = typeof reply === 'string' ? reply : reply.toString('latin1');
+  const line = text.endsWith('\r') ? text.slice(0, -1) : text;
+  if (!line.startsWith('#')) {
+    return { ok: false, error: `rating reply does not start with "#": ${describeText(line)}` };
+  }
+  const fields = line.slice(1).trim().split(/ +/);
+  if (fields.length !== 4 || !fields.every((field) => numberPattern.test(field))) {
+    return { ok: false, error: `expected 4 numbers in the rating reply: ${describeText(line)}` };
+  }
+  const [voltage, current, batteryVoltage, frequencyHz] = fields.map(Number) as [
+    number,
+    number,
+    number,
+    number,
+  ];
+  return { ok: true, rating: { voltage, current, batteryVoltage, frequencyHz } };
+}
+
+/** Formats a rating as the UPS would send it, CR included (for simulators). */
+export function formatRating(rating: UpsRating): string {
+  return `#${formatField(rating.voltage, 'voltage', 1, 3)} ${formatField(rating.current, 'current', 0, 3)} ${formatField(rating.batteryVoltage, 'batteryVoltage', 2, 2)} ${formatField(rating.frequencyHz, 'frequencyHz', 1, 2)}\r`;
+}
+
+/** Lead-acid battery banks are made of 2 V cells, 6 to a 12 V block. */
+const NOMINAL_BATTERY_VOLTAGES = [12, 24, 36, 48, 72, 96, 120, 144, 192, 240] as const;
+/** The middle of a healthy lead-acid cell's range (float about 2.25-2.3 V, discharged about 1.75 V). */
+const TYPICAL_CELL_VOLTS = 2.2;
+
+export interface BatteryReading {
+  /** Volts per cell, the figure every unit's reading is compared on. */
+  perCellVolts: number;
+  /** Nominal bank voltage, when known (rating) or inferred from a total reading. */
+  nominalVolts?: number;
+  /** How the reading was read: the unit sends volts per cell, or the bank's total. */
+  convention: 'per-cell' | 'total';
+  nominalFrom?: 'rating' | 'inferred';
+}
+
+/**
+ * Megatec units disagree on the battery field: some send volts per cell (2.27), others the
+ * bank's total (13.6, 27.4, 54.2). A value under 3 V is per cell (no bank is that small);
+ * otherwise it is a total, divided by the cell count from the rating's nominal battery voltage
+ * (F query) when there is one, else from the standard nominal voltage that puts the reading
+ * nearest a typical cell. A reading of 0 is 0 V per cell.
+ */
+export function interpretBatteryVoltage(reading: number, rating?: UpsRating): BatteryReading {
+  if (reading < 3) {
+    return { perCellVolts: reading, convention: 'per-cell' };
+  }
+  // A rating of a few volts is a per-cell nominal, which says nothing about the bank.
+  if (rating !== undefined && rating.batteryVoltage >= 6) {
+    const cells = Math.max(1, Math.round(rating.batteryVoltage / 2));
+    return {
+      perCellVolts: reading / cells,
+      nominalVolts: rating.batteryVoltage,
+      convention: 'total',
+      nominalFrom: 'rating',
+    };
+  }
+  let nominal: number = NOMINAL_BATTERY_VOLTAGES[0];
+  for (const candidate of NOMINAL_BATTERY_VOLTAGES) {
+    const distance = Math.abs(reading / (candidate / 2) - TYPICAL_CELL_VOLTS);
+    if (distance < Math.abs(reading / (nominal / 2) - TYPICAL_CELL_VOLTS)) {
+      nominal = candidate;
+    }
+  }
+  return {
+    perCellVolts: reading / (nominal / 2),
+    nominalVolts: nominal,
+    convention: 'total',
+    nominalFrom: 'inferred',
   };
 }
 
@@ -187,6 +268,63 @@ export const UPS_SIMULATION_STATUSES = {
     standbyType: true,
     beeperOn: true,
   },
+  /** On mains, the battery reads 0 V: disconnected, or its fuse blown. */
+  'battery-disconnected': {
+    inputVoltage: 228.5,
+    inputFaultVoltage: 228.5,
+    outputVoltage: 229.0,
+    loadPercent: 18,
+    frequencyHz: 50.0,
+    batteryVoltage: 0,
+    temperatureC: 27.5,
+    ...noFlags,
+    standbyType: true,
+  },
+  /** On mains with the battery-low bit: the battery no longer holds a charge. */
+  'battery-worn': {
+    inputVoltage: 228.5,
+    inputFaultVoltage: 228.5,
+    outputVoltage: 229.0,
+    loadPercent: 18,
+    frequencyHz: 50.0,
+    batteryVoltage: 1.98,
+    temperatureC: 27.5,
+    ...noFlags,
+    batteryLow: true,
+    standbyType: true,
+  },
+  /** A unit that sends the bank's total: 27.4 V from a 24 V (12 cell) bank on float charge. */
+  'healthy-total-24v': {
+    inputVoltage: 228.5,
+    inputFaultVoltage: 228.5,
+    outputVoltage: 229.0,
+    loadPercent: 18,
+    frequencyHz: 50.0,
+    batteryVoltage: 27.4,
+    temperatureC: 27.5,
+    ...noFlags,
+    standbyType: true,
+  },
+  /** The same unit reading 9.6 V: far below any working 24 V bank (0.8 V per cell). */
+  'dead-total-24v': {
+    inputVoltage: 228.5,
+    inputFaultVoltage: 228.5,
+    outputVoltage: 229.0,
+    loadPercent: 18,
+    frequencyHz: 50.0,
+    batteryVoltage: 9.6,
+    temperatureC: 27.5,
+    ...noFlags,
+    standbyType: true,
+  },
 } satisfies Record<string, UpsQ1Status>;
+
+/** Rating (F reply) of the simulated 1000 VA line-interactive unit with a 24 V bank. */
+export const UPS_SIMULATION_RATING: UpsRating = {
+  voltage: 220,
+  current: 4,
+  batteryVoltage: 24,
+  frequencyHz: 50,
+};
 
 export type UpsSimulationState = keyof typeof UPS_SIMULATION_STATUSES;

@@ -36,6 +36,21 @@ export function classifyOpenError(message: string): Failure['reason'] {
   return 'error';
 }
 
+/**
+ * An error on an open port that means the port itself went away: the kernel answers EIO/ENXIO
+ * on a tty whose device was removed, and serialport marks such read errors `disconnect`.
+ */
+export function isDisconnectError(error: unknown): boolean {
+  if (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { disconnect?: unknown }).disconnect === true
+  ) {
+    return true;
+  }
+  return /\b(EIO|ENXIO|ENODEV)\b|input\/output error|no such device|disconnected/i.test(errorMessage(error));
+}
+
 function closePort(port: SerialPort): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, CLOSE_WAIT_MS);
@@ -72,10 +87,14 @@ export async function querySerial(options: SerialQueryOptions): Promise<SerialQu
 
     const chunks: Buffer[] = [];
     let received = 0;
+    let firstByteMs: number | undefined;
+    let lastByteMs: number | undefined;
     let finished = false;
     let opened = false;
 
     const partial = () => (received > 0 ? Buffer.concat(chunks).subarray(0, maxReplyBytes) : undefined);
+    const byteTimes = () =>
+      firstByteMs === undefined ? {} : { firstByteMs, lastByteMs: lastByteMs ?? firstByteMs };
 
     const finish = (result: SerialQueryResult) => {
       if (finished) {
@@ -101,6 +120,8 @@ export async function querySerial(options: SerialQueryOptions): Promise<SerialQu
       if (finished) {
         return;
       }
+      lastByteMs = elapsed();
+      firstByteMs ??= lastByteMs;
       const end = chunk.indexOf(options.terminator);
       if (end >= 0 && received + end + 1 <= maxReplyBytes) {
         chunks.push(chunk.subarray(0, end + 1));
@@ -115,6 +136,7 @@ export async function querySerial(options: SerialQueryOptions): Promise<SerialQu
           reason: 'overflow',
           message: `${received} bytes without a terminator (limit ${maxReplyBytes}); stopped reading`,
           partial: partial(),
+          ...byteTimes(),
           elapsedMs: elapsed(),
         });
       }
@@ -123,20 +145,23 @@ export async function querySerial(options: SerialQueryOptions): Promise<SerialQu
     const onError = (error: unknown) => {
       finish({
         ok: false,
-        reason: 'error',
+        reason: opened && isDisconnectError(error) ? 'disconnected' : 'error',
         message: errorMessage(error),
         partial: partial(),
+        ...byteTimes(),
         elapsedMs: elapsed(),
       });
     };
 
+    // serialport closes the port itself when the device behind it disappears (a read fails).
     const onUnexpectedClose = () => {
       opened = false;
       finish({
         ok: false,
-        reason: 'error',
+        reason: 'disconnected',
         message: 'port closed by the system during the query (device unplugged?)',
         partial: partial(),
+        ...byteTimes(),
         elapsedMs: elapsed(),
       });
     };
@@ -150,6 +175,7 @@ export async function querySerial(options: SerialQueryOptions): Promise<SerialQu
             ? `no terminator within ${options.timeoutMs} ms (${received} bytes received)`
             : `no reply within ${options.timeoutMs} ms`,
         partial: partial(),
+        ...byteTimes(),
         elapsedMs: elapsed(),
       });
     }, options.timeoutMs);

@@ -20,10 +20,16 @@ export type SerialQueryResult =
       ok: false;
       /** not-found: no such port; busy: another program holds it (in use, not a fault);
        *  timeout: no complete reply in time; overflow: too many bytes without a terminator;
+       *  disconnected: the port went away while open (USB-serial adapter or cable pulled);
        *  error: anything else (message says what). */
-      reason: 'not-found' | 'busy' | 'timeout' | 'overflow' | 'error';
+      reason: 'not-found' | 'busy' | 'timeout' | 'overflow' | 'disconnected' | 'error';
       message: string;
+      /** Bytes received before the query ended (no terminator among them). */
       partial?: Buffer;
+      /** When the first and the last of those bytes arrived, in ms since the query started:
+       *  tells a device still sending at the deadline (slow) from one that stopped (bad reply). */
+      firstByteMs?: number;
+      lastByteMs?: number;
       elapsedMs: number;
     };
 
@@ -50,4 +56,12 @@ export interface UpsQ1Status {
   testInProgress: boolean;
   shutdownActive: boolean;
   beeperOn: boolean;
+}
+
+/** Megatec "F" reply (the UPS's rating), parsed. batteryVoltage is the nominal battery voltage. */
+export interface UpsRating {
+  voltage: number;
+  current: number;
+  batteryVoltage: number;
+  frequencyHz: number;
 }

@@ -12,6 +12,8 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createIppStatusSource } from '../../native/printer/ipp-source';
+import { encodeIppMessage, IppGroupTag, IppValueTag } from '../../native/printer/ipp-codec';
+import type { IppEncodeAttribute } from '../../native/printer/ipp-codec';
 import type { PrinterStatus } from '../../native/printer/types';
 
 export interface SimulatedPrinter {
@@ -348,4 +350,113 @@ export async function startSimulatedPrinter(options: { name?: string } = {}): Pr
     await stop();
     throw error;
   }
+}
+
+/** What the small IPP server does with each Get-Printer-Attributes request. */
+export type SmallIppBehaviour =
+  | {
+      kind: 'answer';
+      /** printer-state-reasons keywords as sent (with their -warning/-error suffix), [] for none. */
+      reasons: string[];
+      /** marker-names / marker-types / marker-levels; none leaves the marker attributes out. */
+      markers?: { name: string; type: string; level: number }[];
+    }
+  /** Closes the connection after reading the request, before any response byte. */
+  | { kind: 'hang-up-before-response' }
+  /** Sends the HTTP headers and part of the IPP body, then closes the connection. */
+  | { kind: 'hang-up-mid-response' };
+
+export interface SmallIppServer {
+  port: number;
+  /** A printer reached directly (IPP Everywhere path). */
+  printerUri: string;
+  /** The same server posing as a CUPS queue (a spooler path). */
+  spoolerUri: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A small IPP server on loopback for behaviour ippeveprinter cannot show: any marker types and
+ * state reasons, and a peer that closes the connection in the middle of a request.
+ */
+export async function startSmallIppServer(behaviour: SmallIppBehaviour): Promise<SmallIppServer> {
+  const sockets = new Set<net.Socket>();
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      if (behaviour.kind === 'hang-up-before-response') {
+        request.socket.destroy();
+        return;
+      }
+      const body = Buffer.concat(chunks);
+      const requestId = body.length >= 8 ? body.readInt32BE(4) : 1;
+      const keyword = (value: string) => ({ tag: IppValueTag.keyword, value });
+      const printerAttributes: IppEncodeAttribute[] = [
+        { name: 'printer-state', values: [{ tag: IppValueTag.enum, value: 3 }] },
+        {
+          name: 'printer-state-reasons',
+          values: (behaviour.kind === 'answer' && behaviour.reasons.length > 0
+            ? behaviour.reasons
+            : ['none']
+          ).map(keyword),
+        },
+        { name: 'printer-is-accepting-jobs', values: [{ tag: IppValueTag.boolean, value: true }] },
+      ];
+      const markers = behaviour.kind === 'answer' ? (behaviour.markers ?? []) : [];
+      if (markers.length > 0) {
+        printerAttributes.push(
+          {
+            name: 'marker-names',
+            values: markers.map((marker) => ({ tag: IppValueTag.nameWithoutLanguage, value: marker.name })),
+          },
+          { name: 'marker-types', values: markers.map((marker) => keyword(marker.type)) },
+          {
+            name: 'marker-levels',
+            values: markers.map((marker) => ({ tag: IppValueTag.integer, value: marker.level })),
+          },
+        );
+      }
+      const encoded = Buffer.from(
+        encodeIppMessage({
+          code: 0,
+          requestId,
+          groups: [
+            {
+              tag: IppGroupTag.operation,
+              attributes: [
+                { name: 'attributes-charset', values: [{ tag: IppValueTag.charset, value: 'utf-8' }] },
+                {
+                  name: 'attributes-natural-language',
+                  values: [{ tag: IppValueTag.naturalLanguage, value: 'en' }],
+                },
+              ],
+            },
+            { tag: IppGroupTag.printer, attributes: printerAttributes },
+          ],
+        }),
+      );
+      response.writeHead(200, { 'content-type': 'application/ipp', 'content-length': encoded.length });
+      if (behaviour.kind === 'hang-up-mid-response') {
+        response.write(encoded.subarray(0, Math.floor(encoded.length / 2)), () => request.socket.destroy());
+        return;
+      }
+      response.end(encoded);
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    port,
+    printerUri: `ipp://127.0.0.1:${port}/ipp/print`,
+    spoolerUri: `ipp://127.0.0.1:${port}/printers/CardPrinter`,
+    stop: async () => {
+      sockets.forEach((socket) => socket.destroy());
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

@@ -10,6 +10,8 @@ export interface PtyPair {
   devicePath: string;
   appPath: string;
   pid: number;
+  /** Kills socat now, as a device unplugged: both pty nodes and their links disappear. stop() still cleans up. */
+  unplug(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -78,5 +80,12 @@ export async function startPtyPair(): Promise<PtyPair> {
     await cleanup();
     throw new Error('socat started without a PID');
   }
-  return { devicePath, appPath, pid: child.pid, stop: cleanup };
+  const pid = child.pid;
+  const unplug = async () => {
+    if (!exited) {
+      process.kill(pid, 'SIGKILL');
+      await exit;
+    }
+  };
+  return { devicePath, appPath, pid, unplug, stop: cleanup };
 }

@@ -4,11 +4,26 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SerialPort } from 'serialport';
 import { answerEvolisCommand, type EvolisSimulatedPrinter } from '../../native/serial/evolis';
-import { formatQ1, UPS_SIMULATION_STATUSES, type UpsSimulationState } from '../../native/serial/megatec';
+import {
+  formatQ1,
+  formatRating,
+  UPS_SIMULATION_RATING,
+  UPS_SIMULATION_STATUSES,
+  type UpsSimulationState,
+} from '../../native/serial/megatec';
+import type { UpsRating } from '../../native/serial/types';
 
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 
-export type UpsSimulatorMode = UpsSimulationState | 'silent' | 'garbage' | 'partial' | 'flood';
+export type UpsSimulatorMode = UpsSimulationState | 'silent' | 'garbage' | 'partial' | 'flood' | 'no-cr';
+
+/** How the simulated UPS sends its reply: after a pause, and/or one byte at a time. */
+export interface UpsReplyTiming {
+  /** Pause before the first byte. */
+  delayMs?: number;
+  /** Pause between bytes (a trickling reply); 0 sends the reply in one write. */
+  byteIntervalMs?: number;
+}
 
 export const FLOOD_BYTES = 1024 * 1024;
 /** A well-formed-looking reply that is not a Q1 line. */
@@ -27,6 +42,9 @@ export function upsReply(mode: UpsSimulatorMode): Buffer | undefined {
       return Buffer.from(PARTIAL_REPLY, 'ascii');
     case 'flood':
       return Buffer.alloc(FLOOD_BYTES, 'A');
+    case 'no-cr':
+      // A whole, valid-looking Q1 line that never ends.
+      return Buffer.from(formatQ1(UPS_SIMULATION_STATUSES.healthy).slice(0, -1), 'ascii');
     default:
       return Buffer.from(formatQ1(UPS_SIMULATION_STATUSES[mode]), 'ascii');
   }
@@ -81,26 +99,63 @@ async function startLineDevice(
   };
 }
 
-/** A Megatec UPS answering every `Q1\r` according to mode (which can change mid-test). */
+/**
+ * A Megatec UPS answering every `Q1\r` according to mode and timing (both can change mid-test),
+ * and `F\r` with its rating (null: a unit that does not know F and stays silent).
+ */
 export async function startUpsSimulator(
   devicePath: string,
   initialMode: UpsSimulatorMode,
-): Promise<RunningSimulator & { setMode(mode: UpsSimulatorMode): void }> {
+  options: { timing?: UpsReplyTiming; rating?: UpsRating | null } = {},
+): Promise<
+  RunningSimulator & { setMode(mode: UpsSimulatorMode): void; setTiming(timing: UpsReplyTiming): void }
+> {
   let mode = initialMode;
+  let timing = options.timing ?? {};
+  const rating = options.rating === undefined ? UPS_SIMULATION_RATING : options.rating;
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (ms: number, action: () => void) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      action();
+    }, ms);
+    timers.add(timer);
+  };
+  const send = (port: SerialPort, reply: Buffer) => {
+    const { delayMs = 0, byteIntervalMs = 0 } = timing;
+    if (byteIntervalMs <= 0) {
+      later(delayMs, () => port.isOpen && port.write(reply));
+      return;
+    }
+    reply.forEach((byte, index) =>
+      later(delayMs + index * byteIntervalMs, () => port.isOpen && port.write(Buffer.of(byte))),
+    );
+  };
   const simulator = await startLineDevice(devicePath, 2400, (frame, port) => {
+    if (frame === 'F\r' && rating !== null) {
+      port.write(formatRating(rating));
+      return;
+    }
     if (frame !== 'Q1\r') {
       return;
     }
     const reply = upsReply(mode);
     if (reply !== undefined) {
-      port.write(reply);
+      send(port, reply);
     }
   });
   return {
-    ...simulator,
     requests: simulator.requests,
     setMode: (next) => {
       mode = next;
+    },
+    setTiming: (next) => {
+      timing = next;
+    },
+    stop: async () => {
+      timers.forEach((timer) => clearTimeout(timer));
+      timers.clear();
+      await simulator.stop();
     },
   };
 }

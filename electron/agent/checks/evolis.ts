@@ -3,6 +3,7 @@
 import type { ReadEvolisStatusResult } from '../../../native/serial/evolis';
 import type { Outcome } from './outcome';
 import { faultSeverity, ok } from './outcome';
+import { LEVEL_NOT_REPORTED } from './printer';
 
 const STATE_SUFFIX = {
   'ribbon-out': 'RIBBON_OUT',
@@ -22,6 +23,8 @@ export function checkEvolisStatus(path: string, result: ReadEvolisStatusResult):
         return { status: 'in-use', suffix: 'IN_USE', severity: 'info', measurements };
       case 'not-found':
         return { status: 'fault', suffix: 'MISSING', severity, measurements };
+      case 'disconnected':
+        return { status: 'fault', suffix: 'DISCONNECTED', severity, measurements };
       case 'timeout':
         return { status: 'fault', suffix: 'NOT_RESPONDING', severity, measurements };
       case 'parse':
@@ -43,7 +46,13 @@ export function checkEvolisStatus(path: string, result: ReadEvolisStatusResult):
         status: 'warning',
         suffix: 'RIBBON_LOW',
         severity: 'minor',
-        params: { level: ribbonRemaining ?? '?' },
+        // The printer counts prints left, not percent.
+        params: {
+          level:
+            ribbonRemaining === undefined
+              ? LEVEL_NOT_REPORTED
+              : { id: `sisa ${ribbonRemaining} cetakan`, en: `${ribbonRemaining} prints left` },
+        },
         measurements,
       };
     default:

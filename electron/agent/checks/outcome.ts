@@ -1,5 +1,6 @@
 // What a single probe concludes about a role, before texts are attached.
 import type { DeviceIdentity, Role, Severity, Status } from '../../../protocol/verdict';
+import type { MessageParams } from '../messages';
 
 export interface Outcome {
   status: Status;
@@ -7,8 +8,8 @@ export interface Outcome {
   suffix?: string;
   code?: string;
   severity: Severity;
-  /** Values for the message template, e.g. { reconnects: 4 }. */
-  params?: Record<string, string | number>;
+  /** Values for the message template, e.g. { reconnects: 4 }; a Text is worded per language. */
+  params?: MessageParams;
   device?: DeviceIdentity;
   measurements: Record<string, unknown>;
 }

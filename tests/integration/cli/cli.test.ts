@@ -1,10 +1,12 @@
 // The `siaga` command as a user runs it: exit codes, table, JSON, configuration errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { startPtyPair } from '../../helpers/pty';
+import { startUpsSimulator } from '../../helpers/serial-simulators';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'siaga-cli-'));
 
@@ -75,4 +77,63 @@ test('profile adopt writes a baseline that then checks clean, and refuses to ove
   writeFileSync(bad, '{"version": 2}');
   assert.equal(siaga('profile', 'adopt', '--profile', bad, '--simulate', 'healthy').code, 2);
   assert.equal(readFileSync(bad, 'utf8'), '{"version": 2}', 'the bad file is left as it was');
+});
+
+test('check: a UPS port that disappears mid-check is a fault and exits 1, not unknown with 0', async () => {
+  const pty = await startPtyPair();
+  const simulator = await startUpsSimulator(pty.devicePath, 'healthy');
+  try {
+    const profile = path.join(dataDir, 'ups-only.json');
+    writeFileSync(
+      profile,
+      JSON.stringify({
+        version: 1,
+        roles: { ups: { serial: { path: pty.appPath, protocol: 'megatec-q1', baudRate: 2400 } } },
+        timeouts: { serialMs: 8000 },
+      }),
+    );
+    const run = () => {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'electron/cli.ts', 'check', '--profile', profile, '--json'],
+        {
+          env: { ...process.env, SIAGA_DATA_DIR: dataDir },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      const done = new Promise<{ code: number | null; stdout: string }>((resolve) =>
+        child.once('exit', (code) => resolve({ code, stdout })),
+      );
+      return done;
+    };
+    const upsVerdict = (stdout: string) =>
+      (JSON.parse(stdout) as { verdicts: { role: string; status: string; code: string }[] }).verdicts.find(
+        (verdict) => verdict.role === 'ups',
+      );
+
+    // The same UPS answering: OK, and the exit code is not pinned to 1 by anything else here.
+    const healthy = await run();
+    assert.equal(upsVerdict(healthy.stdout)?.code, 'UPS_OK');
+    assert.equal(healthy.code, 0, healthy.stdout);
+
+    // Now it takes its time; the port goes while the check waits for the reply.
+    simulator.setTiming({ delayMs: 6000 });
+    const pending = run();
+    const deadline = Date.now() + 20_000;
+    while (simulator.requests.length < 2 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.equal(simulator.requests.length, 2, 'the second check asked the UPS');
+    await pty.unplug();
+    const vanished = await pending;
+    const verdict = upsVerdict(vanished.stdout);
+    assert.equal(verdict?.status, 'fault', vanished.stdout);
+    assert.equal(verdict?.code, 'UPS_DISCONNECTED');
+    assert.equal(vanished.code, 1);
+  } finally {
+    await simulator.stop();
+    await pty.stop();
+  }
 });

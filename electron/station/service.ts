@@ -30,9 +30,10 @@ import {
   RunCheckRequestSchema,
   SerialCommandSchema,
 } from '../station-api';
-import type { Role, Verdict } from '../../protocol/verdict';
+import type { Verdict } from '../../protocol/verdict';
 import type { Agent, AgentEvent } from '../agent/agent';
 import { adoptBaseline, roleOfDevice } from '../agent/baseline';
+import { checkedRoles } from '../agent/profile';
 import { CameraVerdicts } from './camera-verdicts';
 import { commitDailyCheck, readConsumables } from './daily-check';
 import { buildDiagnosticsBundle } from './diagnostics';
@@ -56,8 +57,6 @@ export interface StationServiceOptions {
 
 /** Technician log lines kept in memory. */
 const LOG_LINES = 500;
-/** Roles of every check: the profile's and the PC itself. */
-const ALWAYS_CHECKED: readonly Role[] = ['pc'];
 
 export class StationService implements StationApi {
   private readonly agent: Agent;
@@ -129,7 +128,7 @@ export class StationService implements StationApi {
           type: 'check-started',
           runId: event.runId,
           mode: event.mode,
-          roles: this.checkedRoles(),
+          roles: checkedRoles(this.agent.profile),
         });
         this.emitStatus();
         break;
@@ -182,11 +181,6 @@ export class StationService implements StationApi {
       throw new Error('the station agent is not running');
     }
     return store;
-  }
-
-  private checkedRoles(): Role[] {
-    const roles = Object.keys(this.agent.profile.roles) as Role[];
-    return [...roles, ...ALWAYS_CHECKED.filter((role) => !roles.includes(role))];
   }
 
   // ---- settings -----------------------------------------------------------------------------

@@ -46,7 +46,10 @@ export async function dispatchIpcCall(api: StationApi, channel: string, args: un
   const name = callOfChannel(channel);
   const valid = parseIpcArguments(channel, args);
   const { group, method } = locate(name);
-  const target = (group === null ? api : api[group as keyof StationApi]) as unknown as Record<string, AnyCall>;
+  const target = (group === null ? api : api[group as keyof StationApi]) as unknown as Record<
+    string,
+    AnyCall
+  >;
   return target[method]!.apply(target, valid);
 }
 

@@ -338,7 +338,10 @@ export const STATION_CALLS = {
   },
   'technician.logs': { args: z.tuple([TokenSchema]), result: returns<LogLine[]>() },
   'technician.serial': { args: z.tuple([SerialCommandSchema]), result: returns<SerialReply>() },
-  'technician.rerun': { args: z.tuple([TokenSchema, RolesSchema.optional()]), result: returns<CheckRunResult>() },
+  'technician.rerun': {
+    args: z.tuple([TokenSchema, RolesSchema.optional()]),
+    result: returns<CheckRunResult>(),
+  },
   'technician.adoptBaseline': { args: z.tuple([TokenSchema]), result: returns<{ roles: Role[] }>() },
   'technician.enroll': {
     args: z.tuple([EnrollRequestSchema]),
@@ -358,7 +361,11 @@ export type ValidCallArguments<Name extends CallName> = z.output<StationCalls[Na
 export type CallResult<Name extends CallName> = StationCalls[Name]['result'];
 type CallFunction<Name extends CallName> = (...args: CallArguments<Name>) => Promise<CallResult<Name>>;
 
-type GroupName = CallName extends infer Name ? (Name extends `${infer Group}.${string}` ? Group : never) : never;
+type GroupName = CallName extends infer Name
+  ? Name extends `${infer Group}.${string}`
+    ? Group
+    : never
+  : never;
 type TopLevelCalls = {
   [Name in CallName as Name extends `${string}.${string}` ? never : Name]: CallFunction<Name>;
 };

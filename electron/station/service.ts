@@ -186,7 +186,7 @@ export class StationService implements StationApi {
   // ---- settings -----------------------------------------------------------------------------
 
   async getSettings(): Promise<Settings> {
-    return readSettings(this.store(), this.agent.profile);
+    return readSettings(this.store(), this.agent.profile, this.agent.enrollment);
   }
 
   async updateSettings(patch: SettingsPatch): Promise<Settings> {
@@ -234,7 +234,7 @@ export class StationService implements StationApi {
       checking: this.agent.checking,
       enrolled: status.enrolled,
       outboxPending: status.outboxPending,
-      language: readSettings(store, this.agent.profile).language,
+      language: readSettings(store, this.agent.profile, this.agent.enrollment).language,
       kiosk: this.options.kiosk ?? false,
       now: this.now(),
     });
@@ -354,7 +354,6 @@ export class StationService implements StationApi {
       }
       try {
         const { stationId } = await this.options.enroll(valid.districtUrl, valid.code);
-        this.store().setMeta('district-url', valid.districtUrl);
         this.agent.notifyEnrolled();
         this.log('info', `enrolled as ${stationId} at ${valid.districtUrl}`);
         return { ok: true, message: `Enrolled as ${stationId}` };

@@ -3,9 +3,6 @@
 // event numbering and clock offset, also when they come from a salvaged damaged file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import {
   META,
   META_FAMILIES,
@@ -14,20 +11,12 @@ import {
   writeMetaIfChanged,
 } from '../../../electron/agent/store/meta';
 import { SCHEMA_VERSION } from '../../../electron/agent/store/migrations';
-import { Store, STORE_FILE } from '../../../electron/agent/store/store';
+import { Store } from '../../../electron/agent/store/store';
 import { TechnicianLock } from '../../../electron/station/pin';
 import { heartbeatDraft } from '../../helpers/station-events';
+import { damageLastPage, upsCheckReport, withStoreDir } from '../../helpers/store-files';
 
 const heartbeat = (index: number) => heartbeatDraft(new Date(1_700_000_000_000 + index).toISOString(), index);
-
-function withDir(work: (dir: string) => void): void {
-  const dir = mkdtempSync(path.join(tmpdir(), 'siaga-meta-'));
-  try {
-    work(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 const metaKeys = (store: Store) =>
   (store.db.prepare('SELECT key FROM meta ORDER BY key').all() as { key: string }[]).map((row) => row.key);
@@ -106,7 +95,7 @@ function assertCarriedOver(store: Store): void {
 }
 
 test('migration 2: a schema 1 station keeps its PIN, settings, stock, seq and clock offset', () => {
-  withDir((dir) => {
+  withStoreDir((dir) => {
     let store = Store.open(dir);
     writeSchemaOneStation(store);
     // The outbox is empty, so only the stored counter knows the next seq.
@@ -122,38 +111,14 @@ test('migration 2: a schema 1 station keeps its PIN, settings, stock, seq and cl
 });
 
 test('a damaged schema 1 file: the meta values salvaged get the new names too', () => {
-  withDir((dir) => {
+  withStoreDir((dir) => {
     let store = Store.open(dir);
     writeSchemaOneStation(store);
-    store.recordCheck({
-      startedAt: '2024-01-01T00:00:00.000Z',
-      durationMs: 5,
-      verdicts: Array.from({ length: 2000 }, (_, index) => ({
-        role: 'ups' as const,
-        status: 'ok' as const,
-        code: 'UPS_OK',
-        severity: 'info' as const,
-        message: { id: 'ok', en: 'ok' },
-        nextStep: { id: '-', en: '-' },
-        measurements: { index },
-        checkedAt: '2024-01-01T00:00:00.000Z',
-        durationMs: 1,
-      })),
-      roleStatus: { ups: 'ok' },
-      canRecord: true,
-      canPrint: true,
-      usbDevices: [],
-      mode: 'passive',
-    });
+    store.recordCheck(upsCheckReport(2000));
     store.db.pragma('wal_checkpoint(TRUNCATE)');
     store.close();
     // A damaged page at the end of the file (check results): quick_check fails, meta stays readable.
-    const file = path.join(dir, STORE_FILE);
-    const bytes = readFileSync(file);
-    const pageSize = bytes.readUInt16BE(16);
-    const lastPage = bytes.length / pageSize - 1;
-    bytes.fill(0xff, lastPage * pageSize + 8, (lastPage + 1) * pageSize);
-    writeFileSync(file, bytes);
+    damageLastPage(dir);
     store = Store.open(dir);
     try {
       assert.ok(store.recovered, 'the damage was noticed');
@@ -165,7 +130,7 @@ test('a damaged schema 1 file: the meta values salvaged get the new names too', 
 });
 
 test('a missing, unreadable or invalid meta value reads as the fallback; a write reads back', () => {
-  withDir((dir) => {
+  withStoreDir((dir) => {
     const store = Store.open(dir);
     try {
       assert.deepEqual(readMeta(store, META.uiSettings), {

@@ -7,8 +7,7 @@ import type { IpcMainInvokeEvent } from 'electron';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { EVENT_CHANNEL, IPC_SCHEMAS, dispatch, parseIpcArguments } from './station-api';
-import type { IpcChannel } from './station-api';
+import { dispatchIpcCall, EVENT_CHANNEL, IPC_CHANNELS } from './station-api-ipc';
 import type { Agent } from './agent/agent';
 import { StationService } from './station/service';
 import { enroll } from './agent/enroll';
@@ -95,12 +94,13 @@ async function createStation(): Promise<{ agent: Agent; service: StationService 
 }
 
 function wireIpc(api: StationService): void {
-  for (const channel of Object.keys(IPC_SCHEMAS) as IpcChannel[]) {
+  for (const channel of IPC_CHANNELS) {
     ipcMain.handle(channel, (event: IpcMainInvokeEvent, ...args: unknown[]) => {
       if (!isOwnPage(event.senderFrame?.url)) {
         throw new Error('refused: not the kiosk page');
       }
-      return dispatch(api, channel, parseIpcArguments(channel, args));
+      // Validates every argument before it reaches the agent.
+      return dispatchIpcCall(api, channel, args);
     });
   }
   api.subscribe((event) => {

@@ -2,11 +2,11 @@
 // no ipcRenderer, no Node. main.ts validates every argument again.
 import { contextBridge, ipcRenderer } from 'electron';
 import type { IpcRendererEvent } from 'electron';
-import { createApiClient, EVENT_CHANNEL } from './station-api';
+import { createIpcClient, EVENT_CHANNEL } from './station-api-ipc';
 import type { StationEvent } from './station-api';
 
-const api = createApiClient(
-  (channel, args) => ipcRenderer.invoke(channel, ...args),
+const api = createIpcClient(
+  (channel, ...args) => ipcRenderer.invoke(channel, ...args),
   (listener) => {
     const handler = (_event: IpcRendererEvent, payload: StationEvent) => listener(payload);
     ipcRenderer.on(EVENT_CHANNEL, handler);

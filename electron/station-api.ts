@@ -286,142 +286,97 @@ export interface DiagnosticsBundle {
   entries: string[];
 }
 
+/** Check results of one role a technician may list at once. */
+const HistoryLimitSchema = z.number().int().min(1).max(500);
+/** A subset of the roles to check. */
+const RolesSchema = z.array(RoleSchema).max(20);
+
 export const RunCheckRequestSchema = z
   .object({
     mode: z.enum(['passive', 'active']).default('active'),
-    roles: z.array(RoleSchema).max(20).optional(),
+    roles: RolesSchema.optional(),
   })
   .strict();
 export type RunCheckRequest = z.input<typeof RunCheckRequestSchema>;
 
-export const TechnicianRequestSchema = z.object({ token: TokenSchema });
-export const RoleHistoryRequestSchema = z.object({
-  token: TokenSchema,
-  role: RoleSchema,
-  limit: z.number().int().min(1).max(500).default(50),
-});
-export const RerunRequestSchema = z.object({
-  token: TokenSchema,
-  roles: z.array(RoleSchema).max(20).optional(),
-});
 export const ChangePinRequestSchema = z.object({ token: TokenSchema, newPin: PinSchema });
 
-/** The whole surface between the kiosk UI and the station agent. */
-export interface StationApi {
-  getStatus(): Promise<StationStatus>;
+// ---- The contract's one table ---------------------------------------------------------------
+
+/** The result type of a call, carried by the table at type level only (undefined at run time). */
+const returns = <Result>(): Result => undefined as Result;
+
+/**
+ * Every call of the kiosk UI to the station agent: its arguments as one zod tuple (checked wherever
+ * they cross a process boundary; optional tail elements may be left out) and its result type (not
+ * checked: it comes from our own agent). A name `group.method` is reached as `api.group.method`.
+ * The StationApi type, the IPC channels, the client and the validating dispatch
+ * (station-api-ipc.ts) all derive from this table.
+ */
+export const STATION_CALLS = {
+  getStatus: { args: z.tuple([]), result: returns<StationStatus>() },
   /** Runs a check now; progress arrives as events. */
-  runCheck(request?: RunCheckRequest): Promise<CheckRunResult>;
-  /** Subscribes to pushed events; returns the unsubscribe function. */
-  subscribe(listener: (event: StationEvent) => void): () => void;
-  listFaults(): Promise<FaultView[]>;
+  runCheck: { args: z.tuple([RunCheckRequestSchema.optional()]), result: returns<CheckRunResult>() },
+  listFaults: { args: z.tuple([]), result: returns<FaultView[]>() },
 
   /** The automatic phase of the daily check (an active check of every role). */
-  startDailyCheck(): Promise<CheckRunResult>;
-  submitDailyCheck(submission: DailyCheckSubmission): Promise<DailyCheckRecord>;
-  getConsumables(): Promise<Consumables>;
-  reportCamera(report: CameraReport): Promise<Verdict>;
+  startDailyCheck: { args: z.tuple([]), result: returns<CheckRunResult>() },
+  submitDailyCheck: { args: z.tuple([DailyCheckSubmissionSchema]), result: returns<DailyCheckRecord>() },
+  getConsumables: { args: z.tuple([]), result: returns<Consumables>() },
+  reportCamera: { args: z.tuple([CameraReportSchema]), result: returns<Verdict>() },
 
-  getSettings(): Promise<Settings>;
-  updateSettings(patch: SettingsPatch): Promise<Settings>;
+  getSettings: { args: z.tuple([]), result: returns<Settings>() },
+  updateSettings: { args: z.tuple([SettingsPatchSchema]), result: returns<Settings>() },
 
-  unlockTechnician(pin: string): Promise<UnlockResult>;
-  lockTechnician(token: string): Promise<void>;
-  technician: {
-    usbTree(token: string): Promise<UsbDeviceView[]>;
-    history(token: string, role: Role, limit?: number): Promise<CheckHistoryEntry[]>;
-    logs(token: string): Promise<LogLine[]>;
-    serial(command: SerialCommand): Promise<SerialReply>;
-    rerun(token: string, roles?: Role[]): Promise<CheckRunResult>;
-    adoptBaseline(token: string): Promise<{ roles: Role[] }>;
-    enroll(request: EnrollRequest): Promise<{ ok: boolean; message: string }>;
-    exportDiagnostics(token: string): Promise<DiagnosticsBundle>;
-    changePin(token: string, newPin: string): Promise<void>;
+  /** Any string up to 64 characters: a malformed PIN is a wrong PIN (it counts towards the lockout). */
+  unlockTechnician: { args: z.tuple([z.string().max(64)]), result: returns<UnlockResult>() },
+  lockTechnician: { args: z.tuple([TokenSchema]), result: returns<void>() },
+  'technician.usbTree': { args: z.tuple([TokenSchema]), result: returns<UsbDeviceView[]>() },
+  'technician.history': {
+    args: z.tuple([TokenSchema, RoleSchema, HistoryLimitSchema.optional()]),
+    result: returns<CheckHistoryEntry[]>(),
+  },
+  'technician.logs': { args: z.tuple([TokenSchema]), result: returns<LogLine[]>() },
+  'technician.serial': { args: z.tuple([SerialCommandSchema]), result: returns<SerialReply>() },
+  'technician.rerun': {
+    args: z.tuple([TokenSchema, RolesSchema.optional()]),
+    result: returns<CheckRunResult>(),
+  },
+  'technician.adoptBaseline': { args: z.tuple([TokenSchema]), result: returns<{ roles: Role[] }>() },
+  'technician.enroll': {
+    args: z.tuple([EnrollRequestSchema]),
+    result: returns<{ ok: boolean; message: string }>(),
+  },
+  'technician.exportDiagnostics': { args: z.tuple([TokenSchema]), result: returns<DiagnosticsBundle>() },
+  'technician.changePin': { args: z.tuple([TokenSchema, PinSchema]), result: returns<void>() },
+} as const satisfies Record<string, { args: z.ZodTuple; result: unknown }>;
+
+export type StationCalls = typeof STATION_CALLS;
+export type CallName = keyof StationCalls;
+export const CALL_NAMES = Object.keys(STATION_CALLS) as CallName[];
+/** What a caller passes (zod input: defaulted and optional tail values may be left out). */
+export type CallArguments<Name extends CallName> = z.input<StationCalls[Name]['args']>;
+/** What the agent side receives once the arguments are validated (defaults filled in). */
+export type ValidCallArguments<Name extends CallName> = z.output<StationCalls[Name]['args']>;
+export type CallResult<Name extends CallName> = StationCalls[Name]['result'];
+type CallFunction<Name extends CallName> = (...args: CallArguments<Name>) => Promise<CallResult<Name>>;
+
+type GroupName = CallName extends infer Name
+  ? Name extends `${infer Group}.${string}`
+    ? Group
+    : never
+  : never;
+type TopLevelCalls = {
+  [Name in CallName as Name extends `${string}.${string}` ? never : Name]: CallFunction<Name>;
+};
+type GroupedCalls = {
+  [Group in GroupName]: {
+    [Name in CallName as Name extends `${Group}.${infer Method}` ? Method : never]: CallFunction<Name>;
   };
-}
+};
 
-/** Arguments of each IPC channel, validated in main before they reach the agent. */
-export const IPC_SCHEMAS = {
-  'siaga:getStatus': z.tuple([]),
-  'siaga:runCheck': z.tuple([RunCheckRequestSchema.optional()]),
-  'siaga:listFaults': z.tuple([]),
-  'siaga:startDailyCheck': z.tuple([]),
-  'siaga:submitDailyCheck': z.tuple([DailyCheckSubmissionSchema]),
-  'siaga:getConsumables': z.tuple([]),
-  'siaga:reportCamera': z.tuple([CameraReportSchema]),
-  'siaga:getSettings': z.tuple([]),
-  'siaga:updateSettings': z.tuple([SettingsPatchSchema]),
-  'siaga:unlockTechnician': z.tuple([z.string().max(64)]),
-  'siaga:lockTechnician': z.tuple([TokenSchema]),
-  'siaga:technician.usbTree': z.tuple([TokenSchema]),
-  'siaga:technician.history': z.tuple([TokenSchema, RoleSchema, z.number().int().min(1).max(500).optional()]),
-  'siaga:technician.logs': z.tuple([TokenSchema]),
-  'siaga:technician.serial': z.tuple([SerialCommandSchema]),
-  'siaga:technician.rerun': z.tuple([TokenSchema, z.array(RoleSchema).max(20).optional()]),
-  'siaga:technician.adoptBaseline': z.tuple([TokenSchema]),
-  'siaga:technician.enroll': z.tuple([EnrollRequestSchema]),
-  'siaga:technician.exportDiagnostics': z.tuple([TokenSchema]),
-  'siaga:technician.changePin': z.tuple([TokenSchema, PinSchema]),
-} as const;
-export type IpcChannel = keyof typeof IPC_SCHEMAS;
-/** Channel the main process pushes StationEvents on. */
-export const EVENT_CHANNEL = 'siaga:event';
-
-/** Validates the arguments of one channel; throws a ZodError naming the bad argument. */
-export function parseIpcArguments(channel: string, args: unknown[]): unknown[] {
-  if (!Object.hasOwn(IPC_SCHEMAS, channel)) {
-    throw new Error(`unknown channel ${channel}`);
-  }
-  const schema = IPC_SCHEMAS[channel as IpcChannel] as unknown as z.ZodType<unknown[]>;
-  // Trailing undefined arguments are dropped by structured clone; a tuple with optional tails accepts that.
-  return schema.parse(args);
-}
-
-/** Calls the StationApi method a channel names. Shared by main (IPC) and the test server (HTTP). */
-export function dispatch(api: StationApi, channel: IpcChannel, args: unknown[]): Promise<unknown> {
-  const name = channel.slice('siaga:'.length);
-  if (name.startsWith('technician.')) {
-    const method = name.slice('technician.'.length) as keyof StationApi['technician'];
-    const call = api.technician[method] as (...values: unknown[]) => Promise<unknown>;
-    return call.apply(api.technician, args);
-  }
-  const call = api[name as keyof Omit<StationApi, 'technician' | 'subscribe'>] as (
-    ...values: unknown[]
-  ) => Promise<unknown>;
-  return call.apply(api, args);
-}
-
-/** Builds a StationApi from a generic invoke (IPC in the preload, fetch in the test shim). */
-export function createApiClient(
-  invoke: (channel: IpcChannel, args: unknown[]) => Promise<unknown>,
-  subscribe: (listener: (event: StationEvent) => void) => () => void,
-): StationApi {
-  const call =
-    <T>(channel: IpcChannel) =>
-    (...args: unknown[]) =>
-      invoke(channel, args) as Promise<T>;
-  return {
-    getStatus: call('siaga:getStatus'),
-    runCheck: call('siaga:runCheck'),
-    subscribe,
-    listFaults: call('siaga:listFaults'),
-    startDailyCheck: call('siaga:startDailyCheck'),
-    submitDailyCheck: call('siaga:submitDailyCheck'),
-    getConsumables: call('siaga:getConsumables'),
-    reportCamera: call('siaga:reportCamera'),
-    getSettings: call('siaga:getSettings'),
-    updateSettings: call('siaga:updateSettings'),
-    unlockTechnician: call('siaga:unlockTechnician'),
-    lockTechnician: call('siaga:lockTechnician'),
-    technician: {
-      usbTree: call('siaga:technician.usbTree'),
-      history: call('siaga:technician.history'),
-      logs: call('siaga:technician.logs'),
-      serial: call('siaga:technician.serial'),
-      rerun: call('siaga:technician.rerun'),
-      adoptBaseline: call('siaga:technician.adoptBaseline'),
-      enroll: call('siaga:technician.enroll'),
-      exportDiagnostics: call('siaga:technician.exportDiagnostics'),
-      changePin: call('siaga:technician.changePin'),
-    },
-  };
+/** The whole surface between the kiosk UI and the station agent: the table's calls and the event stream. */
+export interface StationApi extends TopLevelCalls, GroupedCalls {
+  /** Subscribes to pushed events; returns the unsubscribe function. */
+  subscribe(listener: (event: StationEvent) => void): () => void;
 }

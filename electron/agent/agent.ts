@@ -24,7 +24,7 @@ import type { Verdict } from '../../protocol/verdict';
 import type { Adapters } from './adapters';
 import type { CheckMode, CompletedCheck } from './runtime/check-queue';
 import { CheckQueue } from './runtime/check-queue';
-import { IdentityCache, runDelivery } from './runtime/delivery';
+import { runDelivery } from './runtime/delivery';
 import { DistrictReplies } from './runtime/district-replies';
 import { heartbeatDraft, stationStartedDraft } from './runtime/heartbeat';
 import type { Schedule } from './runtime/schedule';
@@ -37,6 +37,8 @@ import type { FaultPolicy, TrackedFault } from './faults';
 import { DEFAULT_FAULT_POLICY, evaluate, hasPending, openImmediately } from './faults';
 import type { DeliveryPolicy } from './outbox';
 import { Outbox } from './outbox';
+import type { Enrollment } from './identity';
+import { IdentityCache } from './identity';
 import type { Profile } from './profile';
 import type { PrunePolicy, Store, StoredEvent } from './store/store';
 import type { CheckReport } from './types';
@@ -270,6 +272,16 @@ export class Agent {
    */
   requestCheck(mode: CheckMode, options: CheckRequestOptions = {}): Promise<CompletedCheck | null> {
     return this.checks.request(mode, options.extraVerdicts ?? []);
+  }
+
+  /** Where and as whom the station is enrolled (identity.json without its key); null before enrollment. */
+  get enrollment(): Enrollment | null {
+    const identity = this.identity.get();
+    if (identity === null) {
+      return null;
+    }
+    const { privateKey: _privateKey, ...enrollment } = identity;
+    return enrollment;
   }
 
   status(): AgentStatus {

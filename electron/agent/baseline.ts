@@ -7,7 +7,7 @@ import type { Catalog } from './catalog';
 import { matchUsbDevice } from './catalog';
 import { findRoleDevice } from './checks/usb';
 import type { Profile, RoleSpec } from './profile';
-import { parseProfile } from './profile';
+import { parseProfile, roleSpecs } from './profile';
 
 function hex4(value: number): string {
   return value.toString(16).padStart(4, '0');
@@ -28,7 +28,7 @@ export function adoptBaseline(
 ): { profile: Profile; adopted: Role[] } {
   const roles = { ...profile.roles };
   const adopted: Role[] = [];
-  for (const [role, spec] of Object.entries(roles) as [Role, RoleSpec][]) {
+  for (const [role, spec] of roleSpecs(profile)) {
     const device = findRoleDevice(role, spec, devices, catalog);
     if (device) {
       roles[role] = { ...spec, usb: usbSpec(device) };
@@ -47,7 +47,7 @@ export function adoptBaseline(
 
 /** The role the profile (or else the catalog) gives a device; null when unknown. */
 export function roleOfDevice(device: UsbDeviceInfo, profile: Profile, catalog: Catalog): Role | null {
-  for (const [role, spec] of Object.entries(profile.roles) as [Role, RoleSpec][]) {
+  for (const [role, spec] of roleSpecs(profile)) {
     if (findRoleDevice(role, spec, [device], catalog)) {
       return role;
     }

@@ -7,6 +7,7 @@ import type { UsbDeviceInfo } from '../../native/usb/types';
 import type { Adapters } from './adapters';
 import type { Catalog } from './catalog';
 import type { Profile, RoleSpec } from './profile';
+import { checkedRoles, expectedRoles } from './profile';
 import type { CheckReport } from './types';
 import type { Outcome } from './checks/outcome';
 import { faultSeverity } from './checks/outcome';
@@ -272,10 +273,7 @@ export async function runCheck(context: CheckContext): Promise<CheckReport> {
     })),
   );
 
-  const roles: [Role, RoleSpec][] = Object.entries(profile.roles) as [Role, RoleSpec][];
-  if (!profile.roles.pc) {
-    roles.push(['pc', {}]);
-  }
+  const roles = checkedRoles(profile).map((role): [Role, RoleSpec] => [role, profile.roles[role] ?? {}]);
   const total = roles.length;
   let done = 0;
   const roleVerdicts = await Promise.all(
@@ -330,7 +328,7 @@ export async function runCheck(context: CheckContext): Promise<CheckReport> {
     // One verdict per expected role.
     roleStatus[verdict.role!] = verdict.status;
   }
-  const expected = Object.keys(profile.roles) as Role[];
+  const expected = expectedRoles(profile);
   const printStatus = roleStatus['card-printer'];
   return {
     startedAt: new Date(startedAtMs).toISOString(),

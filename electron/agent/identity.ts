@@ -37,6 +37,9 @@ export interface Identity {
   enrolledAt: string;
 }
 
+/** The identity without its private key: what may be shown (the technician screen). */
+export type Enrollment = Omit<Identity, 'privateKey'>;
+
 export interface KeyPair {
   privateKey: KeyObject;
   /** Raw 32-byte public key, standard base64 (PublicKeySchema). */
@@ -121,4 +124,38 @@ export function saveIdentity(dataDir: string, identity: Identity): void {
     enrolledAt: identity.enrolledAt,
   };
   writeFileAtomic(identityPath(dataDir), `${JSON.stringify(file, null, 2)}\n`, 0o600);
+}
+
+/**
+ * The identity as the running agent sees it. While the station is not enrolled the identity file is
+ * read at most once per enrollment poll (or at once after `pollNow`); once found it is kept.
+ */
+export class IdentityCache {
+  private identity: Identity | null = null;
+  /** performance.now() of the last read of the identity file. */
+  private checkedAt = -Infinity;
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly enrollmentPollMs: number,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** The station's identity, or null while it is not enrolled (or its file is unreadable). */
+  get(): Identity | null {
+    if (this.identity === null && performance.now() - this.checkedAt >= this.enrollmentPollMs) {
+      this.checkedAt = performance.now();
+      try {
+        this.identity = loadIdentity(this.dataDir);
+      } catch (error) {
+        this.log(`identity unreadable: ${(error as Error).message}`);
+      }
+    }
+    return this.identity;
+  }
+
+  /** The station was just enrolled: read the file at the next `get`. */
+  pollNow(): void {
+    this.checkedAt = -Infinity;
+  }
 }

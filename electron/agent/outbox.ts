@@ -27,6 +27,7 @@ import type { Identity } from './identity';
 import { signedHeaders } from './identity';
 import type { StoredEvent } from './store/store';
 import { Store } from './store/store';
+import { META, META_FAMILIES, pruneMetaFamily, readMeta, writeMeta, writeMetaIfChanged } from './store/meta';
 
 export interface DeliveryPolicy {
   /** Events per request, at most MAX_EVENTS_PER_BATCH. */
@@ -70,37 +71,16 @@ export interface OutboxOptions {
   onDistrictFaults?: (faultIds: string[]) => void;
 }
 
-const DISTRICT_FAULT_PREFIX = 'district-fault:';
-
-/** The store meta key under which the district's state of a fault is kept (JSON DistrictFault). */
-export function districtFaultKey(faultId: string): string {
-  return `${DISTRICT_FAULT_PREFIX}${faultId}`;
-}
-
 /** The district's last known state of a fault, or null if it never said. */
 export function readDistrictFault(store: Store, faultId: string): DistrictFault | null {
-  const value = store.getMeta(districtFaultKey(faultId));
-  if (value === undefined) {
-    return null;
-  }
-  try {
-    return JSON.parse(value) as DistrictFault;
-  } catch {
-    return null;
-  }
+  return readMeta(store, META_FAMILIES.districtFault.key(faultId));
 }
 
 /** Forgets district states of faults the store no longer holds (pruned); returns how many. */
 export function pruneDistrictFaults(store: Store): number {
-  return store.db
-    .prepare(
-      `DELETE FROM meta WHERE key LIKE '${DISTRICT_FAULT_PREFIX}%'
-         AND substr(key, ${DISTRICT_FAULT_PREFIX.length + 1}) NOT IN (SELECT fault_id FROM faults)`,
-    )
-    .run().changes;
+  return pruneMetaFamily(store, META_FAMILIES.districtFault, 'SELECT fault_id FROM faults');
 }
 
-const CLOCK_OFFSET_KEY = 'clock_offset_ms';
 /** Body bytes kept free for the `{"events":[` wrapper and commas. */
 const BODY_MARGIN = 1024;
 
@@ -132,8 +112,7 @@ export class Outbox {
     this.batchLimit = this.policy.batchSize;
     this.onCommands = options.onCommands ?? (() => undefined);
     this.onDistrictFaults = options.onDistrictFaults ?? (() => undefined);
-    const stored = store.getMeta(CLOCK_OFFSET_KEY);
-    this.offsetMs = stored === undefined ? null : Number(stored);
+    this.offsetMs = readMeta(store, META.clockOffsetMs);
   }
 
   /** District clock minus local clock (ms), from the last reply; null before any reply. */
@@ -284,10 +263,7 @@ export class Outbox {
     try {
       this.store.transaction(() => {
         for (const fault of faults) {
-          const key = districtFaultKey(fault.faultId);
-          const json = JSON.stringify(fault);
-          if (this.store.getMeta(key) !== json) {
-            this.store.setMeta(key, json);
+          if (writeMetaIfChanged(this.store, META_FAMILIES.districtFault.key(fault.faultId), fault)) {
             changed.push(fault.faultId);
           }
         }
@@ -313,7 +289,7 @@ export class Outbox {
       // Timestamps need only differ between requests; a corrected clock starts afresh.
       this.lastTimestamp = 0;
       try {
-        this.store.setMeta(CLOCK_OFFSET_KEY, String(offset));
+        writeMeta(this.store, META.clockOffsetMs, offset);
       } catch {
         // A full disk must not stop delivery; the offset is kept in memory.
       }

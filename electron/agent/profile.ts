@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ConfigError, parseConfig, readJsonFile } from './config-file';
 import { RoleSchema } from '../../protocol/verdict';
+import type { Role } from '../../protocol/verdict';
 
 const hex4 = z
   .string()
@@ -109,6 +110,25 @@ export const ProfileSchema = z
   })
   .strict();
 export type Profile = z.infer<typeof ProfileSchema>;
+
+/** The roles the profile expects, with their specs, in the profile's order. */
+export function roleSpecs(profile: Profile): [Role, RoleSpec][] {
+  return Object.entries(profile.roles) as [Role, RoleSpec][];
+}
+
+/** The roles the profile expects, in the profile's order. */
+export function expectedRoles(profile: Profile): Role[] {
+  return roleSpecs(profile).map(([role]) => role);
+}
+
+/** The station PC itself (disk, memory, clock) is checked on every station, listed or not. */
+const ALWAYS_CHECKED: Role = 'pc';
+
+/** The roles every check covers: the expected ones, then the PC when the profile leaves it out. */
+export function checkedRoles(profile: Profile): Role[] {
+  const expected = expectedRoles(profile);
+  return expected.includes(ALWAYS_CHECKED) ? expected : [...expected, ALWAYS_CHECKED];
+}
 
 export class ProfileError extends ConfigError {}
 

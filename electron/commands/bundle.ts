@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { exportBundle } from '../agent/bundle';
 import { loadIdentity } from '../agent/identity';
+import { META, readMeta } from '../agent/store/meta';
 import { Store, STORE_FILE } from '../agent/store/store';
 import type { CommandIo } from './io';
 import { EXIT_FAULT, EXIT_OK, EXIT_USAGE, parseOptions, writeLine } from './io';
@@ -40,8 +41,8 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   }
   const store = Store.open(dataDir, { readonly: true });
   try {
-    const offset = Number(store.getMeta('clock_offset_ms') ?? '0');
-    const result = exportBundle(store, identity, file, Date.now() + (Number.isFinite(offset) ? offset : 0));
+    const offset = readMeta(store, META.clockOffsetMs) ?? 0;
+    const result = exportBundle(store, identity, file, Date.now() + offset);
     writeLine(
       io.stdout,
       `${result.events} kejadian / events in ${result.requests} requests written to ${file} (${result.bytes} bytes)`,

@@ -4,6 +4,7 @@ import { translator } from '../../protocol/i18n';
 import type { Language, Translator } from '../../protocol/i18n';
 import type { Verdict } from '../../protocol/verdict';
 import { runCheck } from '../agent/check';
+import { expectedRoles } from '../agent/profile';
 import type { CheckReport } from '../agent/types';
 import type { CommandIo } from './io';
 import { EXIT_FAULT, EXIT_OK, parseOptions, UsageError, writeLine } from './io';
@@ -83,7 +84,7 @@ export async function runCheckCommand(argv: string[], io: CommandIo): Promise<nu
       `${JSON.stringify({ ...rest, simulation: station.simulation?.scenario, profile: station.profilePath ?? null, usbDevices }, null, 2)}\n`,
     );
   } else {
-    const profiled = Object.keys(station.profile.roles).length > 0;
+    const profiled = expectedRoles(station.profile).length > 0;
     writeLine(io.stdout, formatTable(report, values.lang, profiled));
     if (!profiled) {
       writeLine(io.stdout, translator('cli', values.lang)('noProfile'));

@@ -3,7 +3,7 @@
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import type { Role } from '../../protocol/verdict';
 import { matchUsbDevice } from '../agent/catalog';
-import { loadProfile, parseProfile, type Profile, type RoleSpec } from '../agent/profile';
+import { expectedRoles, loadProfile, parseProfile, type Profile, type RoleSpec } from '../agent/profile';
 import type { UsbDeviceInfo } from '../../native/usb/types';
 import type { CommandIo } from './io';
 import { EXIT_OK, parseOptions, UsageError, writeLine } from './io';
@@ -60,7 +60,7 @@ export async function runProfileCommand(argv: string[], io: CommandIo): Promise<
   }
   if (action === 'validate') {
     const profile = loadProfile(values.profile);
-    writeLine(io.stdout, `${values.profile}: OK (${Object.keys(profile.roles).join(', ') || 'no roles'})`);
+    writeLine(io.stdout, `${values.profile}: OK (${expectedRoles(profile).join(', ') || 'no roles'})`);
     return EXIT_OK;
   }
   if (action !== 'adopt') {

@@ -5,7 +5,7 @@ import type { CameraCode, CameraReport } from '../station-api';
 import { CameraReportSchema } from '../station-api';
 import type { Verdict } from '../../protocol/verdict';
 import { describe as describeCode } from '../agent/messages';
-import { writeMeta } from './settings';
+import { META, writeMeta } from '../agent/store/meta';
 import type { Store } from '../agent/store/store';
 
 /** A camera verdict from the renderer counts this long (ms). */
@@ -54,7 +54,7 @@ export class CameraVerdicts {
     };
     this.latest = { verdict, at: this.now() };
     if (valid.snapshot) {
-      writeMeta(store, 'camera:snapshot', {
+      writeMeta(store, META.cameraSnapshot, {
         at: verdict.checkedAt,
         code: valid.code,
         snapshot: valid.snapshot,

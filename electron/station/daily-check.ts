@@ -4,14 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumables, DailyCheckRecord, DailyCheckSubmission, StationStatus } from '../station-api';
 import { DailyCheckSubmissionSchema } from '../station-api';
-import { readMeta, writeMeta } from './settings';
+import { META, readMeta, writeMeta } from '../agent/store/meta';
 import type { Store } from '../agent/store/store';
 
-const LAST_KEY = 'daily-check:last';
-const CONSUMABLES_KEY = 'consumables';
-
-export function lastDailyCheck(store: Store): DailyCheckRecord | null {
-  return readMeta<DailyCheckRecord | null>(store, LAST_KEY, null);
+/** When the last daily check was signed off, or null if none ever was. */
+export function lastDailyCheck(store: Store): { completedAt: string } | null {
+  return readMeta(store, META.lastDailyCheck);
 }
 
 /**
@@ -73,8 +71,8 @@ export function commitDailyCheck(
       },
       { type: 'consumables.reported', occurredAt: completedAt, payload: consumables },
     ]);
-    writeMeta(store, LAST_KEY, record);
-    writeMeta(store, CONSUMABLES_KEY, { ...valid.consumables, updatedAt: completedAt });
+    writeMeta(store, META.lastDailyCheck, record);
+    writeMeta(store, META.consumables, { ...valid.consumables, updatedAt: completedAt });
   });
   return record;
 }
@@ -83,11 +81,7 @@ export function readConsumables(
   store: Store,
   thresholds: { lowBlankCards: number; lowRibbonPrints: number },
 ): Consumables {
-  const saved = readMeta<{ blankCards: number; ribbonPrints: number; updatedAt: string } | null>(
-    store,
-    CONSUMABLES_KEY,
-    null,
-  );
+  const saved = readMeta(store, META.consumables);
   return {
     blankCards: saved?.blankCards ?? null,
     ribbonPrints: saved?.ribbonPrints ?? null,

@@ -4,7 +4,7 @@
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { UnlockResult } from '../station-api';
 import { ChangePinRequestSchema, PinSchema } from '../station-api';
-import { readMeta, writeMeta } from './settings';
+import { META, readMeta, writeMeta } from '../agent/store/meta';
 import type { Store } from '../agent/store/store';
 
 /** Wrong PINs before a lockout; the lockout doubles each time, up to an hour. */
@@ -13,15 +13,6 @@ export const PIN_LOCKOUT_MS = 5 * 60_000;
 const PIN_LOCKOUT_MAX_MS = 60 * 60_000;
 /** A session ends after this long without use. */
 const SESSION_MS = 15 * 60_000;
-const PIN_KEY = 'technician-pin';
-
-interface PinState {
-  hash?: string;
-  salt?: string;
-  failures: number;
-  lockedUntil: number;
-  lockouts: number;
-}
 
 function hashPin(pin: string, salt: string): string {
   return scryptSync(pin, salt, 32).toString('hex');
@@ -41,13 +32,13 @@ export class TechnicianLock {
 
   unlock(pin: string): UnlockResult {
     const store = this.options.store();
-    const state = readMeta<PinState>(store, PIN_KEY, { failures: 0, lockedUntil: 0, lockouts: 0 });
+    const state = readMeta(store, META.technicianPin);
     const now = this.options.now();
     if (state.lockedUntil > now) {
       return { ok: false, reason: 'locked', lockedUntil: new Date(state.lockedUntil).toISOString() };
     }
     if (PinSchema.safeParse(pin).success && this.matches(pin, state)) {
-      writeMeta(store, PIN_KEY, { ...state, failures: 0, lockedUntil: 0, lockouts: 0 });
+      writeMeta(store, META.technicianPin, { ...state, failures: 0, lockedUntil: 0, lockouts: 0 });
       const token = randomBytes(24).toString('base64url');
       this.sessions.set(token, now + SESSION_MS);
       this.options.log('info', 'technician mode unlocked');
@@ -57,14 +48,19 @@ export class TechnicianLock {
     if (failures >= PIN_ATTEMPTS) {
       const lockMs = Math.min(PIN_LOCKOUT_MS * 2 ** state.lockouts, PIN_LOCKOUT_MAX_MS);
       const lockedUntil = now + lockMs;
-      writeMeta(store, PIN_KEY, { ...state, failures: 0, lockedUntil, lockouts: state.lockouts + 1 });
+      writeMeta(store, META.technicianPin, {
+        ...state,
+        failures: 0,
+        lockedUntil,
+        lockouts: state.lockouts + 1,
+      });
       this.options.log(
         'warn',
         `technician PIN locked for ${lockMs / 60_000} min after ${failures} wrong entries`,
       );
       return { ok: false, reason: 'locked', lockedUntil: new Date(lockedUntil).toISOString() };
     }
-    writeMeta(store, PIN_KEY, { ...state, failures });
+    writeMeta(store, META.technicianPin, { ...state, failures });
     this.options.log('warn', `wrong technician PIN (${failures} of ${PIN_ATTEMPTS})`);
     return { ok: false, reason: 'wrong-pin', attemptsLeft: PIN_ATTEMPTS - failures };
   }
@@ -88,17 +84,17 @@ export class TechnicianLock {
     const valid = ChangePinRequestSchema.parse({ token, newPin });
     this.authorise(valid.token);
     const salt = randomBytes(16).toString('hex');
-    writeMeta(this.options.store(), PIN_KEY, {
+    writeMeta(this.options.store(), META.technicianPin, {
       hash: hashPin(valid.newPin, salt),
       salt,
       failures: 0,
       lockedUntil: 0,
       lockouts: 0,
-    } satisfies PinState);
+    });
     this.options.log('info', 'technician PIN changed');
   }
 
-  private matches(pin: string, state: PinState): boolean {
+  private matches(pin: string, state: { hash?: string; salt?: string }): boolean {
     if (!state.hash || !state.salt) {
       const initial = this.options.initialPin;
       return (

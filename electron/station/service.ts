@@ -30,9 +30,10 @@ import {
   RunCheckRequestSchema,
   SerialCommandSchema,
 } from '../station-api';
-import type { Role, Verdict } from '../../protocol/verdict';
+import type { Verdict } from '../../protocol/verdict';
 import type { Agent, AgentEvent } from '../agent/agent';
 import { adoptBaseline, roleOfDevice } from '../agent/baseline';
+import { checkedRoles } from '../agent/profile';
 import { CameraVerdicts } from './camera-verdicts';
 import { commitDailyCheck, readConsumables } from './daily-check';
 import { buildDiagnosticsBundle } from './diagnostics';
@@ -56,8 +57,6 @@ export interface StationServiceOptions {
 
 /** Technician log lines kept in memory. */
 const LOG_LINES = 500;
-/** Roles of every check: the profile's and the PC itself. */
-const ALWAYS_CHECKED: readonly Role[] = ['pc'];
 
 export class StationService implements StationApi {
   private readonly agent: Agent;
@@ -129,7 +128,7 @@ export class StationService implements StationApi {
           type: 'check-started',
           runId: event.runId,
           mode: event.mode,
-          roles: this.checkedRoles(),
+          roles: checkedRoles(this.agent.profile),
         });
         this.emitStatus();
         break;
@@ -184,15 +183,10 @@ export class StationService implements StationApi {
     return store;
   }
 
-  private checkedRoles(): Role[] {
-    const roles = Object.keys(this.agent.profile.roles) as Role[];
-    return [...roles, ...ALWAYS_CHECKED.filter((role) => !roles.includes(role))];
-  }
-
   // ---- settings -----------------------------------------------------------------------------
 
   async getSettings(): Promise<Settings> {
-    return readSettings(this.store(), this.agent.profile);
+    return readSettings(this.store(), this.agent.profile, this.agent.enrollment);
   }
 
   async updateSettings(patch: SettingsPatch): Promise<Settings> {
@@ -240,7 +234,7 @@ export class StationService implements StationApi {
       checking: this.agent.checking,
       enrolled: status.enrolled,
       outboxPending: status.outboxPending,
-      language: readSettings(store, this.agent.profile).language,
+      language: readSettings(store, this.agent.profile, this.agent.enrollment).language,
       kiosk: this.options.kiosk ?? false,
       now: this.now(),
     });
@@ -360,7 +354,6 @@ export class StationService implements StationApi {
       }
       try {
         const { stationId } = await this.options.enroll(valid.districtUrl, valid.code);
-        this.store().setMeta('district-url', valid.districtUrl);
         this.agent.notifyEnrolled();
         this.log('info', `enrolled as ${stationId} at ${valid.districtUrl}`);
         return { ok: true, message: `Enrolled as ${stationId}` };

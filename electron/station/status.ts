@@ -9,6 +9,7 @@ import { roleName } from '../../protocol/i18n';
 import { describe as describeCode } from '../agent/messages';
 import { readDistrictFault } from '../agent/outbox';
 import type { Profile } from '../agent/profile';
+import { checkedRoles, expectedRoles } from '../agent/profile';
 import { lastDailyCheck } from './daily-check';
 import type { FaultRecord, Store } from '../agent/store/store';
 import type { CheckReport } from '../agent/types';
@@ -100,7 +101,7 @@ export interface StatusInput {
 
 export function buildStatus(input: StatusInput): StationStatus {
   const { report, camera, faults, profile } = input;
-  const expected = Object.keys(profile.roles) as Role[];
+  const expected = expectedRoles(profile);
   const byRole = new Map<Role, Verdict>();
   for (const verdict of report?.verdicts ?? []) {
     if (verdict.role) {
@@ -111,11 +112,10 @@ export function buildStatus(input: StatusInput): StationStatus {
   if (camera && (byRole.get('camera')?.status ?? 'ok') === 'ok' && camera.status !== 'ok') {
     byRole.set('camera', camera);
   }
-  const roles = [...expected];
-  const pc = byRole.get('pc');
-  if (pc && pc.status !== 'ok' && !roles.includes('pc')) {
-    roles.push('pc');
-  }
+  // A role checked without being expected (the PC) gets a tile only when something is wrong with it.
+  const roles = checkedRoles(profile).filter(
+    (role) => expected.includes(role) || (byRole.get(role)?.status ?? 'ok') !== 'ok',
+  );
   const tiles: RoleTile[] = roles.map((role) => {
     const verdict = byRole.get(role);
     const fault = faults.find((candidate) => candidate.role === role && candidate.closedAt === null);

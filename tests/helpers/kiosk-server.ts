@@ -1,8 +1,8 @@
 // Serves the built kiosk UI (dist/renderer) with StationApi implemented by the REAL station service
 // over a real station Agent (its loop, store, fault lifecycle and outbox) on a simulated kit, over
 // HTTP/JSON (POST /api/<channel>) and server-sent events (GET /api/events).
-// The page gets window.siaga from tests/e2e/pages/kiosk-shim.ts. Arguments are validated with the same zod schemas
-// main.ts uses for IPC.
+// The page gets window.siaga from tests/e2e/pages/kiosk-shim.ts. Arguments are validated by the same
+// dispatch main.ts runs for IPC.
 import { createServer } from 'node:http';
 import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,8 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { build } from 'esbuild';
-import { dispatch, parseIpcArguments } from '../../electron/station-api';
-import type { IpcChannel } from '../../electron/station-api';
+import { dispatchIpcCall } from '../../electron/station-api-ipc';
 import type { Agent, AgentOptions } from '../../electron/agent/agent';
 import { StationService } from '../../electron/station/service';
 import type { StationServiceOptions } from '../../electron/station/service';
@@ -116,13 +115,12 @@ export async function startKioskServer(options: KioskServerOptions = {}): Promis
       request.on('end', () => {
         const reply = (status: number, body: unknown) =>
           response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-        (async () => {
-          const args = parseIpcArguments(
+        (async () =>
+          dispatchIpcCall(
+            service,
             channel,
             JSON.parse(Buffer.concat(chunks).toString('utf8') || '[]') as unknown[],
-          );
-          return dispatch(service, channel as IpcChannel, args);
-        })()
+          ))()
           .then((value) => reply(200, { ok: true, value: value ?? null }))
           .catch((error: unknown) => reply(200, { ok: false, error: (error as Error).message }));
       });

@@ -1,14 +1,10 @@
-// Delivery of the outbox to the district in the background, and the identity it signs with.
+// Delivery of the outbox to the district in the background.
 //
 // Contract of `runDelivery`: sends batch after batch while `isRunning()`, and returns soon after it
 // turns false (stop ends every sleep). Between batches it sleeps: nothing to send -> a heartbeat
 // interval, not enrolled -> an enrollment poll, both woken early when events are committed; sent
 // with more left or a server wait -> that wait; failed -> the outbox's backoff. An unexpected error
 // is logged and retried after 10 confirm delays. Without an outbox (no store) it idles.
-// Contract of IdentityCache: while the station is not enrolled the identity file is read at most
-// once per enrollment poll (or at once after `pollNow`); once found it is kept.
-import type { Identity } from '../identity';
-import { loadIdentity } from '../identity';
 import type { Outbox, SendOutcome } from '../outbox';
 import type { Schedule } from './schedule';
 
@@ -56,35 +52,5 @@ export async function runDelivery(options: DeliveryOptions): Promise<void> {
         await options.sleep(outcome.waitMs, false);
         break;
     }
-  }
-}
-
-export class IdentityCache {
-  private identity: Identity | null = null;
-  /** performance.now() of the last read of the identity file. */
-  private checkedAt = -Infinity;
-
-  constructor(
-    private readonly dataDir: string,
-    private readonly enrollmentPollMs: number,
-    private readonly log: (line: string) => void,
-  ) {}
-
-  /** The station's identity, or null while it is not enrolled (or its file is unreadable). */
-  get(): Identity | null {
-    if (this.identity === null && performance.now() - this.checkedAt >= this.enrollmentPollMs) {
-      this.checkedAt = performance.now();
-      try {
-        this.identity = loadIdentity(this.dataDir);
-      } catch (error) {
-        this.log(`identity unreadable: ${(error as Error).message}`);
-      }
-    }
-    return this.identity;
-  }
-
-  /** The station was just enrolled: read the file at the next `get`. */
-  pollNow(): void {
-    this.checkedAt = -Infinity;
   }
 }

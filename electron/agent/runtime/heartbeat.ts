@@ -3,8 +3,8 @@
 // Pure builders; the agent appends them to the outbox.
 import os from 'node:os';
 import type { HeartbeatPayload, StationStartedPayload } from '../../../protocol/events';
-import type { Role } from '../../../protocol/verdict';
 import type { Profile } from '../profile';
+import { expectedRoles } from '../profile';
 import type { CheckReport } from '../types';
 
 /** The parts of the agent's status a heartbeat carries. */
@@ -24,7 +24,7 @@ export function stationStartedDraft(
       appVersion,
       platform: `${process.platform} ${os.release()}`.slice(0, 100),
       hostname: os.hostname().slice(0, 255),
-      expectedRoles: Object.keys(profile.roles) as Role[],
+      expectedRoles: expectedRoles(profile),
     },
   };
 }

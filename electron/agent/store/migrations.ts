@@ -1,6 +1,24 @@
 // Schema of the station store, one migration per PRAGMA user_version step. A migration only ever
-// adds: a station may skip several versions in one update and must keep every queued event.
+// adds (or renames meta keys): a station may skip several versions in one update and must keep
+// every queued event, its PIN and its settings.
 import type { Database } from 'better-sqlite3';
+
+/**
+ * Meta keys of schema 1 in the one naming style of meta.ts (kebab-case, `family:id` only for a
+ * family). `district-url` goes: the district URL is read from identity.json. Run by migration 2 and
+ * on meta rows salvaged from a damaged file of an older schema; running it twice changes nothing.
+ */
+const RENAME_LEGACY_META_KEYS = `
+  UPDATE OR REPLACE meta SET key = 'next-seq' WHERE key = 'next_seq';
+  UPDATE OR REPLACE meta SET key = 'clock-offset-ms' WHERE key = 'clock_offset_ms';
+  UPDATE OR REPLACE meta SET key = 'last-daily-check' WHERE key = 'daily-check:last';
+  UPDATE OR REPLACE meta SET key = 'camera-snapshot' WHERE key = 'camera:snapshot';
+  DELETE FROM meta WHERE key = 'district-url';
+`;
+
+export function renameLegacyMetaKeys(db: Database): void {
+  db.exec(RENAME_LEGACY_META_KEYS);
+}
 
 const MIGRATIONS: readonly string[] = [
   // 1: the first schema.
@@ -79,6 +97,8 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (day, role, code, status)
   ) STRICT;
   `,
+  // 2: one naming style for meta keys.
+  RENAME_LEGACY_META_KEYS,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

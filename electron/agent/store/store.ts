@@ -28,7 +28,8 @@ import type { EventType, FaultPayload } from '../../../protocol/events';
 import { MAX_EVENT_ID_TIME, monotonicEventIds, PROTOCOL_VERSION } from '../../../protocol/events';
 import type { FaultTransition, TrackedFault } from '../faults';
 import type { CheckReport } from '../types';
-import { migrate } from './migrations';
+import { META, readMeta, writeMeta } from './meta';
+import { migrate, renameLegacyMetaKeys } from './migrations';
 
 export const STORE_FILE = 'siaga.db';
 const SEQ_FILE = 'seq-reserved';
@@ -178,14 +179,14 @@ export class Store {
     this.now = options.now ?? Date.now;
     this.nextId = monotonicEventIds(() => randomInt(2 ** 32) / 2 ** 32);
     this.seqReserved = readReservation(this.seqFile);
-    const stored = Number(this.getMeta('next_seq') ?? '1');
+    const stored = readMeta(this, META.nextSeq);
     const highest =
       (this.db.prepare('SELECT MAX(seq) AS seq FROM outbox').get() as { seq: number | null }).seq ?? 0;
     // A lost counter (fresh store after corruption) resumes above everything ever reserved.
-    const floor = recovered && this.getMeta('next_seq') === undefined ? this.seqReserved + 1 : 1;
-    const next = Math.max(stored, highest + 1, floor);
-    if (next !== stored && !options.readonly) {
-      this.setMeta('next_seq', String(next));
+    const floor = recovered && stored === null ? this.seqReserved + 1 : 1;
+    const next = Math.max(stored ?? 1, highest + 1, floor);
+    if (next !== (stored ?? 1) && !options.readonly) {
+      writeMeta(this, META.nextSeq, next);
     }
   }
 
@@ -199,27 +200,13 @@ export class Store {
     return this.db.transaction(work).immediate();
   }
 
-  getMeta(key: string): string | undefined {
-    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
-      { value: string } | undefined;
-    return row?.value;
-  }
-
-  setMeta(key: string, value: string): void {
-    this.db
-      .prepare(
-        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      )
-      .run(key, value);
-  }
-
   /** Commits events to the outbox with the next sequence numbers (in the caller's transaction, if any). */
   appendEvents(drafts: readonly EventDraft[]): StoredEvent[] {
     if (drafts.length === 0) {
       return [];
     }
     return this.transaction(() => {
-      const first = Number(this.getMeta('next_seq') ?? '1');
+      const first = readMeta(this, META.nextSeq) ?? 1;
       const last = first + drafts.length - 1;
       this.reserveThrough(last);
       const insert = this.db.prepare(
@@ -237,7 +224,7 @@ export class Store {
         insert.run(event.seq, event.id, event.type, event.occurredAt, event.faultId, event.payload);
         return event;
       });
-      this.setMeta('next_seq', String(last + 1));
+      writeMeta(this, META.nextSeq, last + 1);
       return stored;
     });
   }
@@ -509,6 +496,12 @@ function salvage(db: SqliteDatabase, damagedFile: string): number {
     } catch {
       // This table is unreadable; the others may still be whole.
     }
+  }
+  try {
+    // The damaged file may be of an older schema.
+    renameLegacyMetaKeys(db);
+  } catch {
+    // Best effort, like the copy.
   }
   try {
     db.prepare('DETACH DATABASE damaged').run();

@@ -1,6 +1,6 @@
 // Browser side of the kiosk test server: window.siaga implemented over fetch + server-sent events,
 // the same role the preload plays over IPC.
-import { createApiClient } from '../../../electron/station-api';
+import { createIpcClient } from '../../../electron/station-api-ipc';
 import type { StationEvent } from '../../../electron/station-api';
 
 const listeners = new Set<(event: StationEvent) => void>();
@@ -12,8 +12,8 @@ source.onmessage = (message) => {
   }
 };
 
-(window as unknown as { siaga: unknown }).siaga = createApiClient(
-  async (channel, args) => {
+(window as unknown as { siaga: unknown }).siaga = createIpcClient(
+  async (channel, ...args) => {
     const response = await fetch(`/api/${channel}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { generateKeyPair } from '../../../electron/agent/identity';
 import type { Identity } from '../../../electron/agent/identity';
 import { Outbox, parseRetryAfter } from '../../../electron/agent/outbox';
+import { META, readMeta } from '../../../electron/agent/store/meta';
 import { Store } from '../../../electron/agent/store/store';
 import { EventsRequestSchema } from '../../../protocol/requests';
 import { HEADER_TIMESTAMP } from '../../../protocol/signing';
@@ -175,8 +176,8 @@ test('a far-off clock: stale-timestamp teaches the offset, the batch is re-signe
     assert.equal(context.outbox.clockOffsetMs, 3 * 24 * 60 * 60_000);
     assert.equal((await context.outbox.sendBatch()).kind, 'delivered');
     assert.equal(
-      context.store.getMeta('clock_offset_ms'),
-      String(3 * 24 * 60 * 60_000),
+      readMeta(context.store, META.clockOffsetMs),
+      3 * 24 * 60 * 60_000,
       'the offset survives a restart',
     );
     assert.ok(

@@ -1,27 +1,17 @@
 // Station store (electron/agent/store): durable seq, corruption recovery, disk full, pruning.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isFullError, Store, STORE_FILE } from '../../../electron/agent/store/store';
-import type { CheckReport } from '../../../electron/agent/types';
 import { EventSchema } from '../../../protocol/events';
 import { heartbeatDraft } from '../../helpers/station-events';
+import { damageLastPage, upsCheckReport, withStoreDir } from '../../helpers/store-files';
 
 const heartbeat = (index: number) => heartbeatDraft(new Date(1_700_000_000_000 + index).toISOString(), index);
 
-function withDir(work: (dir: string) => void): void {
-  const dir = mkdtempSync(path.join(tmpdir(), 'siaga-store-'));
-  try {
-    work(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 test('seq strictly increases across reopen, and envelopes validate against the protocol', () => {
-  withDir((dir) => {
+  withStoreDir((dir) => {
     let store = Store.open(dir);
     const first = store.appendEvents([heartbeat(1), heartbeat(2)]);
     assert.deepEqual(
@@ -41,7 +31,7 @@ test('seq strictly increases across reopen, and envelopes validate against the p
 });
 
 test('a corrupt file is moved aside, queued events are salvaged where readable, seq never repeats', () => {
-  withDir((dir) => {
+  withStoreDir((dir) => {
     let store = Store.open(dir);
     store.appendEvents(Array.from({ length: 5 }, (_, index) => heartbeat(index)));
     store.db.pragma('wal_checkpoint(TRUNCATE)');
@@ -65,19 +55,14 @@ test('a corrupt file is moved aside, queued events are salvaged where readable, 
 });
 
 test('a damaged page deep in the file: quick_check fails, the store is replaced and what is readable is kept', () => {
-  withDir((dir) => {
+  withStoreDir((dir) => {
     let store = Store.open(dir);
     store.appendEvents(Array.from({ length: 20 }, (_, index) => heartbeat(index)));
-    const checkReport = report(2000);
+    const checkReport = upsCheckReport(2000);
     store.recordCheck(checkReport);
     store.db.pragma('wal_checkpoint(TRUNCATE)');
     store.close();
-    const file = path.join(dir, STORE_FILE);
-    const bytes = readFileSync(file);
-    const pageSize = bytes.readUInt16BE(16);
-    const lastPage = bytes.length / pageSize - 1;
-    bytes.fill(0xff, lastPage * pageSize + 8, (lastPage + 1) * pageSize);
-    writeFileSync(file, bytes);
+    damageLastPage(dir);
     store = Store.open(dir);
     assert.ok(store.recovered, 'quick_check noticed the damage');
     assert.equal(
@@ -92,7 +77,7 @@ test('a damaged page deep in the file: quick_check fails, the store is replaced 
 });
 
 test('SQLITE_FULL: the failed write is rolled back, every committed event stays, writing resumes when space returns', () => {
-  withDir((dir) => {
+  withStoreDir((dir) => {
     const store = Store.open(dir, { maxPageCount: 40 });
     let committed = 0;
     let failure: unknown;
@@ -125,35 +110,12 @@ test('SQLITE_FULL: the failed write is rolled back, every committed event stays,
   });
 });
 
-function report(verdictCount: number, startedAt = '2024-01-01T00:00:00.000Z'): CheckReport {
-  return {
-    startedAt,
-    durationMs: 5,
-    verdicts: Array.from({ length: verdictCount }, (_, index) => ({
-      role: 'ups' as const,
-      status: 'ok' as const,
-      code: 'UPS_OK',
-      severity: 'info' as const,
-      message: { id: 'ok', en: 'ok' },
-      nextStep: { id: '-', en: '-' },
-      measurements: { index },
-      checkedAt: startedAt,
-      durationMs: 1,
-    })),
-    roleStatus: { ups: 'ok' },
-    canRecord: true,
-    canPrint: true,
-    usbDevices: [],
-    mode: 'passive',
-  };
-}
-
 test('pruning summarises old check results and never touches queued events', () => {
-  withDir((dir) => {
+  withStoreDir((dir) => {
     const store = Store.open(dir);
     store.appendEvents(Array.from({ length: 50 }, (_, index) => heartbeat(index)));
-    store.recordCheck(report(300, '2024-01-01T00:00:00.000Z'));
-    store.recordCheck(report(300, '2024-03-01T00:00:00.000Z'));
+    store.recordCheck(upsCheckReport(300, '2024-01-01T00:00:00.000Z'));
+    store.recordCheck(upsCheckReport(300, '2024-03-01T00:00:00.000Z'));
     const { summarised } = store.prune(
       { rawRetentionMs: 7 * 24 * 60 * 60_000, maxRawResults: 100, resolvedFaultRetentionMs: 1 },
       Date.parse('2024-03-02T00:00:00.000Z'),

@@ -161,7 +161,7 @@ test('main.ts keeps the window locked down', () => {
     'setPermissionRequestHandler',
     'render-process-gone',
     'openAtLogin: true',
-    'parseIpcArguments',
+    'dispatchIpcCall',
   ]) {
     assert.ok(main.includes(needle), `main.ts: ${needle}`);
   }

@@ -2,8 +2,15 @@
 // each channel onto the same StationApi method.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { IPC_SCHEMAS, createApiClient, dispatch, parseIpcArguments } from '../../../electron/station-api';
-import type { IpcChannel, StationApi } from '../../../electron/station-api';
+import { CALL_NAMES } from '../../../electron/station-api';
+import type { CallArguments, CallName, StationApi } from '../../../electron/station-api';
+import {
+  IPC_CHANNELS,
+  createIpcClient,
+  dispatchIpcCall,
+  ipcChannel,
+  parseIpcArguments,
+} from '../../../electron/station-api-ipc';
 
 const submission = {
   runId: 'run-1',
@@ -51,8 +58,8 @@ test('unknown channels, extra arguments and malformed values are refused', () =>
   assert.deepEqual(parseIpcArguments('siaga:runCheck', []), []);
 });
 
-test('client and dispatch map every channel onto the StationApi method of the same name', async () => {
-  const calls: string[] = [];
+/** A StationApi whose every method records `name:argument count` in `calls` and returns its name. */
+function recordingApi(calls: string[]): StationApi {
   const record =
     (name: string) =>
     async (...args: unknown[]) => {
@@ -70,7 +77,7 @@ test('client and dispatch map every channel onto the StationApi method of the sa
     'exportDiagnostics',
     'changePin',
   ];
-  const server = {
+  return {
     ...Object.fromEntries(
       [
         'getStatus',
@@ -89,18 +96,80 @@ test('client and dispatch map every channel onto the StationApi method of the sa
     subscribe: () => () => undefined,
     technician: Object.fromEntries(technicianNames.map((name) => [name, record(`technician.${name}`)])),
   } as unknown as StationApi;
-  const client = createApiClient(
-    (channel, args) => dispatch(server, channel, args),
+}
+
+test('dispatch validates before the agent sees a call', async () => {
+  const calls: string[] = [];
+  const api = recordingApi(calls);
+  await assert.rejects(dispatchIpcCall(api, 'siaga:runShell', []), /unknown channel/);
+  await assert.rejects(dispatchIpcCall(api, 'siaga:getStatus', ['extra']));
+  await assert.rejects(dispatchIpcCall(api, 'siaga:technician.usbTree', ['short']));
+  assert.deepEqual(calls, []);
+  assert.equal(await dispatchIpcCall(api, 'siaga:runCheck', [{}]), 'runCheck');
+  assert.deepEqual(calls, ['runCheck:1']);
+});
+
+const token = 'a'.repeat(32);
+/** One valid argument list per call: a call added to the table without one here fails to compile. */
+const VALID_ARGUMENTS: { [Name in CallName]: CallArguments<Name> } = {
+  getStatus: [],
+  runCheck: [{ mode: 'passive' }],
+  listFaults: [],
+  startDailyCheck: [],
+  submitDailyCheck: [submission as CallArguments<'submitDailyCheck'>[0]],
+  getConsumables: [],
+  reportCamera: [{ code: 'CAMERA_OK', measurements: {}, elapsedMs: 5 }],
+  getSettings: [],
+  updateSettings: [{ language: 'en' }],
+  unlockTechnician: ['1234'],
+  lockTechnician: [token],
+  'technician.usbTree': [token],
+  'technician.history': [token, 'camera', 10],
+  'technician.logs': [token],
+  'technician.serial': [{ token, path: '/dev/ttyS0', baudRate: 2400, data: 'Q1\r', timeoutMs: 500 }],
+  'technician.rerun': [token, ['ups']],
+  'technician.adoptBaseline': [token],
+  'technician.enroll': [{ token, districtUrl: 'http://district.test', code: 'ABCD-1234' }],
+  'technician.exportDiagnostics': [token],
+  'technician.changePin': [token, '246810'],
+};
+
+test('client and dispatch map every channel onto the StationApi method of the same name', async () => {
+  const calls: string[] = [];
+  const server = recordingApi(calls);
+  const client = createIpcClient(
+    (channel, ...args) => dispatchIpcCall(server, channel, args),
     () => () => undefined,
   );
-  for (const channel of Object.keys(IPC_SCHEMAS) as IpcChannel[]) {
-    const name = channel.slice('siaga:'.length);
+  assert.deepEqual(
+    IPC_CHANNELS,
+    CALL_NAMES.map((name) => ipcChannel(name)),
+  );
+  for (const name of CALL_NAMES) {
     const method = name.startsWith('technician.')
       ? (client.technician as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[
           name.slice('technician.'.length)
         ]!
       : (client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[name]!;
-    assert.equal(await method('x'), name, channel);
+    const args = VALID_ARGUMENTS[name] as unknown[];
+    assert.equal(await method(...args), name, name);
+    assert.equal(calls.at(-1), `${name}:${args.length}`);
   }
-  assert.equal(calls.length, Object.keys(IPC_SCHEMAS).length);
+  assert.equal(calls.length, IPC_CHANNELS.length);
+  // Every method of the recording api (11 top-level, 9 technician) has its channel.
+  assert.equal(IPC_CHANNELS.length, 20);
+});
+
+test('the client leaves out trailing undefined arguments, so an optional one survives JSON', async () => {
+  const sent: unknown[][] = [];
+  const client = createIpcClient(
+    async (_channel, ...args) => sent.push(args),
+    () => () => undefined,
+  );
+  await client.technician.rerun(token, undefined);
+  await client.runCheck(undefined);
+  assert.deepEqual(sent, [[token], []]);
+  assert.doesNotThrow(() =>
+    parseIpcArguments('siaga:technician.rerun', JSON.parse(JSON.stringify(sent[0])) as unknown[]),
+  );
 });

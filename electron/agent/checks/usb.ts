@@ -56,7 +56,11 @@ export interface RoleDeviceMatch {
   replacedSerialNumber?: string;
 }
 
-function matchesIds(device: UsbDeviceInfo, match: NonNullable<RoleSpec['usb']>, withSerial: boolean): boolean {
+function matchesIds(
+  device: UsbDeviceInfo,
+  match: NonNullable<RoleSpec['usb']>,
+  withSerial: boolean,
+): boolean {
   return (
     (match.vendorId === undefined || hex(device.vendorId) === match.vendorId) &&
     (match.productId === undefined || hex(device.productId) === match.productId) &&

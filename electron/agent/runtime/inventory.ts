@@ -48,7 +48,9 @@ export class InventoryReporter {
   private lastSent: string | null = null;
 
   /** The event to append for this check, or null when nothing changed (or nothing can be told). */
-  draft(report: CheckReport): { type: 'inventory.reported'; payload: InventoryReportedPayload; text: string } | null {
+  draft(
+    report: CheckReport,
+  ): { type: 'inventory.reported'; payload: InventoryReportedPayload; text: string } | null {
     const payload = inventoryOf(report);
     if (payload === null) {
       return null;

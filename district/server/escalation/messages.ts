@@ -1,5 +1,6 @@
 // The words of escalation messages: Bahasa Indonesia first, English below. They answer what the
 // registry head must tell the regent: which station and device, since when, what is being done.
+import { deviceName } from '../../../protocol/device-name';
 import type { FaultView } from '../faults/lifecycle';
 import type { EscalationRule } from './config';
 
@@ -18,7 +19,7 @@ function deviceText(fault: FaultView): string {
   if (fault.device === null) {
     return fault.role;
   }
-  const name = [fault.device.vendor, fault.device.model].filter(Boolean).join(' ') || fault.device.key;
+  const name = deviceName(fault.device.vendor, fault.device.model) ?? fault.device.key;
   return `${fault.role}: ${name}${fault.device.serialNumber === undefined ? '' : ` (SN ${fault.device.serialNumber})`}`;
 }
 

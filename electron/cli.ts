@@ -14,7 +14,7 @@ import { ConfigError } from './agent/config-file';
 const USAGE = `Siaga — pemeriksa kesehatan perangkat stasiun perekaman KTP-el / e-KTP station device health
 
   siaga check [--profile FILE] [--json] [--simulate SCENARIO] [--lang id|en] [--passive]
-  siaga profile adopt --profile FILE [--simulate SCENARIO]
+  siaga profile adopt --profile FILE [--simulate SCENARIO] [--serial-port PATH]... [--central URL]
   siaga profile validate --profile FILE
   siaga agent [--data-dir DIR] [--profile FILE] [--simulate SCENARIO] [--config FILE] [--verbose]
   siaga enroll --district URL --code CODE [--data-dir DIR] [--name NAME] [--force]

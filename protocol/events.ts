@@ -224,6 +224,24 @@ export const InventoryPayloadSchema = z.strictObject({
 });
 export type InventoryPayload = z.infer<typeof InventoryPayloadSchema>;
 
+export const InventoryDeviceSchema = z.strictObject({
+  /** The role the device fills; null for a device the profile does not expect. */
+  role: RoleSchema.nullable(),
+  device: DeviceIdentitySchema,
+  /** The profile's serial number for the role when this device is another unit standing in for it. */
+  replacesSerialNumber: z.string().min(1).max(100).optional(),
+});
+export type InventoryDevice = z.infer<typeof InventoryDeviceSchema>;
+
+/**
+ * The station's whole device inventory as seen now (a snapshot, not a change): sent at start and
+ * whenever it changes. A device of the station's earlier snapshots that is not in it was removed.
+ */
+export const InventoryReportedPayloadSchema = z.strictObject({
+  devices: z.array(InventoryDeviceSchema).max(200),
+});
+export type InventoryReportedPayload = z.infer<typeof InventoryReportedPayloadSchema>;
+
 // ---------------------------------------------------------------------------------------------
 // Envelope and union
 
@@ -235,6 +253,7 @@ export const EVENT_TYPES = [
   'fault.resolved',
   'daily-check.completed',
   'inventory.changed',
+  'inventory.reported',
   'consumables.reported',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -259,6 +278,7 @@ export const FaultUpdatedEventSchema = envelope('fault.updated', FaultPayloadSch
 export const FaultResolvedEventSchema = envelope('fault.resolved', FaultPayloadSchema);
 export const DailyCheckCompletedEventSchema = envelope('daily-check.completed', DailyCheckPayloadSchema);
 export const InventoryChangedEventSchema = envelope('inventory.changed', InventoryPayloadSchema);
+export const InventoryReportedEventSchema = envelope('inventory.reported', InventoryReportedPayloadSchema);
 export const ConsumablesReportedEventSchema = envelope('consumables.reported', ConsumablesPayloadSchema);
 
 export const EventSchema = z.discriminatedUnion('type', [
@@ -269,6 +289,7 @@ export const EventSchema = z.discriminatedUnion('type', [
   FaultResolvedEventSchema,
   DailyCheckCompletedEventSchema,
   InventoryChangedEventSchema,
+  InventoryReportedEventSchema,
   ConsumablesReportedEventSchema,
 ]);
 export type Event = z.infer<typeof EventSchema>;

@@ -27,6 +27,7 @@ import { CheckQueue } from './runtime/check-queue';
 import { runDelivery } from './runtime/delivery';
 import { DistrictReplies } from './runtime/district-replies';
 import { heartbeatDraft, stationStartedDraft } from './runtime/heartbeat';
+import { InventoryReporter } from './runtime/inventory';
 import type { Schedule } from './runtime/schedule';
 import { DEFAULT_SCHEDULE, Timers } from './runtime/schedule';
 import type { SelfFault } from './runtime/storage';
@@ -120,6 +121,7 @@ export class Agent {
   private readonly district: DistrictReplies;
   private readonly storage: AgentStorage;
   private readonly identity: IdentityCache;
+  private readonly inventory = new InventoryReporter();
 
   constructor(private readonly options: AgentOptions) {
     this.schedule = { ...DEFAULT_SCHEDULE, ...options.schedule };
@@ -367,6 +369,7 @@ export class Agent {
       this.adopt(result.changed);
       this.afterCommit(events);
     });
+    this.reportInventory(report);
     this.storage.write((store) => store.recordCheck(report));
     if (hasPending(this.tracks.values())) {
       this.timers.after(this.schedule.confirmDelayMs, () => void this.requestCheck('passive'));
@@ -375,6 +378,20 @@ export class Agent {
       this.timers.after(this.schedule.confirmDelayMs, () => void this.requestCheck(this.verifyMode()));
     }
     return report;
+  }
+
+  /** The device inventory after the first check of a start, then whenever a check finds it changed. */
+  private reportInventory(report: CheckReport): void {
+    const draft = this.inventory.draft(report);
+    if (!draft) {
+      return;
+    }
+    this.storage.write((store) => {
+      const occurredAt = new Date(this.now()).toISOString();
+      const events = store.appendEvents([{ type: draft.type, payload: draft.payload, occurredAt }]);
+      this.inventory.committed(draft.text);
+      this.afterCommit(events);
+    });
   }
 
   private commitSelfFault(store: Store, fault: SelfFault, nowMs: number): void {

@@ -72,7 +72,9 @@ export async function createStationAgent(
   options: Pick<AgentOptions, 'appVersion'> &
     Partial<Omit<AgentOptions, 'dataDir' | 'profile' | 'catalog' | 'adapters' | 'runCheck' | 'hotplug'>>,
 ): Promise<{ agent: Agent; usbWatch?: UsbWatch }> {
-  const usbWatch = setup.simulation ? undefined : await watchUsb(setup.adapters);
+  const usbWatch = setup.simulation
+    ? undefined
+    : await watchUsb(setup.adapters, { intervalMs: options.schedule?.usbRescanIntervalMs });
   const agent = new Agent({
     ...options,
     dataDir: setup.dataDir,

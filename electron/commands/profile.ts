@@ -1,51 +1,34 @@
-// `siaga profile adopt --profile FILE [--simulate S]`: makes what is attached now the station's baseline.
+// `siaga profile adopt --profile FILE [--simulate S] [--data-dir DIR] [--serial-port PATH]... [--central URL]`:
+// makes what is attached now the station's baseline, keeping what the USB bus cannot show (see
+// agent/baseline.ts). A missing folder for FILE is created; one that cannot be is exit 2.
 // `siaga profile validate --profile FILE`: checks a profile file and names the first bad field.
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
-import type { Role } from '../../protocol/verdict';
-import { matchUsbDevice } from '../agent/catalog';
-import { expectedRoles, loadProfile, parseProfile, type Profile, type RoleSpec } from '../agent/profile';
-import type { UsbDeviceInfo } from '../../native/usb/types';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { adoptStation } from '../agent/baseline';
+import { setUpStation } from '../agent/composition-root';
+import { expectedRoles, loadProfile, parseProfile } from '../agent/profile';
 import type { CommandIo } from './io';
 import { EXIT_OK, parseOptions, UsageError, writeLine } from './io';
-import { setUpStation } from '../agent/composition-root';
-import type { Catalog } from '../agent/catalog';
 
-const hex = (value: number) => value.toString(16).padStart(4, '0');
-
-/** Roles filled from attached USB devices; USB matching replaces the old one, other matching is kept. */
-export function adoptDevices(
-  base: Profile,
-  devices: UsbDeviceInfo[],
-  catalog: Catalog,
-): { profile: Profile; adopted: string[] } {
-  const roles: Partial<Record<Role, RoleSpec>> = { ...base.roles };
-  const adopted: string[] = [];
-  const taken = new Set<Role>();
-  for (const device of devices) {
-    const entry = matchUsbDevice(device, catalog);
-    if (!entry || taken.has(entry.role)) {
-      continue;
-    }
-    taken.add(entry.role);
-    roles[entry.role] = {
-      ...roles[entry.role],
-      usb: {
-        vendorId: hex(device.vendorId),
-        productId: hex(device.productId),
-        ...(device.serialNumber ? { serialNumber: device.serialNumber } : {}),
-      },
-    };
-    adopted.push(
-      `${entry.role}: ${entry.vendor} ${entry.model} (${hex(device.vendorId)}:${hex(device.productId)}${device.serialNumber ? ` SN ${device.serialNumber}` : ''})`,
+/** Writes through a temporary file and a rename: a crash never leaves half a profile. */
+function writeProfileFile(file: string, text: string): void {
+  const folder = path.dirname(path.resolve(file));
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    throw new UsageError(
+      `folder ${folder} tidak dapat dibuat / cannot be created: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     );
   }
-  return { profile: parseProfile({ ...base, roles }), adopted };
-}
-
-function writeAtomically(file: string, text: string): void {
   const temporary = `${file}.tmp-${process.pid}`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, file);
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, file);
+  } catch (error) {
+    throw new UsageError(
+      `${file} tidak dapat ditulis / cannot be written: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
 }
 
 export async function runProfileCommand(argv: string[], io: CommandIo): Promise<number> {
@@ -53,6 +36,8 @@ export async function runProfileCommand(argv: string[], io: CommandIo): Promise<
     profile: { type: 'string' },
     simulate: { type: 'string' },
     'data-dir': { type: 'string' },
+    'serial-port': { type: 'string', multiple: true },
+    central: { type: 'string' },
   });
   const [action] = positionals;
   if (!values.profile) {
@@ -66,20 +51,33 @@ export async function runProfileCommand(argv: string[], io: CommandIo): Promise<
   if (action !== 'adopt') {
     throw new UsageError('usage: siaga profile adopt|validate --profile FILE');
   }
+  if (values.central !== undefined && !URL.canParse(values.central)) {
+    throw new UsageError(`--central: not a URL: ${values.central}`);
+  }
   // An existing file must be valid: a bad one is reported and left untouched, never overwritten.
   const base = existsSync(values.profile)
     ? loadProfile(values.profile)
     : parseProfile({ version: 1, roles: {} });
   const station = setUpStation({ simulate: values.simulate, dataDir: values['data-dir'] });
-  const devices = await station.adapters.usb.list();
-  const { profile, adopted } = adoptDevices(base, devices, station.catalog);
-  writeAtomically(values.profile, `${JSON.stringify(profile, null, 2)}\n`);
+  const { profile, lines, notes } = await adoptStation({
+    profile: base,
+    devices: await station.adapters.usb.list(),
+    catalog: station.catalog,
+    serial: station.adapters.serial,
+    dataDir: station.dataDir,
+    serialPorts: values['serial-port'],
+    centralUrl: values.central,
+  });
+  writeProfileFile(values.profile, `${JSON.stringify(profile, null, 2)}\n`);
   writeLine(io.stdout, `Profil disimpan / profile written: ${values.profile}`);
-  for (const line of adopted) {
-    writeLine(io.stdout, `  + ${line}`);
+  for (const line of lines) {
+    writeLine(io.stdout, `  + ${line.role}: ${line.description}`);
   }
-  if (adopted.length === 0) {
+  if (lines.length === 0) {
     writeLine(io.stdout, '  (tidak ada perangkat dikenal terpasang / no known device attached)');
+  }
+  for (const note of notes) {
+    writeLine(io.stdout, `  ! ${note}`);
   }
   return EXIT_OK;
 }

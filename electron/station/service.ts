@@ -32,7 +32,7 @@ import {
 } from '../station-api';
 import type { Verdict } from '../../protocol/verdict';
 import type { Agent, AgentEvent } from '../agent/agent';
-import { adoptBaseline, roleOfDevice } from '../agent/baseline';
+import { adoptStation, roleOfDevice } from '../agent/baseline';
 import { checkedRoles } from '../agent/profile';
 import { CameraVerdicts } from './camera-verdicts';
 import { commitDailyCheck, readConsumables } from './daily-check';
@@ -339,8 +339,13 @@ export class StationService implements StationApi {
     },
     adoptBaseline: async (token) => {
       this.lock.authorise(token);
-      const devices = await this.agent.adapters.usb.list();
-      const { profile, adopted } = adoptBaseline(this.agent.profile, devices, this.agent.catalog);
+      const { profile, adopted } = await adoptStation({
+        profile: this.agent.profile,
+        devices: await this.agent.adapters.usb.list(),
+        catalog: this.agent.catalog,
+        serial: this.agent.adapters.serial,
+        dataDir: this.agent.dataDir,
+      });
       writeFileAtomic(path.join(this.agent.dataDir, 'profile.json'), `${JSON.stringify(profile, null, 2)}\n`);
       this.agent.setProfile(profile);
       this.log('info', `baseline adopted for ${adopted.join(', ')}`);

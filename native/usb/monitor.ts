@@ -1,6 +1,15 @@
 // Watches the USB bus: re-enumerates on a timer (hotplug events are missed on some systems, and a
 // fake sysfs tree sends none) and on every connect/disconnect event, diffs each enumeration against
 // the previous one, and keeps a per-device history from which a loose cable can be told.
+//
+// A reconnect is seen even when it falls between two enumerations: the kernel gives a device a new
+// device number (devnum, `address`) each time it enumerates it, so a device present in both scans
+// under another devnum went away and came back (a detach and an attach, at the later scan). The one
+// exception is a reset of a whole bus (a host controller recovering, a resume from sleep): when
+// every device of a bus that was present in both scans changed its devnum at once (and there are at
+// least two of them), that is the bus, not a cable, and nobody's reconnect count moves. A lone
+// device's devnum change cannot be told from a reset and counts as one reconnect; the loose-cable
+// verdict needs several (the profile's reconnectsForLooseCable, default 3) inside the window.
 import type { UsbChange, UsbDeviceHistory, UsbDeviceInfo, UsbSource } from './types';
 import type { UsbEventSource } from './usb-source';
 
@@ -36,6 +45,8 @@ export class UsbMonitor {
   private readonly onEvent = () => this.requestRefresh();
   /** Why the last enumeration failed; undefined after a successful one. */
   lastError?: string;
+  /** Whole-bus resets seen (every device of a bus renumbered at once), not counted as reconnects. */
+  busResets = 0;
 
   constructor(
     private readonly source: UsbSource & { readonly lastError?: string },
@@ -158,6 +169,11 @@ export class UsbMonitor {
         entry.lastSeen = time;
       }
     }
+    for (const [key, device] of this.renumbered(next)) {
+      changes.push({ type: 'detached', device: this.snapshot.get(key)! }, { type: 'attached', device });
+      this.transition(key, time, false);
+      this.transition(key, time, true);
+    }
     this.snapshot = next;
     this.baselineTaken = true;
     this.boundHistories();
@@ -171,6 +187,36 @@ export class UsbMonitor {
       }
     }
     return listed;
+  }
+
+  /**
+   * Devices present in both enumerations under a new devnum (re-enumerated between the scans),
+   * less those of a bus where every device present in both was renumbered (a bus reset).
+   * Root hubs (no port chain) keep devnum 1 through a reset and are left out of the comparison.
+   */
+  private renumbered(next: Map<string, UsbDeviceInfo>): [string, UsbDeviceInfo][] {
+    const perBus = new Map<number | undefined, { kept: number; renumbered: [string, UsbDeviceInfo][] }>();
+    for (const [key, device] of next) {
+      const before = this.snapshot.get(key);
+      if (!before || before.address === undefined || device.address === undefined || !device.ports?.length) {
+        continue;
+      }
+      const bus = perBus.get(device.bus) ?? { kept: 0, renumbered: [] };
+      perBus.set(device.bus, bus);
+      bus.kept += 1;
+      if (before.address !== device.address || before.bus !== device.bus) {
+        bus.renumbered.push([key, device]);
+      }
+    }
+    const found: [string, UsbDeviceInfo][] = [];
+    for (const bus of perBus.values()) {
+      if (bus.kept >= 2 && bus.renumbered.length === bus.kept) {
+        this.busResets += 1;
+      } else {
+        found.push(...bus.renumbered);
+      }
+    }
+    return found;
   }
 
   private transition(key: string, time: number, present: boolean): void {

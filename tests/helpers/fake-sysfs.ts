@@ -3,7 +3,7 @@
 // /sys/bus/usb/devices. Needs root and unshare(1); when they are missing the runner rejects with
 // a message saying so (tests fail, never skip).
 import { spawn } from 'node:child_process';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcess, ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -145,6 +145,8 @@ export interface RunInFakeSysfsOptions {
   args?: string[];
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Called with the child once started (the node process itself: unshare and sh exec it), e.g. to stop it with SIGTERM. */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 const MOUNT_SCRIPT = `set -e
@@ -218,6 +220,7 @@ export function runInFakeSysfs(script: string, options: RunInFakeSysfsOptions = 
   return new Promise((resolvePromise, reject) => {
     const child = spawnInFakeSysfs(script, options);
     child.stdin.end();
+    options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

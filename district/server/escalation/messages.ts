@@ -1,6 +1,7 @@
 // The words of escalation messages: Bahasa Indonesia first, English below. They answer what the
 // registry head must tell the regent: which station and device, since when, what is being done.
 import { translator } from '../../../protocol/i18n';
+import { deviceName } from '../../../protocol/device-name';
 import type { FaultView } from '../faults/lifecycle';
 import type { EscalationRule } from './config';
 
@@ -23,7 +24,7 @@ function deviceText(fault: FaultView): string {
   if (fault.device === null) {
     return role;
   }
-  const name = [fault.device.vendor, fault.device.model].filter(Boolean).join(' ') || fault.device.key;
+  const name = deviceName(fault.device.vendor, fault.device.model) ?? fault.device.key;
   return `${role}: ${name}${fault.device.serialNumber === undefined ? '' : ` (SN ${fault.device.serialNumber})`}`;
 }
 

@@ -6,7 +6,7 @@ import { isFaultEvent } from '../../../protocol/events';
 import { recordConsumables } from '../consumables/stock';
 import type { Db } from '../db/types';
 import { recordHeartbeat } from '../figures/availability';
-import { applyInventoryChange } from '../inventory/devices';
+import { applyInventoryChange, applyInventoryReport } from '../inventory/devices';
 import type { HistoryKind } from '../faults/history';
 import { addHistory } from '../faults/history';
 import { countReopening } from '../faults/repository';
@@ -57,6 +57,8 @@ export async function projectForDashboard(
     }
   } else if (event.type === 'inventory.changed') {
     await applyInventoryChange(db, stationId, event.payload, event.occurredAt);
+  } else if (event.type === 'inventory.reported') {
+    await applyInventoryReport(db, stationId, event.payload, event.occurredAt);
   } else if (event.type === 'daily-check.completed') {
     await recordConsumables(db, {
       eventId: event.id,

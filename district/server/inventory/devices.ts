@@ -1,6 +1,6 @@
 // Every device by serial number: where it is (a station, or the district's shelf as a spare),
 // whether it works (no active fault names it), kept in sync with the stations' inventory events.
-import type { InventoryPayload } from '../../../protocol/events';
+import type { InventoryItem, InventoryPayload, InventoryReportedPayload } from '../../../protocol/events';
 import type { DeviceIdentity } from '../../../protocol/verdict';
 import type { DeviceStatus, DeviceView } from '../../dash-api';
 import type { Db } from '../db/types';
@@ -16,6 +16,30 @@ export function deviceIdOf(device: DeviceIdentity, stationId: string): string {
     : `key:${stationId}:${device.key}`;
 }
 
+/** The device is installed at the station in that role (a newer record of it is never overwritten). */
+async function installDevice(db: Db, stationId: string, item: InventoryItem, atIso: string): Promise<string> {
+  const id = deviceIdOf(item.device, stationId);
+  await db.run(
+    `INSERT INTO devices (id, serial_number, device_key, vendor, model, role, station_id, status, first_seen_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'installed', $8, $8)
+     ON CONFLICT (id) DO UPDATE SET device_key = excluded.device_key, vendor = COALESCE(excluded.vendor, devices.vendor),
+       model = COALESCE(excluded.model, devices.model), role = COALESCE(excluded.role, devices.role),
+       station_id = excluded.station_id, status = 'installed', updated_at = excluded.updated_at
+     WHERE devices.updated_at <= excluded.updated_at`,
+    [
+      id,
+      item.device.serialNumber ?? null,
+      item.device.key,
+      item.device.vendor ?? null,
+      item.device.model ?? null,
+      item.role,
+      stationId,
+      atIso,
+    ],
+  );
+  return id;
+}
+
 export async function applyInventoryChange(
   db: Db,
   stationId: string,
@@ -23,25 +47,7 @@ export async function applyInventoryChange(
   atIso: string,
 ): Promise<void> {
   for (const item of change.added) {
-    const id = deviceIdOf(item.device, stationId);
-    await db.run(
-      `INSERT INTO devices (id, serial_number, device_key, vendor, model, role, station_id, status, first_seen_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'installed', $8, $8)
-       ON CONFLICT (id) DO UPDATE SET device_key = excluded.device_key, vendor = COALESCE(excluded.vendor, devices.vendor),
-         model = COALESCE(excluded.model, devices.model), role = COALESCE(excluded.role, devices.role),
-         station_id = excluded.station_id, status = 'installed', updated_at = excluded.updated_at
-       WHERE devices.updated_at <= excluded.updated_at`,
-      [
-        id,
-        item.device.serialNumber ?? null,
-        item.device.key,
-        item.device.vendor ?? null,
-        item.device.model ?? null,
-        item.role,
-        stationId,
-        atIso,
-      ],
-    );
+    await installDevice(db, stationId, item, atIso);
   }
   for (const item of change.removed) {
     // Only where the device still is at this station: it may be installed elsewhere already.
@@ -50,6 +56,30 @@ export async function applyInventoryChange(
       [atIso, deviceIdOf(item.device, stationId), stationId],
     );
   }
+}
+
+/**
+ * A station's whole inventory (`inventory.reported`): every device in it is installed there; a
+ * device recorded as installed at the station and missing from it was removed. A unit standing in
+ * for the profile's one (`replacesSerialNumber`) is recorded with its own serial number in the role,
+ * and the replaced unit, when the district knew it at this station, is marked removed.
+ */
+export async function applyInventoryReport(
+  db: Db,
+  stationId: string,
+  report: InventoryReportedPayload,
+  atIso: string,
+): Promise<void> {
+  const present: string[] = [];
+  for (const item of report.devices) {
+    present.push(await installDevice(db, stationId, item, atIso));
+  }
+  const keep = present.map((_, index) => `$${index + 3}`).join(', ');
+  await db.run(
+    `UPDATE devices SET status = 'removed', updated_at = $1
+     WHERE station_id = $2 AND status = 'installed' AND updated_at <= $1${keep === '' ? '' : ` AND id NOT IN (${keep})`}`,
+    [atIso, stationId, ...present],
+  );
 }
 
 /** A spare on the district's shelf, entered by staff. Returns its id. */

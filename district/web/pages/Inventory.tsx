@@ -1,4 +1,5 @@
 // Devices by serial number, spares on the shelf, and loans between stations (pinjam pakai).
+import { deviceName } from '../../../protocol/device-name';
 import type {
   Board,
   DeviceView,
@@ -43,7 +44,7 @@ function LoanForm({ devices, onDone }: { devices: DeviceView[]; onDone: () => vo
             .filter((device) => device.loanId === null && device.status !== 'removed')
             .map((device) => (
               <option key={device.id} value={device.id}>
-                {device.vendor} {device.model} · {device.serialNumber ?? device.id} ·{' '}
+                {deviceName(device.vendor, device.model)} · {device.serialNumber ?? device.id} ·{' '}
                 {device.stationName ?? t('shelf')}
               </option>
             ))}
@@ -144,9 +145,7 @@ export function InventoryPage({ user }: { user: User }) {
             {list.map((device) => (
               <tr key={device.id} data-device={device.id}>
                 <td>{device.serialNumber ?? '—'}</td>
-                <td>
-                  {device.vendor} {device.model}
-                </td>
+                <td>{deviceName(device.vendor, device.model)}</td>
                 <td>{device.role === null ? '—' : t.word('role', device.role)}</td>
                 <td>
                   {device.stationId === null ? t('shelf') : `${device.kecamatan} / ${device.stationName}`}
@@ -174,7 +173,7 @@ export function InventoryPage({ user }: { user: User }) {
               <tr key={loan.id} data-loan={loan.id}>
                 <td>{loan.reference}</td>
                 <td>
-                  {loan.vendor} {loan.model} ({loan.serialNumber ?? '—'})
+                  {deviceName(loan.vendor, loan.model)} ({loan.serialNumber ?? '—'})
                 </td>
                 <td>
                   {loan.fromStationName === null

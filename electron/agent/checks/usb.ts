@@ -1,5 +1,7 @@
-// USB presence per role, loose-cable detection from the monitor's reconnect history, and the
-// verdicts for attached devices the profile does not expect.
+// USB presence per role, loose-cable detection from the monitor's reconnect history, another unit
+// of the profile's model standing in for the baseline one, and the verdicts for attached devices
+// the profile does not expect.
+import { deviceName } from '../../../protocol/device-name';
 import type { DeviceIdentity, Role } from '../../../protocol/verdict';
 import type { UsbDeviceHistory, UsbDeviceInfo } from '../../../native/usb/types';
 import type { Catalog, CatalogEntry } from '../catalog';
@@ -44,26 +46,63 @@ export function usbMeasurements(device: UsbDeviceInfo): Record<string, unknown> 
   };
 }
 
-/** The attached device that fills a role, by the profile's ids or, failing those, by the catalog's role. */
+export interface RoleDeviceMatch {
+  device: UsbDeviceInfo;
+  /**
+   * Set when the profile names a serial number and the device attached is another unit of the
+   * same model (the profile's other ids, or the catalog's role when it gives none): the baseline's
+   * serial number, which the unit attached replaces.
+   */
+  replacedSerialNumber?: string;
+}
+
+function matchesIds(
+  device: UsbDeviceInfo,
+  match: NonNullable<RoleSpec['usb']>,
+  withSerial: boolean,
+): boolean {
+  return (
+    (match.vendorId === undefined || hex(device.vendorId) === match.vendorId) &&
+    (match.productId === undefined || hex(device.productId) === match.productId) &&
+    (!withSerial || match.serialNumber === undefined || device.serialNumber === match.serialNumber)
+  );
+}
+
+/**
+ * The attached device that fills a role, by the profile's ids or, failing those, by the catalog's
+ * role. A spare scanner swapped in (same model, another serial number) still fills the role: a
+ * replaced unit must never make the station say it cannot record.
+ */
+export function matchRoleDevice(
+  role: Role,
+  spec: RoleSpec,
+  devices: UsbDeviceInfo[],
+  catalog: Catalog,
+): RoleDeviceMatch | undefined {
+  const match = spec.usb ?? {};
+  const byModel = match.vendorId !== undefined || match.productId !== undefined;
+  if (!byModel && match.serialNumber === undefined) {
+    const device = devices.find((candidate) => matchUsbDevice(candidate, catalog)?.role === role);
+    return device && { device };
+  }
+  const exact = devices.find((device) => matchesIds(device, match, true));
+  if (exact || match.serialNumber === undefined) {
+    return exact && { device: exact };
+  }
+  const sameModel = devices.find((device) =>
+    byModel ? matchesIds(device, match, false) : matchUsbDevice(device, catalog)?.role === role,
+  );
+  return sameModel && { device: sameModel, replacedSerialNumber: match.serialNumber };
+}
+
+/** The attached device that fills a role (see matchRoleDevice). */
 export function findRoleDevice(
   role: Role,
   spec: RoleSpec,
   devices: UsbDeviceInfo[],
   catalog: Catalog,
 ): UsbDeviceInfo | undefined {
-  const match = spec.usb ?? {};
-  const byIds =
-    match.vendorId !== undefined || match.productId !== undefined || match.serialNumber !== undefined;
-  return devices.find((device) => {
-    if (byIds) {
-      return (
-        (match.vendorId === undefined || hex(device.vendorId) === match.vendorId) &&
-        (match.productId === undefined || hex(device.productId) === match.productId) &&
-        (match.serialNumber === undefined || device.serialNumber === match.serialNumber)
-      );
-    }
-    return matchUsbDevice(device, catalog)?.role === role;
-  });
+  return matchRoleDevice(role, spec, devices, catalog)?.device;
 }
 
 export function checkUsbRole(
@@ -84,8 +123,8 @@ export function checkUsbRole(
       measurements: { error: enumerationError },
     };
   }
-  const device = findRoleDevice(role, spec, devices, catalog);
-  if (!device) {
+  const found = matchRoleDevice(role, spec, devices, catalog);
+  if (!found) {
     return {
       status: 'fault',
       suffix: 'MISSING',
@@ -93,8 +132,12 @@ export function checkUsbRole(
       measurements: { expected: spec.usb ?? { anyKnownModel: true }, attached: devices.length },
     };
   }
+  const { device, replacedSerialNumber } = found;
   const identity = usbIdentity(device, catalog);
   const measurements = usbMeasurements(device);
+  if (replacedSerialNumber !== undefined) {
+    measurements.baselineSerialNumber = replacedSerialNumber;
+  }
   const past = history?.(device.key);
   if (past) {
     measurements.reconnects = past.reconnects;
@@ -112,6 +155,17 @@ export function checkUsbRole(
       };
     }
   }
+  if (replacedSerialNumber !== undefined) {
+    // Usable (a warning never stops recording); open until a technician adopts the new baseline.
+    return {
+      status: 'warning',
+      suffix: 'UNIT_REPLACED',
+      severity: 'minor',
+      params: { serialNumber: device.serialNumber ?? '-', baselineSerialNumber: replacedSerialNumber },
+      device: identity,
+      measurements,
+    };
+  }
   return ok(measurements, identity);
 }
 
@@ -126,8 +180,7 @@ export function checkUnclaimedDevices(
     .map((device) => {
       const entry = matchUsbDevice(device, catalog);
       const { vendor, model } = names(device, entry);
-      const product =
-        [vendor, model].filter(Boolean).join(' ') || `USB ${hex(device.vendorId)}:${hex(device.productId)}`;
+      const product = deviceName(vendor, model) ?? `USB ${hex(device.vendorId)}:${hex(device.productId)}`;
       return {
         status: entry ? 'ok' : 'unknown',
         code: entry ? 'USB_DEVICE_UNEXPECTED' : 'USB_DEVICE_UNKNOWN',

@@ -18,6 +18,11 @@ export interface Schedule {
   pruneIntervalMs: number;
   /** While not enrolled, look for an identity file this often. */
   enrollmentPollMs: number;
+  /**
+   * Between re-enumerations of the USB bus when no hotplug event arrives (events are lost on some
+   * systems; a reconnect between two scans is still seen by the device's new devnum).
+   */
+  usbRescanIntervalMs: number;
 }
 
 export const DEFAULT_SCHEDULE: Schedule = {
@@ -29,6 +34,8 @@ export const DEFAULT_SCHEDULE: Schedule = {
   hotplugSettleMs: 200,
   pruneIntervalMs: 60 * 60_000,
   enrollmentPollMs: 10_000,
+  // An enumeration costs about a millisecond.
+  usbRescanIntervalMs: 10_000,
 };
 
 interface Sleeper {

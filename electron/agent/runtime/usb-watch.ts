@@ -4,9 +4,7 @@
 import { UsbMonitor } from '../../../native/usb/monitor';
 import { loadUsbEventSource } from '../../../native/usb/usb-source';
 import type { Adapters } from '../adapters';
-
-/** Re-enumeration period when no event arrives; an enumeration costs about a millisecond. */
-export const USB_REENUMERATE_MS = 10_000;
+import { DEFAULT_SCHEDULE } from './schedule';
 
 export interface UsbWatch {
   /** Agent option: calls listener on every attach or detach; returns the unsubscribe function. */
@@ -14,14 +12,17 @@ export interface UsbWatch {
   stop(): void;
 }
 
-/** Starts watching and installs `usbHistory` on the adapters. `events: false` polls only. */
+/**
+ * Starts watching and installs `usbHistory` on the adapters. `events: false` polls only;
+ * `intervalMs` is the re-enumeration period (the schedule's usbRescanIntervalMs).
+ */
 export async function watchUsb(
   adapters: Adapters,
   options: { events?: boolean; intervalMs?: number } = {},
 ): Promise<UsbWatch> {
   const events = options.events === false ? undefined : await loadUsbEventSource();
   const monitor = new UsbMonitor(adapters.usb, events, {
-    intervalMs: options.intervalMs ?? USB_REENUMERATE_MS,
+    intervalMs: options.intervalMs ?? DEFAULT_SCHEDULE.usbRescanIntervalMs,
   });
   adapters.usbHistory = (key) => monitor.history(key);
   monitor.start();

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { importBundle } from '../../../district/server/intake/bundle-import';
 import { listFaults } from '../../../district/server/faults/repository';
+import { listDevices } from '../../../district/server/inventory/devices';
 import { addStation } from '../../../district/server/stations/stations';
 import type { Bundle } from '../../../protocol/bundle';
 import { EventsRequestSchema, MAX_BODY_BYTES, PATHS } from '../../../protocol/requests';
@@ -184,10 +185,61 @@ describe('intake of signed batches', () => {
         removed: [{ role: null, device: { key: 'usb:1234:5678' } }],
       }),
       station.event('consumables.reported', { blankCards: 0, ribbons: [] }),
+      station.event('inventory.reported', {
+        devices: [
+          { role: 'signature', device: { key: 'usb:06a8:0043:T1', serialNumber: 'T1', vendor: 'Topaz' } },
+        ],
+      }),
     ];
     const response = await send(events);
     assert.equal(response.statusCode, 200, response.body);
-    assert.equal((response.json() as EventsResponse).accepted.length, 4);
+    assert.equal((response.json() as EventsResponse).accepted.length, 5);
+  });
+
+  test('an inventory snapshot installs its devices; the next one records a swapped unit and the removal', async () => {
+    const scanner = (serialNumber: string) => ({
+      key: `usb:080b:0010:${serialNumber}`,
+      transport: 'usb' as const,
+      vendor: 'Cross Match',
+      model: 'Cross Match fingerprint scanner',
+      serialNumber,
+    });
+    const printer = {
+      key: 'usb:09b0:2400:C1',
+      vendor: 'Fargo (HID Global)',
+      model: 'HDP5000',
+      serialNumber: 'C1',
+    };
+    clockMs += 1000;
+    let response = await send([
+      station.event(
+        'inventory.reported',
+        {
+          devices: [
+            { role: 'fingerprint', device: scanner('GRD-1') },
+            { role: 'card-printer', device: printer },
+          ],
+        },
+        clockMs,
+      ),
+    ]);
+    assert.equal(response.statusCode, 200, response.body);
+    clockMs += 1000;
+    response = await send([
+      station.event(
+        'inventory.reported',
+        { devices: [{ role: 'fingerprint', device: scanner('GRD-2'), replacesSerialNumber: 'GRD-1' }] },
+        clockMs,
+      ),
+    ]);
+    assert.equal(response.statusCode, 200, response.body);
+    const devices = await listDevices(district.db, { stationId: station.stationId });
+    const state = (serialNumber: string) => devices.find((device) => device.serialNumber === serialNumber);
+    assert.equal(state('GRD-2')?.status, 'installed');
+    assert.equal(state('GRD-2')?.role, 'fingerprint');
+    assert.equal(state('GRD-1')?.status, 'removed', 'the replaced unit');
+    assert.equal(state('C1')?.status, 'removed', 'the printer is no longer reported');
+    assert.equal(state('T1')?.status, 'removed', 'nor the signature pad of the earlier snapshot');
   });
 });
 
@@ -304,6 +356,18 @@ describe('refusals store nothing and are logged', () => {
       payload: { faultId: 'f-9', role: 'toaster' },
     };
     await assertRefused(await send([good, bad]), 400, 'invalid-schema', before);
+  });
+
+  test('an inventory snapshot with an unknown field or a bad role is refused', async () => {
+    const device = { key: 'usb:080b:0010:X', serialNumber: 'X' };
+    for (const item of [
+      { role: 'toaster', device },
+      { role: 'fingerprint', device, replaced: true },
+    ]) {
+      const before = await district.counts();
+      const event = station.event('inventory.reported', { devices: [item] } as never, clockMs);
+      await assertRefused(await send([event]), 400, 'invalid-schema', before);
+    }
   });
 
   test('wrong content type', async () => {

@@ -100,6 +100,55 @@ async function storm() {
   };
 }
 
+/**
+ * Reconnects seen only through devnum: no event, no scan that misses the device. Bus 1 holds the
+ * fingerprint scanner and the card printer; bus 2 a lone webcam.
+ */
+async function renumber() {
+  const monitor = new UsbMonitor(source, undefined, { intervalMs: 60_000 });
+  const changes: UsbChange[] = [];
+  monitor.onChange((change) => changes.push(change));
+  const [printer, fingerprint] = STATION_KIT;
+  const webcam = STATION_KIT.find((kit) => kit.key === 'usb:046d:0825:8F2A1B30')!;
+  const plug = (kit: (typeof STATION_KIT)[number], address: number) => {
+    sysfsTree().remove(kit.device.bus, kit.device.ports);
+    sysfsTree().add({ ...kit.device, address });
+  };
+  plug(printer!, 10);
+  plug(fingerprint!, 11);
+  plug(webcam, 5);
+  for (let scan = 0; scan < 50; scan += 1) {
+    await monitor.refresh();
+  }
+  const stable = { fingerprint: monitor.history(fingerprint!.key), changes: changes.length };
+  // The host controller resets bus 1: every device on it comes back under a new devnum at once.
+  plug(printer!, 20);
+  plug(fingerprint!, 21);
+  await monitor.refresh();
+  const afterBusReset = {
+    fingerprint: monitor.history(fingerprint!.key),
+    printer: monitor.history(printer!.key),
+    busResets: monitor.busResets,
+    changes: changes.length,
+  };
+  // The scanner's cable slips three times, each time between two scans.
+  for (const address of [22, 23, 24]) {
+    plug(fingerprint!, address);
+    await monitor.refresh();
+  }
+  // The lone webcam of bus 2 renumbered once: cannot be told from a reset, counts one.
+  plug(webcam, 6);
+  await monitor.refresh();
+  monitor.stop();
+  return {
+    stable,
+    afterBusReset,
+    afterSlips: { fingerprint: monitor.history(fingerprint!.key), printer: monitor.history(printer!.key) },
+    webcam: monitor.history(webcam.key),
+    lastChanges: changes.slice(-2).map((change) => ({ type: change.type, key: change.device.key })),
+  };
+}
+
 /** Monitor started with the library's real event source and a short timer: plug is seen, stop() lets the process end. */
 async function running() {
   const events = await loadUsbEventSource();
@@ -263,7 +312,15 @@ async function noUsbBus() {
   return { devices, lastError: source.lastError ?? null };
 }
 
-const scenarios: Record<string, () => Promise<unknown>> = { kit, plug, storm, running, property, noUsbBus };
+const scenarios: Record<string, () => Promise<unknown>> = {
+  kit,
+  plug,
+  storm,
+  renumber,
+  running,
+  property,
+  noUsbBus,
+};
 const scenario = scenarios[process.argv[2] ?? ''];
 if (!scenario) {
   throw new Error(`unknown scenario ${process.argv[2]}`);

@@ -190,6 +190,41 @@ describe('usb monitor on a fake sysfs tree', () => {
     assert.deepEqual(report.lastChange, { type: 'detached', key: STATION_KIT[1]!.key });
   });
 
+  test('a reconnect between two scans counts by its new devnum; a stable device and a bus reset count none', async () => {
+    const report = (await runChild(newTree(), 'renumber')) as {
+      stable: { fingerprint: UsbDeviceHistory; changes: number };
+      afterBusReset: {
+        fingerprint: UsbDeviceHistory;
+        printer: UsbDeviceHistory;
+        busResets: number;
+        changes: number;
+      };
+      afterSlips: { fingerprint: UsbDeviceHistory; printer: UsbDeviceHistory };
+      webcam: UsbDeviceHistory;
+      lastChanges: { type: string; key: string }[];
+    };
+    assert.equal(report.stable.fingerprint.reconnects, 0, '50 scans of a device that stays put');
+    assert.deepEqual(report.stable.fingerprint.recentTransitions, []);
+    assert.equal(report.stable.changes, 0);
+    assert.equal(report.afterBusReset.busResets, 1);
+    assert.equal(report.afterBusReset.fingerprint.reconnects, 0, 'a whole-bus reset is not a cable');
+    assert.equal(report.afterBusReset.printer.reconnects, 0);
+    assert.equal(report.afterBusReset.changes, 0);
+    assert.equal(report.afterSlips.fingerprint.reconnects, 3, 'three slips, never seen absent');
+    assert.equal(report.afterSlips.fingerprint.recentTransitions.length, 6);
+    assert.equal(report.afterSlips.fingerprint.present, true);
+    assert.equal(report.afterSlips.printer.reconnects, 0, 'its neighbour on the bus kept its devnum');
+    assert.equal(
+      report.webcam.reconnects,
+      1,
+      'a lone device renumbered once counts one (below the threshold)',
+    );
+    assert.deepEqual(report.lastChanges, [
+      { type: 'detached', key: 'usb:046d:0825:8F2A1B30' },
+      { type: 'attached', key: 'usb:046d:0825:8F2A1B30' },
+    ]);
+  });
+
   test('a started monitor sees a plug by its timer and stop() leaves nothing running', async () => {
     // The child ends by itself only if stop() removed the timer and the library's event listeners.
     const report = (await runChild(newTree(), 'running')) as {

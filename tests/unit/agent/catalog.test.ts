@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { deviceName } from '../../../protocol/device-name';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -183,4 +184,18 @@ describe('catalog validation', () => {
     writeFileSync(wrong, JSON.stringify({ version: 1, entries: [{ ...entry, vendor: '' }] }));
     assert.throws(() => loadCatalog(wrong), /wrong\.json: field "entries\.0\.vendor"/);
   });
+});
+
+test('no catalog entry, named for people, says its vendor twice', () => {
+  for (const entry of loadCatalog().entries) {
+    const name = deviceName(entry.vendor, entry.model)!;
+    const words = name.toLowerCase().split(/\s+/);
+    const doubled = words.some((word, index) => index > 0 && words[index - 1] === word);
+    assert.equal(doubled, false, `${entry.id}: "${name}"`);
+    assert.equal(
+      name.toLowerCase().split(entry.vendor.split(/[\s(]/)[0]!.toLowerCase()).length - 1 <= 1,
+      true,
+      `${entry.id}: "${name}" names its vendor once`,
+    );
+  }
 });

@@ -2,11 +2,11 @@
 // Thin on purpose: every decision lives in the station Agent (checks, faults, store, delivery to the
 // district) and the StationService over it (what the kiosk shows); this file only connects Electron
 // to them. Electron cannot run in CI, so keep logic out of here.
-import { app, BrowserWindow, ipcMain, Menu, session, Tray } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, protocol, session, Tray } from 'electron';
 import type { IpcMainInvokeEvent } from 'electron';
 import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { EVENT_CHANNEL, IPC_SCHEMAS, dispatch, parseIpcArguments } from './station-api';
 import type { IpcChannel } from './station-api';
 import type { Agent } from './agent/agent';
@@ -14,15 +14,32 @@ import { StationService } from './station/service';
 import { enroll } from './agent/enroll';
 import type { UsbWatch } from './agent/runtime/usb-watch';
 import { createStationAgent, setUpStation } from './agent/composition-root';
+import {
+  APP_INDEX_URL,
+  APP_SCHEME,
+  contentType,
+  devToolsAllowed,
+  isAppUrl,
+  navigationAllowed,
+  permissionAllowed,
+  resolveAppFile,
+  windowMayClose,
+} from './shell/app-protocol';
 
 const argument = (name: string) =>
   process.argv.find((value) => value.startsWith(`--${name}=`))?.split('=')[1];
 /** Kiosk unless started with --no-kiosk (technicians at their desk, development). */
 const kiosk = !process.argv.includes('--no-kiosk');
 
-const rendererIndex = path.join(__dirname, '..', 'renderer', 'index.html');
-const rendererUrl = pathToFileURL(rendererIndex).href;
-const isOwnPage = (url: string | undefined) => url !== undefined && url.split('#')[0] === rendererUrl;
+const rendererRoot = path.join(__dirname, '..', 'renderer');
+const isOwnPage = isAppUrl;
+/** Set once the app is quitting: only then may the kiosk window close. */
+let quitting = false;
+
+// The UI is served from app://siaga/ (a secure, standard origin of its own), not from a file URL.
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
 
 let window: BrowserWindow | null = null;
 // Held so the tray icon is not garbage-collected.
@@ -48,6 +65,7 @@ if (!app.requestSingleInstanceLock()) {
     });
   // The agent commits what it is doing and closes its store before the process ends.
   app.on('before-quit', (event) => {
+    quitting = true;
     if (stopped) {
       return;
     }
@@ -103,18 +121,41 @@ function wireIpc(api: StationService): void {
 
 function lockDownSession(): void {
   const own = session.defaultSession;
+  own.protocol.handle(APP_SCHEME, async (request) => {
+    const file = resolveAppFile(rendererRoot, request.url);
+    if (file === null) {
+      return new Response('not found', { status: 404 });
+    }
+    try {
+      return new Response(await readFile(file), { headers: { 'content-type': contentType(file) } });
+    } catch {
+      return new Response('not found', { status: 404 });
+    }
+  });
   // Only our page may use the camera ('media', video only); everything else is refused.
   own.setPermissionRequestHandler((contents, permission, callback, details) => {
-    const videoOnly =
-      permission === 'media' &&
-      (details as { mediaTypes?: string[] }).mediaTypes?.every((type) => type === 'video') !== false;
-    callback(videoOnly && isOwnPage(contents.getURL()));
+    callback(
+      permissionAllowed({
+        permission,
+        origin: details.requestingUrl ?? contents.getURL(),
+        mediaTypes: (details as { mediaTypes?: string[] }).mediaTypes ?? ['video', 'audio'],
+      }),
+    );
   });
-  own.setPermissionCheckHandler(
-    (_contents, permission, origin) => permission === 'media' && origin.startsWith('file://'),
+  own.setPermissionCheckHandler((_contents, permission, origin) =>
+    permissionAllowed({ permission, origin }),
   );
   app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (navigation) => navigation.preventDefault());
+    contents.on('will-frame-navigate', (navigation) => {
+      if (!navigationAllowed(navigation.url)) {
+        navigation.preventDefault();
+      }
+    });
+    contents.on('will-navigate', (navigation) => {
+      if (!navigationAllowed(navigation.url)) {
+        navigation.preventDefault();
+      }
+    });
     contents.on('will-redirect', (navigation) => navigation.preventDefault());
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
     contents.on('will-attach-webview', (attach) => attach.preventDefault());
@@ -136,7 +177,8 @@ function createWindow(): void {
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
-      devTools: !kiosk,
+      // Opened only in a technician session (see 'devtools-opened' below).
+      devTools: true,
       spellcheck: false,
     },
   });
@@ -144,10 +186,31 @@ function createWindow(): void {
   // A crashed or hung renderer is restarted; the agent in this process never stopped.
   window.webContents.on('render-process-gone', () => window?.webContents.reload());
   window.on('unresponsive', () => window?.webContents.forcefullyCrashRenderer());
+  window.webContents.on('devtools-opened', () => {
+    if (!devToolsAllowed(service?.technicianActive() ?? false)) {
+      window?.webContents.closeDevTools();
+    }
+  });
+  window.webContents.on('before-input-event', (event, input) => {
+    if (input.type === 'keyDown' && input.key === 'F12' && devToolsAllowed(service?.technicianActive() ?? false)) {
+      event.preventDefault();
+      window?.webContents.toggleDevTools();
+    }
+  });
+  // The kiosk never leaves the station without the app: closing is refused, and a window that
+  // went anyway (crash) comes back.
+  window.on('close', (event) => {
+    if (!windowMayClose({ kiosk, quitting })) {
+      event.preventDefault();
+    }
+  });
   window.on('closed', () => {
     window = null;
+    if (!windowMayClose({ kiosk, quitting })) {
+      setTimeout(() => showWindow(), 1000);
+    }
   });
-  void window.loadFile(rendererIndex);
+  void window.loadURL(APP_INDEX_URL);
 }
 
 function showWindow(): void {

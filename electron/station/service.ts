@@ -290,6 +290,11 @@ export class StationService implements StationApi {
     this.lock.lock(token);
   }
 
+  /** Whether a technician session is live (not part of StationApi: the shell asks, not the page). */
+  technicianActive(): boolean {
+    return this.lock.active;
+  }
+
   readonly technician: StationApi['technician'] = {
     usbTree: async (token) => {
       this.lock.authorise(token);

@@ -15,6 +15,7 @@ import { enroll } from './agent/enroll';
 import type { UsbWatch } from './agent/runtime/usb-watch';
 import { createStationAgent, setUpStation } from './agent/composition-root';
 import {
+  APP_CSP,
   APP_INDEX_URL,
   APP_SCHEME,
   contentType,
@@ -127,7 +128,9 @@ function lockDownSession(): void {
       return new Response('not found', { status: 404 });
     }
     try {
-      return new Response(await readFile(file), { headers: { 'content-type': contentType(file) } });
+      return new Response(await readFile(file), {
+        headers: { 'content-type': contentType(file), 'content-security-policy': APP_CSP },
+      });
     } catch {
       return new Response('not found', { status: 404 });
     }

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  APP_CSP,
   APP_INDEX_URL,
   contentType,
   devToolsAllowed,
@@ -65,6 +66,11 @@ test('a raw path leaving the folder is refused, not clamped', () => {
   assert.equal(resolveAppPath(root, '/a/b.js'), path.join(root, 'a', 'b.js'));
 });
 
+test('the CSP header is the one of the page', () => {
+  const html = readFileSync('renderer/index.html', 'utf8');
+  assert.equal(/http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1], APP_CSP);
+});
+
 test('content types of what the renderer build ships', () => {
   assert.match(contentType('/x/index.html'), /^text\/html/);
   assert.match(contentType('/x/app.js'), /^text\/javascript/);
@@ -115,6 +121,7 @@ test('main.ts wires the protocol, the navigation guard, the permissions and the 
   assert.match(main, /standard: true, secure: true/);
   assert.match(main, /protocol\.handle\(APP_SCHEME/);
   assert.match(main, /resolveAppFile\(rendererRoot, request\.url\)/);
+  assert.match(main, /'content-security-policy': APP_CSP/);
   assert.match(main, /'will-frame-navigate'[\s\S]{0,120}navigationAllowed\(navigation\.url\)/);
   assert.match(main, /setPermissionRequestHandler[\s\S]{0,200}permissionAllowed\(/);
   assert.match(main, /setPermissionCheckHandler[\s\S]{0,120}permissionAllowed\(/);

@@ -22,7 +22,7 @@ export function writeMeta(store: Store, key: string, value: unknown): void {
 }
 
 const SETTINGS_KEY = 'ui-settings';
-const DEFAULT_SETTINGS = { language: 'id' as Language, lowBlankCards: 50, lowRibbonPrints: 100 };
+export const DEFAULT_SETTINGS = { language: 'id' as Language, lowBlankCards: 50, lowRibbonPrints: 100 };
 /** The photo standard's minimum capture size (px). */
 const PHOTO_STANDARD = { minWidth: 640, minHeight: 480 };
 

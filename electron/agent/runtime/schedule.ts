@@ -18,6 +18,10 @@ export interface Schedule {
   pruneIntervalMs: number;
   /** While not enrolled, look for an identity file this often. */
   enrollmentPollMs: number;
+  /** `PRAGMA quick_check` of the open store this often, so damage is noticed while running. */
+  integrityCheckMs: number;
+  /** While the store cannot be opened (read-only data folder), try again this often. */
+  storeRetryMs: number;
 }
 
 export const DEFAULT_SCHEDULE: Schedule = {
@@ -29,6 +33,8 @@ export const DEFAULT_SCHEDULE: Schedule = {
   hotplugSettleMs: 200,
   pruneIntervalMs: 60 * 60_000,
   enrollmentPollMs: 10_000,
+  integrityCheckMs: 5 * 60_000,
+  storeRetryMs: 30_000,
 };
 
 interface Sleeper {

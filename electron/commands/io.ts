@@ -1,5 +1,6 @@
 // What every `siaga` subcommand gets: its arguments and the streams it writes to.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { describe } from '../agent/messages';
 
 export interface CommandIo {
   stdout: NodeJS.WritableStream;
@@ -21,6 +22,15 @@ export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/**
+ * The one line a command prints when the data folder cannot be written (`reason` names the folder
+ * and the system's error): Bahasa Indonesia first, English second, no stack trace. Exit code 2.
+ */
+export function unwritableLine(command: string, reason: string): string {
+  const { message } = describe('PC_DATA_FOLDER_READONLY', 'pc');
+  return `siaga ${command}: ${message.id} / ${message.en} (${reason})`;
 }
 
 export function writeLine(stream: NodeJS.WritableStream, line = ''): void {

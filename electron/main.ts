@@ -180,8 +180,9 @@ function createWindow(): void {
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
-      // Opened only in a technician session (see 'devtools-opened' below).
-      devTools: true,
+      // Never in kiosk mode; at a technician's desk (--no-kiosk) only in a technician session
+      // (see 'devtools-opened' below).
+      devTools: !kiosk,
       spellcheck: false,
     },
   });

@@ -145,9 +145,7 @@ function lockDownSession(): void {
       }),
     );
   });
-  own.setPermissionCheckHandler((_contents, permission, origin) =>
-    permissionAllowed({ permission, origin }),
-  );
+  own.setPermissionCheckHandler((_contents, permission, origin) => permissionAllowed({ permission, origin }));
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-frame-navigate', (navigation) => {
       if (!navigationAllowed(navigation.url)) {
@@ -196,7 +194,11 @@ function createWindow(): void {
     }
   });
   window.webContents.on('before-input-event', (event, input) => {
-    if (input.type === 'keyDown' && input.key === 'F12' && devToolsAllowed(service?.technicianActive() ?? false)) {
+    if (
+      input.type === 'keyDown' &&
+      input.key === 'F12' &&
+      devToolsAllowed(service?.technicianActive() ?? false)
+    ) {
       event.preventDefault();
       window?.webContents.toggleDevTools();
     }

@@ -437,7 +437,8 @@ export class Agent {
       if (store.hasPendingOfType('heartbeat')) {
         return;
       }
-      this.append([heartbeatDraft(report, this.status(), this.options.appVersion)]);
+      const openFaultIds = store.listFaults().map((fault) => fault.faultId);
+      this.append([heartbeatDraft(report, this.status(), this.options.appVersion, openFaultIds)]);
     });
   }
 

@@ -27,17 +27,23 @@ export function runWithReadOnlyFolder(
     return Promise.reject(new Error('a read-only bind mount needs Linux (unshare, mount namespaces)'));
   }
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-    return Promise.reject(new Error('a read-only bind mount needs root for `unshare -m`: run the tests as root'));
+    return Promise.reject(
+      new Error('a read-only bind mount needs root for `unshare -m`: run the tests as root'),
+    );
   }
   if (!existsSync('/usr/bin/unshare') && !existsSync('/bin/unshare')) {
     return Promise.reject(new Error('unshare(1) is missing: install util-linux'));
   }
   return new Promise((resolve, reject) => {
-    const child = spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', SCRIPT, 'siaga-read-only', ...command], {
-      cwd: process.cwd(),
-      env: { ...process.env, ...options.env, READ_ONLY_FOLDER: folder },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'unshare',
+      ['-m', '--propagation', 'private', 'sh', '-c', SCRIPT, 'siaga-read-only', ...command],
+      {
+        cwd: process.cwd(),
+        env: { ...process.env, ...options.env, READ_ONLY_FOLDER: folder },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

@@ -64,7 +64,9 @@ function narrow(target: string, exposure: FolderExposure): void {
       chmodSync(target, mode & ~0o077);
       exposure.fixed.push(`${target} ${octal(mode)} -> ${octal(mode & ~0o077)}`);
     } catch (error) {
-      exposure.open.push(`${target} ${octal(mode)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      exposure.open.push(
+        `${target} ${octal(mode)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
     }
   }
   if (stats.isDirectory()) {
@@ -109,7 +111,10 @@ export function parseIcacls(output: string, folder: string): AclEntry[] {
     }
     const match = /^\s*(\S.*?):((?:\([A-Z,]+\))+)\s*$/.exec(line);
     if (match) {
-      entries.push({ principal: match[1]!, flags: [...match[2]!.matchAll(/\(([A-Z,]+)\)/g)].map((m) => m[1]!) });
+      entries.push({
+        principal: match[1]!,
+        flags: [...match[2]!.matchAll(/\(([A-Z,]+)\)/g)].map((m) => m[1]!),
+      });
     }
   }
   if (entries.length === 0) {

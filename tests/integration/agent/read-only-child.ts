@@ -36,6 +36,4 @@ const after = await service.getStatus();
 const events = agent.currentStore?.pending(100).map((event) => event.type) ?? [];
 await agent.stop();
 service.stop();
-process.stdout.write(
-  `${JSON.stringify({ storeBefore, before, fault: fault ?? null, after, events })}\n`,
-);
+process.stdout.write(`${JSON.stringify({ storeBefore, before, fault: fault ?? null, after, events })}\n`);

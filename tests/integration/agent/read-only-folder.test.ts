@@ -27,7 +27,10 @@ for (const existing of [false, true]) {
       'healthy',
     ]);
     assert.equal(run.code, 2, run.stderr);
-    const lines = run.stderr.trim().split('\n').filter((line) => !/^\d{4}-\d\d-\d\dT/.test(line));
+    const lines = run.stderr
+      .trim()
+      .split('\n')
+      .filter((line) => !/^\d{4}-\d\d-\d\dT/.test(line));
     assert.equal(lines.length, 1, run.stderr);
     assert.match(
       lines[0]!,
@@ -40,7 +43,11 @@ for (const existing of [false, true]) {
 
 test('the kiosk status shows the banner while the folder is read-only; the fault is committed once it is writable', async () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'siaga-ro-kiosk-'));
-  const run = await runWithReadOnlyFolder(dataDir, [...node, 'tests/integration/agent/read-only-child.ts', dataDir]);
+  const run = await runWithReadOnlyFolder(dataDir, [
+    ...node,
+    'tests/integration/agent/read-only-child.ts',
+    dataDir,
+  ]);
   assert.equal(run.code, 0, run.stderr);
   const report = JSON.parse(run.stdout.trim().split('\n').pop()!) as {
     storeBefore: boolean;

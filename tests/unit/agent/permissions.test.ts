@@ -2,7 +2,15 @@
 // the icacls parser on samples (tests/fixtures/icacls), and the files the store creates.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { aclProblems, parseIcacls, secureDataFolder } from '../../../electron/agent/store/permissions';
@@ -70,7 +78,10 @@ test('icacls: the folder as %PROGRAMDATA% leaves it is too open (BUILTIN\\Users,
 
 test('icacls: the installer ACL is accepted (SYSTEM, Administrators, the running account; a deny entry)', () => {
   assert.deepEqual(aclProblems(parseIcacls(sample('installed.txt'), FOLDER), 'SIAGA-PC01\\operator'), []);
-  assert.deepEqual(aclProblems(parseIcacls(sample('installed-deny-id.txt'), FOLDER), 'siaga-pc01\\OPERATOR'), []);
+  assert.deepEqual(
+    aclProblems(parseIcacls(sample('installed-deny-id.txt'), FOLDER), 'siaga-pc01\\OPERATOR'),
+    [],
+  );
   // Another account running the app is not the one granted: that is a finding, not a pass.
   assert.deepEqual(aclProblems(parseIcacls(sample('installed.txt'), FOLDER), 'SIAGA-PC01\\tamu'), [
     'SIAGA-PC01\\operator:(OI)(CI)(F)',
@@ -86,8 +97,14 @@ test('icacls: a folder widened later (Everyone, an unresolved SID) is reported, 
 });
 
 test('icacls: output that is not an ACL of the folder is an error, reported as open (never a pass)', () => {
-  assert.throws(() => parseIcacls('C:\\Other NT AUTHORITY\\SYSTEM:(F)\r\n', FOLDER), /unexpected icacls output/);
-  assert.throws(() => parseIcacls(`${FOLDER}\r\n\r\nSuccessfully processed 1 files`, FOLDER), /no access entries/);
+  assert.throws(
+    () => parseIcacls('C:\\Other NT AUTHORITY\\SYSTEM:(F)\r\n', FOLDER),
+    /unexpected icacls output/,
+  );
+  assert.throws(
+    () => parseIcacls(`${FOLDER}\r\n\r\nSuccessfully processed 1 files`, FOLDER),
+    /no access entries/,
+  );
   const failed = secureDataFolder(FOLDER, 'win32', () => {
     throw new Error('icacls not found');
   });

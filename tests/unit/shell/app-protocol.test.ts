@@ -45,10 +45,7 @@ test('path traversal and foreign requests map to nothing', () => {
     'not a url',
   ]) {
     const file = resolveAppFile(root, url);
-    assert.ok(
-      file === null || file.startsWith(root + path.sep),
-      `${url} -> ${file}`,
-    );
+    assert.ok(file === null || file.startsWith(root + path.sep), `${url} -> ${file}`);
   }
   // The plain cases must be refused outright, not clamped to some other file.
   assert.equal(resolveAppFile(root, 'app://siaga/assets%2F..%2F..%2Fsecret'), null);
@@ -59,7 +56,16 @@ test('path traversal and foreign requests map to nothing', () => {
 });
 
 test('a raw path leaving the folder is refused, not clamped', () => {
-  for (const raw of ['/../secret', '/a/../../secret', '/%2e%2e/secret', '/a/%2E%2E/%2e%2e/secret', '/./x', '/a%2fb', '/a%5cb', '/%00']) {
+  for (const raw of [
+    '/../secret',
+    '/a/../../secret',
+    '/%2e%2e/secret',
+    '/a/%2E%2E/%2e%2e/secret',
+    '/./x',
+    '/a%2fb',
+    '/a%5cb',
+    '/%00',
+  ]) {
     assert.equal(resolveAppPath(root, raw), null, raw);
   }
   assert.equal(resolveAppPath(root, '/'), path.join(root, 'index.html'));
@@ -80,13 +86,22 @@ test('content types of what the renderer build ships', () => {
 
 test('navigation stays within app://siaga', () => {
   assert.equal(navigationAllowed('app://siaga/index.html#/faults'), true);
-  for (const url of ['https://evil.example/', 'file:///C:/Windows/', 'app://other/', 'javascript:alert(1)', 'about:blank']) {
+  for (const url of [
+    'https://evil.example/',
+    'file:///C:/Windows/',
+    'app://other/',
+    'javascript:alert(1)',
+    'about:blank',
+  ]) {
     assert.equal(navigationAllowed(url), false, url);
   }
 });
 
 test('the camera only for the exact app origin, video only; nothing else', () => {
-  assert.equal(permissionAllowed({ permission: 'media', origin: 'app://siaga', mediaTypes: ['video'] }), true);
+  assert.equal(
+    permissionAllowed({ permission: 'media', origin: 'app://siaga', mediaTypes: ['video'] }),
+    true,
+  );
   assert.equal(permissionAllowed({ permission: 'media', origin: 'app://siaga/' }), true);
   assert.equal(
     permissionAllowed({ permission: 'media', origin: 'app://siaga/index.html', mediaTypes: ['video'] }),
@@ -96,7 +111,15 @@ test('the camera only for the exact app origin, video only; nothing else', () =>
     permissionAllowed({ permission: 'media', origin: 'app://siaga', mediaTypes: ['video', 'audio'] }),
     false,
   );
-  for (const origin of ['file://', 'file:///C:/app/index.html', 'https://evil.example', 'app://siaga.evil', 'app://other', 'null', '']) {
+  for (const origin of [
+    'file://',
+    'file:///C:/app/index.html',
+    'https://evil.example',
+    'app://siaga.evil',
+    'app://other',
+    'null',
+    '',
+  ]) {
     assert.equal(permissionAllowed({ permission: 'media', origin, mediaTypes: ['video'] }), false, origin);
   }
   for (const permission of ['geolocation', 'notifications', 'clipboard-read', 'openExternal']) {
@@ -117,7 +140,10 @@ test('main.ts wires the protocol, the navigation guard, the permissions and the 
   assert.doesNotMatch(main, /loadFile\(|pathToFileURL|file:\/\//, 'no file:// page');
   assert.match(main, /loadURL\(APP_INDEX_URL\)/);
   const registered = main.indexOf('protocol.registerSchemesAsPrivileged');
-  assert.ok(registered >= 0 && registered < main.indexOf('app\n    .whenReady()'), 'scheme registered before ready');
+  assert.ok(
+    registered >= 0 && registered < main.indexOf('app\n    .whenReady()'),
+    'scheme registered before ready',
+  );
   assert.match(main, /standard: true, secure: true/);
   assert.match(main, /protocol\.handle\(APP_SCHEME/);
   assert.match(main, /resolveAppFile\(rendererRoot, request\.url\)/);
@@ -126,6 +152,9 @@ test('main.ts wires the protocol, the navigation guard, the permissions and the 
   assert.match(main, /setPermissionRequestHandler[\s\S]{0,200}permissionAllowed\(/);
   assert.match(main, /setPermissionCheckHandler[\s\S]{0,120}permissionAllowed\(/);
   assert.match(main, /'devtools-opened'[\s\S]{0,160}devToolsAllowed\([\s\S]{0,80}closeDevTools\(\)/);
-  assert.match(main, /on\('close'[\s\S]{0,120}windowMayClose\(\{ kiosk, quitting \}\)[\s\S]{0,40}preventDefault\(\)/);
+  assert.match(
+    main,
+    /on\('close'[\s\S]{0,120}windowMayClose\(\{ kiosk, quitting \}\)[\s\S]{0,40}preventDefault\(\)/,
+  );
   assert.match(main, /on\('closed'[\s\S]{0,160}windowMayClose[\s\S]{0,60}showWindow\(\)/);
 });

@@ -100,6 +100,11 @@ export default tseslint.config(
     'The StationApi contract is pure types and schemas.',
   ),
   layer(
+    ['electron/shell/**'],
+    ['electron', '**/renderer/**', '**/district/**', 'react', '**/main', '**/preload'],
+    'electron/shell holds the decisions main.ts wires to Electron: electron-free, so they are tested.',
+  ),
+  layer(
     ['electron/cli.ts', 'electron/commands/**'],
     ['electron', '**/renderer/**', '**/district/**', '**/station-api', '**/station/**', 'react'],
     'The CLI is the agent without a window: no electron, no StationApi.',

@@ -10,6 +10,8 @@ import { run as runBundleCommand } from './commands/bundle';
 import { SCENARIOS, UnknownScenarioError } from './agent/simulate';
 import { ProfileError } from './agent/profile';
 import { ConfigError } from './agent/config-file';
+import { isUnwritableError } from './agent/store/store';
+import { unwritableLine } from './commands/io';
 
 const USAGE = `Siaga — pemeriksa kesehatan perangkat stasiun perekaman KTP-el / e-KTP station device health
 
@@ -22,7 +24,8 @@ const USAGE = `Siaga — pemeriksa kesehatan perangkat stasiun perekaman KTP-el 
   siaga bundle export FILE [--data-dir DIR]
   siaga scenarios
 
-Exit codes: 0 nothing at fault, 1 a fault found, 2 usage or configuration error.`;
+Exit codes: 0 nothing at fault, 1 a fault found, 2 usage or configuration error or a data folder
+that cannot be written.`;
 
 const commands: Record<string, Command> = {
   check: runCheckCommand,
@@ -63,6 +66,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (error instanceof ConfigError) {
       console.error(`siaga ${name}: konfigurasi tidak valid / invalid configuration: ${error.message}`);
+      return EXIT_USAGE;
+    }
+    if (isUnwritableError(error)) {
+      console.error(unwritableLine(name, (error as Error).message));
       return EXIT_USAGE;
     }
     throw error;

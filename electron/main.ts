@@ -2,26 +2,44 @@
 // Thin on purpose: every decision lives in the station Agent (checks, faults, store, delivery to the
 // district) and the StationService over it (what the kiosk shows); this file only connects Electron
 // to them. Electron cannot run in CI, so keep logic out of here.
-import { app, BrowserWindow, ipcMain, Menu, session, Tray } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, protocol, session, Tray } from 'electron';
 import type { IpcMainInvokeEvent } from 'electron';
 import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { dispatchIpcCall, EVENT_CHANNEL, IPC_CHANNELS } from './station-api-ipc';
 import type { Agent } from './agent/agent';
 import { StationService } from './station/service';
 import { enroll } from './agent/enroll';
 import type { UsbWatch } from './agent/runtime/usb-watch';
 import { createStationAgent, setUpStation } from './agent/composition-root';
+import {
+  APP_CSP,
+  APP_INDEX_URL,
+  APP_SCHEME,
+  contentType,
+  devToolsAllowed,
+  isAppUrl,
+  navigationAllowed,
+  permissionAllowed,
+  resolveAppFile,
+  windowMayClose,
+} from './shell/app-protocol';
 
 const argument = (name: string) =>
   process.argv.find((value) => value.startsWith(`--${name}=`))?.split('=')[1];
 /** Kiosk unless started with --no-kiosk (technicians at their desk, development). */
 const kiosk = !process.argv.includes('--no-kiosk');
 
-const rendererIndex = path.join(__dirname, '..', 'renderer', 'index.html');
-const rendererUrl = pathToFileURL(rendererIndex).href;
-const isOwnPage = (url: string | undefined) => url !== undefined && url.split('#')[0] === rendererUrl;
+const rendererRoot = path.join(__dirname, '..', 'renderer');
+const isOwnPage = isAppUrl;
+/** Set once the app is quitting: only then may the kiosk window close. */
+let quitting = false;
+
+// The UI is served from app://siaga/ (a secure, standard origin of its own), not from a file URL.
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
 
 /**
  * resources/icons/<name> (scripts/make-icons.sh): packaged, electron-builder.yml's extraResources
@@ -56,6 +74,7 @@ if (!app.requestSingleInstanceLock()) {
     });
   // The agent commits what it is doing and closes its store before the process ends.
   app.on('before-quit', (event) => {
+    quitting = true;
     if (stopped) {
       return;
     }
@@ -112,18 +131,41 @@ function wireIpc(api: StationService): void {
 
 function lockDownSession(): void {
   const own = session.defaultSession;
+  own.protocol.handle(APP_SCHEME, async (request) => {
+    const file = resolveAppFile(rendererRoot, request.url);
+    if (file === null) {
+      return new Response('not found', { status: 404 });
+    }
+    try {
+      return new Response(await readFile(file), {
+        headers: { 'content-type': contentType(file), 'content-security-policy': APP_CSP },
+      });
+    } catch {
+      return new Response('not found', { status: 404 });
+    }
+  });
   // Only our page may use the camera ('media', video only); everything else is refused.
   own.setPermissionRequestHandler((contents, permission, callback, details) => {
-    const videoOnly =
-      permission === 'media' &&
-      (details as { mediaTypes?: string[] }).mediaTypes?.every((type) => type === 'video') !== false;
-    callback(videoOnly && isOwnPage(contents.getURL()));
+    callback(
+      permissionAllowed({
+        permission,
+        origin: details.requestingUrl ?? contents.getURL(),
+        mediaTypes: (details as { mediaTypes?: string[] }).mediaTypes ?? ['video', 'audio'],
+      }),
+    );
   });
-  own.setPermissionCheckHandler(
-    (_contents, permission, origin) => permission === 'media' && origin.startsWith('file://'),
-  );
+  own.setPermissionCheckHandler((_contents, permission, origin) => permissionAllowed({ permission, origin }));
   app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (navigation) => navigation.preventDefault());
+    contents.on('will-frame-navigate', (navigation) => {
+      if (!navigationAllowed(navigation.url)) {
+        navigation.preventDefault();
+      }
+    });
+    contents.on('will-navigate', (navigation) => {
+      if (!navigationAllowed(navigation.url)) {
+        navigation.preventDefault();
+      }
+    });
     contents.on('will-redirect', (navigation) => navigation.preventDefault());
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
     contents.on('will-attach-webview', (attach) => attach.preventDefault());
@@ -146,6 +188,8 @@ function createWindow(): void {
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
+      // Never in kiosk mode; at a technician's desk (--no-kiosk) only in a technician session
+      // (see 'devtools-opened' below).
       devTools: !kiosk,
       spellcheck: false,
     },
@@ -154,10 +198,35 @@ function createWindow(): void {
   // A crashed or hung renderer is restarted; the agent in this process never stopped.
   window.webContents.on('render-process-gone', () => window?.webContents.reload());
   window.on('unresponsive', () => window?.webContents.forcefullyCrashRenderer());
+  window.webContents.on('devtools-opened', () => {
+    if (!devToolsAllowed(service?.technicianActive() ?? false)) {
+      window?.webContents.closeDevTools();
+    }
+  });
+  window.webContents.on('before-input-event', (event, input) => {
+    if (
+      input.type === 'keyDown' &&
+      input.key === 'F12' &&
+      devToolsAllowed(service?.technicianActive() ?? false)
+    ) {
+      event.preventDefault();
+      window?.webContents.toggleDevTools();
+    }
+  });
+  // The kiosk never leaves the station without the app: closing is refused, and a window that
+  // went anyway (crash) comes back.
+  window.on('close', (event) => {
+    if (!windowMayClose({ kiosk, quitting })) {
+      event.preventDefault();
+    }
+  });
   window.on('closed', () => {
     window = null;
+    if (!windowMayClose({ kiosk, quitting })) {
+      setTimeout(() => showWindow(), 1000);
+    }
   });
-  void window.loadFile(rendererIndex);
+  void window.loadURL(APP_INDEX_URL);
 }
 
 function showWindow(): void {

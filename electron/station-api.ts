@@ -60,6 +60,8 @@ export interface StationStatus {
   language: Language;
   /** Technician-only depth is behind a PIN; the operator screens never need it. */
   kiosk: boolean;
+  /** Set while the station cannot store anything (data folder not writable): shown as a banner. */
+  storageProblem?: { message: Text; nextStep: Text };
 }
 
 export interface FaultView {

@@ -150,6 +150,12 @@ export const HeartbeatPayloadSchema = z.strictObject({
   lastCheckAt: IsoTimeSchema.nullable(),
   /** The station's estimate of (district clock - station clock) in ms, from `serverTime` replies; null if unknown. */
   clockOffsetMs: z.number().int().nullable().optional(),
+  /**
+   * The ids of every fault open at the station when this heartbeat was written. The district
+   * closes its open faults of the station that are older (lower seq) and not listed ("closed by
+   * reconciliation"), e.g. after the station's store was replaced. Absent from older stations.
+   */
+  openFaultIds: z.array(z.string().min(1).max(128)).max(1000).optional(),
 });
 export type HeartbeatPayload = z.infer<typeof HeartbeatPayloadSchema>;
 

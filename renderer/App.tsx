@@ -107,6 +107,12 @@ export function App({ api }: { api: StationApi }) {
           </div>
         </div>
       </header>
+      {status?.storageProblem && (
+        <div className="banner banner-fault storage-problem" role="alert" data-testid="storage-problem">
+          <div className="banner-title">{text(status.storageProblem.message)}</div>
+          <div className="banner-detail">{text(status.storageProblem.nextStep)}</div>
+        </div>
+      )}
       <nav className="nav">
         {(['board', 'daily', 'faults', 'technician'] as const).map((name) => (
           <button

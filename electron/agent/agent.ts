@@ -5,8 +5,12 @@
 // lifecycle state and its events are committed in one transaction, and only then is the new state
 // adopted in memory and the outbox woken. A failed write (disk full) leaves memory as it was, so the
 // same transitions are found again by the next check; nothing detected is dropped.
-// A full disk and a corrupt database are themselves faults of the `pc` role (PC_STORAGE_FULL,
-// PC_DATABASE_CORRUPT), opened without debounce as soon as they can be written.
+// A full disk, a corrupt database and a data folder that cannot be written are themselves faults of
+// the `pc` role (PC_STORAGE_FULL, PC_DATABASE_CORRUPT, PC_DATA_FOLDER_READONLY), opened without
+// debounce as soon as they can be written. The agent does not stop for them: without a store it
+// keeps checking (the kiosk shows the problem) and retries the store every `storeRetryMs`; the
+// store is quick-checked every `integrityCheckMs`. A data folder other accounts can read is a
+// check verdict of the `pc` role (PC_DATA_FOLDER_OPEN), so it resolves once fixed.
 //
 // The district answers each batch with its state of the station's faults (kept by the outbox for the
 // kiosk) and sometimes a `rerun-checks` command: a person at the district asked to verify a repair,
@@ -210,7 +214,7 @@ export class Agent {
       return;
     }
     this.running = true;
-    this.storage.open();
+    const opened = this.storage.open();
     this.append([stationStartedDraft(this.options.appVersion, this.profileInUse)]);
     this.deliveryLoop = runDelivery({
       isRunning: () => this.running,
@@ -231,6 +235,14 @@ export class Agent {
     });
     this.timers.every(this.schedule.heartbeatIntervalMs, () => this.heartbeat());
     this.timers.every(this.schedule.pruneIntervalMs, () => this.storage.prune());
+    this.timers.every(this.schedule.integrityCheckMs, () => {
+      if (!this.storage.verify()) {
+        void this.requestCheck('passive');
+      }
+    });
+    if (!opened) {
+      this.retryStore();
+    }
     this.heartbeat();
   }
 
@@ -286,6 +298,11 @@ export class Agent {
     return enrollment;
   }
 
+  /** Why the store cannot be opened (the data folder cannot be written), or null. */
+  get unwritable(): string | null {
+    return this.storage.unwritable;
+  }
+
   status(): AgentStatus {
     let outboxPending = 0;
     try {
@@ -313,6 +330,18 @@ export class Agent {
     return this.storage.store;
   }
 
+  /** Retries opening the store until it opens; then records the start and commits the fault. */
+  private retryStore(): void {
+    this.timers.after(this.schedule.storeRetryMs, () => {
+      if (!this.storage.open()) {
+        this.retryStore();
+        return;
+      }
+      this.append([stationStartedDraft(this.options.appVersion, this.profileInUse)]);
+      void this.requestCheck('passive');
+    });
+  }
+
   private activeAllowed(): boolean {
     return this.options.activeAllowed ? this.options.activeAllowed() : !this.recording;
   }
@@ -338,6 +367,10 @@ export class Agent {
     mode: CheckMode,
     extraVerdicts: Verdict[],
   ): Promise<CheckReport | null> {
+    const folder = this.storage.folderVerdict();
+    if (folder) {
+      extraVerdicts = [...extraVerdicts, folder];
+    }
     const report = await this.options.runCheck({
       adapters: this.options.adapters,
       profile: this.profileInUse,
@@ -433,7 +466,8 @@ export class Agent {
       if (store.hasPendingOfType('heartbeat')) {
         return;
       }
-      this.append([heartbeatDraft(report, this.status(), this.options.appVersion)]);
+      const openFaultIds = store.listFaults().map((fault) => fault.faultId);
+      this.append([heartbeatDraft(report, this.status(), this.options.appVersion, openFaultIds)]);
     });
   }
 

@@ -1,6 +1,6 @@
 // Enrollment: the technician gives the district URL and a one-time code; the station makes its key
 // pair, sends only the public key, and keeps the identity the district answers with.
-import { mkdirSync } from 'node:fs';
+import { makeDataFolder } from './store/permissions';
 import os from 'node:os';
 import type { EnrollRequest } from '../../protocol/requests';
 import { EnrollResponseSchema, ErrorResponseSchema, PATHS } from '../../protocol/requests';
@@ -81,7 +81,7 @@ export async function enroll(options: EnrollOptions): Promise<Identity> {
     privateKey: keys.privateKey,
     enrolledAt: new Date().toISOString(),
   };
-  mkdirSync(options.dataDir, { recursive: true });
+  makeDataFolder(options.dataDir);
   saveIdentity(options.dataDir, identity);
   return identity;
 }

@@ -1,11 +1,12 @@
 // `siaga agent [--data-dir DIR] [--profile FILE] [--simulate SCENARIO] [--config FILE]`: runs the
 // station agent until SIGINT or SIGTERM. `--config` is JSON with optional `schedule`, `faultPolicy`
 // and `deliveryPolicy` objects of numbers (ms and counts; see agent.ts, faults.ts, outbox.ts).
-// Exit 0 after a clean stop, 2 for usage or configuration errors.
+// Exit 0 after a clean stop, 2 for usage or configuration errors and for a data folder that cannot
+// be written (one line, Bahasa Indonesia then English).
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { CommandIo } from './io';
-import { EXIT_OK, EXIT_USAGE, parseOptions, writeLine } from './io';
+import { EXIT_OK, EXIT_USAGE, parseOptions, unwritableLine, writeLine } from './io';
 import { createStationAgent, setUpStation } from '../agent/composition-root';
 
 export const APP_VERSION = '0.1.0';
@@ -62,6 +63,15 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     process.on('SIGTERM', onSignal);
   });
   await agent.start();
+  // A person started this by hand: tell them now rather than wait for the folder to be fixed (the
+  // kiosk's agent, by contrast, keeps retrying and shows a banner).
+  const unwritable = agent.unwritable;
+  if (unwritable !== null) {
+    await agent.stop();
+    usbWatch?.stop();
+    writeLine(io.stderr, unwritableLine('agent', unwritable));
+    return EXIT_USAGE;
+  }
   const status = agent.status();
   writeLine(
     io.stdout,

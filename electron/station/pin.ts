@@ -69,6 +69,12 @@ export class TechnicianLock {
     this.sessions.delete(token);
   }
 
+  /** Whether a technician session is live now (the shell allows DevTools only then). */
+  get active(): boolean {
+    const now = this.options.now();
+    return [...this.sessions.values()].some((expires) => expires >= now);
+  }
+
   /** Throws unless the token is a live session; renews it. */
   authorise(token: string): void {
     const expires = this.sessions.get(token);

@@ -38,6 +38,8 @@ import { CameraVerdicts } from './camera-verdicts';
 import { commitDailyCheck, readConsumables } from './daily-check';
 import { buildDiagnosticsBundle } from './diagnostics';
 import { readSettings, updateSettings } from './settings';
+import { META } from '../agent/store/meta';
+import { describe as describeCode } from '../agent/messages';
 import { TechnicianLock } from './pin';
 import { buildStatus, listedFaults } from './status';
 import type { Store } from '../agent/store/store';
@@ -104,7 +106,7 @@ export class StationService implements StationApi {
   }
 
   private emitStatus(): void {
-    if (this.listeners.size === 0 || !this.agent.currentStore) {
+    if (this.listeners.size === 0) {
       return;
     }
     this.getStatus()
@@ -222,19 +224,24 @@ export class StationService implements StationApi {
     return listedFaults(this.store(), this.now());
   }
 
+  /** Answers without a store too (data folder not writable), with that problem as a banner. */
   async getStatus(): Promise<StationStatus> {
-    const store = this.store();
+    const store = this.agent.currentStore;
     const status = this.agent.status();
+    const unwritable = this.agent.unwritable;
     return buildStatus({
       profile: this.agent.profile,
       report: status.lastReport,
       camera: this.camera.fresh(),
-      faults: listedFaults(store, this.now()),
+      faults: store ? listedFaults(store, this.now()) : [],
       store,
+      storageProblem: unwritable === null ? undefined : describeCode('PC_DATA_FOLDER_READONLY', 'pc'),
       checking: this.agent.checking,
       enrolled: status.enrolled,
       outboxPending: status.outboxPending,
-      language: readSettings(store, this.agent.profile, this.agent.enrollment).language,
+      language: store
+        ? readSettings(store, this.agent.profile, this.agent.enrollment).language
+        : META.uiSettings.fallback.language,
       kiosk: this.options.kiosk ?? false,
       now: this.now(),
     });
@@ -282,6 +289,11 @@ export class StationService implements StationApi {
 
   async lockTechnician(token: string): Promise<void> {
     this.lock.lock(token);
+  }
+
+  /** Whether a technician session is live (not part of StationApi: the shell asks, not the page). */
+  technicianActive(): boolean {
+    return this.lock.active;
   }
 
   readonly technician: StationApi['technician'] = {

@@ -90,7 +90,9 @@ export interface StatusInput {
   camera: Verdict | undefined;
   /** Open faults first (listedFaults); the tile of a role shows its open one. */
   faults: FaultView[];
-  store: Store;
+  /** Null while the store cannot be opened (data folder not writable). */
+  store: Store | null;
+  storageProblem?: StationStatus['storageProblem'];
   checking: boolean;
   enrolled: boolean;
   outboxPending: number;
@@ -142,7 +144,7 @@ export function buildStatus(input: StatusInput): StationStatus {
   const recordingBlocked = RECORDING_ROLES.some(
     (role) => expected.includes(role) && (roleStatus[role] === 'fault' || roleStatus[role] === 'unknown'),
   );
-  const daily = lastDailyCheck(input.store);
+  const daily = input.store ? lastDailyCheck(input.store) : null;
   const today = new Date(input.now).toISOString().slice(0, 10);
   return {
     station: { name: profile.station?.name ?? 'Siaga', kecamatan: profile.station?.kecamatan },
@@ -162,5 +164,6 @@ export function buildStatus(input: StatusInput): StationStatus {
     outboxPending: input.outboxPending,
     language: input.language,
     kiosk: input.kiosk,
+    ...(input.storageProblem ? { storageProblem: input.storageProblem } : {}),
   };
 }

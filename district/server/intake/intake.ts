@@ -13,6 +13,7 @@ import { DEFAULT_HEARTBEAT_WINDOW_MS } from '../figures/availability';
 import type { ReplayMemory } from './guards';
 import { Refusal } from './refusal';
 import { verifyRequestSignature } from './signature';
+import { reconcileOpenFaults } from '../faults/reconcile';
 
 export interface StationRow {
   id: string;
@@ -196,6 +197,14 @@ async function project(db: Db, stationId: string, event: Event, receivedAt: stri
         stationId,
       ],
     );
+    if (event.payload.openFaultIds) {
+      await reconcileOpenFaults(
+        db,
+        stationId,
+        { seq: event.seq, occurredAt: event.occurredAt, openFaultIds: event.payload.openFaultIds },
+        Date.parse(receivedAt),
+      );
+    }
   } else if (event.type === 'station.started') {
     await db.run('UPDATE stations SET app_version = $1 WHERE id = $2', [event.payload.appVersion, stationId]);
   } else if (isFaultEvent(event)) {

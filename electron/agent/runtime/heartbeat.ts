@@ -14,6 +14,9 @@ export interface HeartbeatStatus {
   clockOffsetMs: number | null;
 }
 
+/** At most this many open fault ids in one heartbeat (the protocol's cap). */
+const MAX_OPEN_FAULT_IDS = 1000;
+
 export function stationStartedDraft(
   appVersion: string,
   profile: Profile,
@@ -34,6 +37,7 @@ export function heartbeatDraft(
   report: CheckReport | null,
   status: HeartbeatStatus,
   appVersion: string,
+  openFaultIds?: readonly string[],
 ): { type: 'heartbeat'; payload: HeartbeatPayload } {
   return {
     type: 'heartbeat',
@@ -45,6 +49,8 @@ export function heartbeatDraft(
       queueDepth: status.outboxPending,
       lastCheckAt: status.lastCheckAt,
       clockOffsetMs: status.clockOffsetMs,
+      // Over the cap the list is left out rather than cut: a cut list would close open faults.
+      ...(openFaultIds && openFaultIds.length <= MAX_OPEN_FAULT_IDS ? { openFaultIds: [...openFaultIds] } : {}),
     },
   };
 }

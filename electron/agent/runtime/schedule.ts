@@ -23,6 +23,10 @@ export interface Schedule {
    * systems; a reconnect between two scans is still seen by the device's new devnum).
    */
   usbRescanIntervalMs: number;
+  /** `PRAGMA quick_check` of the open store this often, so damage is noticed while running. */
+  integrityCheckMs: number;
+  /** While the store cannot be opened (read-only data folder), try again this often. */
+  storeRetryMs: number;
 }
 
 export const DEFAULT_SCHEDULE: Schedule = {
@@ -36,6 +40,8 @@ export const DEFAULT_SCHEDULE: Schedule = {
   enrollmentPollMs: 10_000,
   // An enumeration costs about a millisecond.
   usbRescanIntervalMs: 10_000,
+  integrityCheckMs: 5 * 60_000,
+  storeRetryMs: 30_000,
 };
 
 interface Sleeper {

@@ -14,7 +14,6 @@ import type { Database as SqliteDatabase } from 'better-sqlite3';
 import { randomInt } from 'node:crypto';
 import {
   existsSync,
-  mkdirSync,
   readFileSync,
   renameSync,
   writeFileSync,
@@ -30,6 +29,7 @@ import type { FaultTransition, TrackedFault } from '../faults';
 import type { CheckReport } from '../types';
 import { META, readMeta, writeMeta } from './meta';
 import { migrate, renameLegacyMetaKeys } from './migrations';
+import { FILE_MODE, makeDataFolder } from './permissions';
 
 export const STORE_FILE = 'siaga.db';
 const SEQ_FILE = 'seq-reserved';
@@ -114,6 +114,20 @@ export function isCorruptionError(error: unknown): boolean {
   return typeof code === 'string' && CORRUPTION_CODES.has(code);
 }
 
+/**
+ * Whether an error means the data folder or the database cannot be written (permissions, a
+ * read-only file system): a condition a technician fixes, not a damaged file.
+ */
+export function isUnwritableError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return (
+    code === 'EACCES' ||
+    code === 'EROFS' ||
+    code === 'EPERM' ||
+    (typeof code === 'string' && (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN')))
+  );
+}
+
 /** Whether an error means the disk (or the page limit) is full. */
 export function isFullError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
@@ -135,12 +149,13 @@ export class Store {
   private seqReserved: number;
 
   static open(dataDir: string, options: OpenStoreOptions = {}): Store {
-    mkdirSync(dataDir, { recursive: true });
     const file = path.join(dataDir, options.fileName ?? STORE_FILE);
     if (options.readonly) {
       const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
       return new Store(db, file, dataDir, null, options);
     }
+    makeDataFolder(dataDir);
+    createOwnerOnly(file);
     try {
       return new Store(openHealthy(file, options), file, dataDir, null, options);
     } catch (error) {
@@ -153,6 +168,7 @@ export class Store {
           renameSync(file + suffix, movedTo + suffix);
         }
       }
+      createOwnerOnly(file);
       const db = openHealthy(file, options);
       const salvagedEvents = salvage(db, movedTo);
       return new Store(
@@ -193,6 +209,23 @@ export class Store {
   close(): void {
     if (this.db.open) {
       this.db.close();
+    }
+  }
+
+  /**
+   * `PRAGMA quick_check` of the file as it is on disk, on a connection of its own (the open one's
+   * page cache could still hold healthy copies of damaged pages). Null when healthy.
+   */
+  integrityProblem(): string | null {
+    let checker: SqliteDatabase | null = null;
+    try {
+      checker = new Database(this.file, { readonly: true, fileMustExist: true, timeout: 5000 });
+      const result = checker.pragma('quick_check', { simple: true });
+      return result === 'ok' ? null : `quick_check: ${String(result)}`;
+    } catch (error) {
+      return isCorruptionError(error) ? (error as Error).message : null;
+    } finally {
+      checker?.close();
     }
   }
 
@@ -521,7 +554,7 @@ function readReservation(file: string): number {
 }
 
 /** Write to a temporary file, fsync, rename: the file holds the old or the new content after a power cut. */
-export function writeFileAtomic(file: string, content: string | Buffer, mode = 0o644): void {
+export function writeFileAtomic(file: string, content: string | Buffer, mode = FILE_MODE): void {
   const temporary = `${file}.tmp-${process.pid}`;
   writeFileSync(temporary, content, { mode });
   const handle = openSync(temporary, 'r');
@@ -531,6 +564,11 @@ export function writeFileAtomic(file: string, content: string | Buffer, mode = 0
     closeSync(handle);
   }
   renameSync(temporary, file);
+}
+
+/** Creates the database file owner-only before SQLite does (its -wal and -shm then get the same mode). */
+function createOwnerOnly(file: string): void {
+  closeSync(openSync(file, 'a', FILE_MODE));
 }
 
 function clampIdTime(nowMs: number): number {

@@ -1,8 +1,20 @@
 // Station store (electron/agent/store): durable seq, corruption recovery, disk full, pruning.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, writeFileSync, readFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { AgentStorage } from '../../../electron/agent/runtime/storage';
 import { isFullError, Store, STORE_FILE } from '../../../electron/agent/store/store';
 import { EventSchema } from '../../../protocol/events';
 import { heartbeatDraft } from '../../helpers/station-events';
@@ -131,4 +143,47 @@ test('pruning summarises old check results and never touches queued events', () 
     assert.equal(store.pendingCount(), 50, 'queued events are never pruned');
     store.close();
   });
+});
+
+test('verify: pages damaged on disk under an open store are found by quick_check and the store is replaced', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'siaga-verify-'));
+  const opened: Store[] = [];
+  const storage = new AgentStorage({
+    dataDir,
+    recurringWindowMs: 60_000,
+    now: Date.now,
+    onOpen: (store) => opened.push(store),
+    log: () => undefined,
+  });
+  try {
+    assert.equal(storage.open(), true);
+    const store = storage.store!;
+    store.appendEvents(
+      Array.from({ length: 300 }, () => ({
+        type: 'heartbeat' as const,
+        occurredAt: new Date().toISOString(),
+        payload: { pad: 'x'.repeat(200) },
+      })),
+    );
+    assert.equal(storage.verify(), true, 'a healthy store passes');
+    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    // The open connection still reads fine from its cache; the file on disk is damaged.
+    const file = path.join(dataDir, STORE_FILE);
+    const handle = openSync(file, 'r+');
+    for (let offset = 4096; offset < statSync(file).size; offset += 4096) {
+      writeSync(handle, Buffer.alloc(4096, 0xa5), 0, 4096, offset);
+    }
+    closeSync(handle);
+    assert.equal(storage.verify(), false);
+    assert.equal(opened.length, 2, 'a fresh store was opened');
+    assert.ok(storage.store!.recovered, 'the fresh store says it replaced a damaged one');
+    assert.ok(readdirSync(dataDir).some((name) => name.startsWith(`${STORE_FILE}.corrupt-`)));
+    const committed: string[] = [];
+    storage.commitSelfFaults((fault) => committed.push(fault.code));
+    assert.deepEqual(committed, ['PC_DATABASE_CORRUPT']);
+    assert.equal(storage.verify(), true, 'the fresh store is healthy');
+  } finally {
+    storage.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });

@@ -109,6 +109,23 @@ test('Windows: NSIS, per machine, x64, with autostart for every user', () => {
   assert.match(script, /DeleteRegValue HKLM/);
 });
 
+test('Windows: the installer narrows the data folder ACL (SYSTEM, Administrators, the installing account)', () => {
+  const script = readFileSync(config.nsis.include, 'utf8');
+  const install = script.slice(script.indexOf('!macro customInstall'), script.indexOf('!macroend'));
+  const icacls = install.split('\n').filter((line) => /^\s*nsExec::ExecToLog 'icacls /.test(line));
+  assert.equal(icacls.length, 2, install);
+  const [narrow, reset] = icacls as [string, string];
+  assert.ok(install.indexOf('CreateDirectory "$COMMONAPPDATA\\Siaga"') < install.indexOf(narrow), 'after the folder exists');
+  assert.match(narrow, /icacls "\$COMMONAPPDATA\\Siaga" \/inheritance:r \/grant:r /);
+  assert.match(narrow, /\*S-1-5-18:\(OI\)\(CI\)F/, 'SYSTEM by SID');
+  assert.match(narrow, /\*S-1-5-32-544:\(OI\)\(CI\)F/, 'Administrators by SID');
+  assert.match(narrow, /"\$1\\\$0:\(OI\)\(CI\)F"/, 'the installing account');
+  assert.match(install, /ReadEnvStr \$0 USERNAME/);
+  assert.match(install, /ReadEnvStr \$1 USERDOMAIN/);
+  assert.doesNotMatch(narrow, /Users|Everyone|S-1-1-0|S-1-5-32-545/, 'no one else');
+  assert.match(reset, /icacls "\$COMMONAPPDATA\\Siaga\\\*" \/reset \/T/);
+});
+
 test('Linux: AppImage and deb, with an XDG autostart entry', () => {
   assert.deepEqual([...config.linux.target].sort(), ['AppImage', 'deb']);
   assert.match(readFileSync(config.deb.afterInstall, 'utf8'), /\/etc\/xdg\/autostart\/siaga\.desktop/);

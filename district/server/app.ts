@@ -7,7 +7,9 @@ import type { ErrorCode } from '../../protocol/requests';
 import type { DistrictContext } from './context';
 import { refuse } from './context';
 import type { Db } from './db/types';
+import { loadDistrictKey } from './intake/district-key';
 import { ReplayMemory, StationPacer } from './intake/guards';
+import { signRepliesHook } from './intake/reply-signing';
 import { RejectionLog } from './intake/rejections';
 import type { RejectionLogOptions } from './intake/rejections';
 import dashboard from './routes/dashboard';
@@ -61,11 +63,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     replays: new ReplayMemory(),
     pacer: new StationPacer(options.maxBatchesPerSecond ?? 10),
     rejections: new RejectionLog(options.db, options.rejectionLog),
+    districtKey: await loadDistrictKey(options.db),
     inFlight: 0,
     maxInFlight: options.maxInFlight ?? 64,
     heartbeatWindowMs: options.dashboard?.heartbeatWindowMs,
   };
   app.decorate('district', context);
+  app.addHook('onSend', signRepliesHook(context.districtKey));
 
   // Signatures cover the exact body bytes, so JSON is kept raw here and parsed by the routes
   // after verification. Any other content type is refused with 415.

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorCode } from '../../protocol/requests';
 import { ERROR_STATUS } from '../../protocol/requests';
 import type { Db } from './db/types';
+import type { DistrictKey } from './intake/district-key';
 import type { ReplayMemory, StationPacer } from './intake/guards';
 import type { Refusal } from './intake/refusal';
 import type { RejectionLog } from './intake/rejections';
@@ -14,6 +15,8 @@ export interface DistrictContext {
   replays: ReplayMemory;
   pacer: StationPacer;
   rejections: RejectionLog;
+  /** Signs every reply to a request that carries a nonce (intake/reply-signing.ts). */
+  districtKey: DistrictKey;
   /** Intake requests being processed now, for load shedding. */
   inFlight: number;
   maxInFlight: number;

@@ -205,6 +205,8 @@ export interface Settings {
   lowRibbonPrints: number;
   camera: CameraSettings;
   districtUrl: string | null;
+  /** Enrolled with `siaga enroll --insecure`: plain HTTP to the district (the technician screen warns). */
+  districtLinkInsecure: boolean;
 }
 
 // ---- Technician -------------------------------------------------------------------------------

@@ -192,7 +192,10 @@ export class StationService implements StationApi {
   // ---- settings -----------------------------------------------------------------------------
 
   async getSettings(): Promise<Settings> {
-    return readSettings(this.store(), this.agent.profile);
+    return {
+      ...readSettings(this.store(), this.agent.profile),
+      districtLinkInsecure: this.agent.status().districtLinkInsecure,
+    };
   }
 
   async updateSettings(patch: SettingsPatch): Promise<Settings> {

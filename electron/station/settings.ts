@@ -26,7 +26,7 @@ const DEFAULT_SETTINGS = { language: 'id' as Language, lowBlankCards: 50, lowRib
 /** The photo standard's minimum capture size (px). */
 const PHOTO_STANDARD = { minWidth: 640, minHeight: 480 };
 
-export function readSettings(store: Store, profile: Profile): Settings {
+export function readSettings(store: Store, profile: Profile): Omit<Settings, 'districtLinkInsecure'> {
   return {
     ...DEFAULT_SETTINGS,
     ...readMeta(store, SETTINGS_KEY, DEFAULT_SETTINGS),

@@ -12,8 +12,10 @@
 //   once the disk has room.
 // - `prune` summarises old check results and forgets the district's state of long-gone faults.
 import type { Role, Verdict } from '../../../protocol/verdict';
+import { describe } from '../messages';
 import { pruneDistrictFaults } from '../outbox';
 import type { PrunePolicy } from '../store/store';
+import type { StoredEvent } from '../store/store';
 import { DEFAULT_PRUNE_POLICY, isCorruptionError, isFullError, Store } from '../store/store';
 
 export type SelfFault = Verdict & { role: Role };
@@ -71,6 +73,11 @@ export class AgentStorage {
         ),
       );
     }
+  }
+
+  /** Queues a fault found elsewhere in the agent (e.g. PC_EVENT_REFUSED) for the next commit. */
+  raise(fault: SelfFault): void {
+    this.selfFaults.push(fault);
   }
 
   close(): void {
@@ -185,4 +192,18 @@ export class AgentStorage {
       durationMs: 0,
     };
   }
+}
+
+/** PC_EVENT_REFUSED: the district refused (or kept failing on) an event, now parked in the store. */
+export function eventRefusedFault(event: StoredEvent, reason: string, nowMs: number): SelfFault {
+  return {
+    role: 'pc',
+    status: 'fault',
+    code: 'PC_EVENT_REFUSED',
+    severity: 'minor',
+    ...describe('PC_EVENT_REFUSED', 'pc', { eventType: event.type }),
+    measurements: { eventId: event.id, eventType: event.type, seq: event.seq, reason: reason.slice(0, 500) },
+    checkedAt: new Date(nowMs).toISOString(),
+    durationMs: 0,
+  };
 }

@@ -10,8 +10,13 @@ import type { Identity } from '../../../electron/agent/identity';
 import { Outbox, parseRetryAfter } from '../../../electron/agent/outbox';
 import { Store } from '../../../electron/agent/store/store';
 import { EventsRequestSchema } from '../../../protocol/requests';
-import { HEADER_TIMESTAMP } from '../../../protocol/signing';
-import { verifyRequestSignature } from '../../../district/server/intake/signature';
+import { HEADER_NONCE, HEADER_REPLY_SIGNATURE, HEADER_TIMESTAMP } from '../../../protocol/signing';
+import {
+  districtKeyFromPem,
+  generateDistrictKeyPair,
+  signReply,
+  verifyRequestSignature,
+} from '../../../district/server/intake/signature';
 import { heartbeatDraft } from '../../helpers/station-events';
 
 interface Sent {
@@ -25,6 +30,8 @@ function setUp(replies: (sent: Sent, index: number) => Reply) {
   const dir = mkdtempSync(path.join(tmpdir(), 'siaga-outbox-'));
   const store = Store.open(dir);
   const keys = generateKeyPair();
+  // The scripted district signs its replies with the key the station pinned (SIAGA1-REPLY).
+  const district = districtKeyFromPem(generateDistrictKeyPair().privateKeyPem);
   const identity: Identity = {
     stationId: 'st-TEST',
     stationName: 'x',
@@ -33,6 +40,7 @@ function setUp(replies: (sent: Sent, index: number) => Reply) {
     publicKey: keys.publicKey,
     privateKey: keys.privateKey,
     enrolledAt: '',
+    districtPublicKey: district.publicKeyBase64,
   };
   const sent: Sent[] = [];
   const fetchStub = (async (_url: URL, init: RequestInit) => {
@@ -42,9 +50,15 @@ function setUp(replies: (sent: Sent, index: number) => Reply) {
     if (reply === 'network-error') {
       throw new TypeError('fetch failed');
     }
-    return new Response(JSON.stringify(reply.body), {
+    const body = JSON.stringify(reply.body);
+    const nonce = request.headers[HEADER_NONCE]!;
+    return new Response(body, {
       status: reply.status,
-      headers: { 'content-type': 'application/json', ...reply.headers },
+      headers: {
+        'content-type': 'application/json',
+        [HEADER_REPLY_SIGNATURE]: signReply(district.privateKey, nonce, reply.status, body),
+        ...reply.headers,
+      },
     });
   }) as unknown as typeof fetch;
   let now = 1_700_000_000_000;

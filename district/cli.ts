@@ -1,5 +1,6 @@
 // The `siaga-district` command (npm run district -- ...):
 //   serve [--port N] [--host H] [--data-dir DIR] [--db URL] [--max-batches-per-second N]
+//         [--tls-cert FILE --tls-key FILE]   HTTPS with the district's own certificate (docs/tls.md)
 //   station add --name NAME --kecamatan K [--code-hours H]     prints the one-time enrollment code
 //   station code STATION_ID [--code-hours H]                    a new code to re-enroll a station
 //   stations [--json]
@@ -29,7 +30,7 @@ import { closeOnSignals, startServer } from './server/server';
 import { addStation, listFaults, newCodeForStation } from './server/stations/stations';
 
 const USAGE = `usage: siaga-district <command> [options]
-  serve [--port 8080] [--host 0.0.0.0] [--max-batches-per-second 10]
+  serve [--port 8080] [--host 0.0.0.0] [--max-batches-per-second 10] [--tls-cert FILE --tls-key FILE]
   station add --name NAME --kecamatan KECAMATAN [--code-hours 72]
   station code STATION_ID [--code-hours 72]
   stations [--json]
@@ -63,6 +64,8 @@ const { values, positionals } = parseArgs({
     'heartbeat-window-minutes': { type: 'string', default: '10' },
     'district-name': { type: 'string' },
     'secure-cookies': { type: 'boolean', default: false },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -125,12 +128,24 @@ async function main(): Promise<void> {
   }
   const codeLifetimeMs = positiveNumber(values['code-hours'], 'code-hours') * 3_600_000;
   if (command === 'serve') {
+    if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
+      fail('--tls-cert and --tls-key go together');
+    }
+    let tls: { cert: string; key: string } | undefined;
+    if (values['tls-cert'] !== undefined && values['tls-key'] !== undefined) {
+      try {
+        tls = { cert: readFileSync(values['tls-cert'], 'utf8'), key: readFileSync(values['tls-key'], 'utf8') };
+      } catch (error) {
+        fail(`cannot read the TLS files: ${(error as Error).message}`);
+      }
+    }
     const db = await openDatabase({ url: values.db, dataDir: values['data-dir'] });
     const server = await startServer({
       db,
       port: positiveNumber(values.port, 'port'),
       host: values.host,
       logger: { level: 'info' },
+      tls,
       maxBatchesPerSecond: positiveNumber(values['max-batches-per-second'], 'max-batches-per-second'),
       dashboard: {
         heartbeatWindowMs:

@@ -1,7 +1,8 @@
 // Builds the district's fastify app: body parsing and refusals first, then the API routes.
 // server.ts listens; tests call buildApp and use app.inject() against a real database.
 import Fastify from 'fastify';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type https from 'node:https';
+import type { FastifyHttpsOptions, FastifyInstance, FastifyServerOptions } from 'fastify';
 import { ERROR_STATUS, MAX_BODY_BYTES } from '../../protocol/requests';
 import type { ErrorCode } from '../../protocol/requests';
 import type { DistrictContext } from './context';
@@ -31,6 +32,8 @@ export interface AppOptions {
   rejectionLog?: RejectionLogOptions;
   /** The staff dashboard, the public page and escalation (routes/dashboard.ts). */
   dashboard?: DashboardOptions;
+  /** Serve HTTPS with these PEM files' contents (`serve --tls-cert FILE --tls-key FILE`); HTTP without. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 /** Fastify's own refusals (before our handlers run) in the protocol's words. */
@@ -51,12 +54,18 @@ function errorCodeOf(statusCode: number | undefined, code: string | undefined): 
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({
+  const serverOptions: FastifyServerOptions = {
     logger: options.logger ?? false,
     bodyLimit: MAX_BODY_BYTES,
     // Proxies in front of a district are configured by the operator; we take the socket address.
     trustProxy: false,
-  });
+  };
+  // An HTTPS fastify has another server type parameter; the routes never touch the server itself.
+  const app = (
+    options.tls === undefined
+      ? Fastify(serverOptions)
+      : Fastify({ ...serverOptions, https: options.tls } as FastifyHttpsOptions<https.Server>)
+  ) as unknown as FastifyInstance;
   const context: DistrictContext = {
     db: options.db,
     now: options.now ?? Date.now,

@@ -150,6 +150,9 @@ export async function storeEvents(
     );
     let highestSeq = Number(station?.last_seq ?? 0);
     for (const [index, event] of events.entries()) {
+      // Before the insert: nothing this far ahead was ever stored, so it cannot be a duplicate (and
+      // PostgreSQL's INTEGER would overflow on it).
+      checkSeqStep(event, index, highestSeq, stationId);
       const inserted = await transaction.query(
         `INSERT INTO events (id, station_id, seq, type, occurred_at, received_at, source, payload)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (station_id, id) DO NOTHING RETURNING id`,
@@ -168,7 +171,7 @@ export async function storeEvents(
         duplicates.push(event.id);
         continue;
       }
-      checkSeq(event, index, highestSeq, stationId);
+      checkSeqIncreases(event, index, highestSeq, stationId);
       accepted.push(event.id);
       highestSeq = event.seq;
       await project(transaction, stationId, event, receivedAt);
@@ -195,8 +198,8 @@ export async function storeEvents(
  */
 export const MAX_SEQ_STEP = 10_000_000;
 
-/** A new event's seq must be above the station's last and within MAX_SEQ_STEP of it; throws a Refusal. */
-function checkSeq(event: Event, index: number, lastSeq: number, stationId: string): void {
+/** A new event's seq must be above the station's last; throws a Refusal. */
+function checkSeqIncreases(event: Event, index: number, lastSeq: number, stationId: string): void {
   if (event.seq <= lastSeq) {
     throw new Refusal(
       'invalid-schema',
@@ -204,6 +207,10 @@ function checkSeq(event: Event, index: number, lastSeq: number, stationId: strin
       stationId,
     );
   }
+}
+
+/** Any event's seq must be within MAX_SEQ_STEP above the station's last; throws a Refusal. */
+function checkSeqStep(event: Event, index: number, lastSeq: number, stationId: string): void {
   if (event.seq > lastSeq + MAX_SEQ_STEP) {
     throw new Refusal(
       'invalid-schema',

@@ -14,6 +14,8 @@ import { Outbox } from '../../../electron/agent/outbox';
 import { Store } from '../../../electron/agent/store/store';
 import type { StoredEvent } from '../../../electron/agent/store/store';
 import { loadIdentity } from '../../../electron/agent/identity';
+import { run as runFaultsCommand } from '../../../electron/commands/faults';
+import { PassThrough } from 'node:stream';
 import type { ErrorResponse, EventsResponse } from '../../../protocol/requests';
 import { PATHS } from '../../../protocol/requests';
 import { startTestDistrict, TestStation } from '../../helpers/district';
@@ -169,6 +171,12 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         } finally {
           store.close();
         }
+        // `siaga faults` shows the parked event with its reason.
+        const stdout = new PassThrough();
+        let printed = '';
+        stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+        await runFaultsCommand(['--data-dir', dataDir], { stdout, stderr: new PassThrough() });
+        assert.match(printed, /DISISIHKAN \/ parked {2}seq 3 {2}station\.started .*hostname: control characters/);
       } finally {
         await http.close();
         rmSync(dataDir, { recursive: true, force: true });

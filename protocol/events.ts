@@ -20,12 +20,20 @@ import { DeviceIdentitySchema, RoleSchema, SeveritySchema, StatusSchema } from '
 
 export const PROTOCOL_VERSION = 1 as const;
 
-/** C0 control characters except tab (U+0009), line feed (U+000A) and carriage return (U+000D). */
-const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
+/** Whether `value` holds a C0 control character other than tab, line feed and carriage return. */
+export function hasForbiddenControl(value: string): boolean {
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) {
+      return true;
+    }
+  }
+  return false;
+}
 
 /** A text field on the wire: at most `maxLength` UTF-16 units, no control characters but \t \n \r. */
 export function wireText(maxLength: number): z.ZodString {
-  return z.string().max(maxLength).refine((value) => !FORBIDDEN_CONTROL.test(value), {
+  return z.string().max(maxLength).refine((value) => !hasForbiddenControl(value), {
     message: 'control characters (U+0000-U+001F other than tab, newline, carriage return) are not allowed',
   });
 }

@@ -134,7 +134,10 @@ async function main(): Promise<void> {
     let tls: { cert: string; key: string } | undefined;
     if (values['tls-cert'] !== undefined && values['tls-key'] !== undefined) {
       try {
-        tls = { cert: readFileSync(values['tls-cert'], 'utf8'), key: readFileSync(values['tls-key'], 'utf8') };
+        tls = {
+          cert: readFileSync(values['tls-cert'], 'utf8'),
+          key: readFileSync(values['tls-key'], 'utf8'),
+        };
       } catch (error) {
         fail(`cannot read the TLS files: ${(error as Error).message}`);
       }

@@ -33,16 +33,22 @@ export function hasForbiddenControl(value: string): boolean {
 
 /** A text field on the wire: at most `maxLength` UTF-16 units, no control characters but \t \n \r. */
 export function wireText(maxLength: number): z.ZodString {
-  return z.string().max(maxLength).refine((value) => !hasForbiddenControl(value), {
-    message: 'control characters (U+0000-U+001F other than tab, newline, carriage return) are not allowed',
-  });
+  return z
+    .string()
+    .max(maxLength)
+    .refine((value) => !hasForbiddenControl(value), {
+      message: 'control characters (U+0000-U+001F other than tab, newline, carriage return) are not allowed',
+    });
 }
 
 /** Longest operator text (each language of a message, a repair note). */
 export const MAX_MESSAGE_LENGTH = 2000;
 
 /** An operator text on the wire, Bahasa Indonesia and English. */
-export const WireTextSchema = z.object({ id: wireText(MAX_MESSAGE_LENGTH), en: wireText(MAX_MESSAGE_LENGTH) });
+export const WireTextSchema = z.object({
+  id: wireText(MAX_MESSAGE_LENGTH),
+  en: wireText(MAX_MESSAGE_LENGTH),
+});
 
 /** The device of a fault or an inventory change on the wire (DeviceIdentitySchema, texts checked). */
 export const WireDeviceSchema = DeviceIdentitySchema.extend({

@@ -61,11 +61,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: false,
   };
   // An HTTPS fastify has another server type parameter; the routes never touch the server itself.
-  const app = (
-    options.tls === undefined
-      ? Fastify(serverOptions)
-      : Fastify({ ...serverOptions, https: options.tls } as FastifyHttpsOptions<https.Server>)
-  ) as unknown as FastifyInstance;
+  const app = (options.tls === undefined
+    ? Fastify(serverOptions)
+    : Fastify({
+        ...serverOptions,
+        https: options.tls,
+      } as FastifyHttpsOptions<https.Server>)) as unknown as FastifyInstance;
   const context: DistrictContext = {
     db: options.db,
     now: options.now ?? Date.now,

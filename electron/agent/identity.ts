@@ -20,7 +20,12 @@ import path from 'node:path';
 import { z } from 'zod';
 import { StationIdSchema } from '../../protocol/events';
 import { PublicKeySchema } from '../../protocol/requests';
-import { canonicalReply, canonicalRequest, isSignatureBase64, signatureHeaders } from '../../protocol/signing';
+import {
+  canonicalReply,
+  canonicalRequest,
+  isSignatureBase64,
+  signatureHeaders,
+} from '../../protocol/signing';
 import { writeFileAtomic } from './store/store';
 
 export const IDENTITY_FILE = 'identity.json';

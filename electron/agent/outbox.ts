@@ -224,7 +224,9 @@ export class Outbox {
     } catch (error) {
       return this.fail(`network: ${(error as Error).message}`);
     }
-    if (!verifyReply(districtKey, nonce, response.status, bytes, response.headers.get(HEADER_REPLY_SIGNATURE))) {
+    if (
+      !verifyReply(districtKey, nonce, response.status, bytes, response.headers.get(HEADER_REPLY_SIGNATURE))
+    ) {
       return this.fail(
         `unverified reply (HTTP ${response.status}): not signed for this request by the pinned district key; nothing deleted`,
       );

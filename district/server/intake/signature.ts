@@ -1,6 +1,13 @@
 // Verifies SIAGA1 request signatures and signs SIAGA1-REPLY replies (protocol/signing.ts) with
 // node:crypto Ed25519.
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+} from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { canonicalReply, canonicalRequest } from '../../../protocol/signing';
 
@@ -66,14 +73,22 @@ export function generateDistrictKeyPair(): { privateKeyPem: string; publicKeyBas
 }
 
 /** The private KeyObject of a PKCS#8 PEM and its raw base64 public key. */
-export function districtKeyFromPem(privateKeyPem: string): { privateKey: KeyObject; publicKeyBase64: string } {
+export function districtKeyFromPem(privateKeyPem: string): {
+  privateKey: KeyObject;
+  publicKeyBase64: string;
+} {
   const privateKey = createPrivateKey(privateKeyPem);
   const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
   return { privateKey, publicKeyBase64: Buffer.from(jwk.x!, 'base64url').toString('base64') };
 }
 
 /** Base64 signature of a reply (status, exact body bytes) to the request that carried `nonce`. */
-export function signReply(privateKey: KeyObject, nonce: string, status: number, body: Buffer | string): string {
+export function signReply(
+  privateKey: KeyObject,
+  nonce: string,
+  status: number,
+  body: Buffer | string,
+): string {
   const canonical = canonicalReply(nonce, status, sha256Hex(body));
   return sign(null, Buffer.from(canonical, 'utf8'), privateKey).toString('base64');
 }

@@ -136,7 +136,9 @@ describe('replies from the district', () => {
           assert.equal(context.store.pendingCount(), 0, 'acknowledged events leave the outbox');
           assert.equal(readDistrictFault(context.store, 'f-forged')?.acknowledgedBy, 'Kepala Dinas');
           assert.deepEqual(context.shown, ['f-forged']);
-          assert.ok(Math.abs((context.outbox.clockOffsetMs ?? 0) - (FORGED_SERVER_TIME - Date.now())) < 60_000);
+          assert.ok(
+            Math.abs((context.outbox.clockOffsetMs ?? 0) - (FORGED_SERVER_TIME - Date.now())) < 60_000,
+          );
           return;
         }
         assert.equal(outcome.kind, 'retry');
@@ -145,7 +147,10 @@ describe('replies from the district', () => {
         assert.equal(readDistrictFault(context.store, 'f-forged'), null, 'no fault state for the kiosk');
         assert.deepEqual(context.shown, []);
         assert.equal(context.outbox.clockOffsetMs, null, 'the forged serverTime is not adopted');
-        assert.match(context.outbox.lastError ?? '', /not signed for this request by the pinned district key/);
+        assert.match(
+          context.outbox.lastError ?? '',
+          /not signed for this request by the pinned district key/,
+        );
       } finally {
         context.close();
       }

@@ -28,15 +28,47 @@ let url = '';
 let db: Db;
 
 before(async () => {
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-    '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'district/cli.ts', 'serve', '--port', '0', '--host', '127.0.0.1',
-      '--data-dir', districtDir, '--tls-cert', certFile, '--tls-key', keyFile],
+    [
+      '--import',
+      'tsx',
+      'district/cli.ts',
+      'serve',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--data-dir',
+      districtDir,
+      '--tls-cert',
+      certFile,
+      '--tls-key',
+      keyFile,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   url = await new Promise<string>((resolve, reject) => {
@@ -90,7 +122,10 @@ test('a station enrolls over HTTPS with the pinned CA and delivers its events ov
 
   const store = Store.open(stationDir);
   try {
-    store.appendEvents([heartbeatDraft(new Date().toISOString(), 0), heartbeatDraft(new Date().toISOString(), 1)]);
+    store.appendEvents([
+      heartbeatDraft(new Date().toISOString(), 0),
+      heartbeatDraft(new Date().toISOString(), 1),
+    ]);
     const outcome = await new Outbox(store, () => identity).sendBatch();
     assert.equal(outcome.kind, 'delivered', JSON.stringify(outcome));
     assert.equal(store.pendingCount(), 0);
@@ -116,8 +151,15 @@ test('plain HTTP to another PC is refused before the code is sent, unless --inse
       return fetch(String(input).replace(remoteUrl, plain.url), init);
     }) as typeof fetch;
     await assert.rejects(
-      enroll({ dataDir: stationDir, districtUrl: remoteUrl, code: station.code, appVersion: '0.1.0', fetch: viaLoopback }),
-      (error: unknown) => error instanceof EnrollError && error.reason === 'insecure-url' && /--insecure/.test(error.message),
+      enroll({
+        dataDir: stationDir,
+        districtUrl: remoteUrl,
+        code: station.code,
+        appVersion: '0.1.0',
+        fetch: viaLoopback,
+      }),
+      (error: unknown) =>
+        error instanceof EnrollError && error.reason === 'insecure-url' && /--insecure/.test(error.message),
     );
     assert.deepEqual(calls, [], 'the enrollment code never left the station');
     await enroll({

@@ -72,9 +72,14 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         assert.match(refusal.message, /events\.0\.payload\.message\.id: control characters/);
       }
       const serial = await send(station, [
-        station.fault('fault.opened', 'f-nul', {
-          device: { key: 'usb:080b:0010:\u0000', serialNumber: 'A\u0000' },
-        }, clockMs),
+        station.fault(
+          'fault.opened',
+          'f-nul',
+          {
+            device: { key: 'usb:080b:0010:\u0000', serialNumber: 'A\u0000' },
+          },
+          clockMs,
+        ),
       ]);
       assert.equal(serial.statusCode, 400);
       assert.match((serial.json() as ErrorResponse).message, /events\.0\.payload\.device\.key/);
@@ -85,7 +90,12 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.match((long.json() as ErrorResponse).message, /events\.0\.payload\.message\.id/);
       assert.equal((await district.counts()).events, before.events, 'nothing stored');
       const fine = await send(station, [
-        station.fault('fault.opened', 'f-ok', { message: { id: 'baris 1\nbaris 2\tkolom\r', en: 'x' } }, clockMs),
+        station.fault(
+          'fault.opened',
+          'f-ok',
+          { message: { id: 'baris 1\nbaris 2\tkolom\r', en: 'x' } },
+          clockMs,
+        ),
       ]);
       assert.equal(fine.statusCode, 200, fine.body);
     });
@@ -105,7 +115,10 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         'SELECT station_id FROM events WHERE id = $1 ORDER BY station_id',
         [eventA.id],
       );
-      assert.deepEqual(rows.map((row) => row.station_id).sort(), [stationA.stationId, stationB.stationId].sort());
+      assert.deepEqual(
+        rows.map((row) => row.station_id).sort(),
+        [stationA.stationId, stationB.stationId].sort(),
+      );
       // The same event again from A is still an idempotent duplicate.
       const again = (await send(stationA, [eventA])).json<EventsResponse>();
       assert.deepEqual(again.duplicates, [eventA.id]);
@@ -121,9 +134,15 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       for (const event of [repeated, backwards]) {
         const response = await send(station, [event]);
         assert.equal(response.statusCode, 400, response.body);
-        assert.match((response.json() as ErrorResponse).message, /events\.0\.seq: .*not above the station's last seq/);
+        assert.match(
+          (response.json() as ErrorResponse).message,
+          /events\.0\.seq: .*not above the station's last seq/,
+        );
       }
-      const huge = { ...station.fault('fault.updated', 'f-seq', { occurrences: 99 }, clockMs), seq: 2 ** 53 - 1 };
+      const huge = {
+        ...station.fault('fault.updated', 'f-seq', { occurrences: 99 }, clockMs),
+        seq: 2 ** 53 - 1,
+      };
       const hugeReply = await send(station, [huge]);
       assert.equal(hugeReply.statusCode, 400);
       assert.match((hugeReply.json() as ErrorResponse).message, /events\.0\.seq: .*more than 10000000 above/);
@@ -149,7 +168,12 @@ for (const engine of ['sqlite', 'postgres'] as const) {
             {
               type: 'station.started',
               occurredAt: at,
-              payload: { appVersion: '0.1.0', platform: 'linux', hostname: 'LOKET\u00001', expectedRoles: [] },
+              payload: {
+                appVersion: '0.1.0',
+                platform: 'linux',
+                hostname: 'LOKET\u00001',
+                expectedRoles: [],
+              },
             },
             heartbeatDraft(at, 3),
             heartbeatDraft(at, 4),
@@ -167,7 +191,10 @@ for (const engine of ['sqlite', 'postgres'] as const) {
           assert.match(parked[0]!.reason, /payload\.hostname: control characters/);
           assert.equal(store.rejectedCount(), 1);
           const stored = await http.events(identity.stationId);
-          assert.deepEqual(stored.map((row) => row.type), ['heartbeat', 'heartbeat', 'heartbeat', 'heartbeat']);
+          assert.deepEqual(
+            stored.map((row) => row.type),
+            ['heartbeat', 'heartbeat', 'heartbeat', 'heartbeat'],
+          );
         } finally {
           store.close();
         }
@@ -176,7 +203,10 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         let printed = '';
         stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
         await runFaultsCommand(['--data-dir', dataDir], { stdout, stderr: new PassThrough() });
-        assert.match(printed, /DISISIHKAN \/ parked {2}seq 3 {2}station\.started .*hostname: control characters/);
+        assert.match(
+          printed,
+          /DISISIHKAN \/ parked {2}seq 3 {2}station\.started .*hostname: control characters/,
+        );
       } finally {
         await http.close();
         rmSync(dataDir, { recursive: true, force: true });

@@ -239,7 +239,10 @@ test('an event the district keeps failing on (500) is found by halving, probed p
     (sent) => {
       const ids = (JSON.parse(sent.body) as { events: { id: string }[] }).events.map((event) => event.id);
       return ids.includes(poisonId)
-        ? { status: 500, body: { error: 'internal', message: 'internal error', serverTime: 1_700_000_000_000 } }
+        ? {
+            status: 500,
+            body: { error: 'internal', message: 'internal error', serverTime: 1_700_000_000_000 },
+          }
         : acceptAll(sent);
     },
     { onParked: (event, reason) => parked.push(`${event.id} ${reason}`) },
@@ -252,7 +255,10 @@ test('an event the district keeps failing on (500) is found by halving, probed p
     }
     assert.equal(context.store.pendingCount(), 0);
     assert.equal(parked.length, 1);
-    assert.match(parked[0]!, new RegExp(`^${poisonId} the district failed on this event ${SERVER_ERRORS_BEFORE_PROBE} times`));
+    assert.match(
+      parked[0]!,
+      new RegExp(`^${poisonId} the district failed on this event ${SERVER_ERRORS_BEFORE_PROBE} times`),
+    );
     assert.equal(context.store.rejectedCount(), 1);
   } finally {
     context.close();
@@ -262,7 +268,10 @@ test('an event the district keeps failing on (500) is found by halving, probed p
 test('a district that fails on everything (500) gets no event parked', async () => {
   const parked: string[] = [];
   const context = setUp(
-    () => ({ status: 500, body: { error: 'internal', message: 'internal error', serverTime: 1_700_000_000_000 } }),
+    () => ({
+      status: 500,
+      body: { error: 'internal', message: 'internal error', serverTime: 1_700_000_000_000 },
+    }),
     { onParked: (event) => parked.push(event.id) },
   );
   try {

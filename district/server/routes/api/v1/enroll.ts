@@ -27,7 +27,9 @@ export default async function enrollRoute(app: FastifyInstance): Promise<void> {
       });
     }
     try {
-      return reply.send(await enroll(context.db, parsed.data, context.now(), context.districtKey.publicKeyBase64));
+      return reply.send(
+        await enroll(context.db, parsed.data, context.now(), context.districtKey.publicKeyBase64),
+      );
     } catch (error) {
       if (error instanceof Refusal) {
         return refuseWith(request, reply, context, error);

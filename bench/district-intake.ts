@@ -1,5 +1,6 @@
 // Intake throughput: signed batches over HTTP (signature check, schema, dedup, projection, durable
-// SQLite commit with synchronous=FULL, shared by concurrent batches: group commit), side by side
+// SQLite commit with synchronous=FULL, shared by concurrent batches: group commit; every reply signed
+// by the district key for the request's nonce, as stations ask since replies are verified), side by side
 // with a bare fastify route that parses the same JSON body and answers. Goal: >= 50 %.
 //
 // Fairness: both servers run in this process and are driven by the same client, which runs in a
@@ -8,10 +9,12 @@
 // within one run (load from other processes on the machine hits both sides alike); the rates are
 // total requests over total time per side. BENCH_REQUESTS sets the requests per round (default
 // 2000), BENCH_ROUNDS the rounds per side (default 3).
+import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import Fastify from 'fastify';
 import { groupCommitterOf } from '../district/server/db/group-commit';
 import { PATHS } from '../protocol/requests';
+import { HEADER_NONCE } from '../protocol/signing';
 import {
   addBenchStations,
   faultEvent,
@@ -80,7 +83,9 @@ const batches: BenchRequest[] = Array.from({ length: WARMUP_REQUESTS + REQUESTS 
       ? faultEvent(station, now + index, `f-${index}`)
       : heartbeatEvent(station, now + index * 10 + position),
   );
-  return signedBatch(station, events, now + index);
+  const batch = signedBatch(station, events, now + index);
+  // A nonce makes the district sign its reply (SIAGA1-REPLY), as it does for every real station.
+  return { ...batch, headers: { ...batch.headers, [HEADER_NONCE]: randomBytes(16).toString('base64url') } };
 });
 
 const bare = Fastify();
@@ -113,7 +118,7 @@ await district.close();
 const intakeRate = (REQUESTS * ROUNDS) / seconds.intake;
 const bareRate = (REQUESTS * ROUNDS) / seconds.bare;
 console.log(
-  `intake: ${ROUNDS} x ${REQUESTS} signed batches of ${EVENTS_PER_BATCH} events, ${CONCURRENCY} concurrent clients (worker thread), ${STATIONS} stations`,
+  `intake: ${ROUNDS} x ${REQUESTS} signed batches (replies signed too) of ${EVENTS_PER_BATCH} events, ${CONCURRENCY} concurrent clients (worker thread), ${STATIONS} stations`,
 );
 console.log(
   `  siaga intake   ${intakeRate.toFixed(0)} batches/s  (${(intakeRate * EVENTS_PER_BATCH).toFixed(0)} events/s, durable: synchronous=FULL)`,

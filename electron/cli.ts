@@ -19,7 +19,7 @@ const USAGE = `Siaga — pemeriksa kesehatan perangkat stasiun perekaman KTP-el 
   siaga profile adopt --profile FILE [--simulate SCENARIO] [--serial-port PATH]... [--central URL]
   siaga profile validate --profile FILE
   siaga agent [--data-dir DIR] [--profile FILE] [--simulate SCENARIO] [--config FILE] [--verbose]
-  siaga enroll --district URL --code CODE [--data-dir DIR] [--name NAME] [--force]
+  siaga enroll --district URL --code CODE [--ca FILE] [--insecure] [--data-dir DIR] [--name NAME] [--force]
   siaga faults [--json] [--all] [--data-dir DIR]
   siaga bundle export FILE [--data-dir DIR]
   siaga scenarios

@@ -207,6 +207,8 @@ export interface Settings {
   lowRibbonPrints: number;
   camera: CameraSettings;
   districtUrl: string | null;
+  /** Enrolled with `siaga enroll --insecure`: plain HTTP to the district (the technician screen warns). */
+  districtLinkInsecure: boolean;
 }
 
 // ---- Technician -------------------------------------------------------------------------------

@@ -11,10 +11,52 @@
 //   updates of the same fault (a late, older event never overwrites a newer state).
 // - Times are UTC ISO-8601 strings as `Date.prototype.toISOString()` writes them.
 // - Objects are strict: an unknown key makes the event invalid (a new field means a new version).
+// - Every text field has a maximum length and refuses C0 control characters other than tab, line
+//   feed and carriage return (NUL included): SQLite and PostgreSQL then accept exactly the same
+//   events (PostgreSQL cannot store NUL in TEXT), and a refusal names the field
+//   (e.g. `events.3.payload.message.id`).
 import { z } from 'zod';
-import { DeviceIdentitySchema, RoleSchema, SeveritySchema, StatusSchema, TextSchema } from './verdict';
+import { DeviceIdentitySchema, RoleSchema, SeveritySchema, StatusSchema } from './verdict';
 
 export const PROTOCOL_VERSION = 1 as const;
+
+/** Whether `value` holds a C0 control character other than tab, line feed and carriage return. */
+export function hasForbiddenControl(value: string): boolean {
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** A text field on the wire: at most `maxLength` UTF-16 units, no control characters but \t \n \r. */
+export function wireText(maxLength: number): z.ZodString {
+  return z
+    .string()
+    .max(maxLength)
+    .refine((value) => !hasForbiddenControl(value), {
+      message: 'control characters (U+0000-U+001F other than tab, newline, carriage return) are not allowed',
+    });
+}
+
+/** Longest operator text (each language of a message, a repair note). */
+export const MAX_MESSAGE_LENGTH = 2000;
+
+/** An operator text on the wire, Bahasa Indonesia and English. */
+export const WireTextSchema = z.object({
+  id: wireText(MAX_MESSAGE_LENGTH),
+  en: wireText(MAX_MESSAGE_LENGTH),
+});
+
+/** The device of a fault or an inventory change on the wire (DeviceIdentitySchema, texts checked). */
+export const WireDeviceSchema = DeviceIdentitySchema.extend({
+  key: wireText(200),
+  vendor: wireText(100).optional(),
+  model: wireText(100).optional(),
+  serialNumber: wireText(100).optional(),
+});
 
 /** Crockford base32 alphabet (no I, L, O, U), as ULID uses it. */
 export const CROCKFORD_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -129,10 +171,10 @@ function incrementBase32(digits: readonly number[]): number[] | null {
 // Payloads
 
 export const StationStartedPayloadSchema = z.strictObject({
-  appVersion: z.string().min(1).max(50),
+  appVersion: wireText(50).min(1),
   /** `process.platform` and release, e.g. `win32 10.0.19045`. */
-  platform: z.string().max(100),
-  hostname: z.string().max(255),
+  platform: wireText(100),
+  hostname: wireText(255),
   /** The roles the station profile expects. */
   expectedRoles: z.array(RoleSchema).max(20),
 });
@@ -143,7 +185,7 @@ export const HeartbeatPayloadSchema = z.strictObject({
   roleStatus: RoleStatusSchema,
   canRecord: z.boolean(),
   canPrint: z.boolean(),
-  appVersion: z.string().min(1).max(50),
+  appVersion: wireText(50).min(1),
   /** Events waiting in the station's outbox when this heartbeat was written (this one excluded). */
   queueDepth: z.number().int().min(0),
   /** When the last full check finished; null before the first. */
@@ -162,15 +204,15 @@ export type HeartbeatPayload = z.infer<typeof HeartbeatPayloadSchema>;
 /** The same payload for fault.opened, fault.updated and fault.resolved: the fault's full state after the transition. */
 export const FaultPayloadSchema = z.strictObject({
   /** Stable id of this fault on the station (one per opening; a reopened fault gets a new id and `recurring`). */
-  faultId: z.string().min(1).max(128),
+  faultId: wireText(128).min(1),
   role: RoleSchema,
   /** The device concerned; null when there is none (e.g. the network link, a role with no device at all). */
-  device: DeviceIdentitySchema.nullable(),
+  device: WireDeviceSchema.nullable(),
   code: CodeSchema,
   severity: SeveritySchema,
   /** The verdict status that keeps the fault open (fault or warning); `ok` in fault.resolved. */
   status: StatusSchema,
-  message: TextSchema,
+  message: WireTextSchema,
   firstSeen: IsoTimeSchema,
   lastSeen: IsoTimeSchema,
   /** How many failing checks this fault has seen so far (>= 1). */
@@ -184,7 +226,7 @@ export type FaultPayload = z.infer<typeof FaultPayloadSchema>;
 
 export const RibbonSchema = z.strictObject({
   /** Ribbon or supply name as the printer reports it, e.g. `YMCKO`. */
-  name: z.string().min(1).max(100),
+  name: wireText(100).min(1),
   /** What is left, in `unit`. */
   remaining: z.number().min(0),
   /** `prints`: card images left; `percent`: the printer's marker level (0-100). */
@@ -201,14 +243,14 @@ export type ConsumablesPayload = z.infer<typeof ConsumablesPayloadSchema>;
 
 export const DailyCheckStepSchema = z.strictObject({
   /** Stable step id, e.g. `camera-look`, `fingerprint-place`. */
-  id: z.string().min(1).max(64),
+  id: wireText(64).min(1),
   status: StatusSchema,
-  note: z.string().max(1000).optional(),
+  note: wireText(1000).optional(),
 });
 export type DailyCheckStep = z.infer<typeof DailyCheckStepSchema>;
 
 export const DailyCheckPayloadSchema = z.strictObject({
-  operatorName: z.string().min(1).max(100),
+  operatorName: wireText(100).min(1),
   /** NIP: an Indonesian civil servant's 18-digit employee number. */
   operatorNip: z.string().regex(/^\d{18}$/),
   steps: z.array(DailyCheckStepSchema).max(100),
@@ -220,7 +262,7 @@ export type DailyCheckPayload = z.infer<typeof DailyCheckPayloadSchema>;
 export const InventoryItemSchema = z.strictObject({
   /** The role the device fills; null for a device the profile does not expect. */
   role: RoleSchema.nullable(),
-  device: DeviceIdentitySchema,
+  device: WireDeviceSchema,
 });
 export type InventoryItem = z.infer<typeof InventoryItemSchema>;
 

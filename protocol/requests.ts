@@ -56,6 +56,12 @@ export const EnrollResponseSchema = z.object({
   stationName: z.string(),
   kecamatan: z.string(),
   serverTime: z.number().int(),
+  /**
+   * The district's own Ed25519 public key (same form as a station's). The station pins it and
+   * trusts only replies signed with it (signing.ts, SIAGA1-REPLY); the enrollment reply itself is
+   * signed with it too, which proves the district holds the private key.
+   */
+  districtPublicKey: PublicKeySchema,
 });
 export type EnrollResponse = z.infer<typeof EnrollResponseSchema>;
 

@@ -108,3 +108,38 @@ export function isWithinWindow(
 ): boolean {
   return Math.abs(timestampMs - nowMs) <= windowMs;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Replies signed by the district (scheme SIAGA1-REPLY)
+//
+// The district has its own Ed25519 key; its public key comes in the enrollment reply and the
+// station pins it in identity.json. A station sends a fresh random nonce with every request
+// (`x-siaga-nonce`, 16 to 128 characters of base64url); the district answers every request that
+// carries one, refusals included, with
+//   x-siaga-reply-signature  standard base64 of the Ed25519 signature over the UTF-8 bytes of
+//   "SIAGA1-REPLY\n" + NONCE + "\n" + STATUS + "\n" + BODY_SHA256_HEX
+// STATUS is the HTTP status code (decimal), BODY_SHA256_HEX the lower-case hex SHA-256 of the exact
+// body bytes of the reply. The nonce binds a reply to one request: a recorded reply is useless for
+// any other. A station acts on a reply (deletes acknowledged events, adopts serverTime, shows fault
+// states, runs commands, parks a refused event) only when its signature verifies with the pinned
+// key; anything else is logged and treated as no answer at all.
+
+export const REPLY_SIGNATURE_SCHEME = 'SIAGA1-REPLY';
+export const HEADER_NONCE = 'x-siaga-nonce';
+export const HEADER_REPLY_SIGNATURE = 'x-siaga-reply-signature';
+const NONCE_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
+
+/** Whether a header value is a usable request nonce. */
+export function isNonce(value: unknown): value is string {
+  return typeof value === 'string' && NONCE_PATTERN.test(value);
+}
+
+/** The string the district signs (UTF-8) for its reply to the request that carried `nonce`. */
+export function canonicalReply(nonce: string, status: number, bodySha256Hex: string): string {
+  return `${REPLY_SIGNATURE_SCHEME}\n${nonce}\n${status}\n${bodySha256Hex.toLowerCase()}`;
+}
+
+/** Whether a reply signature header has the shape of one (base64 of 64 bytes). */
+export function isSignatureBase64(value: unknown): value is string {
+  return typeof value === 'string' && SIGNATURE_PATTERN.test(value);
+}

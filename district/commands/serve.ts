@@ -1,5 +1,6 @@
 // `siaga-district serve`: the intake, the dashboard and escalation on one port, until SIGINT/SIGTERM.
-import { writeLine } from '../../cli/command';
+import { readFileSync } from 'node:fs';
+import { UsageError, writeLine } from '../../cli/command';
 import { openDatabase } from '../server/db/open';
 import { closeOnSignals, startServer } from '../server/server';
 import { ESCALATION_OPTIONS, ESCALATION_USAGE, escalationConfig, notifierOf } from './escalation-options';
@@ -7,6 +8,7 @@ import { databaseOf, defineCommand, noPositionals, numberOption } from './io';
 
 export const serve = defineCommand({
   usage: `serve [--port 8080] [--host 0.0.0.0] [--max-batches-per-second 10] [--heartbeat-window-minutes 10]
+        [--tls-cert FILE --tls-key FILE]   HTTPS with the district's own certificate (docs/tls.md)
         [--district-name NAME] [--secure-cookies] ${ESCALATION_USAGE}`,
   options: {
     port: { type: 'string', default: '8080' },
@@ -15,6 +17,8 @@ export const serve = defineCommand({
     'heartbeat-window-minutes': { type: 'string', default: '10' },
     'district-name': { type: 'string' },
     'secure-cookies': { type: 'boolean', default: false },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
     ...ESCALATION_OPTIONS,
   },
   run: async ({ values, positionals }, io) => {
@@ -27,12 +31,14 @@ export const serve = defineCommand({
         numberOption(values['heartbeat-window-minutes'], 'heartbeat-window-minutes') * 60_000,
       escalation: escalationConfig(values),
     };
+    const tls = tlsFiles(values['tls-cert'], values['tls-key']);
     const db = await openDatabase(database);
     const server = await startServer({
       db,
       port: options.port,
       host: values.host,
       logger: { level: 'info' },
+      tls,
       maxBatchesPerSecond: options.maxBatchesPerSecond,
       dashboard: {
         heartbeatWindowMs: options.heartbeatWindowMs,
@@ -49,3 +55,18 @@ export const serve = defineCommand({
     return 0;
   },
 });
+
+/** The certificate and key for HTTPS: both or neither, read now so a bad path is a usage error. */
+function tlsFiles(cert: string | undefined, key: string | undefined): { cert: string; key: string } | undefined {
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new UsageError('--tls-cert and --tls-key go together');
+  }
+  if (cert === undefined || key === undefined) {
+    return undefined;
+  }
+  try {
+    return { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') };
+  } catch (error) {
+    throw new UsageError(`cannot read the TLS files: ${(error as Error).message}`);
+  }
+}

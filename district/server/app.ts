@@ -2,14 +2,17 @@
 // (/api/v1, raw signed bodies) and the dashboard (JSON bodies), each with its own body parsing.
 // server.ts listens; tests call buildApp and use app.inject() against a real database.
 import Fastify from 'fastify';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type https from 'node:https';
+import type { FastifyHttpsOptions, FastifyInstance, FastifyServerOptions } from 'fastify';
 import { ERROR_STATUS, MAX_BODY_BYTES } from '../../protocol/requests';
 import type { ErrorCode } from '../../protocol/requests';
 import type { DistrictContext } from './context';
 import { districtContext, refuse, refuseWith } from './context';
 import type { Db } from './db/types';
+import { loadDistrictKey } from './intake/district-key';
 import { ReplayMemory, StationPacer } from './intake/guards';
 import { Refusal } from './intake/refusal';
+import { signRepliesHook } from './intake/reply-signing';
 import { RejectionLog } from './intake/rejections';
 import type { RejectionLogOptions } from './intake/rejections';
 import dashboard from './routes/dashboard';
@@ -28,6 +31,8 @@ export interface AppOptions {
   rejectionLog?: RejectionLogOptions;
   /** The staff dashboard, the public page and escalation (routes/dashboard.ts). */
   dashboard?: DashboardOptions;
+  /** Serve HTTPS with these PEM files' contents (`serve --tls-cert FILE --tls-key FILE`); HTTP without. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 /** Fastify's own refusals (before our handlers run) in the protocol's words. */
@@ -48,23 +53,32 @@ function errorCodeOf(statusCode: number | undefined, code: string | undefined): 
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({
+  const serverOptions: FastifyServerOptions = {
     logger: options.logger ?? false,
     bodyLimit: MAX_BODY_BYTES,
     // Proxies in front of a district are configured by the operator; we take the socket address.
     trustProxy: false,
-  });
+  };
+  // An HTTPS fastify has another server type parameter; the routes never touch the server itself.
+  const app = (options.tls === undefined
+    ? Fastify(serverOptions)
+    : Fastify({
+        ...serverOptions,
+        https: options.tls,
+      } as FastifyHttpsOptions<https.Server>)) as unknown as FastifyInstance;
   const context: DistrictContext = {
     db: options.db,
     now: options.now ?? Date.now,
     replays: new ReplayMemory(),
     pacer: new StationPacer(options.maxBatchesPerSecond ?? 10),
     rejections: new RejectionLog(options.db, options.rejectionLog),
+    districtKey: await loadDistrictKey(options.db),
     inFlight: 0,
     maxInFlight: options.maxInFlight ?? 64,
     heartbeatWindowMs: options.dashboard?.heartbeatWindowMs,
   };
   await app.register(districtContext, { context });
+  app.addHook('onSend', signRepliesHook(context.districtKey));
 
   // The station API's refusals (a Refusal thrown by the intake, or fastify's own before a handler
   // runs) in the protocol's words. The dashboard answers its errors itself (routes/dashboard.ts).

@@ -5,6 +5,7 @@ import fastifyPlugin from 'fastify-plugin';
 import type { ErrorCode } from '../../protocol/requests';
 import { ERROR_STATUS } from '../../protocol/requests';
 import type { Db } from './db/types';
+import type { DistrictKey } from './intake/district-key';
 import type { ReplayMemory, StationPacer } from './intake/guards';
 import type { Refusal } from './intake/refusal';
 import type { RejectionLog } from './intake/rejections';
@@ -16,6 +17,8 @@ export interface DistrictContext {
   replays: ReplayMemory;
   pacer: StationPacer;
   rejections: RejectionLog;
+  /** Signs every reply to a request that carries a nonce (intake/reply-signing.ts). */
+  districtKey: DistrictKey;
   /** Intake requests being processed now, for load shedding. */
   inFlight: number;
   maxInFlight: number;

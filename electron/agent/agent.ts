@@ -35,7 +35,7 @@ import { InventoryReporter } from './runtime/inventory';
 import type { Schedule } from './runtime/schedule';
 import { DEFAULT_SCHEDULE, Timers } from './runtime/schedule';
 import type { SelfFault } from './runtime/storage';
-import { AgentStorage } from './runtime/storage';
+import { AgentStorage, eventRefusedFault } from './runtime/storage';
 import type { Catalog } from './catalog';
 import type { CheckContext } from './check';
 import type { FaultPolicy, TrackedFault } from './faults';
@@ -86,6 +86,8 @@ export interface AgentStatus {
   clockOffsetMs: number | null;
   storageError: string | null;
   enrolled: boolean;
+  /** Enrolled with --insecure: reports travel over plain HTTP to another PC. */
+  districtLinkInsecure: boolean;
 }
 
 export interface CheckRequestOptions {
@@ -322,6 +324,7 @@ export class Agent {
       clockOffsetMs: this.outbox?.clockOffsetMs ?? null,
       storageError: this.storage.storageError,
       enrolled: this.identity.get() !== null,
+      districtLinkInsecure: this.identity.get()?.insecure === true,
     };
   }
 
@@ -359,6 +362,7 @@ export class Agent {
       now: this.now,
       onCommands: (commands) => this.district.onCommands(commands),
       onDistrictFaults: (faultIds) => this.district.onDistrictFaults(faultIds),
+      onParked: (event, reason) => this.eventParked(event, reason),
     });
   }
 
@@ -425,6 +429,15 @@ export class Agent {
       this.inventory.committed(draft.text);
       this.afterCommit(events);
     });
+  }
+
+  /** The district refused an event for good: a fault of the station itself, opened at once. */
+  private eventParked(event: StoredEvent, reason: string): void {
+    this.log(`event ${event.id} (${event.type}, seq ${event.seq}) parked: ${reason}`);
+    this.storage.raise(eventRefusedFault(event, reason, this.now()));
+    this.storage.write((store) =>
+      this.storage.commitSelfFaults((fault) => this.commitSelfFault(store, fault, this.now())),
+    );
   }
 
   private commitSelfFault(store: Store, fault: SelfFault, nowMs: number): void {

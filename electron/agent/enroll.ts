@@ -1,11 +1,16 @@
 // Enrollment: the technician gives the district URL and a one-time code; the station makes its key
-// pair, sends only the public key, and keeps the identity the district answers with.
+// pair, sends only the public key, and keeps the identity the district answers with, pinning the
+// district's public key (every later reply must be signed with it) and the CA given with `--ca`.
+// The code is a credential: it only travels over HTTPS, or plain HTTP to this very PC
+// (localhost, 127.0.0.1, ::1), or with `--insecure`, which is stored and shown to technicians.
 import { makeDataFolder } from './store/permissions';
 import os from 'node:os';
 import type { EnrollRequest } from '../../protocol/requests';
 import { EnrollResponseSchema, ErrorResponseSchema, PATHS } from '../../protocol/requests';
+import { HEADER_NONCE, HEADER_REPLY_SIGNATURE } from '../../protocol/signing';
+import { districtFetch } from './district-fetch';
 import type { Identity } from './identity';
-import { generateKeyPair, loadIdentity, saveIdentity } from './identity';
+import { generateKeyPair, loadIdentity, newNonce, saveIdentity, verifyReply } from './identity';
 
 export class EnrollError extends Error {
   constructor(
@@ -26,6 +31,10 @@ export interface EnrollOptions {
   stationName?: string;
   /** Replace an existing enrollment (a new key pair; the old one is forgotten). */
   force?: boolean;
+  /** PEM of the CA (or self-signed certificate) the district's HTTPS certificate must chain to; pinned. */
+  caPem?: string;
+  /** Allow plain HTTP to a district that is not this PC (stored; the technician screen warns). */
+  insecure?: boolean;
   fetch?: typeof fetch;
   timeoutMs?: number;
 }
@@ -40,7 +49,15 @@ export async function enroll(options: EnrollOptions): Promise<Identity> {
     );
   }
   const districtUrl = normaliseDistrictUrl(options.districtUrl);
+  const insecure = isInsecureUrl(districtUrl);
+  if (insecure && !options.insecure) {
+    throw new EnrollError(
+      `${districtUrl} is plain HTTP: the enrollment code and every report would cross the network unencrypted; use https:// (with --ca FILE for the district's own certificate) or, knowingly, --insecure`,
+      'insecure-url',
+    );
+  }
   const keys = generateKeyPair();
+  const nonce = newNonce();
   const request: EnrollRequest = {
     code: options.code.trim(),
     publicKey: keys.publicKey,
@@ -49,16 +66,22 @@ export async function enroll(options: EnrollOptions): Promise<Identity> {
   };
   let response: Response;
   try {
-    response = await (options.fetch ?? fetch)(new URL(PATHS.enroll, districtUrl), {
+    response = await (options.fetch ?? districtFetch(options.caPem))(new URL(PATHS.enroll, districtUrl), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', [HEADER_NONCE]: nonce },
       body: JSON.stringify(request),
       signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
     });
   } catch (error) {
     throw new EnrollError(`cannot reach ${districtUrl}: ${(error as Error).message}`, 'network');
   }
-  const body: unknown = await response.json().catch(() => null);
+  const bytes = Buffer.from(await response.arrayBuffer().catch(() => new ArrayBuffer(0)));
+  let body: unknown = null;
+  try {
+    body = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    // Not JSON: reported below as a bad response.
+  }
   if (!response.ok) {
     const refusal = ErrorResponseSchema.safeParse(body);
     throw refusal.success
@@ -72,6 +95,13 @@ export async function enroll(options: EnrollOptions): Promise<Identity> {
   if (!parsed.success) {
     throw new EnrollError(`unexpected enrollment reply: ${parsed.error.message}`, 'bad-response');
   }
+  const signature = response.headers.get(HEADER_REPLY_SIGNATURE);
+  if (!verifyReply(parsed.data.districtPublicKey, nonce, response.status, bytes, signature)) {
+    throw new EnrollError(
+      'the enrollment reply is not signed by the district key it names (an old district, or something in between)',
+      'unsigned-reply',
+    );
+  }
   const identity: Identity = {
     stationId: parsed.data.stationId,
     stationName: parsed.data.stationName,
@@ -80,10 +110,19 @@ export async function enroll(options: EnrollOptions): Promise<Identity> {
     publicKey: keys.publicKey,
     privateKey: keys.privateKey,
     enrolledAt: new Date().toISOString(),
+    districtPublicKey: parsed.data.districtPublicKey,
+    ...(options.caPem === undefined ? {} : { districtCaPem: options.caPem }),
+    ...(insecure ? { insecure: true } : {}),
   };
   makeDataFolder(options.dataDir);
   saveIdentity(options.dataDir, identity);
   return identity;
+}
+
+/** Plain HTTP to anything but this PC (localhost, 127.0.0.1, ::1). */
+export function isInsecureUrl(districtUrl: string): boolean {
+  const url = new URL(districtUrl);
+  return url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 }
 
 /** `https://host/base` with no trailing slash; rejects anything but http(s). */

@@ -1,15 +1,31 @@
 // The station's identity: an Ed25519 key pair made on the station at enrollment (the private key
 // never leaves it) and the station id the district assigned. Kept in `identity.json` beside the
 // store, not inside it, so a corrupt database never costs the station its enrollment.
-// Requests are signed as protocol/signing.ts describes (scheme SIAGA1).
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
+// Requests are signed as protocol/signing.ts describes (scheme SIAGA1); the district's replies are
+// trusted only when signed by the district key pinned here at enrollment (SIAGA1-REPLY). An
+// identity written before district keys existed has none: such a station sends nothing until a
+// technician enrolls it again (`siaga enroll --force`), because no reply could be trusted.
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+  verify,
+} from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { StationIdSchema } from '../../protocol/events';
 import { PublicKeySchema } from '../../protocol/requests';
-import { canonicalRequest, signatureHeaders } from '../../protocol/signing';
+import {
+  canonicalReply,
+  canonicalRequest,
+  isSignatureBase64,
+  signatureHeaders,
+} from '../../protocol/signing';
 import { writeFileAtomic } from './store/store';
 
 export const IDENTITY_FILE = 'identity.json';
@@ -24,6 +40,12 @@ const IdentityFileSchema = z.strictObject({
   /** PKCS#8 PEM; the file is readable by its owner only. */
   privateKeyPem: z.string(),
   enrolledAt: z.string(),
+  /** The district's reply-signing key, pinned at enrollment; absent in identities made before it existed. */
+  districtPublicKey: PublicKeySchema.optional(),
+  /** PEM of the CA or certificate the district's HTTPS certificate must chain to (`--ca FILE`). */
+  districtCaPem: z.string().optional(),
+  /** Enrolled with `--insecure`: plain HTTP to a non-local district was accepted by a technician. */
+  insecure: z.boolean().optional(),
 });
 export type IdentityFile = z.infer<typeof IdentityFileSchema>;
 
@@ -35,6 +57,9 @@ export interface Identity {
   publicKey: string;
   privateKey: KeyObject;
   enrolledAt: string;
+  districtPublicKey?: string;
+  districtCaPem?: string;
+  insecure?: boolean;
 }
 
 /** The identity without its private key: what may be shown (the technician screen). */
@@ -88,6 +113,37 @@ export function signedHeaders(
   );
 }
 
+/** A fresh nonce for one request (HEADER_NONCE): 16 random bytes, base64url. */
+export function newNonce(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/**
+ * Whether a reply (status, exact body bytes, its signature header) to the request that carried
+ * `nonce` is signed by the district key `districtPublicKey` (raw base64); never throws.
+ */
+export function verifyReply(
+  districtPublicKey: string,
+  nonce: string,
+  status: number,
+  body: Buffer | string,
+  signatureBase64: string | null,
+): boolean {
+  if (!isSignatureBase64(signatureBase64)) {
+    return false;
+  }
+  try {
+    const key = createPublicKey({
+      key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(districtPublicKey, 'base64').toString('base64url') },
+      format: 'jwk',
+    });
+    const canonical = canonicalReply(nonce, status, sha256Hex(body));
+    return verify(null, Buffer.from(canonical, 'utf8'), key, Buffer.from(signatureBase64, 'base64'));
+  } catch {
+    return false;
+  }
+}
+
 export function identityPath(dataDir: string): string {
   return path.join(dataDir, IDENTITY_FILE);
 }
@@ -122,6 +178,9 @@ export function saveIdentity(dataDir: string, identity: Identity): void {
     publicKey: identity.publicKey,
     privateKeyPem: identity.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
     enrolledAt: identity.enrolledAt,
+    ...(identity.districtPublicKey === undefined ? {} : { districtPublicKey: identity.districtPublicKey }),
+    ...(identity.districtCaPem === undefined ? {} : { districtCaPem: identity.districtCaPem }),
+    ...(identity.insecure ? { insecure: true } : {}),
   };
   writeFileAtomic(identityPath(dataDir), `${JSON.stringify(file, null, 2)}\n`, 0o600);
 }

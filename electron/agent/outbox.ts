@@ -12,6 +12,16 @@
 //   and signs with local clock + offset. A 401 stale-timestamp is therefore retried at once.
 // - A batch refused as invalid (400) or too large (413) is halved until the bad event is alone; that
 //   one is moved to outbox_rejected (kept for a technician), so one bad event never blocks the rest.
+// - A batch the district keeps failing on (HTTP 500) is halved the same way. A single event that got
+//   SERVER_ERRORS_BEFORE_PROBE 500s in a row is suspected: the next event is sent alone instead. If
+//   the district takes that one, the suspect is what it chokes on and is parked too; if it fails as
+//   well, the district itself is broken and nothing is parked (backoff as usual). A parked event
+//   is handed to `onParked` (the agent raises PC_EVENT_REFUSED).
+// - Every request carries a fresh nonce; a reply is acted on (events deleted, serverTime adopted,
+//   fault states kept, commands run, an event parked) only when signed for that nonce by the district
+//   key pinned at enrollment (protocol/signing.ts). Anything else counts as no answer: it deletes
+//   nothing and shows nothing, and its reason is returned to be logged. A station enrolled before
+//   district keys existed sends nothing until it is enrolled again.
 // - A successful reply may carry the district's state of the station's faults: each is kept as store
 //   meta `district-fault:<faultId>` (the kiosk shows it), and commands (re-run the checks) are
 //   handed to the agent.
@@ -23,8 +33,10 @@ import {
   EventsResponseSchema,
   ErrorResponseSchema,
 } from '../../protocol/requests';
+import { HEADER_NONCE, HEADER_REPLY_SIGNATURE } from '../../protocol/signing';
+import { districtFetch } from './district-fetch';
 import type { Identity } from './identity';
-import { signedHeaders } from './identity';
+import { newNonce, signedHeaders, verifyReply } from './identity';
 import type { StoredEvent } from './store/store';
 import { Store } from './store/store';
 import { META, META_FAMILIES, pruneMetaFamily, readMeta, writeMeta, writeMetaIfChanged } from './store/meta';
@@ -69,7 +81,16 @@ export interface OutboxOptions {
   onCommands?: (commands: Command[]) => void;
   /** Faults whose district state changed, after it is stored. */
   onDistrictFaults?: (faultIds: string[]) => void;
+  /** An event was parked (moved to outbox_rejected) because the district refused or failed on it. */
+  onParked?: (event: StoredEvent, reason: string) => void;
 }
+
+/** 500s in a row on one event alone before the next event is tried past it. */
+export const SERVER_ERRORS_BEFORE_PROBE = 3;
+
+/** Why a station enrolled before district keys existed sends nothing. */
+export const UNPINNED_DISTRICT_KEY =
+  'the district key is not pinned (enrolled before signed replies): enroll again with siaga enroll --force; queued events are kept';
 
 /** The district's last known state of a fault, or null if it never said. */
 export function readDistrictFault(store: Store, faultId: string): DistrictFault | null {
@@ -90,7 +111,11 @@ export class Outbox {
   failures = 0;
   lastError: string | null = null;
   lastDeliveredAt: number | null = null;
-  private readonly fetchFunction: typeof fetch;
+  private readonly fetchOverride: typeof fetch | undefined;
+  private readonly fetchByCa = new Map<string | undefined, typeof fetch>();
+  /** The queued event that got 500s when sent alone, and how many in a row. */
+  private suspect: { seq: number; failures: number } | null = null;
+  private readonly onParked: (event: StoredEvent, reason: string) => void;
   private readonly now: () => number;
   private readonly random: () => number;
   private batchLimit: number;
@@ -106,7 +131,8 @@ export class Outbox {
   ) {
     this.policy = { ...DEFAULT_DELIVERY_POLICY, ...options.policy };
     this.policy.batchSize = Math.max(1, Math.min(MAX_EVENTS_PER_BATCH, this.policy.batchSize));
-    this.fetchFunction = options.fetch ?? fetch;
+    this.fetchOverride = options.fetch;
+    this.onParked = options.onParked ?? (() => undefined);
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.batchLimit = this.policy.batchSize;
@@ -131,31 +157,64 @@ export class Outbox {
     if (!identity) {
       return { kind: 'not-enrolled' };
     }
-    const events = this.store.pending(this.batchLimit);
+    const districtKey = identity.districtPublicKey;
+    if (districtKey === undefined) {
+      return this.fail(UNPINNED_DISTRICT_KEY);
+    }
+    let events = this.store.pending(this.batchLimit);
     if (events.length === 0) {
       return { kind: 'idle' };
+    }
+    // A suspect alone failed again and again: send the next event past it to tell a poison event
+    // from a broken district.
+    let suspect: StoredEvent | null = null;
+    if (
+      this.suspect !== null &&
+      this.suspect.failures >= SERVER_ERRORS_BEFORE_PROBE &&
+      events[0]!.seq === this.suspect.seq
+    ) {
+      const next = this.store.pendingAfter(this.suspect.seq, 1);
+      if (next.length > 0) {
+        suspect = events[0]!;
+        events = next;
+      }
     }
     const { body, included } = buildBody(events, identity.stationId);
     const timestamp = Math.max(Math.round(this.districtNow()), this.lastTimestamp + 1);
     this.lastTimestamp = timestamp;
+    const nonce = newNonce();
     const headers = {
       'content-type': 'application/json',
+      [HEADER_NONCE]: nonce,
       ...signedHeaders(identity, 'POST', PATHS.events, timestamp, body),
     };
     this.store.noteAttempt(included.map((event) => event.seq));
     const sentAt = this.now();
     let response: Response;
-    let reply: unknown;
+    let bytes: Buffer;
     try {
-      response = await this.fetchFunction(new URL(PATHS.events, identity.districtUrl), {
+      response = await this.fetchFor(identity)(new URL(PATHS.events, identity.districtUrl), {
         method: 'POST',
         headers,
         body,
         signal: AbortSignal.timeout(this.policy.requestTimeoutMs),
       });
-      reply = await response.json().catch(() => null);
+      bytes = Buffer.from(await response.arrayBuffer());
     } catch (error) {
       return this.fail(`network: ${(error as Error).message}`);
+    }
+    if (
+      !verifyReply(districtKey, nonce, response.status, bytes, response.headers.get(HEADER_REPLY_SIGNATURE))
+    ) {
+      return this.fail(
+        `unverified reply (HTTP ${response.status}): not signed for this request by the pinned district key; nothing deleted`,
+      );
+    }
+    let reply: unknown = null;
+    try {
+      reply = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      // Signed but not JSON: handled as an unreadable reply below.
     }
     const receivedAt = this.now();
     this.noteServerTime(reply, sentAt, receivedAt);
@@ -165,10 +224,20 @@ export class Outbox {
       if (!parsed.success) {
         return this.fail(`bad reply: ${parsed.error.message.slice(0, 200)}`);
       }
-      const acknowledged = this.store.acknowledge([...parsed.data.accepted, ...parsed.data.duplicates]);
+      const sentIds = new Set(included.map((event) => event.id));
+      const acknowledged = this.store.acknowledge(
+        [...parsed.data.accepted, ...parsed.data.duplicates].filter((id) => sentIds.has(id)),
+      );
       if (acknowledged === 0) {
         return this.fail('the district acknowledged none of the batch');
       }
+      if (suspect !== null) {
+        this.park(
+          suspect,
+          `the district failed on this event ${this.suspect?.failures ?? 0} times (HTTP 500) and took the next one`,
+        );
+      }
+      this.suspect = null;
       this.failures = 0;
       this.lastError = null;
       this.lastDeliveredAt = receivedAt;
@@ -215,10 +284,54 @@ export class Outbox {
         this.batchLimit = Math.max(1, Math.floor(included.length / 2));
         return { kind: 'retry', waitMs: 0, reason: `${detail}; batch halved to ${this.batchLimit}` };
       }
-      this.store.reject(included[0]!.seq, detail);
+      this.park(included[0]!, detail);
       return { kind: 'retry', waitMs: 0, reason: `event ${included[0]!.id} refused: ${detail}` };
     }
+    if (response.status === 500) {
+      return this.serverError(included, suspect !== null, detail);
+    }
     return this.fail(detail);
+  }
+
+  /** A 500: halve the batch, count failures of a lone event, or give up a probe (see the contract). */
+  private serverError(included: readonly StoredEvent[], probing: boolean, detail: string): SendOutcome {
+    if (probing) {
+      // The next event failed too: the district is broken, not the suspect. Start counting afresh.
+      this.suspect = null;
+      return this.fail(detail);
+    }
+    if (included.length > 1) {
+      this.failures++;
+      this.lastError = detail;
+      this.batchLimit = Math.max(1, Math.floor(included.length / 2));
+      return {
+        kind: 'retry',
+        waitMs: this.policy.baseBackoffMs,
+        reason: `${detail}; batch halved to ${this.batchLimit}`,
+      };
+    }
+    const seq = included[0]!.seq;
+    this.suspect = { seq, failures: this.suspect?.seq === seq ? this.suspect.failures + 1 : 1 };
+    return this.fail(detail);
+  }
+
+  /** Moves a refused event out of the queue (kept in outbox_rejected) and tells the agent. */
+  private park(event: StoredEvent, reason: string): void {
+    this.store.reject(event.seq, reason);
+    this.onParked(event, reason);
+  }
+
+  /** The fetch for this identity: the test's, or one trusting the CA pinned at enrollment. */
+  private fetchFor(identity: Identity): typeof fetch {
+    if (this.fetchOverride !== undefined) {
+      return this.fetchOverride;
+    }
+    let fetchFunction = this.fetchByCa.get(identity.districtCaPem);
+    if (fetchFunction === undefined) {
+      fetchFunction = districtFetch(identity.districtCaPem);
+      this.fetchByCa.set(identity.districtCaPem, fetchFunction);
+    }
+    return fetchFunction;
   }
 
   /** Sends batches until the queue is empty or a send fails; waits the paced intervals in between. */

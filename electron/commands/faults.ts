@@ -1,5 +1,6 @@
 // `siaga faults [--json] [--all] [--data-dir DIR]`: the station's faults with their delivery state
-// (queued = committed, not yet stored by the district; reported = the district has it).
+// (queued = committed, not yet stored by the district; reported = the district has it), and the
+// events parked because the district refused them (PC_EVENT_REFUSED), with the reason.
 // Exit 0 when no fault is open, 1 when one is, 2 usage error.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -32,7 +33,11 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     if (values.json) {
       writeLine(
         io.stdout,
-        JSON.stringify({ outboxPending: pending, rejected: store.rejectedCount(), faults }, null, 2),
+        JSON.stringify(
+          { outboxPending: pending, rejected: store.rejectedCount(), parked: store.listRejected(), faults },
+          null,
+          2,
+        ),
       );
     } else if (faults.length === 0) {
       writeLine(
@@ -60,6 +65,14 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
         );
       }
       writeLine(io.stdout, `Antrean ke kabupaten / queued for the district: ${pending}`);
+    }
+    if (!values.json) {
+      for (const parked of store.listRejected()) {
+        writeLine(
+          io.stdout,
+          `DISISIHKAN / parked  seq ${parked.seq}  ${parked.type}  ${parked.rejectedAt}  ${parked.reason}`,
+        );
+      }
     }
     return faults.some((fault) => fault.resolvedAt === null) ? EXIT_FAULT : EXIT_OK;
   } finally {

@@ -16,6 +16,7 @@ export function readSettings(store: Store, profile: Profile, enrollment: Enrollm
     ...readMeta(store, META.uiSettings),
     camera: { label: profile.roles.camera?.cameraLabel ?? '', ...PHOTO_STANDARD },
     districtUrl: enrollment?.districtUrl ?? null,
+    districtLinkInsecure: enrollment?.insecure === true,
   };
 }
 

@@ -105,6 +105,14 @@ function Panel(props: ScreenProps & { token: string; onLock: () => void }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [enrollment, setEnrollment] = useState({ districtUrl: '', code: '' });
   const [newPin, setNewPin] = useState('');
+  const [insecureLink, setInsecureLink] = useState(false);
+
+  useEffect(() => {
+    api
+      .getSettings()
+      .then((settings) => setInsecureLink(settings.districtLinkInsecure))
+      .catch(() => undefined);
+  }, [api]);
 
   useEffect(() => {
     if (tab === 'devices') {
@@ -152,6 +160,11 @@ function Panel(props: ScreenProps & { token: string; onLock: () => void }) {
 
   return (
     <div className="technician" data-testid="technician">
+      {insecureLink && (
+        <div className="error" role="alert" data-testid="insecure-district-link">
+          {t('insecureDistrictLink')}
+        </div>
+      )}
       <div className="tabs">
         {(['devices', 'history', 'logs', 'serial', 'actions'] as const).map((name) => (
           <button

@@ -24,11 +24,12 @@ export interface HttpDistrict {
 }
 
 export async function startHttpDistrict(
-  options: Partial<Omit<AppOptions, 'db'>> & { port?: number; dir?: string } = {},
+  options: Partial<Omit<AppOptions, 'db'>> & { port?: number; dir?: string; url?: string } = {},
 ): Promise<HttpDistrict> {
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'siaga-district-http-'));
-  const db = await openDatabase({ dataDir: dir });
-  const server = await startServer({ ...options, db, port: options.port ?? 0, host: '127.0.0.1' });
+  const db = await openDatabase({ url: options.url, dataDir: dir });
+  const { url: _databaseUrl, ...appOptions } = options;
+  const server = await startServer({ ...appOptions, db, port: options.port ?? 0, host: '127.0.0.1' });
   return {
     url: server.url,
     db,

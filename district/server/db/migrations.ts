@@ -233,6 +233,36 @@ export const MIGRATIONS: Migration[] = [
       )`,
     ],
   },
+  {
+    id: 201,
+    name: "event ids unique per station; the district's own reply-signing key",
+    statements: [
+      // Event ids are made by each station: two stations may make the same one. The copy keeps
+      // every stored event; the table is rebuilt because SQLite cannot change a primary key.
+      `CREATE TABLE events_by_station (
+        id TEXT NOT NULL,
+        station_id TEXT NOT NULL REFERENCES stations(id),
+        seq INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        occurred_at TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        source TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        PRIMARY KEY (station_id, id)
+      )`,
+      `INSERT INTO events_by_station (id, station_id, seq, type, occurred_at, received_at, source, payload)
+        SELECT id, station_id, seq, type, occurred_at, received_at, source, payload FROM events`,
+      `DROP TABLE events`,
+      `ALTER TABLE events_by_station RENAME TO events`,
+      `CREATE INDEX events_station_seq ON events (station_id, seq)`,
+      `CREATE TABLE district_key (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        public_key TEXT NOT NULL,
+        private_key_pem TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      )`,
+    ],
+  },
 ];
 
 /** Applies the migrations not applied yet; returns the ids applied now. */

@@ -146,11 +146,18 @@ export async function storeEvents(
   return inGroupTransaction(db, async (transaction) => {
     const accepted: string[] = [];
     const duplicates: string[] = [];
-    let highestSeq = 0;
-    for (const event of events) {
+    const [station] = await transaction.query<{ last_seq: number | string }>(
+      'SELECT last_seq FROM stations WHERE id = $1',
+      [stationId],
+    );
+    let highestSeq = Number(station?.last_seq ?? 0);
+    for (const [index, event] of events.entries()) {
+      // Before the insert: nothing this far ahead was ever stored, so it cannot be a duplicate (and
+      // PostgreSQL's INTEGER would overflow on it).
+      checkSeqStep(event, index, highestSeq, stationId);
       const inserted = await transaction.query(
         `INSERT INTO events (id, station_id, seq, type, occurred_at, received_at, source, payload)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING RETURNING id`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (station_id, id) DO NOTHING RETURNING id`,
         [
           event.id,
           stationId,
@@ -166,8 +173,9 @@ export async function storeEvents(
         duplicates.push(event.id);
         continue;
       }
+      checkSeqIncreases(event, index, highestSeq, stationId);
       accepted.push(event.id);
-      highestSeq = Math.max(highestSeq, event.seq);
+      highestSeq = event.seq;
       await project(transaction, stationId, event, receivedAt);
       await projectForDashboard(transaction, stationId, event, {
         heartbeatWindowMs: options.heartbeatWindowMs ?? DEFAULT_HEARTBEAT_WINDOW_MS,
@@ -182,6 +190,36 @@ export async function storeEvents(
       options.source === 'http' ? await takePendingCommands(transaction, stationId, options.nowMs) : [];
     return { accepted, duplicates, ...(commands.length > 0 ? { commands } : {}) };
   });
+}
+
+/**
+ * How far one new event's seq may jump past the station's last: gaps are normal (events refused
+ * and parked by the station, a store recovered after corruption skips 1,000), but 10 million is
+ * decades of heartbeats. Without a bound one absurd seq (2^53) would make every later event of the
+ * station "backwards" and freeze its faults for good.
+ */
+export const MAX_SEQ_STEP = 10_000_000;
+
+/** A new event's seq must be above the station's last; throws a Refusal. */
+function checkSeqIncreases(event: Event, index: number, lastSeq: number, stationId: string): void {
+  if (event.seq <= lastSeq) {
+    throw new Refusal(
+      'invalid-schema',
+      `events.${index}.seq: event ${event.id} has seq ${event.seq}, not above the station's last seq ${lastSeq} (seq must strictly increase)`,
+      stationId,
+    );
+  }
+}
+
+/** Any event's seq must be within MAX_SEQ_STEP above the station's last; throws a Refusal. */
+function checkSeqStep(event: Event, index: number, lastSeq: number, stationId: string): void {
+  if (event.seq > lastSeq + MAX_SEQ_STEP) {
+    throw new Refusal(
+      'invalid-schema',
+      `events.${index}.seq: event ${event.id} has seq ${event.seq}, more than ${MAX_SEQ_STEP} above the station's last seq ${lastSeq}`,
+      stationId,
+    );
+  }
 }
 
 async function project(db: Db, stationId: string, event: Event, receivedAt: string): Promise<void> {

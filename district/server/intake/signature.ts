@@ -1,7 +1,15 @@
-// Verifies SIAGA1 request signatures (protocol/signing.ts) with node:crypto Ed25519.
-import { createHash, createPublicKey, verify } from 'node:crypto';
+// Verifies SIAGA1 request signatures and signs SIAGA1-REPLY replies (protocol/signing.ts) with
+// node:crypto Ed25519.
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+} from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { canonicalRequest } from '../../../protocol/signing';
+import { canonicalReply, canonicalRequest } from '../../../protocol/signing';
 
 const keys = new Map<string, KeyObject>();
 
@@ -53,4 +61,34 @@ export function verifyRequestSignature(input: {
   } catch {
     return false;
   }
+}
+
+/** The district's own key pair: the private key as PKCS#8 PEM, the public key as raw base64. */
+export function generateDistrictKeyPair(): { privateKeyPem: string; publicKeyBase64: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return {
+    privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    publicKeyBase64: Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64'),
+  };
+}
+
+/** The private KeyObject of a PKCS#8 PEM and its raw base64 public key. */
+export function districtKeyFromPem(privateKeyPem: string): {
+  privateKey: KeyObject;
+  publicKeyBase64: string;
+} {
+  const privateKey = createPrivateKey(privateKeyPem);
+  const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
+  return { privateKey, publicKeyBase64: Buffer.from(jwk.x!, 'base64url').toString('base64') };
+}
+
+/** Base64 signature of a reply (status, exact body bytes) to the request that carried `nonce`. */
+export function signReply(
+  privateKey: KeyObject,
+  nonce: string,
+  status: number,
+  body: Buffer | string,
+): string {
+  const canonical = canonicalReply(nonce, status, sha256Hex(body));
+  return sign(null, Buffer.from(canonical, 'utf8'), privateKey).toString('base64');
 }

@@ -71,7 +71,12 @@ async function insertCode(
 }
 
 /** Redeems a code: stores the station's public key. Throws Refusal('bad-code') for an unknown, used or expired code. */
-export async function enroll(db: Db, request: EnrollRequest, nowMs: number): Promise<EnrollResponse> {
+export async function enroll(
+  db: Db,
+  request: EnrollRequest,
+  nowMs: number,
+  districtPublicKey: string,
+): Promise<EnrollResponse> {
   try {
     publicKeyFromBase64(request.publicKey);
   } catch {
@@ -95,7 +100,8 @@ export async function enroll(db: Db, request: EnrollRequest, nowMs: number): Pro
       throw new Refusal('bad-code', 'the enrollment code is unknown, already used or expired');
     }
     await transaction.run(
-      'UPDATE stations SET public_key = $1, enrolled_at = $2, app_version = $3 WHERE id = $4',
+      // A new enrollment may be a reinstalled station whose seq starts again from 1 (intake.ts).
+      'UPDATE stations SET public_key = $1, enrolled_at = $2, app_version = $3, last_seq = 0 WHERE id = $4',
       [request.publicKey, nowIso, request.appVersion, code.station_id],
     );
     const [station] = await transaction.query<{ id: string; name: string; kecamatan: string }>(
@@ -107,6 +113,7 @@ export async function enroll(db: Db, request: EnrollRequest, nowMs: number): Pro
       stationName: station.name,
       kecamatan: station.kecamatan,
       serverTime: nowMs,
+      districtPublicKey,
     };
   });
 }

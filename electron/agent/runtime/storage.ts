@@ -29,6 +29,7 @@ import {
   isUnwritableError,
   Store,
 } from '../store/store';
+import type { StoredEvent } from '../store/store';
 
 export type SelfFault = Verdict & { role: Role };
 
@@ -145,6 +146,11 @@ export class AgentStorage {
       return null;
     }
     return this.selfFault('PC_DATA_FOLDER_OPEN', 'major', exposure.open.slice(0, 20).join('; '));
+  }
+
+  /** Queues a fault found elsewhere in the agent (e.g. PC_EVENT_REFUSED) for the next commit. */
+  raise(fault: SelfFault): void {
+    this.selfFaults.push(fault);
   }
 
   close(): void {
@@ -270,4 +276,18 @@ export class AgentStorage {
       durationMs: 0,
     };
   }
+}
+
+/** PC_EVENT_REFUSED: the district refused (or kept failing on) an event, now parked in the store. */
+export function eventRefusedFault(event: StoredEvent, reason: string, nowMs: number): SelfFault {
+  return {
+    role: 'pc',
+    status: 'fault',
+    code: 'PC_EVENT_REFUSED',
+    severity: 'minor',
+    ...describe('PC_EVENT_REFUSED', 'pc', { eventType: event.type }),
+    measurements: { eventId: event.id, eventType: event.type, seq: event.seq, reason: reason.slice(0, 500) },
+    checkedAt: new Date(nowMs).toISOString(),
+    durationMs: 0,
+  };
 }

@@ -308,6 +308,15 @@ export class Store {
     });
   }
 
+  /** Events parked because the district refused or kept failing on them, newest first. */
+  listRejected(limit = 100): { seq: number; id: string; type: string; rejectedAt: string; reason: string }[] {
+    return this.db
+      .prepare(
+        'SELECT seq, id, type, rejected_at AS rejectedAt, reason FROM outbox_rejected ORDER BY seq DESC LIMIT ?',
+      )
+      .all(limit) as { seq: number; id: string; type: string; rejectedAt: string; reason: string }[];
+  }
+
   rejectedCount(): number {
     return (this.db.prepare('SELECT COUNT(*) AS count FROM outbox_rejected').get() as { count: number })
       .count;

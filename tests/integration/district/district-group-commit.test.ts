@@ -68,13 +68,15 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const unitsBefore = committer.stats.units;
       const eventsBefore = await eventCount();
       clockMs += 1000;
-      // Per station: a first batch, and a second that repeats the first batch's last event and adds
-      // a new one, both in flight at once, so the repeat is accepted by exactly one of the two.
+      // Per station: a first batch, and a second that repeats the first batch and adds a new event
+      // (a station re-sending after a timeout), both in flight at once, so each repeated event is
+      // accepted by exactly one of the two. (A station's seq only grows, so a batch that arrives
+      // after the other never brings a new event with a lower seq: the district refuses that.)
       const sent: Sent[] = [];
       const requests: Promise<{ statusCode: number; json(): unknown }>[] = [];
       for (const station of stations) {
         const first = [station.heartbeat(clockMs), station.fault('fault.opened', 'f-1', {}, clockMs)];
-        const second = [first[1], station.heartbeat(clockMs + 1)];
+        const second = [...first, station.heartbeat(clockMs + 1)];
         for (const events of [first, second]) {
           sent.push({ station, ids: events.map((event) => event.id) });
           requests.push(post(station, events, clockMs + sent.length));
@@ -149,7 +151,8 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const opened = station.fault('fault.opened', 'f-order', {}, clockMs);
       const resolved = station.fault('fault.resolved', 'f-order', {}, clockMs + 10);
       const reopened = stations[4].fault('fault.opened', 'f-order', {}, clockMs);
-      // The resolution (higher seq) is queued first; the opening arrives after it in the same group.
+      // The resolution (higher seq) is queued first; the opening arrives after it in the same group
+      // and, its seq being below the station's last, is refused alone (seq strictly increases).
       const replies = await Promise.all([
         post(station, [resolved], clockMs + 1),
         post(station, [opened], clockMs + 2),
@@ -157,7 +160,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       ]);
       assert.deepEqual(
         replies.map((reply) => reply.statusCode),
-        [200, 200, 200],
+        [200, 400, 200],
       );
       const [fault] = await district.db.query<{ state: string; last_seq: number | string }>(
         "SELECT state, last_seq FROM faults WHERE station_id = $1 AND fault_id = 'f-order'",

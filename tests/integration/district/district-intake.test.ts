@@ -73,6 +73,7 @@ describe('enrollment', () => {
       stationName: 'Loket 2',
       kecamatan: 'Gemolong',
       serverTime: clockMs,
+      districtPublicKey: district.app.district.districtKey.publicKeyBase64,
     });
     const before = await district.counts();
     const other = new TestStation();
@@ -150,7 +151,8 @@ describe('intake of signed batches', () => {
     const updated = station.fault('fault.updated', 'f-2', { occurrences: 5, flapping: true }, clockMs);
     const resolved = station.fault('fault.resolved', 'f-2', { occurrences: 5 }, clockMs);
     assert.equal((await send([opened, resolved])).statusCode, 200);
-    assert.equal((await send([updated])).statusCode, 200);
+    // A seq below the station's last is refused outright now (seq strictly increases per station).
+    assert.equal((await send([updated])).statusCode, 400);
     const fault = (await listFaults(district.db)).find((candidate) => candidate.faultId === 'f-2');
     assert.equal(fault?.state, 'resolved');
     assert.equal(fault?.resolvedAt, resolved.occurredAt);

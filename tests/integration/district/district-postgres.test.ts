@@ -35,6 +35,7 @@ test('migrations ran on PostgreSQL and are idempotent', async () => {
       'availability_spans',
       'consumable_reports',
       'devices',
+      'district_key',
       'enrollment_codes',
       'escalation_notices',
       'events',

@@ -7,12 +7,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateKeyPair } from '../../../electron/agent/identity';
 import type { Identity } from '../../../electron/agent/identity';
-import { Outbox, parseRetryAfter } from '../../../electron/agent/outbox';
+import { Outbox, parseRetryAfter, SERVER_ERRORS_BEFORE_PROBE } from '../../../electron/agent/outbox';
+import type { OutboxOptions } from '../../../electron/agent/outbox';
 import { META, readMeta } from '../../../electron/agent/store/meta';
 import { Store } from '../../../electron/agent/store/store';
 import { EventsRequestSchema } from '../../../protocol/requests';
-import { HEADER_TIMESTAMP } from '../../../protocol/signing';
-import { verifyRequestSignature } from '../../../district/server/intake/signature';
+import { HEADER_NONCE, HEADER_REPLY_SIGNATURE, HEADER_TIMESTAMP } from '../../../protocol/signing';
+import {
+  districtKeyFromPem,
+  generateDistrictKeyPair,
+  signReply,
+  verifyRequestSignature,
+} from '../../../district/server/intake/signature';
 import { heartbeatDraft } from '../../helpers/station-events';
 
 interface Sent {
@@ -22,10 +28,12 @@ interface Sent {
 
 type Reply = { status: number; body: unknown; headers?: Record<string, string> } | 'network-error';
 
-function setUp(replies: (sent: Sent, index: number) => Reply) {
+function setUp(replies: (sent: Sent, index: number) => Reply, extra: Partial<OutboxOptions> = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'siaga-outbox-'));
   const store = Store.open(dir);
   const keys = generateKeyPair();
+  // The scripted district signs its replies with the key the station pinned (SIAGA1-REPLY).
+  const district = districtKeyFromPem(generateDistrictKeyPair().privateKeyPem);
   const identity: Identity = {
     stationId: 'st-TEST',
     stationName: 'x',
@@ -34,6 +42,7 @@ function setUp(replies: (sent: Sent, index: number) => Reply) {
     publicKey: keys.publicKey,
     privateKey: keys.privateKey,
     enrolledAt: '',
+    districtPublicKey: district.publicKeyBase64,
   };
   const sent: Sent[] = [];
   const fetchStub = (async (_url: URL, init: RequestInit) => {
@@ -43,9 +52,15 @@ function setUp(replies: (sent: Sent, index: number) => Reply) {
     if (reply === 'network-error') {
       throw new TypeError('fetch failed');
     }
-    return new Response(JSON.stringify(reply.body), {
+    const body = JSON.stringify(reply.body);
+    const nonce = request.headers[HEADER_NONCE]!;
+    return new Response(body, {
       status: reply.status,
-      headers: { 'content-type': 'application/json', ...reply.headers },
+      headers: {
+        'content-type': 'application/json',
+        [HEADER_REPLY_SIGNATURE]: signReply(district.privateKey, nonce, reply.status, body),
+        ...reply.headers,
+      },
     });
   }) as unknown as typeof fetch;
   let now = 1_700_000_000_000;
@@ -54,6 +69,7 @@ function setUp(replies: (sent: Sent, index: number) => Reply) {
     now: () => now,
     random: () => 0.5,
     policy: { baseBackoffMs: 1000, maxBackoffMs: 60_000, batchSize: 10, backlogIntervalMs: 100 },
+    ...extra,
   });
   const add = (count: number) =>
     store.appendEvents(
@@ -212,6 +228,61 @@ test('a batch refused as invalid is halved until the bad event is alone; it is s
         (JSON.parse(sent.body) as { events: { seq: number }[] }).events.map((event) => event.seq),
       );
     assert.deepEqual(delivered, [1, 2, 3, 4, 5, 6, 8, 9, 10]);
+  } finally {
+    context.close();
+  }
+});
+
+test('an event the district keeps failing on (500) is found by halving, probed past, parked; the rest delivered', async () => {
+  let poisonId = '';
+  const parked: string[] = [];
+  const context = setUp(
+    (sent) => {
+      const ids = (JSON.parse(sent.body) as { events: { id: string }[] }).events.map((event) => event.id);
+      return ids.includes(poisonId)
+        ? {
+            status: 500,
+            body: { error: 'internal', message: 'internal error', serverTime: 1_700_000_000_000 },
+          }
+        : acceptAll(sent);
+    },
+    { onParked: (event, reason) => parked.push(`${event.id} ${reason}`) },
+  );
+  try {
+    context.add(10);
+    poisonId = context.store.pending(10)[4]!.id;
+    for (let attempt = 0; attempt < 40 && context.store.pendingCount() > 0; attempt++) {
+      await context.outbox.sendBatch();
+    }
+    assert.equal(context.store.pendingCount(), 0);
+    assert.equal(parked.length, 1);
+    assert.match(
+      parked[0]!,
+      new RegExp(`^${poisonId} the district failed on this event ${SERVER_ERRORS_BEFORE_PROBE} times`),
+    );
+    assert.equal(context.store.rejectedCount(), 1);
+  } finally {
+    context.close();
+  }
+});
+
+test('a district that fails on everything (500) gets no event parked', async () => {
+  const parked: string[] = [];
+  const context = setUp(
+    () => ({
+      status: 500,
+      body: { error: 'internal', message: 'internal error', serverTime: 1_700_000_000_000 },
+    }),
+    { onParked: (event) => parked.push(event.id) },
+  );
+  try {
+    context.add(10);
+    for (let attempt = 0; attempt < 40; attempt++) {
+      assert.equal((await context.outbox.sendBatch()).kind, 'retry');
+    }
+    assert.deepEqual(parked, []);
+    assert.equal(context.store.pendingCount(), 10);
+    assert.equal(context.store.rejectedCount(), 0);
   } finally {
     context.close();
   }

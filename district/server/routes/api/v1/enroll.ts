@@ -23,6 +23,8 @@ export default async function enrollRoute(app: FastifyInstance): Promise<void> {
         `not an enroll request: ${issue.path.join('.') || '(body)'}: ${issue.message}`,
       );
     }
-    return reply.send(await enroll(context.db, parsed.data, context.now()));
+    return reply.send(
+      await enroll(context.db, parsed.data, context.now(), context.districtKey.publicKeyBase64),
+    );
   });
 }

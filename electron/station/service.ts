@@ -33,7 +33,7 @@ import {
 import type { Role, Verdict } from '../../protocol/verdict';
 import type { Agent, AgentEvent } from '../agent/agent';
 import { adoptBaseline, roleOfDevice } from '../agent/baseline';
-import { CameraVerdicts } from './camera-verdicts';
+import { CAMERA_VERDICT_TTL_MS, CameraVerdicts } from './camera-verdicts';
 import { commitDailyCheck, readConsumables } from './daily-check';
 import { buildDiagnosticsBundle } from './diagnostics';
 import { readSettings, updateSettings } from './settings';
@@ -203,11 +203,10 @@ export class StationService implements StationApi {
 
   // ---- checks, faults and status --------------------------------------------------------------
 
-  /** Runs a check through the agent (joining one that is queued); the camera's verdict is merged. */
+  /** Runs a check through the agent (joining one that is queued); the agent adds the camera's verdict. */
   async runCheck(request: RunCheckRequest = {}): Promise<CheckRunResult> {
     const { mode, roles } = RunCheckRequestSchema.parse(request);
-    const camera = mode === 'active' ? this.camera.fresh() : undefined;
-    const done = await this.agent.requestCheck(mode, { extraVerdicts: camera ? [camera] : undefined });
+    const done = await this.agent.requestCheck(mode);
     if (!done) {
       throw new Error('the check did not run: the station agent is stopped or the check failed');
     }
@@ -234,7 +233,7 @@ export class StationService implements StationApi {
     return buildStatus({
       profile: this.agent.profile,
       report: status.lastReport,
-      camera: this.camera.fresh(),
+      camera: this.agent.observedVerdict('camera'),
       faults: listedFaults(store, this.now()),
       store,
       checking: this.agent.checking,
@@ -276,6 +275,8 @@ export class StationService implements StationApi {
       verdict.status === 'ok' ? 'info' : 'warn',
       `camera: ${verdict.code} ${JSON.stringify(report.measurements)}`,
     );
+    // The agent checks at once with it (the fault lifecycle sees it); the kiosk need not wait.
+    void this.agent.reportVerdict(verdict, CAMERA_VERDICT_TTL_MS);
     this.emitStatus();
     return verdict;
   }

@@ -72,7 +72,8 @@ test('a black picture opens CAMERA_BLACK_FRAME at the district; a stale verdict 
     // Past its TTL nobody has looked at the picture again: unknown, neither fixed nor re-confirmed.
     skewMs = CAMERA_VERDICT_TTL_MS + 60_000;
     await waitFor('a check with the stale verdict', () =>
-      agent.status().lastReport?.verdicts.find((each) => each.role === 'camera')?.code === 'CAMERA_VERDICT_STALE'
+      agent.status().lastReport?.verdicts.find((each) => each.role === 'camera')?.code ===
+      'CAMERA_VERDICT_STALE'
         ? true
         : undefined,
     );

@@ -71,7 +71,8 @@ export async function startCameraPage(): Promise<CameraPage> {
     watch: (launch, watchMs, settings = CAMERA_SETTINGS) =>
       withPage(launch, (page) =>
         page.evaluate(
-          ([value, milliseconds]) => (globalThis as unknown as PageGlobals).runCameraWatch(value, milliseconds),
+          ([value, milliseconds]) =>
+            (globalThis as unknown as PageGlobals).runCameraWatch(value, milliseconds),
           [settings, watchMs] as const,
         ),
       ),

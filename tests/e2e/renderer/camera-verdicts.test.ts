@@ -1,7 +1,7 @@
 // What a broken camera looks like beyond brightness, in Debian Chromium with its fake camera on
 // generated y4m videos: part of the picture black, random noise, a colour cast, a Gaussian blur of
-// sigma 4 px at 640 wide, a picture that freezes 1.5 s after opening (seen by watching the open
-// preview, as the daily check does); and the healthy pictures that must not alarm.
+// sigma 4 px at 640 wide. The false alarms are camera-healthy.test.ts, the watched preview
+// camera-watch.test.ts (one browser launch per video: split to stay within a test file's time).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -30,7 +30,7 @@ function video(name: string, options: VideoOptions): string {
   return writeY4m(join(directory, `${name}.y4m`), options);
 }
 
-describe('broken pictures are named, healthy ones are not', () => {
+describe('broken pictures are named', () => {
   const cases: [string, VideoOptions, CameraReport['code']][] = [
     ['half black (lens cap)', { scene: 'half-black' }, 'CAMERA_PARTLY_BLACK'],
     ['dead row band', { scene: 'row-band' }, 'CAMERA_PARTLY_BLACK'],
@@ -38,12 +38,6 @@ describe('broken pictures are named, healthy ones are not', () => {
     ['green colour cast', { scene: 'colour-cast' }, 'CAMERA_COLOUR_CAST'],
     ['Gaussian blur sigma 4 on texture', { scene: 'gaussian' }, 'CAMERA_BLURRED'],
     ['Gaussian blur sigma 4 on a face', { scene: 'face-gaussian' }, 'CAMERA_BLURRED'],
-    // False alarms that must not happen.
-    ['textured scene with sensor noise', { scene: 'healthy-noisy' }, 'CAMERA_OK'],
-    ['sharp face', { scene: 'face' }, 'CAMERA_OK'],
-    ['dim but usable office', { scene: 'dim' }, 'CAMERA_OK'],
-    ['plain wall with sensor noise', { scene: 'wall' }, 'CAMERA_OK'],
-    ['warm-lit room', { scene: 'warm' }, 'CAMERA_OK'],
   ];
   for (const [name, options, expected] of cases) {
     test(`${name} -> ${expected}`, async () => {
@@ -51,28 +45,4 @@ describe('broken pictures are named, healthy ones are not', () => {
       assert.equal(report.code, expected, JSON.stringify(report.measurements));
     });
   }
-});
-
-describe('the open preview is watched', () => {
-  test('a picture that freezes 1.5 s after opening: the verdict turns to frozen', async () => {
-    // 15 fps: 22 live frames, then one frame repeated (noise and all) past the watch.
-    const file = video('freeze-late', { scene: 'freeze-late', freezeAfterFrames: 22, frames: 22 + 75 });
-    const watched = await camera.watch({ videoFile: file }, 4000);
-    assert.equal(watched.first.code, 'CAMERA_OK', JSON.stringify(watched.first.measurements));
-    const frozen = watched.updates.find((update) => update.report.code === 'CAMERA_FROZEN');
-    assert.ok(frozen, JSON.stringify(watched.updates.map((update) => update.report.code)));
-    assert.ok(frozen.report.measurements.watchedMs !== undefined, 'judged over the watched window');
-    assert.equal(watched.updates.at(-1)?.report.code, 'CAMERA_FROZEN');
-  });
-
-  test('a person sitting still (only sensor noise changes) is watched for 3 s and stays ok', async () => {
-    const watched = await camera.watch({ videoFile: video('still', { scene: 'still', frames: 30 }) }, 4000);
-    assert.equal(watched.first.code, 'CAMERA_OK', JSON.stringify(watched.first.measurements));
-    assert.deepEqual(
-      watched.updates.map((update) => [update.report.code, update.settled]),
-      [['CAMERA_OK', true]],
-      'one settled update, still ok',
-    );
-    assert.ok(watched.updates[0]!.report.measurements.watchedMs! >= 3000);
-  });
 });

@@ -20,7 +20,7 @@ export interface CameraPage {
   url: string;
   /** One camera check (preview closed at once). */
   judge(launch: LaunchOptions, settings?: CameraSettings): Promise<CameraReport>;
-  /** The check with its preview kept open and watched for `watchMs` (from opening). */
+  /** The check with its preview kept open and watched for `watchMs` after its first verdict. */
   watch(launch: LaunchOptions, watchMs: number, settings?: CameraSettings): Promise<WatchedCamera>;
   close(): Promise<void>;
 }

@@ -27,7 +27,7 @@ window.runCameraWatch = async (settings, watchMs) => {
     keepOpen: true,
     watch: { onUpdate: (update, settled) => updates.push({ report: update, settled }) },
   });
-  await new Promise((resolve) => setTimeout(resolve, Math.max(0, watchMs - report.elapsedMs)));
+  await new Promise((resolve) => setTimeout(resolve, watchMs));
   stream?.getTracks().forEach((track) => track.stop());
   video.remove();
   return { first: report, updates };

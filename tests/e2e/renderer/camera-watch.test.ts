@@ -32,11 +32,17 @@ describe('the open preview is watched', () => {
     // 15 fps: 22 live frames, then one frame repeated (noise and all) past the watch.
     const file = video('freeze-late', { scene: 'freeze-late', freezeAfterFrames: 22, frames: 22 + 75 });
     const watched = await camera.watch({ videoFile: file }, 4000);
-    assert.equal(watched.first.code, 'CAMERA_OK', JSON.stringify(watched.first.measurements));
-    const frozen = watched.updates.find((update) => update.report.code === 'CAMERA_FROZEN');
-    assert.ok(frozen, JSON.stringify(watched.updates.map((update) => update.report.code)));
-    assert.ok(frozen.report.measurements.watchedMs !== undefined, 'judged over the watched window');
-    assert.equal(watched.updates.at(-1)?.report.code, 'CAMERA_FROZEN');
+    const first = watched.first.measurements;
+    // The fake camera plays from the moment it is opened: a first verdict judged within the live
+    // 1.5 s must be ok (on a loaded machine the open itself can take longer, and frozen is right).
+    if ((first.firstFrameMs ?? 0) + (first.judgedAfterFirstFrameMs ?? 0) < 1300) {
+      assert.equal(watched.first.code, 'CAMERA_OK', JSON.stringify(first));
+      const frozen = watched.updates.find((update) => update.report.code === 'CAMERA_FROZEN');
+      assert.ok(frozen, JSON.stringify(watched.updates.map((update) => update.report.code)));
+      assert.ok(frozen.report.measurements.watchedMs !== undefined, 'judged over the watched window');
+    }
+    const last = watched.updates.at(-1)?.report ?? watched.first;
+    assert.equal(last.code, 'CAMERA_FROZEN', JSON.stringify(last.measurements));
   });
 
   test('a person sitting still (only sensor noise changes) is watched for 3 s and stays ok', async () => {

@@ -149,6 +149,7 @@ export function blackArea(
   const blockSum = new Float64Array(gridX * gridY);
   const blockSquares = new Float64Array(gridX * gridY);
   const blockCount = new Float64Array(gridX * gridY);
+  const blockColumn = blockColumns(width, gridX);
   let deadRows = 0;
   for (let y = 0; y < height; y++) {
     let rowSum = 0;
@@ -160,7 +161,7 @@ export function blackArea(
       rowSquares += value * value;
       columnSum[x] += value;
       columnSquares[x] += value * value;
-      const block = blockRow + Math.min(gridX - 1, Math.floor((x * gridX) / width));
+      const block = blockRow + blockColumn[x]!;
       blockSum[block] += value;
       blockSquares[block] += value * value;
       blockCount[block]++;
@@ -180,6 +181,15 @@ export function blackArea(
     }
   }
   return { rows: deadRows / height, columns: deadColumns / width, blocks: deadBlocks / blocks };
+}
+
+/** The grid column of each pixel column. */
+function blockColumns(width: number, gridX: number): Uint8Array {
+  const columns = new Uint8Array(width);
+  for (let x = 0; x < width; x++) {
+    columns[x] = Math.min(gridX - 1, Math.floor((x * gridX) / width));
+  }
+  return columns;
 }
 
 /**
@@ -229,10 +239,11 @@ export function colourCast(frame: LumaFrame): { chroma: number; cb: number; cr: 
   const gridX = 16;
   const gridY = 12;
   const sums = new Float64Array(gridX * gridY * 4);
+  const blockColumn = blockColumns(width, gridX);
   for (let y = 0; y < height; y++) {
     const blockRow = Math.min(gridY - 1, Math.floor((y * gridY) / height)) * gridX;
     for (let x = 0; x < width; x++) {
-      const block = (blockRow + Math.min(gridX - 1, Math.floor((x * gridX) / width))) * 4;
+      const block = (blockRow + blockColumn[x]!) * 4;
       const offset = (y * width + x) * 4;
       sums[block] += rgba[offset]!;
       sums[block + 1] += rgba[offset + 1]!;
@@ -273,62 +284,65 @@ export function colourCast(frame: LumaFrame): { chroma: number; cb: number; cr: 
 export function edgeSharpness(frame: LumaFrame, minimumStep = 24): { sharpness: number; edges: number } {
   const { width, height, luma } = frame;
   const span = 4;
-  // Two passes over histograms (no per-sample arrays): < 10 ms per 320x240 frame.
-  const stepCounts = new Uint32Array(256);
-  const ratioCounts = new Uint32Array(101);
-  const visit = (onEdge: (step: number, ratio: number) => void) => {
-    const sample = (start: number, stride: number) => {
-      const step = Math.abs(luma[start + span * stride]! - luma[start]!);
-      if (step < minimumStep) {
-        return;
-      }
-      // Only the window centred on the edge (the largest step along it): an off-centre window sees
-      // the steep middle of a blurred edge but only part of its rise, and would look sharp.
-      const before = Math.abs(luma[start + (span - 1) * stride]! - luma[start - stride]!);
-      const after = Math.abs(luma[start + (span + 1) * stride]! - luma[start + stride]!);
-      if (step < before || step < after) {
-        return;
-      }
-      let largest = 0;
-      let total = 0;
-      for (let k = 0; k < span; k++) {
-        const index = start + k * stride;
-        const change = Math.abs(luma[index + stride]! - luma[index]!);
-        total += change;
-        largest = Math.max(largest, change);
-      }
-      // Only monotonic runs (allowing a little sensor noise): a bump is texture, not an edge.
-      if (total <= step * 1.2 + 4) {
-        onEdge(step, Math.min(1, largest / step));
-      }
-    };
-    for (let y = 0; y < height; y++) {
-      for (let x = 1; x + span + 1 < width; x++) {
-        sample(y * width + x, 1);
-      }
+  // One pass into a histogram of (step, ratio in hundredths): < 5 ms per 320x240 frame.
+  const counts = new Uint32Array(256 * 101);
+  let samples = 0;
+  const sample = (start: number, stride: number) => {
+    const step = Math.abs(luma[start + span * stride]! - luma[start]!);
+    if (step < minimumStep) {
+      return;
     }
-    for (let y = 1; y + span + 1 < height; y++) {
-      for (let x = 0; x < width; x++) {
-        sample(y * width + x, width);
-      }
+    // Only the window centred on the edge (the largest step along it): an off-centre window sees
+    // the steep middle of a blurred edge but only part of its rise, and would look sharp.
+    if (
+      step < Math.abs(luma[start + (span - 1) * stride]! - luma[start - stride]!) ||
+      step < Math.abs(luma[start + (span + 1) * stride]! - luma[start + stride]!)
+    ) {
+      return;
+    }
+    let largest = 0;
+    let total = 0;
+    for (let k = 0; k < span; k++) {
+      const index = start + k * stride;
+      const change = Math.abs(luma[index + stride]! - luma[index]!);
+      total += change;
+      largest = change > largest ? change : largest;
+    }
+    // Only monotonic runs (allowing a little sensor noise): a bump is texture, not an edge.
+    if (total <= step * 1.2 + 4) {
+      counts[step * 101 + Math.round(Math.min(1, largest / step) * 100)]++;
+      samples++;
     }
   };
-  let samples = 0;
-  visit((step) => {
-    stepCounts[step]++;
-    samples++;
-  });
+  for (let y = 0; y < height; y++) {
+    for (let x = 1; x + span + 1 < width; x++) {
+      sample(y * width + x, 1);
+    }
+  }
+  for (let y = 1; y + span + 1 < height; y++) {
+    for (let x = 0; x < width; x++) {
+      sample(y * width + x, width);
+    }
+  }
   if (samples === 0) {
     return { sharpness: 0, edges: 0 };
   }
-  const strong = percentileOfCounts(stepCounts, samples, 0.98) / 3;
-  let edges = 0;
-  visit((step, ratio) => {
-    if (step >= strong) {
-      ratioCounts[Math.round(ratio * 100)]++;
-      edges++;
+  const stepCounts = new Uint32Array(256);
+  for (let step = 0; step < 256; step++) {
+    for (let ratio = 0; ratio <= 100; ratio++) {
+      stepCounts[step] += counts[step * 101 + ratio]!;
     }
-  });
+  }
+  const strong = Math.ceil(percentileOfCounts(stepCounts, samples, 0.98) / 3);
+  const ratioCounts = new Uint32Array(101);
+  let edges = 0;
+  for (let step = strong; step < 256; step++) {
+    for (let ratio = 0; ratio <= 100; ratio++) {
+      const count = counts[step * 101 + ratio]!;
+      ratioCounts[ratio] += count;
+      edges += count;
+    }
+  }
   return { sharpness: percentileOfCounts(ratioCounts, edges, 0.9) / 100, edges };
 }
 

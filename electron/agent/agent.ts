@@ -24,7 +24,7 @@
 import { randomInt } from 'node:crypto';
 import type { EventType } from '../../protocol/events';
 import { newEventId } from '../../protocol/events';
-import type { Verdict } from '../../protocol/verdict';
+import type { Role, Verdict } from '../../protocol/verdict';
 import type { Adapters } from './adapters';
 import type { CheckMode, CompletedCheck } from './runtime/check-queue';
 import { CheckQueue } from './runtime/check-queue';
@@ -36,6 +36,7 @@ import type { Schedule } from './runtime/schedule';
 import { DEFAULT_SCHEDULE, Timers } from './runtime/schedule';
 import type { SelfFault } from './runtime/storage';
 import { AgentStorage, eventRefusedFault } from './runtime/storage';
+import { OBSERVED_VERDICT_TTL_MS, ObservedVerdicts } from './runtime/observed-verdicts';
 import type { Catalog } from './catalog';
 import type { CheckContext } from './check';
 import type { FaultPolicy, TrackedFault } from './faults';
@@ -49,7 +50,7 @@ import type { PrunePolicy, Store, StoredEvent } from './store/store';
 import type { CheckReport } from './types';
 
 export type { CheckMode, CompletedCheck, Schedule };
-export { DEFAULT_SCHEDULE };
+export { DEFAULT_SCHEDULE, OBSERVED_VERDICT_TTL_MS };
 
 export type RunCheck = (context: CheckContext) => Promise<CheckReport>;
 
@@ -128,12 +129,14 @@ export class Agent {
   private readonly storage: AgentStorage;
   private readonly identity: IdentityCache;
   private readonly inventory = new InventoryReporter();
+  private readonly observed: ObservedVerdicts;
 
   constructor(private readonly options: AgentOptions) {
     this.schedule = { ...DEFAULT_SCHEDULE, ...options.schedule };
     this.faultPolicy = { ...DEFAULT_FAULT_POLICY, ...options.faultPolicy };
     this.now = options.now ?? Date.now;
     this.profileInUse = options.profile;
+    this.observed = new ObservedVerdicts(this.now);
     this.log = (line) => {
       options.log?.(line);
       this.emit({ type: 'log', line });
@@ -305,6 +308,23 @@ export class Agent {
     return this.storage.unwritable;
   }
 
+  /**
+   * A verdict measured outside the agent (the kiosk's camera frame analysis): kept as its role's
+   * latest, included in every check while `ttlMs` has not passed (a stale failure then counts as
+   * unknown), and checked at once so the fault lifecycle sees it now. Resolves when that check is done.
+   */
+  async reportVerdict(verdict: Verdict, ttlMs = OBSERVED_VERDICT_TTL_MS): Promise<void> {
+    this.observed.report(verdict, ttlMs, this.storage.store);
+    if (this.running) {
+      await this.requestCheck('passive');
+    }
+  }
+
+  /** The latest reported verdict of `role` while it counts (with its age), if any. */
+  observedVerdict(role: Role): Verdict | undefined {
+    return this.observed.fresh(role);
+  }
+
   status(): AgentStatus {
     let outboxPending = 0;
     try {
@@ -356,6 +376,7 @@ export class Agent {
   /** A store was opened: the fault lifecycle and the outbox continue from what it holds. */
   private adoptStore(store: Store): void {
     this.tracks = store.loadTracks();
+    this.observed.load(store);
     this.outbox = new Outbox(store, () => this.identity.get(), {
       policy: this.options.deliveryPolicy,
       fetch: this.options.fetch,
@@ -369,12 +390,17 @@ export class Agent {
   private async checkOnce(
     runId: string,
     mode: CheckMode,
-    extraVerdicts: Verdict[],
+    requestVerdicts: Verdict[],
   ): Promise<CheckReport | null> {
+    // A request's own verdicts are newer than the kept observation of their role.
     const folder = this.storage.folderVerdict();
-    if (folder) {
-      extraVerdicts = [...extraVerdicts, folder];
-    }
+    const extraVerdicts = [
+      ...this.observed
+        .forCheck()
+        .filter((verdict) => !requestVerdicts.some((extra) => extra.role === verdict.role)),
+      ...requestVerdicts,
+      ...(folder ? [folder] : []),
+    ];
     const report = await this.options.runCheck({
       adapters: this.options.adapters,
       profile: this.profileInUse,

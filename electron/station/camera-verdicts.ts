@@ -1,6 +1,6 @@
-// The renderer's camera analysis (getUserMedia frames) as a verdict of the camera role. The latest
-// one counts for CAMERA_VERDICT_TTL_MS: it is merged into the checks the kiosk asks for and shown on
-// the camera tile when it is worse than what USB says.
+// The renderer's camera analysis (getUserMedia frames) as a verdict of the camera role. The agent
+// keeps the latest one for CAMERA_VERDICT_TTL_MS and puts it into every check (Agent.reportVerdict),
+// so a black, frozen or noisy picture opens a fault like any other; the tile shows it at once.
 import type { CameraCode, CameraReport } from '../station-api';
 import { CameraReportSchema } from '../station-api';
 import type { Verdict } from '../../protocol/verdict';
@@ -18,6 +18,9 @@ const CAMERA_STATUS: Record<CameraCode, Verdict['status']> = {
   CAMERA_PERMISSION_DENIED: 'fault',
   CAMERA_IN_USE: 'in-use',
   CAMERA_BLACK_FRAME: 'fault',
+  CAMERA_PARTLY_BLACK: 'fault',
+  CAMERA_NOISE: 'fault',
+  CAMERA_COLOUR_CAST: 'fault',
   CAMERA_FROZEN: 'fault',
   CAMERA_TOO_DARK: 'warning',
   CAMERA_TOO_BRIGHT: 'warning',
@@ -26,11 +29,9 @@ const CAMERA_STATUS: Record<CameraCode, Verdict['status']> = {
 };
 
 export class CameraVerdicts {
-  private latest: { verdict: Verdict; at: number } | null = null;
-
   constructor(private readonly now: () => number) {}
 
-  /** Turns a renderer report into a verdict, remembers it, and keeps its snapshot (if any) in `store`. */
+  /** Turns a renderer report into a verdict and keeps its snapshot (if any) in `store`. */
   record(report: CameraReport, store: Store): Verdict {
     const valid = CameraReportSchema.parse(report);
     const status = CAMERA_STATUS[valid.code];
@@ -52,7 +53,6 @@ export class CameraVerdicts {
       checkedAt: new Date(this.now()).toISOString(),
       durationMs: valid.elapsedMs,
     };
-    this.latest = { verdict, at: this.now() };
     if (valid.snapshot) {
       writeMeta(store, META.cameraSnapshot, {
         at: verdict.checkedAt,
@@ -61,13 +61,5 @@ export class CameraVerdicts {
       });
     }
     return verdict;
-  }
-
-  /** The latest verdict while it still counts. */
-  fresh(): Verdict | undefined {
-    if (!this.latest || this.now() - this.latest.at > CAMERA_VERDICT_TTL_MS) {
-      return undefined;
-    }
-    return this.latest.verdict;
   }
 }

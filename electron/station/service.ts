@@ -34,7 +34,7 @@ import type { Verdict } from '../../protocol/verdict';
 import type { Agent, AgentEvent } from '../agent/agent';
 import { adoptStation, roleOfDevice } from '../agent/baseline';
 import { checkedRoles } from '../agent/profile';
-import { CameraVerdicts } from './camera-verdicts';
+import { CAMERA_VERDICT_TTL_MS, CameraVerdicts } from './camera-verdicts';
 import { commitDailyCheck, readConsumables } from './daily-check';
 import { buildDiagnosticsBundle } from './diagnostics';
 import { readSettings, updateSettings } from './settings';
@@ -199,11 +199,10 @@ export class StationService implements StationApi {
 
   // ---- checks, faults and status --------------------------------------------------------------
 
-  /** Runs a check through the agent (joining one that is queued); the camera's verdict is merged. */
+  /** Runs a check through the agent (joining one that is queued); the agent adds the camera's verdict. */
   async runCheck(request: RunCheckRequest = {}): Promise<CheckRunResult> {
     const { mode, roles } = RunCheckRequestSchema.parse(request);
-    const camera = mode === 'active' ? this.camera.fresh() : undefined;
-    const done = await this.agent.requestCheck(mode, { extraVerdicts: camera ? [camera] : undefined });
+    const done = await this.agent.requestCheck(mode);
     if (!done) {
       throw new Error('the check did not run: the station agent is stopped or the check failed');
     }
@@ -232,7 +231,7 @@ export class StationService implements StationApi {
     return buildStatus({
       profile: this.agent.profile,
       report: status.lastReport,
-      camera: this.camera.fresh(),
+      camera: this.agent.observedVerdict('camera'),
       faults: store ? listedFaults(store, this.now()) : [],
       store,
       storageProblem: unwritable === null ? undefined : describeCode('PC_DATA_FOLDER_READONLY', 'pc'),
@@ -277,6 +276,8 @@ export class StationService implements StationApi {
       verdict.status === 'ok' ? 'info' : 'warn',
       `camera: ${verdict.code} ${JSON.stringify(report.measurements)}`,
     );
+    // The agent checks at once with it (the fault lifecycle sees it); the kiosk need not wait.
+    void this.agent.reportVerdict(verdict, CAMERA_VERDICT_TTL_MS);
     this.emitStatus();
     return verdict;
   }

@@ -1,4 +1,6 @@
-// Opens the profile's photo camera with getUserMedia, samples a few frames and judges them.
+// Opens the profile's photo camera with getUserMedia, samples a few frames and judges them; then,
+// while the preview stays open, keeps watching: a camera that freezes a second or two after opening,
+// or goes black, noisy or blurred later, updates the verdict.
 // Chromium quirk: the very first frame after play() can be all zeros, so sampling starts one frame
 // callback later.
 import type { CameraCode, CameraReport, CameraSettings } from '../../electron/station-api';
@@ -12,6 +14,18 @@ const SAMPLE_COUNT = 4;
 /** Sampled frames are at least this far apart so a live sensor shows change. */
 const SAMPLE_SPACING_MS = 70;
 const FIRST_FRAME_TIMEOUT_MS = 4000;
+/** While watching, the frames of the last FREEZE_WINDOW_MS are judged together: a picture with no
+ *  change at all (not even sensor noise) for that long is frozen. */
+const FREEZE_WINDOW_MS = 1000;
+/** The preview is watched at least this long before the verdict is settled (onUpdate `settled`). */
+export const WATCH_MS = 3000;
+/** No new frame for this long is a frozen (stalled) camera. */
+const STALL_MS = 1000;
+
+export interface WatchOptions {
+  /** Called with each changed verdict while the preview stays open, and once when `settled`. */
+  onUpdate: (report: CameraReport, settled: boolean) => void;
+}
 
 export interface CameraCheck {
   report: CameraReport;
@@ -92,6 +106,77 @@ function grab(video: HTMLVideoElement, canvas: HTMLCanvasElement): LumaFrame {
   return lumaFromRgba(context.getImageData(0, 0, width, height).data, width, height);
 }
 
+/**
+ * Keeps judging the open preview (the frames of the last FREEZE_WINDOW_MS) until its track ends:
+ * reports each change of verdict, and once after WATCH_MS (`settled`). Never throws.
+ */
+async function watch(
+  video: HTMLVideoElement,
+  canvas: HTMLCanvasElement,
+  track: MediaStreamTrack,
+  firstCode: CameraCode,
+  options: WatchOptions,
+  elapsed: () => number,
+  /** Judges frames; without a snapshot (made only for a report that is sent). */
+  reportOf: (frames: LumaFrame[], extra?: Record<string, number>) => CameraReport,
+): Promise<void> {
+  const started = performance.now();
+  const recent: { at: number; frame: LumaFrame }[] = [];
+  let lastCode = firstCode;
+  let settled = false;
+  let lastSample = -Infinity;
+  try {
+    while (track.readyState === 'live' && video.srcObject) {
+      try {
+        await withTimeout(nextFrame(video), STALL_MS, 'camera stopped delivering frames');
+      } catch {
+        if (track.readyState !== 'live') {
+          return;
+        }
+        const report: CameraReport = {
+          code: 'CAMERA_FROZEN',
+          deviceLabel: track.label.slice(0, 200),
+          measurements: { noFrames: 1, watchedMs: Math.round(performance.now() - started) },
+          elapsedMs: elapsed(),
+        };
+        options.onUpdate(report, true);
+        return;
+      }
+      const now = performance.now();
+      if (now - lastSample < SAMPLE_SPACING_MS) {
+        continue;
+      }
+      lastSample = now;
+      // Only the newest frame keeps its RGBA: colour is judged on the last frame alone.
+      const previous = recent[recent.length - 1];
+      if (previous) {
+        previous.frame = { ...previous.frame, rgba: undefined };
+      }
+      recent.push({ at: now, frame: grab(video, canvas) });
+      while (recent.length > 2 && now - recent[1]!.at >= FREEZE_WINDOW_MS) {
+        recent.shift();
+      }
+      // A freeze is only judged over a full window; the first verdict already judged the start.
+      if (now - recent[0]!.at < FREEZE_WINDOW_MS) {
+        continue;
+      }
+      const watchedMs = Math.round(now - started);
+      const report = reportOf(
+        recent.map((sample) => sample.frame),
+        { watchedMs },
+      );
+      const settles: boolean = !settled && watchedMs >= WATCH_MS;
+      if (report.code !== lastCode || settles) {
+        settled = settled || settles;
+        lastCode = report.code;
+        options.onUpdate({ ...report, snapshot: snapshot(video) }, settled);
+      }
+    }
+  } catch {
+    // The preview was closed mid-frame: nothing more to say.
+  }
+}
+
 function snapshot(video: HTMLVideoElement): string {
   const canvas = document.createElement('canvas');
   canvas.width = SNAPSHOT_WIDTH;
@@ -110,7 +195,7 @@ function snapshot(video: HTMLVideoElement): string {
 export async function checkCamera(
   settings: CameraSettings,
   video: HTMLVideoElement,
-  options: { keepOpen?: boolean } = {},
+  options: { keepOpen?: boolean; watch?: WatchOptions } = {},
 ): Promise<CameraCheck> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
@@ -145,28 +230,33 @@ export async function checkCamera(
     const trackSettings = track?.getSettings() ?? {};
     const captureWidth = trackSettings.width ?? video.videoWidth;
     const captureHeight = trackSettings.height ?? video.videoHeight;
-    const judgement = judgeFrames({
-      frames,
-      captureWidth,
-      captureHeight,
-      minWidth: settings.minWidth,
-      minHeight: settings.minHeight,
-    });
-    const report: CameraReport = {
-      code: judgement.code,
-      deviceLabel: track?.label.slice(0, 200),
-      width: captureWidth,
-      height: captureHeight,
-      measurements: {
-        ...judgement.measurements,
-        firstFrameMs,
-        judgedAfterFirstFrameMs: elapsed() - firstFrameMs,
-      },
-      snapshot: snapshot(video),
-      elapsedMs: elapsed(),
+    const reportOf = (judged: LumaFrame[], extra: Record<string, number> = {}): CameraReport => {
+      const judgement = judgeFrames({
+        frames: judged,
+        captureWidth,
+        captureHeight,
+        minWidth: settings.minWidth,
+        minHeight: settings.minHeight,
+      });
+      return {
+        code: judgement.code,
+        deviceLabel: track?.label.slice(0, 200),
+        width: captureWidth,
+        height: captureHeight,
+        measurements: {
+          ...judgement.measurements,
+          firstFrameMs,
+          judgedAfterFirstFrameMs: elapsed() - firstFrameMs,
+          ...extra,
+        },
+        elapsedMs: elapsed(),
+      };
     };
+    const report = { ...reportOf(frames), snapshot: snapshot(video) };
     if (!options.keepOpen) {
       stop();
+    } else if (options.watch && track) {
+      void watch(video, canvas, track, report.code, options.watch, elapsed, reportOf);
     }
     return { report, stream: options.keepOpen ? stream : undefined };
   } catch {

@@ -46,23 +46,47 @@ function CameraStep({ api, t, text, onResult }: ScreenProps & { onResult: (resul
   const [verdict, setVerdict] = useState<Verdict | null>(null);
   const [report, setReport] = useState<CameraReport | null>(null);
   const [attempt, setAttempt] = useState(0);
+  // The preview is watched for WATCH_MS before the operator can go on: a camera that freezes a
+  // second or two after opening is caught here, not in the middle of a recording.
+  const [settled, setSettled] = useState(false);
 
   useEffect(() => {
     let stream: MediaStream | undefined;
     let alive = true;
+    let latest = 0;
+    const show = async (update: CameraReport) => {
+      const sequence = ++latest;
+      const shown = await api.reportCamera(update);
+      // An older report answered late never replaces a newer one.
+      if (alive && sequence === latest) {
+        setReport(update);
+        setVerdict(shown);
+      }
+    };
     (async () => {
       const settings = await api.getSettings();
       if (!alive || !video.current) {
         return;
       }
-      const check = await checkCamera(settings.camera, video.current, { keepOpen: true });
+      const check = await checkCamera(settings.camera, video.current, {
+        keepOpen: true,
+        watch: {
+          onUpdate: (update, done) => {
+            if (alive) {
+              setSettled(done);
+              void show(update).catch(() => undefined);
+            }
+          },
+        },
+      });
       stream = check.stream;
       if (!alive) {
         stream?.getTracks().forEach((track) => track.stop());
         return;
       }
-      setReport(check.report);
-      setVerdict(await api.reportCamera(check.report));
+      // Nothing to watch when no picture came (missing, denied, in use): the verdict is final.
+      setSettled(!check.stream);
+      await show(check.report);
     })().catch(() => undefined);
     return () => {
       alive = false;
@@ -104,6 +128,7 @@ function CameraStep({ api, t, text, onResult }: ScreenProps & { onResult: (resul
           onClick={() => {
             setVerdict(null);
             setReport(null);
+            setSettled(false);
             setAttempt((value) => value + 1);
           }}
         >
@@ -113,7 +138,7 @@ function CameraStep({ api, t, text, onResult }: ScreenProps & { onResult: (resul
           type="button"
           className="button-primary"
           data-testid="camera-next"
-          disabled={!verdict}
+          disabled={!verdict || !settled}
           onClick={() =>
             onResult({
               step: 'camera',

@@ -65,6 +65,11 @@ export const META = {
     z.object({ at: z.string(), code: z.string(), snapshot: z.string() }).nullable(),
     null,
   ),
+  /**
+   * Verdicts measured outside the agent (the kiosk's camera analysis), each entry checked on reading
+   * by runtime/observed-verdicts.ts, so one damaged entry does not lose the others.
+   */
+  observedVerdicts: metaKey('observed-verdicts', z.array(z.unknown()), []),
 };
 
 export interface MetaFamily<T> {

@@ -253,7 +253,7 @@ export interface PublicBoard {
   generatedAt: string;
   timeZone: TimeZoneName;
   summary: BoardSummary;
-  /** Kecamatan that cannot record (then no news), then closed, then those that can; by name within each. */
+  /** By name (as the board); /publik lists those that cannot record first. */
   kecamatan: PublicKecamatan[];
 }
 

@@ -12,7 +12,7 @@ import { intersectAll, normalize, totalMs } from './intervals';
 /** A station heartbeats every minute; silent longer than this, it counts as unable to record. */
 export const DEFAULT_HEARTBEAT_WINDOW_MS = 10 * 60 * 1000;
 
-/** Updates the spans for one heartbeat. Heartbeats older than the newest one seen change nothing. */
+/** Updates the spans for one heartbeat (`occurredAt` on the district clock). Heartbeats older than the newest one seen change nothing. */
 export async function recordHeartbeat(
   db: Db,
   input: { stationId: string; canRecord: boolean; occurredAt: string; windowMs: number },
@@ -34,7 +34,8 @@ export async function recordHeartbeat(
     return;
   }
   const lastMs = Date.parse(state.last_heartbeat_at);
-  if (atMs <= lastMs) {
+  // Heartbeats of one batch may share a time on the district clock: the later one, in sequence, holds.
+  if (atMs < lastMs) {
     return;
   }
   if (atMs - lastMs > input.windowMs) {

@@ -181,13 +181,6 @@ function stationStatus(
 const rank = (blocks: StationProblem['blocks']): number =>
   blocks === 'recording' ? 0 : blocks === 'printing' ? 1 : 2;
 
-const PUBLIC_ORDER: Record<KecamatanState, number> = {
-  'cannot-record': 0,
-  'no-news': 1,
-  closed: 2,
-  'can-record': 3,
-};
-
 /** The board without stations or devices: what residents may see. */
 export function publicBoard(full: Board): PublicBoard {
   return {
@@ -203,10 +196,6 @@ export function publicBoard(full: Board): PublicBoard {
           nextOpening: kecamatan.nextOpening,
           lastHeardAt: kecamatan.lastHeardAt,
         }),
-      )
-      .sort(
-        (left, right) =>
-          PUBLIC_ORDER[left.state] - PUBLIC_ORDER[right.state] || left.name.localeCompare(right.name),
       ),
   };
 }

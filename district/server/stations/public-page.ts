@@ -109,10 +109,14 @@ export function summaryLine(board: PublicBoard, language: PublicLanguage): strin
   return parts.join('; ');
 }
 
+/** Cannot record first, then no news, closed, and those that can; by name within each. */
+const ORDER: Record<KecamatanState, number> = { 'cannot-record': 0, 'no-news': 1, closed: 2, 'can-record': 3 };
+
 export function renderPublicPage(board: PublicBoard, options: { districtName: string; language: PublicLanguage }): string {
   const { language } = options;
   const words = WORDS[language];
-  const items = board.kecamatan
+  const items = [...board.kecamatan]
+    .sort((left, right) => ORDER[left.state] - ORDER[right.state] || left.name.localeCompare(right.name))
     .map(
       (kecamatan) =>
         `<li class="${kecamatan.state}"><span class="name">${escapeHtml(kecamatan.name)}</span> <span class="badge">${escapeHtml(badge(kecamatan, board, language))}</span></li>`,

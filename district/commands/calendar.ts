@@ -3,13 +3,31 @@
 import { UsageError, writeLine } from '../../cli/command';
 import type { ServiceWeek, Weekday } from '../dash-api';
 import { LocalDateSchema, OpeningHoursSchema, TimeZoneNameSchema, WEEKDAYS } from '../dash-api';
-import { addClosedDay, removeClosedDay, serviceCalendar, setServiceWeek, setTimeZone } from '../server/calendar/store';
+import {
+  addClosedDay,
+  removeClosedDay,
+  serviceCalendar,
+  setServiceWeek,
+  setTimeZone,
+} from '../server/calendar/store';
 import { defineCommand, noPositionals, onePositional, withDb } from './io';
 
 /** Day names as an operator types them: English or Indonesian (Senin ... Minggu), three letters or whole. */
 const DAY_NAMES: Record<string, Weekday> = {
-  mon: 'mon', tue: 'tue', wed: 'wed', thu: 'thu', fri: 'fri', sat: 'sat', sun: 'sun',
-  sen: 'mon', sel: 'tue', rab: 'wed', kam: 'thu', jum: 'fri', sab: 'sat', min: 'sun',
+  mon: 'mon',
+  tue: 'tue',
+  wed: 'wed',
+  thu: 'thu',
+  fri: 'fri',
+  sat: 'sat',
+  sun: 'sun',
+  sen: 'mon',
+  sel: 'tue',
+  rab: 'wed',
+  kam: 'thu',
+  jum: 'fri',
+  sab: 'sat',
+  min: 'sun',
 };
 
 function day(word: string): Weekday {
@@ -23,9 +41,15 @@ function day(word: string): Weekday {
 /** "mon-fri 08:00-15:00; sat 08:00-12:00": days not named are closed. */
 export function parseWeek(text: string): ServiceWeek {
   const week: ServiceWeek = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
-  for (const part of text.split(';').map((segment) => segment.trim()).filter((segment) => segment !== '')) {
+  for (const part of text
+    .split(';')
+    .map((segment) => segment.trim())
+    .filter((segment) => segment !== '')) {
     const [days, ...ranges] = part.split(/\s+/);
-    const hours = ranges.join('').split(',').filter((range) => range !== '');
+    const hours = ranges
+      .join('')
+      .split(',')
+      .filter((range) => range !== '');
     for (const range of hours) {
       const parsed = OpeningHoursSchema.safeParse(range);
       if (!parsed.success) {
@@ -84,7 +108,10 @@ export const hours = defineCommand({
       writeLine(io.stdout, `${entry.name}: ${formatWeek(entry.week)}`);
     }
     for (const closed of calendar.closedDays) {
-      writeLine(io.stdout, `closed ${closed.date} ${closed.kecamatan ?? '(district)'} ${closed.note}`.trimEnd());
+      writeLine(
+        io.stdout,
+        `closed ${closed.date} ${closed.kecamatan ?? '(district)'} ${closed.note}`.trimEnd(),
+      );
     }
     return 0;
   },
@@ -99,7 +126,8 @@ const dateOf = (positionals: string[]): string => {
 };
 
 export const closedDayAdd = defineCommand({
-  usage: 'closed-day add DATE [--kecamatan NAME] [--note TEXT]   a holiday (or one office closed), YYYY-MM-DD',
+  usage:
+    'closed-day add DATE [--kecamatan NAME] [--note TEXT]   a holiday (or one office closed), YYYY-MM-DD',
   options: { kecamatan: { type: 'string' }, note: { type: 'string', default: '' } },
   run: async ({ values, positionals }, io) => {
     const date = dateOf(positionals);

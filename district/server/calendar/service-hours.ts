@@ -46,7 +46,10 @@ export const DEFAULT_CALENDAR: Calendar = {
 export const offsetMsOf = (timeZone: TimeZoneName): number => OFFSET_MINUTES[timeZone] * 60_000;
 
 /** The local calendar day holding `atMs`: its date, weekday and its start in UTC ms. */
-export function localDay(atMs: number, timeZone: TimeZoneName): { date: string; weekday: Weekday; startMs: number } {
+export function localDay(
+  atMs: number,
+  timeZone: TimeZoneName,
+): { date: string; weekday: Weekday; startMs: number } {
   const offsetMs = offsetMsOf(timeZone);
   const localStart = Math.floor((atMs + offsetMs) / DAY_MS) * DAY_MS;
   const day = new Date(localStart);

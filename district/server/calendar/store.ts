@@ -21,7 +21,9 @@ export async function loadCalendar(db: Db): Promise<Calendar> {
     'SELECT kecamatan, week FROM kecamatan_service_weeks',
   );
   const closedDays = new Map<string, Set<string>>();
-  for (const row of await db.query<{ day: string; kecamatan: string }>('SELECT day, kecamatan FROM closed_days')) {
+  for (const row of await db.query<{ day: string; kecamatan: string }>(
+    'SELECT day, kecamatan FROM closed_days',
+  )) {
     const days = closedDays.get(row.kecamatan) ?? new Set<string>();
     days.add(row.day);
     closedDays.set(row.kecamatan, days);
@@ -48,9 +50,11 @@ export async function serviceCalendar(db: Db): Promise<ServiceCalendar> {
     kecamatan: [...calendar.kecamatan]
       .sort(([left], [right]) => left.localeCompare(right))
       .map(([name, week]) => ({ name, week })),
-    closedDays: closed.map(
-      (row): ClosedDay => ({ date: row.day, kecamatan: row.kecamatan === '' ? null : row.kecamatan, note: row.note }),
-    ),
+    closedDays: closed.map((row): ClosedDay => ({
+      date: row.day,
+      kecamatan: row.kecamatan === '' ? null : row.kecamatan,
+      note: row.note,
+    })),
   };
 }
 
@@ -73,7 +77,9 @@ export async function setTimeZone(db: Db, timeZone: TimeZoneName, nowMs: number)
 async function checkKecamatan(db: Db, kecamatan: string): Promise<void> {
   const [station] = await db.query('SELECT id FROM stations WHERE kecamatan = $1', [kecamatan]);
   if (station === undefined) {
-    throw new NotFoundError(`no station in kecamatan ${kecamatan} (names are as in \`siaga-district stations\`)`);
+    throw new NotFoundError(
+      `no station in kecamatan ${kecamatan} (names are as in \`siaga-district stations\`)`,
+    );
   }
 }
 
@@ -106,17 +112,21 @@ export async function addClosedDay(db: Db, input: ClosedDay & { nowMs: number })
       await checkKecamatan(transaction, input.kecamatan);
     }
     const kecamatan = input.kecamatan ?? '';
-    await transaction.run('DELETE FROM closed_days WHERE day = $1 AND kecamatan = $2', [input.date, kecamatan]);
-    await transaction.run('INSERT INTO closed_days (day, kecamatan, note, created_at) VALUES ($1, $2, $3, $4)', [
+    await transaction.run('DELETE FROM closed_days WHERE day = $1 AND kecamatan = $2', [
       input.date,
       kecamatan,
-      input.note,
-      new Date(input.nowMs).toISOString(),
     ]);
+    await transaction.run(
+      'INSERT INTO closed_days (day, kecamatan, note, created_at) VALUES ($1, $2, $3, $4)',
+      [input.date, kecamatan, input.note, new Date(input.nowMs).toISOString()],
+    );
   });
 }
 
-export async function removeClosedDay(db: Db, input: { date: string; kecamatan: string | null }): Promise<void> {
+export async function removeClosedDay(
+  db: Db,
+  input: { date: string; kecamatan: string | null },
+): Promise<void> {
   const removed = await db.run('DELETE FROM closed_days WHERE day = $1 AND kecamatan = $2', [
     input.date,
     input.kecamatan ?? '',

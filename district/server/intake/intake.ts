@@ -227,7 +227,12 @@ async function stationClock(
   };
 }
 
-async function recordLiveHeartbeat(db: Db, stationId: string, event: HeartbeatEvent, nowMs: number): Promise<void> {
+async function recordLiveHeartbeat(
+  db: Db,
+  stationId: string,
+  event: HeartbeatEvent,
+  nowMs: number,
+): Promise<void> {
   await db.run(
     `UPDATE stations SET last_heartbeat = $1, last_heartbeat_at = $2, app_version = $3, clock_offset_ms = $4,
      heard_at = $5, measured_clock_offset_ms = $6 WHERE id = $7`,

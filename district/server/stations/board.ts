@@ -56,7 +56,13 @@ export async function board(db: Db, nowMs: number, heartbeatWindowMs: number): P
       continue;
     }
     const open = isOpenAt(calendar, String(row.kecamatan), nowMs);
-    const status = stationStatus(row, faultsByStation.get(String(row.id)) ?? [], nowMs, heartbeatWindowMs, open);
+    const status = stationStatus(
+      row,
+      faultsByStation.get(String(row.id)) ?? [],
+      nowMs,
+      heartbeatWindowMs,
+      open,
+    );
     const list = byKecamatan.get(status.kecamatan) ?? [];
     list.push(status);
     byKecamatan.set(status.kecamatan, list);
@@ -64,7 +70,9 @@ export async function board(db: Db, nowMs: number, heartbeatWindowMs: number): P
   const kecamatan = [...byKecamatan].map(([name, list]): KecamatanStatus => {
     const open = isOpenAt(calendar, name, nowMs);
     const opening = nextOpening(calendar, name, nowMs);
-    const heard = list.flatMap((station) => (station.lastHeardAt === null ? [] : [station.lastHeardAt])).sort();
+    const heard = list
+      .flatMap((station) => (station.lastHeardAt === null ? [] : [station.lastHeardAt]))
+      .sort();
     return {
       name,
       state: !open
@@ -187,15 +195,12 @@ export function publicBoard(full: Board): PublicBoard {
     generatedAt: full.generatedAt,
     timeZone: full.timeZone,
     summary: full.summary,
-    kecamatan: full.kecamatan
-      .map(
-        (kecamatan): PublicKecamatan => ({
-          name: kecamatan.name,
-          state: kecamatan.state,
-          canRecord: kecamatan.canRecord,
-          nextOpening: kecamatan.nextOpening,
-          lastHeardAt: kecamatan.lastHeardAt,
-        }),
-      ),
+    kecamatan: full.kecamatan.map((kecamatan): PublicKecamatan => ({
+      name: kecamatan.name,
+      state: kecamatan.state,
+      canRecord: kecamatan.canRecord,
+      nextOpening: kecamatan.nextOpening,
+      lastHeardAt: kecamatan.lastHeardAt,
+    })),
   };
 }

@@ -17,7 +17,8 @@ const WORDS = {
     mayNot: 'mungkin tidak bisa merekam',
     closed: '◌ Kantor tutup',
     opens: (when: string) => `buka ${when}`,
-    summary: (canRecord: number, total: number) => `${canRecord} dari ${total} kecamatan bisa merekam sekarang`,
+    summary: (canRecord: number, total: number) =>
+      `${canRecord} dari ${total} kecamatan bisa merekam sekarang`,
     cannot: 'tidak bisa',
     noNewsFrom: 'tanpa kabar',
     closedNow: 'tutup',
@@ -45,8 +46,15 @@ const WORDS = {
   },
 } as const;
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (character) => ESCAPES[character]);
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+export const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, (character) => ESCAPES[character]);
 
 const STYLE = `*{box-sizing:border-box}body{margin:0 auto;max-width:40rem;padding:1rem;font:16px/1.45 system-ui,sans-serif;color:#1a1a1a;background:#fff}
 header{display:flex;flex-wrap:wrap;gap:.5rem;align-items:baseline;justify-content:space-between}h1{font-size:1.3rem;margin:0}
@@ -57,7 +65,11 @@ header{display:flex;flex-wrap:wrap;gap:.5rem;align-items:baseline;justify-conten
 .can-record .badge{background:#dff3e3;color:#14532d}.cannot-record .badge{background:#fde2e1;color:#7f1d1d}
 .no-news .badge{background:#fff1c7;color:#713f12}.closed .badge{background:#ececec;color:#333}footer{margin-top:1rem;color:#555;font-size:.85rem}`;
 
-function formatter(language: PublicLanguage, timeZone: PublicBoard['timeZone'], withDay: boolean): Intl.DateTimeFormat {
+function formatter(
+  language: PublicLanguage,
+  timeZone: PublicBoard['timeZone'],
+  withDay: boolean,
+): Intl.DateTimeFormat {
   return new Intl.DateTimeFormat(language === 'id' ? 'id-ID' : 'en-GB', {
     timeZone: TIME_ZONES[timeZone],
     ...(withDay ? { weekday: 'long', day: 'numeric', month: 'long' } : {}),
@@ -110,9 +122,17 @@ export function summaryLine(board: PublicBoard, language: PublicLanguage): strin
 }
 
 /** Cannot record first, then no news, closed, and those that can; by name within each. */
-const ORDER: Record<KecamatanState, number> = { 'cannot-record': 0, 'no-news': 1, closed: 2, 'can-record': 3 };
+const ORDER: Record<KecamatanState, number> = {
+  'cannot-record': 0,
+  'no-news': 1,
+  closed: 2,
+  'can-record': 3,
+};
 
-export function renderPublicPage(board: PublicBoard, options: { districtName: string; language: PublicLanguage }): string {
+export function renderPublicPage(
+  board: PublicBoard,
+  options: { districtName: string; language: PublicLanguage },
+): string {
   const { language } = options;
   const words = WORDS[language];
   const items = [...board.kecamatan]

@@ -64,7 +64,10 @@ test('service hours, closed days and the time zone are set from the command line
   assert.equal(district('time-zone', 'wita').code, 0);
   const shown = district('hours');
   assert.equal(shown.code, 0, shown.stderr);
-  assert.match(shown.stdout, /^time zone WITA\ndistrict: mon 07:30-14:00 .* sun closed\nclosed 2025-08-17 \(district\) HUT RI/);
+  assert.match(
+    shown.stdout,
+    /^time zone WITA\ndistrict: mon 07:30-14:00 .* sun closed\nclosed 2025-08-17 \(district\) HUT RI/,
+  );
   assert.equal(district('closed-day', 'remove', '2025-08-17').code, 0);
   assert.equal(district('closed-day', 'remove', '2025-08-17').code, 1);
   assert.equal(district('time-zone', 'UTC').code, 2);

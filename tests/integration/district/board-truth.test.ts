@@ -8,7 +8,15 @@ import { gunzipSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
 import type { Board, Figures, PublicBoard, ServiceCalendar } from '../../../district/dash-api';
 import { addStation } from '../../../district/server/stations/stations';
-import { addStaff, HEALTHY, heartbeat, login, postEvents, STAFF, staffHeaders } from '../../helpers/dashboard';
+import {
+  addStaff,
+  HEALTHY,
+  heartbeat,
+  login,
+  postEvents,
+  STAFF,
+  staffHeaders,
+} from '../../helpers/dashboard';
 import type { Login } from '../../helpers/dashboard';
 import { startTestDistrict, TestStation } from '../../helpers/district';
 import type { TestDistrict } from '../../helpers/district';
@@ -60,21 +68,35 @@ async function post(url: string, body: unknown, session: Login, status = 200): P
 }
 
 const stationOf = (board: Board, station: TestStation) =>
-  board.kecamatan.flatMap((kecamatan) => kecamatan.stations).find((candidate) => candidate.stationId === station.stationId)!;
-const kecamatanOf = (board: Board, name: string) => board.kecamatan.find((kecamatan) => kecamatan.name === name)!;
+  board.kecamatan
+    .flatMap((kecamatan) => kecamatan.stations)
+    .find((candidate) => candidate.stationId === station.stationId)!;
+const kecamatanOf = (board: Board, name: string) =>
+  board.kecamatan.find((kecamatan) => kecamatan.name === name)!;
 
 test('liveness is the district receive time: an hour-slow clock can record, a year-ahead clock gone quiet has no news', async () => {
   await postEvents(district, ahead, [heartbeat(ahead, T0 + 365 * DAY, HEALTHY)], clock);
   for (let minute = 0; minute <= 14; minute++) {
     clock = T0 + minute * MINUTE;
     await postEvents(district, slow, [heartbeat(slow, clock - HOUR, HEALTHY)], clock);
-    await postEvents(district, broken, [heartbeat(broken, clock, { ...HEALTHY, fingerprint: 'fault' })], clock);
+    await postEvents(
+      district,
+      broken,
+      [heartbeat(broken, clock, { ...HEALTHY, fingerprint: 'fault' })],
+      clock,
+    );
     await postEvents(district, masaran, [heartbeat(masaran, clock, HEALTHY)], clock);
   }
   const board = await get<Board>('/api/dash/board');
   const slowStatus = stationOf(board, slow);
   assert.deepEqual(
-    [slowStatus.state, slowStatus.canRecord, slowStatus.silent, slowStatus.lastHeardAt, slowStatus.lastHeartbeatAt],
+    [
+      slowStatus.state,
+      slowStatus.canRecord,
+      slowStatus.silent,
+      slowStatus.lastHeardAt,
+      slowStatus.lastHeartbeatAt,
+    ],
     ['can-record', true, false, new Date(clock).toISOString(), new Date(clock - HOUR).toISOString()],
   );
   assert.equal(slowStatus.clockOffsetMs, HOUR, 'the measured offset: the station clock is an hour behind');
@@ -102,10 +124,10 @@ test('stations never enrolled are "not active yet": their own list, not on the b
     board.kecamatan.map((kecamatan) => kecamatan.name),
     ['Gemolong', 'Masaran', 'Sragen Kota', 'Tangen'],
   );
-  assert.deepEqual(
-    board.notActive.map((station) => `${station.kecamatan}/${station.name}`).sort(),
-    ['Masaran/Loket 2', 'Plupuh/Loket 1'],
-  );
+  assert.deepEqual(board.notActive.map((station) => `${station.kecamatan}/${station.name}`).sort(), [
+    'Masaran/Loket 2',
+    'Plupuh/Loket 1',
+  ]);
   assert.equal(kecamatanOf(board, 'Masaran').stations.length, 1);
   assert.deepEqual(board.summary, {
     canRecord: 2,
@@ -126,8 +148,14 @@ test('stations never enrolled are "not active yet": their own list, not on the b
     ],
   );
   const html = (await district.app.inject({ url: '/publik' })).body;
-  const order = ['Gemolong', 'Tangen', 'Masaran', 'Sragen Kota'].map((name) => html.indexOf(`>${name}</span>`));
-  assert.deepEqual([...order].sort((left, right) => left - right), order, 'the page lists those that cannot record first');
+  const order = ['Gemolong', 'Tangen', 'Masaran', 'Sragen Kota'].map((name) =>
+    html.indexOf(`>${name}</span>`),
+  );
+  assert.deepEqual(
+    [...order].sort((left, right) => left - right),
+    order,
+    'the page lists those that cannot record first',
+  );
   await postEvents(district, ahead, [heartbeat(ahead, clock, HEALTHY)], clock);
 });
 
@@ -174,13 +202,25 @@ test('an admin sets the time zone, service hours and closed days; others may not
   await post('/api/dash/calendar/hours', { kecamatan: 'Tangenn', week: null }, admin, 404);
   await post('/api/dash/calendar/time-zone', { timeZone: 'UTC' }, admin, 400);
   await post('/api/dash/calendar/closed-days', { date: '2025-03-04', note: 'Isra Mikraj' }, admin);
-  await post('/api/dash/calendar/hours', {
-    kecamatan: 'Tangen',
-    week: { mon: [], tue: ['08:00-12:00'], wed: [], thu: [], fri: [], sat: [], sun: [] },
-  }, admin);
+  await post(
+    '/api/dash/calendar/hours',
+    {
+      kecamatan: 'Tangen',
+      week: { mon: [], tue: ['08:00-12:00'], wed: [], thu: [], fri: [], sat: [], sun: [] },
+    },
+    admin,
+  );
   let board = await get<Board>('/api/dash/board');
-  assert.equal(kecamatanOf(board, 'Gemolong').nextOpening, new Date(T0 + 46 * HOUR).toISOString(), 'Wednesday 08:00');
-  assert.equal(kecamatanOf(board, 'Tangen').nextOpening, new Date(T0 + 7 * DAY + 22 * HOUR).toISOString(), 'next Tuesday');
+  assert.equal(
+    kecamatanOf(board, 'Gemolong').nextOpening,
+    new Date(T0 + 46 * HOUR).toISOString(),
+    'Wednesday 08:00',
+  );
+  assert.equal(
+    kecamatanOf(board, 'Tangen').nextOpening,
+    new Date(T0 + 7 * DAY + 22 * HOUR).toISOString(),
+    'next Tuesday',
+  );
 
   await post('/api/dash/calendar/time-zone', { timeZone: 'WITA' }, admin);
   board = await get<Board>('/api/dash/board');
@@ -188,7 +228,10 @@ test('an admin sets the time zone, service hours and closed days; others may not
   assert.equal(kecamatanOf(board, 'Gemolong').nextOpening, new Date(T0 + 45 * HOUR).toISOString());
   const calendar = await get<ServiceCalendar>('/api/dash/calendar');
   assert.deepEqual(calendar.closedDays, [{ date: '2025-03-04', kecamatan: null, note: 'Isra Mikraj' }]);
-  assert.deepEqual(calendar.kecamatan.map((entry) => entry.name), ['Tangen']);
+  assert.deepEqual(
+    calendar.kecamatan.map((entry) => entry.name),
+    ['Tangen'],
+  );
 
   await post('/api/dash/calendar/closed-days', { date: '2025-03-04', remove: true }, admin);
   await post('/api/dash/calendar/closed-days', { date: '2025-03-04', remove: true }, admin, 404);
@@ -197,7 +240,10 @@ test('an admin sets the time zone, service hours and closed days; others may not
   const reset = await get<Board>('/api/dash/board');
   assert.equal(kecamatanOf(reset, 'Tangen').nextOpening, new Date(T0 + 22 * HOUR).toISOString());
   const audit = await get<{ action: string }[]>('/api/dash/audit', admin);
-  assert.ok(audit.some((entry) => entry.action === 'calendar.closed-day'), 'changes are audited');
+  assert.ok(
+    audit.some((entry) => entry.action === 'calendar.closed-day'),
+    'changes are audited',
+  );
 });
 
 test('/publik is light HTML: gzip under 2 KB, cached 30 s with an ETag, trailing slash, favicon; the states in words', async () => {
@@ -212,8 +258,14 @@ test('/publik is light HTML: gzip under 2 KB, cached 30 s with an ETag, trailing
   assert.ok(bytes < 2048, `/publik is ${bytes} bytes gzip`);
   const html = gunzipSync(response.rawPayload).toString('utf8');
   assert.ok(!/<script/i.test(html), 'no script');
-  assert.match(html, /<li class="closed"><span class="name">Tangen<\/span> <span class="badge">◌ Kantor tutup · buka Selasa, 4 Maret pukul 08\.00 WIB<\/span>/);
-  assert.match(html, /0 dari 4 kecamatan bisa merekam sekarang; tutup: Gemolong, Masaran, Sragen Kota, Tangen/);
+  assert.match(
+    html,
+    /<li class="closed"><span class="name">Tangen<\/span> <span class="badge">◌ Kantor tutup · buka Selasa, 4 Maret pukul 08\.00 WIB<\/span>/,
+  );
+  assert.match(
+    html,
+    /0 dari 4 kecamatan bisa merekam sekarang; tutup: Gemolong, Masaran, Sragen Kota, Tangen/,
+  );
   assert.ok(!html.includes('Plupuh') && !html.includes('Loket'), 'not active and internals left out');
 
   const again = await district.app.inject({
@@ -221,7 +273,10 @@ test('/publik is light HTML: gzip under 2 KB, cached 30 s with an ETag, trailing
     headers: { 'if-none-match': String(response.headers.etag) },
   });
   assert.equal(again.statusCode, 304);
-  const brotli = await district.app.inject({ url: '/publik/?lang=en', headers: { 'accept-encoding': 'br, gzip' } });
+  const brotli = await district.app.inject({
+    url: '/publik/?lang=en',
+    headers: { 'accept-encoding': 'br, gzip' },
+  });
   assert.equal(brotli.headers['content-encoding'], 'br');
 
   clock = T0 + 23 * HOUR; // Tuesday 09:00 WIB: no news since Monday
@@ -232,9 +287,18 @@ test('/publik is light HTML: gzip under 2 KB, cached 30 s with an ETag, trailing
   await postEvents(district, broken, [heartbeat(broken, clock, { ...HEALTHY, fingerprint: 'fault' })], clock);
   await postEvents(district, masaran, [heartbeat(masaran, clock, HEALTHY)], clock);
   const morning = (await district.app.inject({ url: '/publik' })).body;
-  assert.match(morning, /<li class="cannot-record"><span class="name">Tangen<\/span> <span class="badge">✖ Tidak bisa merekam hari ini/);
-  assert.match(morning, /<li class="can-record"><span class="name">Masaran<\/span> <span class="badge">✔ Bisa merekam/);
-  assert.match(morning, /1 dari 4 kecamatan bisa merekam sekarang; tidak bisa: Tangen; tanpa kabar: Gemolong, Sragen Kota/);
+  assert.match(
+    morning,
+    /<li class="cannot-record"><span class="name">Tangen<\/span> <span class="badge">✖ Tidak bisa merekam hari ini/,
+  );
+  assert.match(
+    morning,
+    /<li class="can-record"><span class="name">Masaran<\/span> <span class="badge">✔ Bisa merekam/,
+  );
+  assert.match(
+    morning,
+    /1 dari 4 kecamatan bisa merekam sekarang; tidak bisa: Tangen; tanpa kabar: Gemolong, Sragen Kota/,
+  );
   assert.ok(morning.indexOf('Tangen') < morning.indexOf('Masaran</span>'), 'cannot record first');
 
   const icon = await district.app.inject({ url: '/favicon.ico' });

@@ -25,7 +25,10 @@ test('default: Monday to Friday 08:00-15:00 WIB', () => {
   assert.equal(nextOpening(DEFAULT_CALENDAR, 'Tangen', MONDAY + 10 * HOUR), null, 'open now');
   assert.equal(nextOpening(DEFAULT_CALENDAR, 'Tangen', MONDAY + 16 * HOUR), MONDAY + 32 * HOUR);
   // Friday 15:00 to Monday 08:00.
-  assert.equal(nextOpening(DEFAULT_CALENDAR, 'Tangen', MONDAY + 4 * 24 * HOUR + 15 * HOUR), MONDAY + 7 * 24 * HOUR + 8 * HOUR);
+  assert.equal(
+    nextOpening(DEFAULT_CALENDAR, 'Tangen', MONDAY + 4 * 24 * HOUR + 15 * HOUR),
+    MONDAY + 7 * 24 * HOUR + 8 * HOUR,
+  );
   assert.equal(isOpenAt(DEFAULT_CALENDAR, 'Tangen', MONDAY + 5 * 24 * HOUR + 10 * HOUR), false, 'Saturday');
 });
 
@@ -40,9 +43,17 @@ test('a district holiday and a kecamatan closed day close the office; a kecamata
   };
   const tuesday = MONDAY + 24 * HOUR;
   assert.equal(isOpenAt(calendar, 'Gemolong', tuesday + 9 * HOUR), false);
-  assert.equal(nextOpening(calendar, 'Gemolong', tuesday + 9 * HOUR), tuesday + 48 * HOUR + 8 * HOUR, 'Thursday');
+  assert.equal(
+    nextOpening(calendar, 'Gemolong', tuesday + 9 * HOUR),
+    tuesday + 48 * HOUR + 8 * HOUR,
+    'Thursday',
+  );
   assert.equal(nextOpening(calendar, 'Sragen Kota', tuesday + 9 * HOUR), tuesday + 24 * HOUR + 8 * HOUR);
-  assert.equal(isOpenAt(calendar, 'Tangen', MONDAY + 5 * 24 * HOUR + 9 * HOUR), true, 'Tangen opens Saturdays');
+  assert.equal(
+    isOpenAt(calendar, 'Tangen', MONDAY + 5 * 24 * HOUR + 9 * HOUR),
+    true,
+    'Tangen opens Saturdays',
+  );
   assert.equal(isOpenAt(calendar, 'Gemolong', MONDAY + 5 * 24 * HOUR + 9 * HOUR), false);
   // Monday to Sunday: 5 days of 7 hours, minus the Tuesday holiday, plus Tangen's Saturday morning.
   const week = (kecamatan: string) =>

@@ -1,12 +1,24 @@
 // The service calendar: GET /api/dash/calendar (viewer); the admin sets the time zone, the weeks of
 // service hours and the closed days with POST /api/dash/calendar/{time-zone,hours,closed-days}.
 import type { FastifyInstance } from 'fastify';
-import { ClosedDayRequestSchema, ServiceHoursRequestSchema, TimeZoneRequestSchema } from '../../../../dash-api';
-import { addClosedDay, removeClosedDay, serviceCalendar, setServiceWeek, setTimeZone } from '../../../calendar/store';
+import {
+  ClosedDayRequestSchema,
+  ServiceHoursRequestSchema,
+  TimeZoneRequestSchema,
+} from '../../../../dash-api';
+import {
+  addClosedDay,
+  removeClosedDay,
+  serviceCalendar,
+  setServiceWeek,
+  setTimeZone,
+} from '../../../calendar/store';
 import { auditByStaff, parseBody } from './context';
 
 export default async function calendarRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/api/dash/calendar', { config: { access: 'viewer' } }, async () => serviceCalendar(app.district.db));
+  app.get('/api/dash/calendar', { config: { access: 'viewer' } }, async () =>
+    serviceCalendar(app.district.db),
+  );
 
   app.post('/api/dash/calendar/time-zone', { config: { access: 'admin' } }, async (request) => {
     const { timeZone } = parseBody(request, TimeZoneRequestSchema);

@@ -141,6 +141,20 @@ export type FaultAction = z.infer<typeof FaultActionRequestSchema>;
 
 // ---- The board (stations/board.ts) ----
 
+/**
+ * What the district knows of a station now. Liveness is the district's own receive time of the
+ * station's heartbeats, never the station's clock.
+ * - `can-record`: heard within the heartbeat window, and its last heartbeat says it can record;
+ * - `cannot-record`: heard within the window, and a recording role is not ok;
+ * - `no-news`: silent past the window during the office's service hours (counted as unable to record);
+ * - `closed`: silent outside the office's service hours (not a problem);
+ * - `not-active`: added but never enrolled (listed apart; counted nowhere).
+ */
+export type StationState = 'can-record' | 'cannot-record' | 'no-news' | 'closed' | 'not-active';
+
+/** A kecamatan now: `closed` outside its service hours, else the best of its stations (no-news before cannot-record). */
+export type KecamatanState = 'can-record' | 'cannot-record' | 'no-news' | 'closed';
+
 export interface StationProblem {
   role: string;
   /** The role's status in the last heartbeat; `fault` when only an open fault tells. */
@@ -155,8 +169,18 @@ export interface StationStatus {
   name: string;
   kecamatan: string;
   enrolled: boolean;
+  state: StationState;
+  /** When the district last received a heartbeat from it (the district's clock); null: never. */
   lastHeardAt: string | null;
-  /** Silent past the heartbeat window (or never heard from): itself a problem. */
+  /** The station's own time (`occurredAt`) of that heartbeat, for its history; null: never. */
+  lastHeartbeatAt: string | null;
+  /**
+   * Measured district clock minus station clock in ms (receive time minus the heartbeat's
+   * `occurredAt`, delivery delay included: a few seconds is normal). Positive: the station's clock
+   * is behind. Null before the first heartbeat received live.
+   */
+  clockOffsetMs: number | null;
+  /** Silent past the heartbeat window (or never heard from). */
   silent: boolean;
   canRecord: boolean;
   canPrint: boolean;
@@ -168,24 +192,139 @@ export interface StationStatus {
 
 export interface KecamatanStatus {
   name: string;
-  /** At least one station here can record today. */
+  state: KecamatanState;
+  /** At least one station here can record (its equipment; the office may still be closed). */
   canRecord: boolean;
   canPrint: boolean;
   stationsAbleToRecord: number;
+  /** Within its service hours now. */
+  open: boolean;
+  /** When the office next opens (ISO); null while open, or when it has no service hours at all. */
+  nextOpening: string | null;
+  /** The newest `lastHeardAt` of its stations; null: none ever heard. */
+  lastHeardAt: string | null;
   stations: StationStatus[];
+}
+
+/** A station added but never enrolled: on no board, in no figure. */
+export interface InactiveStation {
+  stationId: string;
+  name: string;
+  kecamatan: string;
+  createdAt: string;
+}
+
+/**
+ * The line at the top of the board and the public page: "3 of 4 kecamatan can record now;
+ * cannot: Tangen". Names in `cannot` (state cannot-record), then `noNews`, each by name.
+ */
+export interface BoardSummary {
+  /** Kecamatan in state `can-record`. */
+  canRecord: number;
+  /** Kecamatan with at least one enrolled station. */
+  total: number;
+  cannot: string[];
+  noNews: string[];
+  closed: string[];
+  /** The moment these states hold for (the district's clock). */
+  dataAt: string;
 }
 
 export interface Board {
   generatedAt: string;
   heartbeatWindowMs: number;
+  timeZone: TimeZoneName;
+  summary: BoardSummary;
+  /** By name; the summary names the ones that cannot record first. */
   kecamatan: KecamatanStatus[];
+  notActive: InactiveStation[];
 }
 
-/** What residents may see: per kecamatan only whether recording is possible today. */
+/** What residents may see: per kecamatan whether recording is possible now, or when the office opens. */
+export interface PublicKecamatan {
+  name: string;
+  state: KecamatanState;
+  canRecord: boolean;
+  nextOpening: string | null;
+  lastHeardAt: string | null;
+}
+
 export interface PublicBoard {
   generatedAt: string;
-  kecamatan: { name: string; canRecord: boolean }[];
+  timeZone: TimeZoneName;
+  summary: BoardSummary;
+  /** By name (as the board); /publik lists those that cannot record first. */
+  kecamatan: PublicKecamatan[];
 }
+
+// ---- Service hours (calendar/) ----
+
+/** The district's time zone by its Indonesian name; none has daylight saving time. */
+export const TIME_ZONES = { WIB: 'Asia/Jakarta', WITA: 'Asia/Makassar', WIT: 'Asia/Jayapura' } as const;
+export type TimeZoneName = keyof typeof TIME_ZONES;
+export const TimeZoneNameSchema = z.enum(['WIB', 'WITA', 'WIT']);
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** `HH:MM-HH:MM` in local time, opening before closing; `24:00` closes at midnight. */
+export const OpeningHoursSchema = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'opening hours are HH:MM-HH:MM')
+  .refine((text) => text.slice(0, 5) < text.slice(6), 'opening hours must open before they close');
+
+const DaySchema = z.array(OpeningHoursSchema).max(4);
+/** Opening hours per weekday; an empty list: closed all day. */
+export const ServiceWeekSchema = z.strictObject({
+  mon: DaySchema,
+  tue: DaySchema,
+  wed: DaySchema,
+  thu: DaySchema,
+  fri: DaySchema,
+  sat: DaySchema,
+  sun: DaySchema,
+});
+export type ServiceWeek = z.infer<typeof ServiceWeekSchema>;
+
+/** A calendar date `YYYY-MM-DD` (local). */
+export const LocalDateSchema = z.iso.date();
+
+export interface ClosedDay {
+  date: string;
+  /** Null: the whole district (a holiday); else that kecamatan's office only. */
+  kecamatan: string | null;
+  note: string;
+}
+
+/** GET /api/dash/calendar. */
+export interface ServiceCalendar {
+  timeZone: TimeZoneName;
+  /** The district's week (Monday to Friday 08:00-15:00 unless set). */
+  district: ServiceWeek;
+  /** Kecamatan with a week of their own; the others follow the district's. */
+  kecamatan: { name: string; week: ServiceWeek }[];
+  closedDays: ClosedDay[];
+}
+
+/** POST /api/dash/calendar/time-zone (admin). */
+export const TimeZoneRequestSchema = z.strictObject({ timeZone: TimeZoneNameSchema });
+export type TimeZoneRequest = z.input<typeof TimeZoneRequestSchema>;
+
+/** POST /api/dash/calendar/hours (admin): kecamatan null sets the district's week; week null returns to the default. */
+export const ServiceHoursRequestSchema = z.strictObject({
+  kecamatan: z.string().trim().min(1).max(100).nullable().default(null),
+  week: ServiceWeekSchema.nullable(),
+});
+export type ServiceHoursRequest = z.input<typeof ServiceHoursRequestSchema>;
+
+/** POST /api/dash/calendar/closed-days (admin): add (or with `remove`, delete) a closed day. */
+export const ClosedDayRequestSchema = z.strictObject({
+  date: LocalDateSchema,
+  kecamatan: z.string().trim().min(1).max(100).nullable().default(null),
+  note: z.string().trim().max(200).default(''),
+  remove: z.boolean().default(false),
+});
+export type ClosedDayRequest = z.input<typeof ClosedDayRequestSchema>;
 
 // ---- Inventory and loans (inventory/) ----
 

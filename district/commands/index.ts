@@ -5,6 +5,7 @@ import type { CommandIo } from '../../cli/command';
 import { EXIT_FAULT, EXIT_OK, EXIT_USAGE, UsageError, writeLine } from '../../cli/command';
 import { Refusal } from '../server/intake/refusal';
 import { bundleImport } from './bundle';
+import { closedDayAdd, closedDayRemove, hours, timeZone } from './calendar';
 import { escalate } from './escalate';
 import { faults } from './faults';
 import type { DistrictCommand } from './io';
@@ -21,6 +22,10 @@ const COMMANDS: Record<string, DistrictCommand> = {
   'bundle import': bundleImport,
   faults,
   'user add': userAdd,
+  hours,
+  'closed-day add': closedDayAdd,
+  'closed-day remove': closedDayRemove,
+  'time-zone': timeZone,
   escalate,
 };
 

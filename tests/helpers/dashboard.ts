@@ -2,6 +2,8 @@
 // per hash), logging in through the API, and stations posting signed events at a given time.
 import type { FastifyInstance } from 'fastify';
 import { addUser } from '../../district/server/auth/users';
+import { setServiceWeek } from '../../district/server/calendar/store';
+import type { ServiceWeek } from '../../district/dash-api';
 import type { Db } from '../../district/server/db/types';
 import type { Event, HeartbeatPayload } from '../../protocol/events';
 import { PATHS } from '../../protocol/requests';
@@ -100,3 +102,19 @@ export const HEALTHY = {
   network: 'ok',
   'card-printer': 'ok',
 } as const;
+
+/** Open every day, all day: for tests whose clock is the real one (any day, any hour). */
+export const ALL_WEEK: ServiceWeek = {
+  mon: ['00:00-24:00'],
+  tue: ['00:00-24:00'],
+  wed: ['00:00-24:00'],
+  thu: ['00:00-24:00'],
+  fri: ['00:00-24:00'],
+  sat: ['00:00-24:00'],
+  sun: ['00:00-24:00'],
+};
+
+/** Sets the district's service hours to ALL_WEEK, so that silence always counts against recording. */
+export async function openAllWeek(db: Db): Promise<void> {
+  await setServiceWeek(db, { kecamatan: null, week: ALL_WEEK, nowMs: Date.now() });
+}

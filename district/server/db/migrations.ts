@@ -1,5 +1,5 @@
 // The district's schema, as numbered migrations applied in order, once each (table schema_migrations).
-// Portable SQL only (see types.ts). Never edit an applied migration: add the next one (105 and up).
+// Portable SQL only (see types.ts). Never edit an applied migration: add the next one (106 and up).
 // Ids jump from 1 to 101 because the dashboard's tables were once a list of their own; the ids stay
 // so that databases made then migrate as before.
 import type { Db } from './types';
@@ -230,6 +230,37 @@ export const MIGRATIONS: Migration[] = [
         station_id TEXT PRIMARY KEY REFERENCES stations(id),
         can_record INTEGER NOT NULL,
         last_heartbeat_at TEXT NOT NULL
+      )`,
+    ],
+  },
+  {
+    id: 105,
+    name: 'liveness by district receive time; service hours, closed days, time zone',
+    statements: [
+      // The district's receive time of the station's last heartbeat received live (liveness), and
+      // the measured clock offset (receive time minus that heartbeat's occurredAt, ms).
+      `ALTER TABLE stations ADD COLUMN heard_at TEXT`,
+      `ALTER TABLE stations ADD COLUMN measured_clock_offset_ms INTEGER`,
+      // Until its next heartbeat, a station's last contact (already the receive time) stands in.
+      `UPDATE stations SET heard_at = last_seen_at WHERE last_heartbeat IS NOT NULL`,
+      // Settings by name: 'time-zone' (WIB, WITA, WIT), 'service-week' (JSON ServiceWeek).
+      `CREATE TABLE district_settings (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+      `CREATE TABLE kecamatan_service_weeks (
+        kecamatan TEXT PRIMARY KEY,
+        week TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+      // kecamatan '' is the whole district (a holiday).
+      `CREATE TABLE closed_days (
+        day TEXT NOT NULL,
+        kecamatan TEXT NOT NULL,
+        note TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (day, kecamatan)
       )`,
     ],
   },

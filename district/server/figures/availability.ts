@@ -1,6 +1,9 @@
 // Whether each station could record, over time: spans of "cannot record" (its heartbeat said so)
-// and "silent" (no heartbeat within the window), kept from heartbeats as they arrive. A kecamatan
-// cannot record while none of its stations can.
+// and "silent" (no heartbeat within the window), kept from heartbeats as they arrive, on the
+// district's clock (intake.ts maps the station's time). A kecamatan cannot record while none of its
+// enrolled stations can; only its office's service hours count (calendar/service-hours.ts).
+import type { Calendar } from '../calendar/service-hours';
+import { serviceIntervals } from '../calendar/service-hours';
 import type { Db } from '../db/types';
 import { newId } from '../db/ids';
 import type { Interval } from './intervals';
@@ -9,7 +12,7 @@ import { intersectAll, normalize, totalMs } from './intervals';
 /** A station heartbeats every minute; silent longer than this, it counts as unable to record. */
 export const DEFAULT_HEARTBEAT_WINDOW_MS = 10 * 60 * 1000;
 
-/** Updates the spans for one heartbeat. Heartbeats older than the newest one seen change nothing. */
+/** Updates the spans for one heartbeat (`occurredAt` on the district clock). Heartbeats older than the newest one seen change nothing. */
 export async function recordHeartbeat(
   db: Db,
   input: { stationId: string; canRecord: boolean; occurredAt: string; windowMs: number },
@@ -31,7 +34,8 @@ export async function recordHeartbeat(
     return;
   }
   const lastMs = Date.parse(state.last_heartbeat_at);
-  if (atMs <= lastMs) {
+  // Heartbeats of one batch may share a time on the district clock: the later one, in sequence, holds.
+  if (atMs < lastMs) {
     return;
   }
   if (atMs - lastMs > input.windowMs) {
@@ -70,7 +74,7 @@ export interface StationUnavailability {
   intervals: Interval[];
 }
 
-/** Per station, the normalized times in [fromMs, toMs) it could not record (never heard from counts as unable). */
+/** Per enrolled station, the normalized times in [fromMs, toMs) it could not record (never heard from since enrollment counts as unable). */
 export async function unableIntervals(
   db: Db,
   fromMs: number,
@@ -80,11 +84,11 @@ export async function unableIntervals(
   const stations = await db.query<{
     id: string;
     kecamatan: string;
-    created_at: string;
+    enrolled_at: string;
     last_heartbeat_at: string | null;
   }>(
-    `SELECT s.id, s.kecamatan, s.created_at, a.last_heartbeat_at FROM stations s
-     LEFT JOIN station_availability a ON a.station_id = s.id`,
+    `SELECT s.id, s.kecamatan, s.enrolled_at, a.last_heartbeat_at FROM stations s
+     LEFT JOIN station_availability a ON a.station_id = s.id WHERE s.enrolled_at IS NOT NULL`,
   );
   const spans = await db.query<{ station_id: string; started_at: string; ended_at: string | null }>(
     'SELECT station_id, started_at, ended_at FROM availability_spans WHERE started_at < $1 AND (ended_at IS NULL OR ended_at > $2)',
@@ -102,7 +106,7 @@ export async function unableIntervals(
   return stations.map((station) => {
     const list = byStation.get(station.id) ?? [];
     if (station.last_heartbeat_at === null) {
-      list.push({ start: Date.parse(station.created_at), end: toMs });
+      list.push({ start: Date.parse(station.enrolled_at), end: toMs });
     } else {
       // Silent now: from the end of the window after the last heartbeat.
       list.push({ start: Date.parse(station.last_heartbeat_at) + windowMs, end: toMs });
@@ -111,8 +115,13 @@ export async function unableIntervals(
   });
 }
 
-/** Hours in [fromMs, toMs) during which no station of each kecamatan could record. */
-export function kecamatanUnableHours(stations: readonly StationUnavailability[]): Map<string, number> {
+/** Hours of service in [fromMs, toMs) during which no station of each kecamatan could record. */
+export function kecamatanUnableHours(
+  stations: readonly StationUnavailability[],
+  calendar: Calendar,
+  fromMs: number,
+  toMs: number,
+): Map<string, number> {
   const byKecamatan = new Map<string, Interval[][]>();
   for (const station of stations) {
     const lists = byKecamatan.get(station.kecamatan) ?? [];
@@ -120,6 +129,9 @@ export function kecamatanUnableHours(stations: readonly StationUnavailability[])
     byKecamatan.set(station.kecamatan, lists);
   }
   return new Map(
-    [...byKecamatan].map(([kecamatan, lists]) => [kecamatan, totalMs(intersectAll(lists)) / 3_600_000]),
+    [...byKecamatan].map(([kecamatan, lists]) => [
+      kecamatan,
+      totalMs(intersectAll([...lists, serviceIntervals(calendar, kecamatan, fromMs, toMs)])) / 3_600_000,
+    ]),
   );
 }

@@ -1,12 +1,12 @@
-// The figures page: hours each kecamatan could not record (this month and the months before),
-// and mean times to acknowledge and to repair. Months are calendar months in the district's local
-// time (WIB, UTC+7, unless told otherwise).
+// The figures page: hours of service each kecamatan could not record (this month and the months
+// before), and mean times to acknowledge and to repair. Months are calendar months in the
+// district's time zone (calendar/store.ts; WIB unless set).
 import type { Figures, MonthFigures } from '../../dash-api';
+import { OFFSET_MINUTES } from '../calendar/service-hours';
+import { loadCalendar } from '../calendar/store';
 import type { Db } from '../db/types';
 import { faultTimes } from '../faults/repository';
 import { kecamatanUnableHours, unableIntervals } from './availability';
-
-export const WIB_OFFSET_MINUTES = 7 * 60;
 
 export type { Figures, MonthFigures } from '../../dash-api';
 
@@ -27,18 +27,26 @@ export function monthRange(
 
 export async function figures(
   db: Db,
-  options: { nowMs: number; windowMs: number; months?: number; offsetMinutes?: number },
+  options: { nowMs: number; windowMs: number; months?: number },
 ): Promise<Figures> {
   const count = options.months ?? 6;
-  const offset = options.offsetMinutes ?? WIB_OFFSET_MINUTES;
+  const calendar = await loadCalendar(db);
+  const offset = OFFSET_MINUTES[calendar.timeZone];
   const kecamatan = (
-    await db.query<{ kecamatan: string }>('SELECT DISTINCT kecamatan FROM stations ORDER BY kecamatan')
+    await db.query<{ kecamatan: string }>(
+      'SELECT DISTINCT kecamatan FROM stations WHERE enrolled_at IS NOT NULL ORDER BY kecamatan',
+    )
   ).map((row) => row.kecamatan);
   const months: MonthFigures[] = [];
   for (let back = count - 1; back >= 0; back--) {
     const range = monthRange(options.nowMs, back, offset);
     const toMs = Math.min(range.toMs, options.nowMs);
-    const hours = kecamatanUnableHours(await unableIntervals(db, range.fromMs, toMs, options.windowMs));
+    const hours = kecamatanUnableHours(
+      await unableIntervals(db, range.fromMs, toMs, options.windowMs),
+      calendar,
+      range.fromMs,
+      toMs,
+    );
     const times = await faultTimes(
       db,
       new Date(range.fromMs).toISOString(),

@@ -15,6 +15,8 @@ import { Refusal } from './refusal';
 import { verifyRequestSignature } from './signature';
 import { reconcileOpenFaults } from '../faults/reconcile';
 
+type HeartbeatEvent = Extract<Event, { type: 'heartbeat' }>;
+
 export interface StationRow {
   id: string;
   name: string;
@@ -143,6 +145,7 @@ export async function storeEvents(
   options: { nowMs: number; source: 'http' | 'bundle'; heartbeatWindowMs?: number },
 ): Promise<StoreResult> {
   const receivedAt = new Date(options.nowMs).toISOString();
+  const clock = await stationClock(db, stationId, events, options);
   return inGroupTransaction(db, async (transaction) => {
     const accepted: string[] = [];
     const duplicates: string[] = [];
@@ -179,7 +182,11 @@ export async function storeEvents(
       await project(transaction, stationId, event, receivedAt);
       await projectForDashboard(transaction, stationId, event, {
         heartbeatWindowMs: options.heartbeatWindowMs ?? DEFAULT_HEARTBEAT_WINDOW_MS,
+        districtAt: clock.districtTime(event),
       });
+    }
+    if (clock.newestHeartbeat !== null) {
+      await recordLiveHeartbeat(transaction, stationId, clock.newestHeartbeat, options.nowMs);
     }
     await transaction.run(
       `UPDATE stations SET last_seen_at = $1, last_seq = CASE WHEN last_seq < $2 THEN $2 ELSE last_seq END WHERE id = $3`,
@@ -222,19 +229,66 @@ function checkSeqStep(event: Event, index: number, lastSeq: number, stationId: s
   }
 }
 
+/**
+ * The district's own clock for a batch. Liveness is the receive time of a heartbeat sent live
+ * (HTTP), never the station's clock: the newest heartbeat of the batch (by the station's sequence)
+ * becomes the station's current one, heard now. Each event's time on the district's clock is its
+ * `occurredAt` shifted by an offset, never later than the receive time: the station's own estimate
+ * in that heartbeat (measured on round trips, so a backlog does not skew it), else the offset
+ * measured on it (receive time minus occurredAt); a bundle, carried by hand, shifts by the last
+ * offset measured live.
+ */
+async function stationClock(
+  db: Db,
+  stationId: string,
+  events: readonly Event[],
+  options: { nowMs: number; source: 'http' | 'bundle' },
+): Promise<{ newestHeartbeat: HeartbeatEvent | null; districtTime: (event: Event) => string }> {
+  const heartbeats = events.filter((event): event is HeartbeatEvent => event.type === 'heartbeat');
+  const newest =
+    options.source === 'http' && heartbeats.length > 0
+      ? heartbeats.reduce((latest, event) => (event.seq > latest.seq ? event : latest))
+      : null;
+  let offsetMs = 0;
+  if (newest !== null) {
+    offsetMs = newest.payload.clockOffsetMs ?? options.nowMs - Date.parse(newest.occurredAt);
+  } else {
+    const [row] = await db.query<{ measured_clock_offset_ms: number | string | null }>(
+      'SELECT measured_clock_offset_ms FROM stations WHERE id = $1',
+      [stationId],
+    );
+    offsetMs = Number(row?.measured_clock_offset_ms ?? 0);
+  }
+  return {
+    newestHeartbeat: newest,
+    districtTime: (event) =>
+      new Date(Math.min(options.nowMs, Date.parse(event.occurredAt) + offsetMs)).toISOString(),
+  };
+}
+
+async function recordLiveHeartbeat(
+  db: Db,
+  stationId: string,
+  event: HeartbeatEvent,
+  nowMs: number,
+): Promise<void> {
+  await db.run(
+    `UPDATE stations SET last_heartbeat = $1, last_heartbeat_at = $2, app_version = $3, clock_offset_ms = $4,
+     heard_at = $5, measured_clock_offset_ms = $6 WHERE id = $7`,
+    [
+      JSON.stringify(event.payload),
+      event.occurredAt,
+      event.payload.appVersion,
+      event.payload.clockOffsetMs ?? null,
+      new Date(nowMs).toISOString(),
+      nowMs - Date.parse(event.occurredAt),
+      stationId,
+    ],
+  );
+}
+
 async function project(db: Db, stationId: string, event: Event, receivedAt: string): Promise<void> {
   if (event.type === 'heartbeat') {
-    await db.run(
-      `UPDATE stations SET last_heartbeat = $1, last_heartbeat_at = $2, app_version = $3, clock_offset_ms = $4
-       WHERE id = $5 AND (last_heartbeat_at IS NULL OR last_heartbeat_at <= $2)`,
-      [
-        JSON.stringify(event.payload),
-        event.occurredAt,
-        event.payload.appVersion,
-        event.payload.clockOffsetMs ?? null,
-        stationId,
-      ],
-    );
     if (event.payload.openFaultIds) {
       await reconcileOpenFaults(
         db,

@@ -15,13 +15,14 @@ export async function projectForDashboard(
   db: Db,
   stationId: string,
   event: Event,
-  options: { heartbeatWindowMs: number },
+  /** districtAt: the event's time on the district's clock (intake.ts), which availability counts in. */
+  options: { heartbeatWindowMs: number; districtAt: string },
 ): Promise<void> {
   if (event.type === 'heartbeat') {
     await recordHeartbeat(db, {
       stationId,
       canRecord: event.payload.canRecord,
-      occurredAt: event.occurredAt,
+      occurredAt: options.districtAt,
       windowMs: options.heartbeatWindowMs,
     });
   } else if (isFaultEvent(event)) {

@@ -12,11 +12,13 @@ import type { Notifier } from '../notify/types';
 import adminRoutes from './api/dash/admin';
 import { installAuthHook } from './api/dash/auth-hook';
 import boardRoutes from './api/dash/board';
+import calendarRoutes from './api/dash/calendar';
 import type { DashboardContext } from './api/dash/context';
 import faultRoutes from './api/dash/faults';
 import inventoryRoutes from './api/dash/inventory';
 import reportRoutes from './api/dash/reports';
 import sessionRoutes from './api/dash/session';
+import publicRoutes from './public';
 import webRoutes, { defaultWebDir } from './web';
 
 export interface DashboardOptions {
@@ -98,5 +100,7 @@ async function dashboardRoutes(app: FastifyInstance, options: { webDir: string }
   await app.register(inventoryRoutes);
   await app.register(reportRoutes);
   await app.register(adminRoutes);
+  await app.register(calendarRoutes);
+  await app.register(publicRoutes);
   await app.register(webRoutes, { webDir: options.webDir });
 }

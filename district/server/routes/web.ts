@@ -1,5 +1,5 @@
 // The dashboard's browser files, built by scripts/build.mjs into dist/district-web: `/` (staff)
-// and `/publik` (residents) both serve index.html; the app picks its page from the path.
+// serves index.html. `/publik` for residents is server-rendered HTML (routes/public.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,11 +35,9 @@ export default async function webRoutes(app: FastifyInstance, options: { webDir:
       .header('cache-control', 'no-cache')
       .send(readFileSync(path));
   };
-  for (const url of ['/', '/publik']) {
-    app.get(url, { config: { access: 'public' } }, async (_request, reply) =>
-      send(reply, 'index.html', 'text/html; charset=utf-8'),
-    );
-  }
+  app.get('/', { config: { access: 'public' } }, async (_request, reply) =>
+    send(reply, 'index.html', 'text/html; charset=utf-8'),
+  );
   app.get('/app.js', { config: { access: 'public' } }, async (_request, reply) =>
     send(reply, 'app.js', 'text/javascript; charset=utf-8'),
   );

@@ -1,10 +1,26 @@
-// The board: every station grouped by kecamatan. Can it record today (every recording role ok and
-// the station heard from within its heartbeat window)? Can it print? When was it last heard from?
+// The board: every enrolled station grouped by kecamatan. Can it record now (every recording role
+// ok and a heartbeat received within the window, by the district's clock)? Silent: "no news" within
+// the office's service hours, "closed" outside them. Can it print? When was it last heard from?
 // Which faults are open, on which device, since when, and what is the district doing about them?
+// Stations never enrolled are listed apart ("not active yet") and counted nowhere.
 import type { HeartbeatPayload } from '../../../protocol/events';
 import type { Role, Status } from '../../../protocol/verdict';
 import { PRINTING_ROLES, RECORDING_ROLES } from '../../../protocol/verdict';
-import type { Board, FaultView, PublicBoard, StationProblem, StationStatus } from '../../dash-api';
+import type {
+  Board,
+  BoardSummary,
+  FaultView,
+  InactiveStation,
+  KecamatanState,
+  KecamatanStatus,
+  PublicBoard,
+  PublicKecamatan,
+  StationProblem,
+  StationState,
+  StationStatus,
+} from '../../dash-api';
+import { isOpenAt, nextOpening } from '../calendar/service-hours';
+import { loadCalendar } from '../calendar/store';
 import type { Db } from '../db/types';
 import { activeFaults } from '../faults/repository';
 
@@ -16,8 +32,10 @@ const SEVERITY_RANK: Record<string, number> = { critical: 0, major: 1, minor: 2,
 const HEALTHY: readonly Status[] = ['ok', 'in-use', 'warning'];
 
 export async function board(db: Db, nowMs: number, heartbeatWindowMs: number): Promise<Board> {
+  const calendar = await loadCalendar(db);
   const stations = await db.query<Row>(
-    'SELECT id, name, kecamatan, enrolled_at, last_seen_at, last_heartbeat, last_heartbeat_at, app_version FROM stations ORDER BY kecamatan, name, id',
+    `SELECT id, name, kecamatan, created_at, enrolled_at, heard_at, measured_clock_offset_ms, last_heartbeat,
+     last_heartbeat_at, app_version FROM stations ORDER BY kecamatan, name, id`,
   );
   const faultsByStation = new Map<string, FaultView[]>();
   for (const fault of await activeFaults(db, nowMs)) {
@@ -26,30 +44,99 @@ export async function board(db: Db, nowMs: number, heartbeatWindowMs: number): P
     faultsByStation.set(fault.stationId, list);
   }
   const byKecamatan = new Map<string, StationStatus[]>();
+  const notActive: InactiveStation[] = [];
   for (const row of stations) {
-    const status = stationStatus(row, faultsByStation.get(String(row.id)) ?? [], nowMs, heartbeatWindowMs);
+    if (row.enrolled_at === null) {
+      notActive.push({
+        stationId: String(row.id),
+        name: String(row.name),
+        kecamatan: String(row.kecamatan),
+        createdAt: String(row.created_at),
+      });
+      continue;
+    }
+    const open = isOpenAt(calendar, String(row.kecamatan), nowMs);
+    const status = stationStatus(
+      row,
+      faultsByStation.get(String(row.id)) ?? [],
+      nowMs,
+      heartbeatWindowMs,
+      open,
+    );
     const list = byKecamatan.get(status.kecamatan) ?? [];
     list.push(status);
     byKecamatan.set(status.kecamatan, list);
   }
-  return {
-    generatedAt: new Date(nowMs).toISOString(),
-    heartbeatWindowMs,
-    kecamatan: [...byKecamatan].map(([name, list]) => ({
+  const kecamatan = [...byKecamatan].map(([name, list]): KecamatanStatus => {
+    const open = isOpenAt(calendar, name, nowMs);
+    const opening = nextOpening(calendar, name, nowMs);
+    const heard = list
+      .flatMap((station) => (station.lastHeardAt === null ? [] : [station.lastHeardAt]))
+      .sort();
+    return {
       name,
+      state: !open
+        ? 'closed'
+        : list.some((station) => station.state === 'can-record')
+          ? 'can-record'
+          : list.some((station) => station.state === 'no-news')
+            ? 'no-news'
+            : 'cannot-record',
       canRecord: list.some((station) => station.canRecord),
       canPrint: list.some((station) => station.canPrint),
       stationsAbleToRecord: list.filter((station) => station.canRecord).length,
+      open,
+      nextOpening: opening === null ? null : new Date(opening).toISOString(),
+      lastHeardAt: heard.length === 0 ? null : heard[heard.length - 1],
       stations: list,
-    })),
+    };
+  });
+  const generatedAt = new Date(nowMs).toISOString();
+  return {
+    generatedAt,
+    heartbeatWindowMs,
+    timeZone: calendar.timeZone,
+    summary: summarize(kecamatan, generatedAt),
+    kecamatan,
+    notActive,
   };
 }
 
-function stationStatus(row: Row, faults: FaultView[], nowMs: number, windowMs: number): StationStatus {
+function summarize(kecamatan: readonly KecamatanStatus[], dataAt: string): BoardSummary {
+  const named = (state: KecamatanState): string[] =>
+    kecamatan
+      .filter((candidate) => candidate.state === state)
+      .map((candidate) => candidate.name)
+      .sort((left, right) => left.localeCompare(right));
+  return {
+    canRecord: kecamatan.filter((candidate) => candidate.state === 'can-record').length,
+    total: kecamatan.length,
+    cannot: named('cannot-record'),
+    noNews: named('no-news'),
+    closed: named('closed'),
+    dataAt,
+  };
+}
+
+function stationStatus(
+  row: Row,
+  faults: FaultView[],
+  nowMs: number,
+  windowMs: number,
+  open: boolean,
+): StationStatus {
   const heartbeat =
     row.last_heartbeat === null ? null : (JSON.parse(String(row.last_heartbeat)) as HeartbeatPayload);
-  const heartbeatAtMs = row.last_heartbeat_at === null ? null : Date.parse(String(row.last_heartbeat_at));
-  const silent = heartbeatAtMs === null || nowMs - heartbeatAtMs > windowMs;
+  // The district's receive time: a station's clock never decides whether it is alive.
+  const heardAtMs = row.heard_at === null ? null : Date.parse(String(row.heard_at));
+  const silent = heardAtMs === null || heartbeat === null || nowMs - heardAtMs > windowMs;
+  const state: StationState = silent
+    ? open
+      ? 'no-news'
+      : 'closed'
+    : heartbeat.canRecord
+      ? 'can-record'
+      : 'cannot-record';
   const roleStatus = heartbeat?.roleStatus ?? {};
   const problems: StationProblem[] = [];
   const blocking = (role: string): StationProblem['blocks'] =>
@@ -85,10 +172,13 @@ function stationStatus(row: Row, faults: FaultView[], nowMs: number, windowMs: n
     name: String(row.name),
     kecamatan: String(row.kecamatan),
     enrolled: row.enrolled_at !== null,
-    lastHeardAt: row.last_seen_at === null ? null : String(row.last_seen_at),
+    state,
+    lastHeardAt: row.heard_at === null ? null : String(row.heard_at),
+    lastHeartbeatAt: row.last_heartbeat_at === null ? null : String(row.last_heartbeat_at),
+    clockOffsetMs: row.measured_clock_offset_ms === null ? null : Number(row.measured_clock_offset_ms),
     silent,
-    canRecord: !silent && heartbeat !== null && heartbeat.canRecord,
-    canPrint: !silent && heartbeat !== null && heartbeat.canPrint,
+    canRecord: state === 'can-record',
+    canPrint: !silent && heartbeat.canPrint,
     appVersion: row.app_version === null ? null : String(row.app_version),
     queueDepth: heartbeat?.queueDepth ?? null,
     problems,
@@ -99,9 +189,18 @@ function stationStatus(row: Row, faults: FaultView[], nowMs: number, windowMs: n
 const rank = (blocks: StationProblem['blocks']): number =>
   blocks === 'recording' ? 0 : blocks === 'printing' ? 1 : 2;
 
+/** The board without stations or devices: what residents may see. */
 export function publicBoard(full: Board): PublicBoard {
   return {
     generatedAt: full.generatedAt,
-    kecamatan: full.kecamatan.map((kecamatan) => ({ name: kecamatan.name, canRecord: kecamatan.canRecord })),
+    timeZone: full.timeZone,
+    summary: full.summary,
+    kecamatan: full.kecamatan.map((kecamatan): PublicKecamatan => ({
+      name: kecamatan.name,
+      state: kecamatan.state,
+      canRecord: kecamatan.canRecord,
+      nextOpening: kecamatan.nextOpening,
+      lastHeardAt: kecamatan.lastHeardAt,
+    })),
   };
 }

@@ -20,7 +20,7 @@ import { PATHS } from '../../../protocol/requests';
 import type { EventsResponse } from '../../../protocol/requests';
 import { launchChromium } from '../../helpers/browser';
 import { screenshotDirectory } from '../../helpers/screenshots';
-import { addStaff, HEALTHY, heartbeat, PASSWORD, STAFF } from '../../helpers/dashboard';
+import { addStaff, HEALTHY, heartbeat, openAllWeek, PASSWORD, STAFF } from '../../helpers/dashboard';
 import { TestStation } from '../../helpers/district';
 import type { TestDistrict } from '../../helpers/district';
 import { startSmtp } from '../../helpers/smtp';
@@ -163,7 +163,7 @@ async function seed(): Promise<void> {
   ]);
   // Kalijambe: silent for two hours (its last heartbeat was healthy).
   await server.app.district.db.run(
-    'UPDATE stations SET last_heartbeat_at = $1, last_seen_at = $1 WHERE id = $2',
+    'UPDATE stations SET last_heartbeat_at = $1, last_seen_at = $1, heard_at = $1 WHERE id = $2',
     [new Date(clock - 2 * HOUR).toISOString(), stations.get('Kalijambe/Loket 1')!.stationId],
   );
   await server.app.district.db.run(
@@ -193,6 +193,8 @@ before(async () => {
   smtp = await startSmtp();
   const db = await openDatabase({ dataDir: join(dir, 'data') });
   await addStaff(db);
+  // The clock is the real one: open all week, so a silent station is "no news" whatever the hour.
+  await openAllWeek(db);
   server = await startServer({
     db,
     port: 0,
@@ -378,8 +380,9 @@ test('the figures page and the public page for residents', async () => {
   await visitor.goto(server.url + '/publik');
   await visitor.waitForSelector('.public-list li');
   const items = await visitor.locator('.public-list li').allInnerTexts();
+  // Silent for two hours within service hours: "no news since", not "cannot record" (issue 10).
   assert.ok(
-    items.some((item) => /Kalijambe\s+✖ Tidak bisa merekam hari ini/.test(item)),
+    items.some((item) => /Kalijambe\s+\? Tidak ada kabar sejak/.test(item)),
     items.join(' | '),
   );
   assert.ok(
@@ -388,7 +391,12 @@ test('the figures page and the public page for residents', async () => {
   );
   assert.ok(!(await visitor.content()).includes('Loket'), 'no station internals on the public page');
   await visitor.screenshot({ path: join(screenshots, 'dashboard-publik.png'), fullPage: true });
+  await visitor.setViewportSize({ width: 360, height: 740 });
+  assert.ok(
+    await visitor.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+    'no sideways scrolling on a 360 px phone',
+  );
   await visitor.click('button.language-corner');
-  await visitor.waitForSelector('text=Cannot record today');
+  await visitor.waitForSelector('text=No news since');
   await visitor.close();
 });

@@ -44,3 +44,31 @@ test('station add, stations and station code work on the data dir', () => {
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /no station no-such-station/);
 });
+
+test('service hours, closed days and the time zone are set from the command line', () => {
+  const set = district('hours', '--set', 'sen-jum 07:30-14:00; sat 08:00-12:00', '--json');
+  assert.equal(set.code, 0, set.stderr);
+  const calendar = JSON.parse(set.stdout) as { district: Record<string, string[]>; timeZone: string };
+  assert.deepEqual(
+    [calendar.district.mon, calendar.district.fri, calendar.district.sat, calendar.district.sun],
+    [['07:30-14:00'], ['07:30-14:00'], ['08:00-12:00'], []],
+  );
+  const wrong = district('hours', '--set', 'mon-fri 15:00-08:00');
+  assert.equal(wrong.code, 2);
+  assert.match(wrong.stderr, /open before they close/);
+  const unknown = district('hours', '--kecamatan', 'Tidak Ada', '--default');
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /no station in kecamatan Tidak Ada/);
+  assert.equal(district('closed-day', 'add', '2025-08-17', '--note', 'HUT RI').code, 0);
+  assert.equal(district('closed-day', 'add', '17-08-2025').code, 2);
+  assert.equal(district('time-zone', 'wita').code, 0);
+  const shown = district('hours');
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.match(
+    shown.stdout,
+    /^time zone WITA\ndistrict: mon 07:30-14:00 .* sun closed\nclosed 2025-08-17 \(district\) HUT RI/,
+  );
+  assert.equal(district('closed-day', 'remove', '2025-08-17').code, 0);
+  assert.equal(district('closed-day', 'remove', '2025-08-17').code, 1);
+  assert.equal(district('time-zone', 'UTC').code, 2);
+});

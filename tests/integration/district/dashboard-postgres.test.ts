@@ -12,7 +12,16 @@ import type { Figures } from '../../../district/server/figures/report';
 import type { DeviceView } from '../../../district/server/inventory/devices';
 import type { LoanView } from '../../../district/server/inventory/loans';
 import type { EmailMessage, Notifier } from '../../../district/server/notify/types';
-import { addStaff, HEALTHY, heartbeat, login, postEvents, STAFF, staffHeaders } from '../../helpers/dashboard';
+import {
+  addStaff,
+  HEALTHY,
+  heartbeat,
+  login,
+  openAllWeek,
+  postEvents,
+  STAFF,
+  staffHeaders,
+} from '../../helpers/dashboard';
 import type { Login } from '../../helpers/dashboard';
 import { startTestDistrict, TestStation } from '../../helpers/district';
 import type { TestDistrict } from '../../helpers/district';
@@ -30,6 +39,7 @@ before(async () => {
   postgres = await startPostgres();
   district = await startTestDistrict({ url: postgres.url, now: () => clock });
   await addStaff(district.db);
+  await openAllWeek(district.db);
   technician = await login(district.app, STAFF.technician);
   await station.enroll(district, 'Loket 1', 'Sukodono');
 });

@@ -13,7 +13,16 @@ import type { DeviceView } from '../../../district/server/inventory/devices';
 import type { LoanView } from '../../../district/server/inventory/loans';
 import { startTestDistrict, TestStation } from '../../helpers/district';
 import type { TestDistrict } from '../../helpers/district';
-import { addStaff, HEALTHY, heartbeat, login, postEvents, STAFF, staffHeaders } from '../../helpers/dashboard';
+import {
+  addStaff,
+  HEALTHY,
+  heartbeat,
+  login,
+  openAllWeek,
+  postEvents,
+  STAFF,
+  staffHeaders,
+} from '../../helpers/dashboard';
 import type { Login } from '../../helpers/dashboard';
 import { startSmtp } from '../../helpers/smtp';
 import type { TestSmtp } from '../../helpers/smtp';
@@ -47,6 +56,8 @@ before(async () => {
     },
   });
   await addStaff(district.db);
+  // The clock is the real one: open all week, so silence counts whatever the day and hour.
+  await openAllWeek(district.db);
   await logInAll();
   await broken.enroll(district, 'Loket 1', 'Tangen');
   await healthy.enroll(district, 'Loket 1', 'Gemolong');

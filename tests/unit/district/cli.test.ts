@@ -14,6 +14,10 @@ const COMMANDS = [
   'faults',
   'user add',
   'escalate',
+  'hours',
+  'closed-day add',
+  'closed-day remove',
+  'time-zone',
 ];
 
 async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

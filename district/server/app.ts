@@ -3,6 +3,7 @@
 // server.ts listens; tests call buildApp and use app.inject() against a real database.
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { FaultPayloadSchema, StationIdSchema } from '../../protocol/events';
 import { ERROR_STATUS, MAX_BODY_BYTES } from '../../protocol/requests';
 import type { ErrorCode } from '../../protocol/requests';
 import type { DistrictContext } from './context';
@@ -15,6 +16,15 @@ import type { RejectionLogOptions } from './intake/rejections';
 import dashboard from './routes/dashboard';
 import type { DashboardOptions } from './routes/dashboard';
 import stationApi from './routes/api/v1';
+import { installSecurityHeaders } from './security-headers';
+
+/**
+ * Every path parameter is a station id (at most 64 characters), a fault id (at most 128 of any
+ * kind) or an id the district made (shorter): a fault id of 128 four-byte characters is 1536
+ * characters percent-encoded.
+ */
+export const MAX_PATH_PARAMETER_LENGTH =
+  Math.max(StationIdSchema.maxLength ?? 64, FaultPayloadSchema.shape.faultId.maxLength ?? 128) * 12;
 
 export interface AppOptions {
   db: Db;
@@ -26,6 +36,13 @@ export interface AppOptions {
   /** Intake requests processed at once before answering 503. Default 64. */
   maxInFlight?: number;
   rejectionLog?: RejectionLogOptions;
+  /** Enrollment attempts per minute from one address (burst of the same size). Default 10. */
+  maxEnrollmentsPerMinute?: number;
+  /**
+   * Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (fastify's trustProxy: an address,
+   * a CIDR list or true). Default: none; the socket's address and protocol count.
+   */
+  trustProxy?: boolean | string | string[];
   /** The staff dashboard, the public page and escalation (routes/dashboard.ts). */
   dashboard?: DashboardOptions;
 }
@@ -51,14 +68,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: MAX_BODY_BYTES,
-    // Proxies in front of a district are configured by the operator; we take the socket address.
-    trustProxy: false,
+    // Proxies in front of a district are configured by the operator; by default we take the socket address.
+    trustProxy: options.trustProxy ?? false,
+    // The longest path parameter a route takes, percent-encoded (find-my-way measures it raw; fastify's
+    // default of 100 answered 414 to valid fault ids).
+    maxParamLength: MAX_PATH_PARAMETER_LENGTH,
   });
+  installSecurityHeaders(app);
   const context: DistrictContext = {
     db: options.db,
     now: options.now ?? Date.now,
     replays: new ReplayMemory(),
     pacer: new StationPacer(options.maxBatchesPerSecond ?? 10),
+    enrollPacer: new StationPacer((options.maxEnrollmentsPerMinute ?? 10) / 60, {
+      burst: options.maxEnrollmentsPerMinute ?? 10,
+    }),
     rejections: new RejectionLog(options.db, options.rejectionLog),
     inFlight: 0,
     maxInFlight: options.maxInFlight ?? 64,

@@ -15,6 +15,8 @@ export interface DistrictContext {
   now: () => number;
   replays: ReplayMemory;
   pacer: StationPacer;
+  /** Enrollment attempts per address (codes must not be guessed in a flood). */
+  enrollPacer: StationPacer;
   rejections: RejectionLog;
   /** Intake requests being processed now, for load shedding. */
   inFlight: number;

@@ -233,6 +233,21 @@ export const MIGRATIONS: Migration[] = [
       )`,
     ],
   },
+  {
+    // Ids 105-109 are left to other changes made at the same time; the order of ids does not matter.
+    id: 110,
+    name: 'login throttling per account and address',
+    statements: [
+      // key: `account address` or `address` (auth/throttle.ts). Times in ms since the epoch.
+      `CREATE TABLE login_throttle (
+        key TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        admitted INTEGER NOT NULL,
+        blocked_until_ms BIGINT NOT NULL,
+        last_attempt_ms BIGINT NOT NULL
+      )`,
+    ],
+  },
 ];
 
 /** Applies the migrations not applied yet; returns the ids applied now. */

@@ -1,12 +1,10 @@
 // The dashboard's browser files, built by scripts/build.mjs into dist/district-web: `/` (staff)
-// and `/publik` (residents) both serve index.html; the app picks its page from the path.
+// and `/publik` (residents) both serve index.html; the app picks its page from the path. Their
+// Content-Security-Policy and the other security headers come from security-headers.ts.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-
-const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /** dist/district-web from the working directory, from the source tree, or next to the bundled CLI. */
 export function defaultWebDir(): string {
@@ -29,9 +27,6 @@ export default async function webRoutes(app: FastifyInstance, options: { webDir:
     }
     return reply
       .header('content-type', type)
-      .header('content-security-policy', CONTENT_SECURITY_POLICY)
-      .header('x-content-type-options', 'nosniff')
-      .header('referrer-policy', 'same-origin')
       .header('cache-control', 'no-cache')
       .send(readFileSync(path));
   };

@@ -1,5 +1,5 @@
 // POST /api/v1/enroll: a station redeems its one-time code and registers its public key.
-// Refusals are thrown and answered by the app's error handler (app.ts).
+// Paced per address (app.ts). Refusals are thrown and answered by the app's error handler (app.ts).
 import type { FastifyInstance } from 'fastify';
 import { EnrollRequestSchema, PATHS } from '../../../../../protocol/requests';
 import { Refusal } from '../../../intake/refusal';
@@ -8,6 +8,10 @@ import { enroll } from '../../../stations/stations';
 export default async function enrollRoute(app: FastifyInstance): Promise<void> {
   app.post(PATHS.enroll, async (request, reply) => {
     const context = app.district;
+    const waitMs = context.enrollPacer.take(request.ip, context.now());
+    if (waitMs > 0) {
+      throw new Refusal('rate-limited', 'too many enrollment attempts from this address; wait', null, waitMs);
+    }
     const body = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
     let json: unknown;
     try {

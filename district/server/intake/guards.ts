@@ -83,4 +83,12 @@ export class StationPacer {
     }
     return Math.ceil(((1 - bucket.tokens) / this.perSecond) * 1000);
   }
+
+  /** Gives back the token `take` took, for an attempt that turned out well. */
+  refund(key: string): void {
+    const bucket = this.buckets.get(key);
+    if (bucket !== undefined) {
+      bucket.tokens = Math.min(this.burst, bucket.tokens + 1);
+    }
+  }
 }

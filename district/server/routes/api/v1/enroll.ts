@@ -1,5 +1,6 @@
 // POST /api/v1/enroll: a station redeems its one-time code and registers its public key.
-// Paced per address (app.ts). Refusals are thrown and answered by the app's error handler (app.ts).
+// Refused attempts are paced per address (app.ts). Refusals are thrown and answered by the app's
+// error handler (app.ts).
 import type { FastifyInstance } from 'fastify';
 import { EnrollRequestSchema, PATHS } from '../../../../../protocol/requests';
 import { Refusal } from '../../../intake/refusal';
@@ -27,6 +28,9 @@ export default async function enrollRoute(app: FastifyInstance): Promise<void> {
         `not an enroll request: ${issue.path.join('.') || '(body)'}: ${issue.message}`,
       );
     }
-    return reply.send(await enroll(context.db, parsed.data, context.now()));
+    const enrolled = await enroll(context.db, parsed.data, context.now());
+    // Only refused attempts (a guessed code, a malformed body) use up the address's allowance.
+    context.enrollPacer.refund(request.ip);
+    return reply.send(enrolled);
   });
 }

@@ -72,7 +72,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: options.trustProxy ?? false,
     // The longest path parameter a route takes, percent-encoded (find-my-way measures it raw; fastify's
     // default of 100 answered 414 to valid fault ids).
-    maxParamLength: MAX_PATH_PARAMETER_LENGTH,
+    routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
   });
   installSecurityHeaders(app);
   const context: DistrictContext = {

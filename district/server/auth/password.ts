@@ -70,8 +70,8 @@ export class HashingQueue {
   }
 }
 
-/** The process's one queue: one hash at a time (0.3 s each), 32 waiting (about 10 s) at most. */
-export const hashingQueue = new HashingQueue(1, 32);
+/** The process's one queue: one hash at a time (0.3 s each on an idle core), 8 waiting (about 3 s) at most. */
+export const hashingQueue = new HashingQueue(1, 8);
 
 function derive(password: string, salt: Buffer, parameters: ScryptParameters): Promise<Buffer> {
   return hashingQueue.run(() => deriveNow(password, salt, parameters));

@@ -115,7 +115,9 @@ async function flood(manyAddresses: boolean): Promise<void> {
   console.log(
     `  server RSS before ${before.toFixed(0)} MB, peak ${peak.toFixed(0)} MB, after ${after.toFixed(0)} MB`,
   );
-  console.log(`  then the admin's right password${manyAddresses ? ' from a fresh address' : ''}: ${admin.status}`);
+  console.log(
+    `  then the admin's right password${manyAddresses ? ' from a fresh address' : ''}: ${admin.status}`,
+  );
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));
 }

@@ -25,10 +25,7 @@ export default async function webRoutes(app: FastifyInstance, options: { webDir:
         .type('text/plain; charset=utf-8')
         .send(`dashboard not built: ${path} is missing (npm run build)`);
     }
-    return reply
-      .header('content-type', type)
-      .header('cache-control', 'no-cache')
-      .send(readFileSync(path));
+    return reply.header('content-type', type).header('cache-control', 'no-cache').send(readFileSync(path));
   };
   for (const url of ['/', '/publik']) {
     app.get(url, { config: { access: 'public' } }, async (_request, reply) =>

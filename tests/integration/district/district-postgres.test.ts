@@ -41,6 +41,7 @@ test('migrations ran on PostgreSQL and are idempotent', async () => {
       'fault_history',
       'faults',
       'loans',
+      'login_throttle',
       'notifications',
       'rejected_requests',
       'schema_migrations',

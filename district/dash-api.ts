@@ -8,6 +8,34 @@ import type { Ribbon } from '../protocol/events';
 import { RoleSchema } from '../protocol/verdict';
 import type { Status, Text } from '../protocol/verdict';
 
+// ---- Limits of what lists and the board answer ----
+
+/** Free texts in lists and on the board are cut to this many characters; the fault page shows them whole. */
+export const LISTED_TEXT_MAX = 500;
+/** Active faults per station on the board; the rest are counted in `StationStatus.hiddenFaults`. */
+export const BOARD_FAULTS_PER_STATION = 50;
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 1000;
+
+/** `?limit=&offset=` of every list (faults, devices, loans, audit log): at most MAX_PAGE_SIZE rows a request. */
+export const PageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  offset: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
+});
+export type Page = z.infer<typeof PageQuerySchema>;
+
+/** `text` cut to `max` characters, the last being an ellipsis (never half a surrogate pair). */
+export function clipText(text: string, max: number = LISTED_TEXT_MAX): string {
+  if (text.length <= max) {
+    return text;
+  }
+  let cut = text.slice(0, max - 1);
+  if (/[\uD800-\uDBFF]$/.test(cut)) {
+    cut = cut.slice(0, -1);
+  }
+  return `${cut}\u2026`;
+}
+
 // ---- Staff and sessions (auth/) ----
 
 export const STAFF_ROLES = ['viewer', 'technician', 'admin'] as const;
@@ -25,7 +53,7 @@ export type LoginRequest = z.input<typeof LoginRequestSchema>;
 export const NewUserRequestSchema = z.strictObject({
   username: z.string().min(2).max(50),
   name: z.string().max(100).default(''),
-  email: z.email().nullable().default(null),
+  email: z.email().max(254).nullable().default(null),
   role: StaffRoleSchema,
   password: z.string().min(1).max(200),
 });
@@ -186,8 +214,11 @@ export interface StationStatus {
   canPrint: boolean;
   appVersion: string | null;
   queueDepth: number | null;
+  /** At most BOARD_FAULTS_PER_STATION with a fault, the most severe first. */
   problems: StationProblem[];
   activeFaults: number;
+  /** Active faults beyond BOARD_FAULTS_PER_STATION, not in `problems` ("... and N more"). */
+  hiddenFaults: number;
 }
 
 export interface KecamatanStatus {
@@ -387,15 +418,15 @@ export type NewSpareRequest = z.input<typeof NewSpareRequestSchema>;
 export const NewLoanRequestSchema = z.strictObject({
   deviceId: z.string().min(1).max(300),
   toStationId: z.string().min(1).max(64),
-  startsOn: z.string(),
-  dueOn: z.string(),
+  startsOn: z.string().max(10),
+  dueOn: z.string().max(10),
   reference: z.string().trim().min(1).max(100),
   purpose: z.string().trim().min(1).max(1000),
 });
 export type NewLoanRequest = z.input<typeof NewLoanRequestSchema>;
 
 /** POST /api/dash/inventory/loans/:loanId/return. */
-export const LoanReturnRequestSchema = z.strictObject({ returnedOn: z.string() });
+export const LoanReturnRequestSchema = z.strictObject({ returnedOn: z.string().max(10) });
 export type LoanReturnRequest = z.input<typeof LoanReturnRequestSchema>;
 
 // ---- Consumables (consumables/stock.ts) ----

@@ -4,6 +4,7 @@
 import Fastify from 'fastify';
 import type https from 'node:https';
 import type { FastifyHttpsOptions, FastifyInstance, FastifyServerOptions } from 'fastify';
+import { FaultPayloadSchema, StationIdSchema } from '../../protocol/events';
 import { ERROR_STATUS, MAX_BODY_BYTES } from '../../protocol/requests';
 import type { ErrorCode } from '../../protocol/requests';
 import type { DistrictContext } from './context';
@@ -18,6 +19,15 @@ import type { RejectionLogOptions } from './intake/rejections';
 import dashboard from './routes/dashboard';
 import type { DashboardOptions } from './routes/dashboard';
 import stationApi from './routes/api/v1';
+import { installSecurityHeaders } from './security-headers';
+
+/**
+ * Every path parameter is a station id (at most 64 characters), a fault id (at most 128 of any
+ * kind) or an id the district made (shorter): a fault id of 128 four-byte characters is 1536
+ * characters percent-encoded.
+ */
+export const MAX_PATH_PARAMETER_LENGTH =
+  Math.max(StationIdSchema.maxLength ?? 64, FaultPayloadSchema.shape.faultId.maxLength ?? 128) * 12;
 
 export interface AppOptions {
   db: Db;
@@ -29,6 +39,13 @@ export interface AppOptions {
   /** Intake requests processed at once before answering 503. Default 64. */
   maxInFlight?: number;
   rejectionLog?: RejectionLogOptions;
+  /** Enrollment attempts per minute from one address (burst of the same size). Default 10. */
+  maxEnrollmentsPerMinute?: number;
+  /**
+   * Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (fastify's trustProxy: an address,
+   * a CIDR list or true). Default: none; the socket's address and protocol count.
+   */
+  trustProxy?: boolean | string | string[];
   /** The staff dashboard, the public page and escalation (routes/dashboard.ts). */
   dashboard?: DashboardOptions;
   /** Serve HTTPS with these PEM files' contents (`serve --tls-cert FILE --tls-key FILE`); HTTP without. */
@@ -56,8 +73,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const serverOptions: FastifyServerOptions = {
     logger: options.logger ?? false,
     bodyLimit: MAX_BODY_BYTES,
-    // Proxies in front of a district are configured by the operator; we take the socket address.
-    trustProxy: false,
+    // Proxies in front of a district are configured by the operator; by default we take the socket address.
+    trustProxy: options.trustProxy ?? false,
+    // The longest path parameter a route takes, percent-encoded (find-my-way measures it raw; fastify's
+    // default of 100 answered 414 to valid fault ids).
+    routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
   };
   // An HTTPS fastify has another server type parameter; the routes never touch the server itself.
   const app = (options.tls === undefined
@@ -66,11 +86,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         ...serverOptions,
         https: options.tls,
       } as FastifyHttpsOptions<https.Server>)) as unknown as FastifyInstance;
+  installSecurityHeaders(app);
   const context: DistrictContext = {
     db: options.db,
     now: options.now ?? Date.now,
     replays: new ReplayMemory(),
     pacer: new StationPacer(options.maxBatchesPerSecond ?? 10),
+    enrollPacer: new StationPacer((options.maxEnrollmentsPerMinute ?? 10) / 60, {
+      burst: options.maxEnrollmentsPerMinute ?? 10,
+    }),
     rejections: new RejectionLog(options.db, options.rejectionLog),
     districtKey: await loadDistrictKey(options.db),
     inFlight: 0,

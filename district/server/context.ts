@@ -16,6 +16,8 @@ export interface DistrictContext {
   now: () => number;
   replays: ReplayMemory;
   pacer: StationPacer;
+  /** Enrollment attempts per address (codes must not be guessed in a flood). */
+  enrollPacer: StationPacer;
   rejections: RejectionLog;
   /** Signs every reply to a request that carries a nonce (intake/reply-signing.ts). */
   districtKey: DistrictKey;

@@ -34,3 +34,15 @@ export class ConflictError extends DistrictError {
     super(409, 'conflict', message);
   }
 }
+
+/** Not now: too many attempts (429) or too busy (503); answered with Retry-After in whole seconds. */
+export class RetryLaterError extends DistrictError {
+  constructor(
+    status: 429 | 503,
+    code: string,
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(status, code, message);
+  }
+}

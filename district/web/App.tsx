@@ -25,8 +25,31 @@ function useHash(): string {
   return hash;
 }
 
+/** The hash's path segments, decoded; null when one is not valid percent-encoding (a damaged link). */
+export function hashParts(hash: string): string[] | null {
+  try {
+    return hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  } catch {
+    return null;
+  }
+}
+
+function InvalidLink() {
+  const { t } = useTranslator();
+  return (
+    <section className="invalid-link">
+      <h2 className="error">{t('invalidLink')}</h2>
+      <p>{t('invalidLinkHint')}</p>
+      <a href="#/">{t('backToBoard')}</a>
+    </section>
+  );
+}
+
 function Page({ hash, user }: { hash: string; user: User }) {
-  const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  const parts = hashParts(hash);
+  if (parts === null) {
+    return <InvalidLink />;
+  }
   switch (parts[0]) {
     case 'gangguan':
       return parts.length >= 3 ? (
@@ -42,8 +65,10 @@ function Page({ hash, user }: { hash: string; user: User }) {
       return <FiguresPage />;
     case 'audit':
       return <AuditPage />;
-    default:
+    case '':
       return <BoardPage />;
+    default:
+      return <InvalidLink />;
   }
 }
 

@@ -1,6 +1,8 @@
 // What every dashboard page shows around its data: the loading or failure line until a resource
-// has loaded, and tables with one row of translated headings.
+// has loaded, tables with one row of translated headings, and lists a page at a time.
+import { useState } from 'react';
 import type { ReactNode } from 'react';
+import { DEFAULT_PAGE_SIZE } from '../dash-api';
 import type { TextKey } from '../../protocol/i18n';
 import { useTranslator } from './language';
 import type { Resource } from './use-api';
@@ -44,5 +46,43 @@ export function DataTable({
       </thead>
       <tbody>{children}</tbody>
     </table>
+  );
+}
+
+export interface Paging {
+  size: number;
+  offset: number;
+  /** `limit=&offset=` for the API: one row more than shown, to know whether a next page exists. */
+  query: string;
+  setOffset: (offset: number) => void;
+}
+
+/** A list shown `size` rows at a time (the server answers at most MAX_PAGE_SIZE). */
+export function usePaging(size: number = DEFAULT_PAGE_SIZE): Paging {
+  const [offset, setOffset] = useState(0);
+  return { size, offset, query: `limit=${size + 1}&offset=${offset}`, setOffset };
+}
+
+/** The rows of this page (the extra row asked for only tells that a next page exists). */
+export const pageRows = <T,>(paging: Paging, rows: T[]): T[] => rows.slice(0, paging.size);
+
+/** Links to the previous and next page; nothing when everything fits on one. */
+export function PageLinks({ paging, received }: { paging: Paging; received: number }) {
+  const { t } = useTranslator();
+  const hasNext = received > paging.size;
+  if (paging.offset === 0 && !hasNext) {
+    return null;
+  }
+  return (
+    <nav className="pages">
+      {paging.offset > 0 ? (
+        <button onClick={() => paging.setOffset(Math.max(0, paging.offset - paging.size))}>
+          {t('previousPage')}
+        </button>
+      ) : null}
+      {hasNext ? (
+        <button onClick={() => paging.setOffset(paging.offset + paging.size)}>{t('nextPage')}</button>
+      ) : null}
+    </nav>
   );
 }

@@ -172,3 +172,22 @@ export class TestStation {
     );
   }
 }
+
+/** Every route fastify knows, from its own route table (printRoutes: a tree, 4 columns per level, paths relative to the parent). */
+export function registeredRoutes(app: FastifyInstance): { method: string; url: string }[] {
+  const routes: { method: string; url: string }[] = [];
+  const parents: string[] = [];
+  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const match = /^([└├│─\s]*)(\S+) \(([A-Z, ]+)\)$/.exec(line);
+    if (match === null) {
+      continue;
+    }
+    const depth = match[1].length / 4;
+    const url = (parents[depth - 1] ?? '') + match[2];
+    parents[depth] = url;
+    for (const method of match[3].split(', ')) {
+      routes.push({ method, url });
+    }
+  }
+  return routes;
+}

@@ -1,5 +1,6 @@
 // The audit log: one row for every change made through the dashboard (who, what, when, from where).
-import type { AuditEntry, User } from '../../dash-api';
+import { DEFAULT_PAGE_SIZE } from '../../dash-api';
+import type { AuditEntry, Page, User } from '../../dash-api';
 import type { Db } from '../db/types';
 import { newId } from '../db/ids';
 
@@ -31,7 +32,11 @@ export async function audit(
   );
 }
 
-export async function listAudit(db: Db, options: { limit?: number } = {}): Promise<AuditEntry[]> {
+/** Newest first, a page at a time (default: the newest DEFAULT_PAGE_SIZE). */
+export async function listAudit(
+  db: Db,
+  page: Page = { limit: DEFAULT_PAGE_SIZE, offset: 0 },
+): Promise<AuditEntry[]> {
   const rows = await db.query<{
     id: string;
     at: string;
@@ -41,8 +46,8 @@ export async function listAudit(db: Db, options: { limit?: number } = {}): Promi
     detail: string;
     ip: string | null;
   }>(
-    'SELECT id, at, username, action, target, detail, ip FROM audit_log ORDER BY at DESC, id DESC LIMIT $1',
-    [options.limit ?? 500],
+    'SELECT id, at, username, action, target, detail, ip FROM audit_log ORDER BY at DESC, id DESC LIMIT $1 OFFSET $2',
+    [page.limit, page.offset],
   );
   return rows.map((row) => ({ ...row, detail: JSON.parse(row.detail) as unknown }));
 }

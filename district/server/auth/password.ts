@@ -20,7 +20,64 @@ const KEY_BYTES = 32;
 /** Passwords shorter than this are refused at `user add`. */
 export const MIN_PASSWORD_LENGTH = 10;
 
+/** Too many hashes are running or waiting: the caller answers 503 at once rather than queue more memory. */
+export class HashingBusyError extends Error {
+  constructor() {
+    super('too many password checks at once');
+    this.name = 'HashingBusyError';
+  }
+}
+
+/**
+ * Bounds the memory of password hashing: each scrypt holds 128 * N * r bytes (128 MiB at the
+ * default) while it runs, and libuv would run four at once, so a login flood multiplied the server's
+ * memory. At most `concurrency` hashes run; up to `maxWaiting` more wait in order; beyond that
+ * `run` throws HashingBusyError without waiting.
+ */
+export class HashingQueue {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(
+    readonly concurrency: number,
+    readonly maxWaiting: number,
+  ) {}
+
+  get pending(): number {
+    return this.running + this.waiting.length;
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= this.concurrency) {
+      if (this.waiting.length >= this.maxWaiting) {
+        throw new HashingBusyError();
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else {
+      this.running += 1;
+    }
+    try {
+      return await work();
+    } finally {
+      // Hand the slot straight to the next waiter, or free it.
+      const next = this.waiting.shift();
+      if (next === undefined) {
+        this.running -= 1;
+      } else {
+        next();
+      }
+    }
+  }
+}
+
+/** The process's one queue: one hash at a time (0.3 s each on an idle core), 8 waiting (about 3 s) at most. */
+export const hashingQueue = new HashingQueue(1, 8);
+
 function derive(password: string, salt: Buffer, parameters: ScryptParameters): Promise<Buffer> {
+  return hashingQueue.run(() => deriveNow(password, salt, parameters));
+}
+
+function deriveNow(password: string, salt: Buffer, parameters: ScryptParameters): Promise<Buffer> {
   const options: ScryptOptions = {
     N: parameters.cost,
     r: parameters.blockSize,

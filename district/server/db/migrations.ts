@@ -265,6 +265,20 @@ export const MIGRATIONS: Migration[] = [
     ],
   },
   {
+    id: 110,
+    name: 'login throttling per account and address',
+    statements: [
+      // key: `account address` or `address` (auth/throttle.ts). Times in ms since the epoch.
+      `CREATE TABLE login_throttle (
+        key TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        admitted INTEGER NOT NULL,
+        blocked_until_ms BIGINT NOT NULL,
+        last_attempt_ms BIGINT NOT NULL
+      )`,
+    ],
+  },
+  {
     id: 201,
     name: "event ids unique per station; the district's own reply-signing key",
     statements: [

@@ -10,6 +10,20 @@
 
 export type SqlValue = string | number | boolean | null;
 
+/** ` LIMIT $n OFFSET $n+1` for a page of a list whose other parameters are `params`; nothing without a page. */
+export function pageClause(
+  page: { limit: number; offset: number } | undefined,
+  params: readonly SqlValue[],
+): { sql: string; params: SqlValue[] } {
+  if (page === undefined) {
+    return { sql: '', params: [...params] };
+  }
+  return {
+    sql: ` LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    params: [...params, page.limit, page.offset],
+  };
+}
+
 export interface Db {
   /** Which engine runs the SQL, for the rare statement that must differ. */
   readonly dialect: 'sqlite' | 'postgres';

@@ -5,8 +5,10 @@ import type { FaultEvent } from '../../../protocol/events';
 import type { DistrictFault } from '../../../protocol/requests';
 import { MAX_DISTRICT_FAULTS_PER_REPLY } from '../../../protocol/requests';
 import type { Text } from '../../../protocol/verdict';
-import type { FaultDevice, FaultHeading, FaultState, FaultView } from '../../dash-api';
+import { clipText } from '../../dash-api';
+import type { FaultDevice, FaultHeading, FaultState, FaultView, Page } from '../../dash-api';
 import type { Db } from '../db/types';
+import { pageClause } from '../db/types';
 
 export const FAULT_STATES = [
   'open',
@@ -109,15 +111,26 @@ export async function findFaults(
   db: Db,
   nowMs: number,
   filter: { state?: FaultState | 'active' | 'all'; stationId?: string } = {},
+  page?: Page,
 ): Promise<FaultView[]> {
   const state = filter.state ?? 'active';
+  const paged = pageClause(page, [state, filter.stationId ?? '']);
   const rows = await db.query<StationFaultRow>(
     `${WITH_STATION} WHERE ($1 = 'all' OR ($1 = 'active' AND f.state IN ${ACTIVE_STATES_SQL}) OR f.state = $1)
        AND ($2 = '' OR f.station_id = $2)
-     ORDER BY f.first_seen, f.station_id, f.fault_id`,
-    [state, filter.stationId ?? ''],
+     ORDER BY f.first_seen, f.station_id, f.fault_id${paged.sql}`,
+    paged.params,
   );
   return rows.map((row) => toFaultView(row, nowMs));
+}
+
+/** A fault as lists and the board show it: its free texts cut to LISTED_TEXT_MAX (the fault page shows them whole). */
+export function listedFault(fault: FaultView): FaultView {
+  return {
+    ...fault,
+    message: { id: clipText(fault.message.id), en: clipText(fault.message.en) },
+    repairNote: fault.repairNote === null ? null : clipText(fault.repairNote),
+  };
 }
 
 /** Every active fault of every station, oldest first (the board). */

@@ -1,5 +1,6 @@
-// In-memory guards of the intake: replay memory and per-station pacing. One server process holds
-// them; a restart forgets them, which is harmless: a replayed batch is still stored once (event ids).
+// In-memory guards of the intake: replay memory, per-station pacing and per-address pacing of
+// enrollment. One server process holds them; a restart forgets them, which is harmless: a
+// replayed batch is still stored once (event ids).
 import { TIMESTAMP_WINDOW_MS } from '../../../protocol/signing';
 
 /** Remembers used signatures for as long as their timestamp could pass the window, and refuses a second use. */
@@ -38,26 +39,56 @@ export class ReplayMemory {
   }
 }
 
-/** A token bucket per station: `perSecond` batches a second on average, bursts of up to `perSecond`. */
+/**
+ * A token bucket per key (a station id, an address): `perSecond` on average, bursts of up to
+ * `burst` (default `perSecond`). At most `maxKeys` buckets are kept: the least recently used goes
+ * first, so a flood from many addresses cannot grow the map without bound (a forgotten key starts
+ * with a full bucket, which only helps the keys nobody floods).
+ */
 export class StationPacer {
   private readonly buckets = new Map<string, { tokens: number; atMs: number }>();
+  private readonly burst: number;
+  private readonly maxKeys: number;
 
-  constructor(private readonly perSecond: number) {}
+  constructor(
+    private readonly perSecond: number,
+    options: { burst?: number; maxKeys?: number } = {},
+  ) {
+    this.burst = options.burst ?? perSecond;
+    this.maxKeys = options.maxKeys ?? 10_000;
+  }
 
-  /** 0 if the station may send now (and takes a token), else how many ms until it may. */
-  take(stationId: string, nowMs: number): number {
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  /** 0 if the key may go on now (and takes a token), else how many ms until it may. */
+  take(key: string, nowMs: number): number {
     if (!Number.isFinite(this.perSecond) || this.perSecond <= 0) {
       return 0;
     }
-    const bucket = this.buckets.get(stationId) ?? { tokens: this.perSecond, atMs: nowMs };
+    const bucket = this.buckets.get(key) ?? { tokens: this.burst, atMs: nowMs };
     const elapsedSeconds = Math.max(0, nowMs - bucket.atMs) / 1000;
-    bucket.tokens = Math.min(this.perSecond, bucket.tokens + elapsedSeconds * this.perSecond);
+    bucket.tokens = Math.min(this.burst, bucket.tokens + elapsedSeconds * this.perSecond);
     bucket.atMs = nowMs;
-    this.buckets.set(stationId, bucket);
+    // Deleted and set again: the Map's order is then least recently used first.
+    this.buckets.delete(key);
+    this.buckets.set(key, bucket);
+    while (this.buckets.size > this.maxKeys) {
+      this.buckets.delete(this.buckets.keys().next().value as string);
+    }
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return 0;
     }
     return Math.ceil(((1 - bucket.tokens) / this.perSecond) * 1000);
+  }
+
+  /** Gives back the token `take` took, for an attempt that turned out well. */
+  refund(key: string): void {
+    const bucket = this.buckets.get(key);
+    if (bucket !== undefined) {
+      bucket.tokens = Math.min(this.burst, bucket.tokens + 1);
+    }
   }
 }

@@ -2,8 +2,9 @@
 // whether it works (no active fault names it), kept in sync with the stations' inventory events.
 import type { InventoryItem, InventoryPayload, InventoryReportedPayload } from '../../../protocol/events';
 import type { DeviceIdentity } from '../../../protocol/verdict';
-import type { DeviceStatus, DeviceView } from '../../dash-api';
+import type { DeviceStatus, DeviceView, Page } from '../../dash-api';
 import type { Db } from '../db/types';
+import { pageClause } from '../db/types';
 import { ConflictError } from '../errors';
 import { ACTIVE_STATES_SQL } from '../faults/repository';
 
@@ -110,7 +111,12 @@ export async function addSpare(
   return id;
 }
 
-export async function listDevices(db: Db, filter: { stationId?: string } = {}): Promise<DeviceView[]> {
+export async function listDevices(
+  db: Db,
+  filter: { stationId?: string } = {},
+  page?: Page,
+): Promise<DeviceView[]> {
+  const paged = pageClause(page, [filter.stationId ?? '']);
   const rows = await db.query<Record<string, string | number | null>>(
     `SELECT d.*, s.name AS station_name, s.kecamatan,
        (SELECT COUNT(*) FROM faults f WHERE f.station_id = d.station_id AND f.device_key = d.device_key
@@ -118,8 +124,8 @@ export async function listDevices(db: Db, filter: { stationId?: string } = {}): 
        (SELECT l.id FROM loans l WHERE l.device_id = d.id AND l.returned_on IS NULL) AS loan_id
      FROM devices d LEFT JOIN stations s ON s.id = d.station_id
      WHERE ($1 = '' OR d.station_id = $1)
-     ORDER BY s.kecamatan, s.name, d.role, d.serial_number`,
-    [filter.stationId ?? ''],
+     ORDER BY s.kecamatan, s.name, d.role, d.serial_number, d.id${paged.sql}`,
+    paged.params,
   );
   return rows.map((row) => ({
     id: String(row.id),

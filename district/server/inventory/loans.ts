@@ -1,7 +1,8 @@
 // Loans of devices between stations ("pinjam pakai"): a formal, dated record of which device went
 // from where to where, why, under which letter, and when it came back.
-import type { LoanView } from '../../dash-api';
+import type { LoanView, Page } from '../../dash-api';
 import type { Db } from '../db/types';
+import { pageClause } from '../db/types';
 import { newId } from '../db/ids';
 import { ConflictError } from '../errors';
 
@@ -110,15 +111,16 @@ export async function returnLoan(
   });
 }
 
-export async function listLoans(db: Db, filter: { id?: string } = {}): Promise<LoanView[]> {
+export async function listLoans(db: Db, filter: { id?: string } = {}, page?: Page): Promise<LoanView[]> {
+  const paged = pageClause(page, [filter.id ?? '']);
   const rows = await db.query<Record<string, string | null>>(
     `SELECT l.*, d.serial_number, d.vendor, d.model, d.role,
        fs.name AS from_name, fs.kecamatan AS from_kecamatan, ts.name AS to_name, ts.kecamatan AS to_kecamatan
      FROM loans l JOIN devices d ON d.id = l.device_id
      LEFT JOIN stations fs ON fs.id = l.from_station_id JOIN stations ts ON ts.id = l.to_station_id
      WHERE ($1 = '' OR l.id = $1)
-     ORDER BY CASE WHEN l.returned_on IS NULL THEN 0 ELSE 1 END, l.starts_on DESC, l.id DESC`,
-    [filter.id ?? ''],
+     ORDER BY CASE WHEN l.returned_on IS NULL THEN 0 ELSE 1 END, l.starts_on DESC, l.id DESC${paged.sql}`,
+    paged.params,
   );
   return rows.map((row) => ({
     id: String(row.id),

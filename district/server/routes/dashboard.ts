@@ -4,7 +4,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import { z } from 'zod';
-import { DistrictError } from '../errors';
+import { DistrictError, RetryLaterError } from '../errors';
 import { DEFAULT_HEARTBEAT_WINDOW_MS } from '../figures/availability';
 import type { EscalationConfig } from '../escalation/config';
 import { startEscalationTimer } from '../escalation/scheduler';
@@ -78,6 +78,9 @@ async function dashboardRoutes(app: FastifyInstance, options: { webDir: string }
   // The one place a dashboard error becomes an answer: typed refusals (errors.ts) by their status and
   // code, a body that is not JSON as `malformed`, other client errors as `invalid`.
   app.setErrorHandler((error: FastifyError | DistrictError | z.ZodError, request, reply) => {
+    if (error instanceof RetryLaterError) {
+      void reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
+    }
     if (error instanceof DistrictError) {
       return reply.code(error.status).send({ error: error.code, message: error.message });
     }

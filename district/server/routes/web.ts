@@ -1,12 +1,10 @@
 // The dashboard's browser files, built by scripts/build.mjs into dist/district-web: `/` (staff)
-// serves index.html. `/publik` for residents is server-rendered HTML (routes/public.ts).
+// serves index.html. `/publik` for residents is server-rendered HTML (routes/public.ts). The
+// Content-Security-Policy and the other security headers come from security-headers.ts.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-
-const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /** dist/district-web from the working directory, from the source tree, or next to the bundled CLI. */
 export function defaultWebDir(): string {
@@ -27,13 +25,7 @@ export default async function webRoutes(app: FastifyInstance, options: { webDir:
         .type('text/plain; charset=utf-8')
         .send(`dashboard not built: ${path} is missing (npm run build)`);
     }
-    return reply
-      .header('content-type', type)
-      .header('content-security-policy', CONTENT_SECURITY_POLICY)
-      .header('x-content-type-options', 'nosniff')
-      .header('referrer-policy', 'same-origin')
-      .header('cache-control', 'no-cache')
-      .send(readFileSync(path));
+    return reply.header('content-type', type).header('cache-control', 'no-cache').send(readFileSync(path));
   };
   app.get('/', { config: { access: 'public' } }, async (_request, reply) =>
     send(reply, 'index.html', 'text/html; charset=utf-8'),

@@ -19,10 +19,11 @@ import type {
   StationState,
   StationStatus,
 } from '../../dash-api';
+import { BOARD_FAULTS_PER_STATION } from '../../dash-api';
 import { isOpenAt, nextOpening } from '../calendar/service-hours';
 import { loadCalendar } from '../calendar/store';
 import type { Db } from '../db/types';
-import { activeFaults } from '../faults/repository';
+import { activeFaults, listedFault } from '../faults/repository';
 
 export type { Board, KecamatanStatus, PublicBoard, StationProblem, StationStatus } from '../../dash-api';
 
@@ -40,7 +41,7 @@ export async function board(db: Db, nowMs: number, heartbeatWindowMs: number): P
   const faultsByStation = new Map<string, FaultView[]>();
   for (const fault of await activeFaults(db, nowMs)) {
     const list = faultsByStation.get(fault.stationId) ?? [];
-    list.push(fault);
+    list.push(listedFault(fault));
     faultsByStation.set(fault.stationId, list);
   }
   const byKecamatan = new Map<string, StationStatus[]>();
@@ -55,14 +56,14 @@ export async function board(db: Db, nowMs: number, heartbeatWindowMs: number): P
       });
       continue;
     }
+    const faults = faultsByStation.get(String(row.id)) ?? [];
+    const shown = mostSevere(faults, BOARD_FAULTS_PER_STATION);
     const open = isOpenAt(calendar, String(row.kecamatan), nowMs);
-    const status = stationStatus(
-      row,
-      faultsByStation.get(String(row.id)) ?? [],
-      nowMs,
-      heartbeatWindowMs,
-      open,
-    );
+    const status = {
+      ...stationStatus(row, shown, nowMs, heartbeatWindowMs, open),
+      activeFaults: faults.length,
+      hiddenFaults: faults.length - shown.length,
+    };
     const list = byKecamatan.get(status.kecamatan) ?? [];
     list.push(status);
     byKecamatan.set(status.kecamatan, list);
@@ -183,7 +184,21 @@ function stationStatus(
     queueDepth: heartbeat?.queueDepth ?? null,
     problems,
     activeFaults: faults.length,
+    hiddenFaults: 0,
   };
+}
+
+/**
+ * The board's cap on one station's faults (a station reporting hundreds must not bury the others
+ * or bloat the answer): the `count` most severe, oldest first among equals. The intake stores all.
+ */
+function mostSevere(faults: FaultView[], count: number): FaultView[] {
+  if (faults.length <= count) {
+    return faults;
+  }
+  return [...faults]
+    .sort((left, right) => (SEVERITY_RANK[left.severity] ?? 3) - (SEVERITY_RANK[right.severity] ?? 3))
+    .slice(0, count);
 }
 
 const rank = (blocks: StationProblem['blocks']): number =>

@@ -80,6 +80,11 @@ function StationRow({ station }: { station: StationStatus }) {
           {station.problems.map((problem) => (
             <Problem key={`${problem.role}-${problem.fault?.faultId ?? ''}`} problem={problem} />
           ))}
+          {station.hiddenFaults > 0 ? (
+            <li className="muted">
+              {t('andMore')} {station.hiddenFaults} {t('moreFaults')}
+            </li>
+          ) : null}
           {!station.silent && station.problems.length === 0 ? (
             <li className="muted">{t('noProblems')}</li>
           ) : null}

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { FaultView } from '../../dash-api';
-import { DataTable, Loaded } from '../data-table';
+import { DataTable, Loaded, PageLinks, pageRows, usePaging } from '../data-table';
 import { useTranslator } from '../language';
 import { useApi } from '../use-api';
 import { FaultTags } from './FaultTags';
@@ -9,14 +9,19 @@ import { deviceName, faultLink } from './fault-format';
 export function FaultsPage() {
   const { t, time, age, language } = useTranslator();
   const [filter, setFilter] = useState<'active' | 'all'>('active');
-  const faults = useApi<FaultView[]>(`/api/dash/faults?state=${filter}`, 30_000);
+  const paging = usePaging();
+  const faults = useApi<FaultView[]>(`/api/dash/faults?state=${filter}&${paging.query}`, 30_000);
+  const choose = (next: 'active' | 'all') => {
+    setFilter(next);
+    paging.setOffset(0);
+  };
   return (
     <section>
       <div className="toolbar">
-        <button className={filter === 'active' ? 'selected' : ''} onClick={() => setFilter('active')}>
+        <button className={filter === 'active' ? 'selected' : ''} onClick={() => choose('active')}>
           {t('filterActive')}
         </button>
-        <button className={filter === 'all' ? 'selected' : ''} onClick={() => setFilter('all')}>
+        <button className={filter === 'all' ? 'selected' : ''} onClick={() => choose('all')}>
           {t('filterAll')}
         </button>
         <a className="button" href="/api/dash/export/faults.csv" download>
@@ -28,30 +33,33 @@ export function FaultsPage() {
           list.length === 0 ? (
             <p>{t('noFaults')}</p>
           ) : (
-            <DataTable
-              className="faults"
-              headings={['age', 'station', 'device', 'openFaults', 'severity', 'state', 'assignee']}
-            >
-              {list.map((fault) => (
-                <tr key={`${fault.stationId}/${fault.faultId}`} data-fault={fault.faultId}>
-                  <td title={time(fault.firstSeen)}>{age(fault.ageHours)}</td>
-                  <td>
-                    {fault.kecamatan} / {fault.stationName}
-                  </td>
-                  <td>{deviceName(fault, t)}</td>
-                  <td>
-                    <a href={faultLink(fault)}>{fault.message[language]}</a>
-                    <div className="muted small">{fault.code}</div>
-                    <FaultTags fault={fault} />
-                  </td>
-                  <td className={`severity-${fault.severity}`}>{t.word('severity', fault.severity)}</td>
-                  <td>
-                    <span className={`state state-${fault.state}`}>{t(`state.${fault.state}`)}</span>
-                  </td>
-                  <td>{fault.assignee ?? '—'}</td>
-                </tr>
-              ))}
-            </DataTable>
+            <>
+              <DataTable
+                className="faults"
+                headings={['age', 'station', 'device', 'openFaults', 'severity', 'state', 'assignee']}
+              >
+                {pageRows(paging, list).map((fault) => (
+                  <tr key={`${fault.stationId}/${fault.faultId}`} data-fault={fault.faultId}>
+                    <td title={time(fault.firstSeen)}>{age(fault.ageHours)}</td>
+                    <td>
+                      {fault.kecamatan} / {fault.stationName}
+                    </td>
+                    <td>{deviceName(fault, t)}</td>
+                    <td>
+                      <a href={faultLink(fault)}>{fault.message[language]}</a>
+                      <div className="muted small">{fault.code}</div>
+                      <FaultTags fault={fault} />
+                    </td>
+                    <td className={`severity-${fault.severity}`}>{t.word('severity', fault.severity)}</td>
+                    <td>
+                      <span className={`state state-${fault.state}`}>{t(`state.${fault.state}`)}</span>
+                    </td>
+                    <td>{fault.assignee ?? '—'}</td>
+                  </tr>
+                ))}
+              </DataTable>
+              <PageLinks paging={paging} received={list.length} />
+            </>
           )
         }
       </Loaded>

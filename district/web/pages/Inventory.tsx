@@ -10,7 +10,7 @@ import type {
   User,
 } from '../../dash-api';
 import { api } from '../api';
-import { DataTable, Loaded } from '../data-table';
+import { DataTable, Loaded, PageLinks, pageRows, usePaging } from '../data-table';
 import { useTranslator } from '../language';
 import { useApi } from '../use-api';
 import { useForm } from '../use-form';
@@ -117,8 +117,10 @@ function SpareForm({ onDone }: { onDone: () => void }) {
 
 export function InventoryPage({ user }: { user: User }) {
   const { t } = useTranslator();
-  const devices = useApi<DeviceView[]>('/api/dash/inventory/devices');
-  const loans = useApi<LoanView[]>('/api/dash/inventory/loans');
+  const devicePaging = usePaging();
+  const loanPaging = usePaging();
+  const devices = useApi<DeviceView[]>(`/api/dash/inventory/devices?${devicePaging.query}`);
+  const loans = useApi<LoanView[]>(`/api/dash/inventory/loans?${loanPaging.query}`);
   const reload = () => {
     devices.reload();
     loans.reload();
@@ -141,66 +143,72 @@ export function InventoryPage({ user }: { user: User }) {
       <h2>{t('devices')}</h2>
       <Loaded resource={devices}>
         {(list) => (
-          <DataTable className="devices" headings={['serial', 'device', 'role', 'where', 'state']}>
-            {list.map((device) => (
-              <tr key={device.id} data-device={device.id}>
-                <td>{device.serialNumber ?? '—'}</td>
-                <td>{deviceName(device.vendor, device.model)}</td>
-                <td>{device.role === null ? '—' : t.word('role', device.role)}</td>
-                <td>
-                  {device.stationId === null ? t('shelf') : `${device.kecamatan} / ${device.stationName}`}
-                  {device.status === 'removed' ? <span className="tag">{t('removed')}</span> : null}
-                  {device.loanId !== null ? <span className="tag">{t('onLoan')}</span> : null}
-                </td>
-                <td>
-                  <span className={`badge ${device.working ? 'ok' : 'bad'}`}>
-                    {t(device.working ? 'working' : 'notWorking')}
-                  </span>
-                </td>
-              </tr>
-            ))}
-          </DataTable>
+          <>
+            <DataTable className="devices" headings={['serial', 'device', 'role', 'where', 'state']}>
+              {pageRows(devicePaging, list).map((device) => (
+                <tr key={device.id} data-device={device.id}>
+                  <td>{device.serialNumber ?? '—'}</td>
+                  <td>{deviceName(device.vendor, device.model)}</td>
+                  <td>{device.role === null ? '—' : t.word('role', device.role)}</td>
+                  <td>
+                    {device.stationId === null ? t('shelf') : `${device.kecamatan} / ${device.stationName}`}
+                    {device.status === 'removed' ? <span className="tag">{t('removed')}</span> : null}
+                    {device.loanId !== null ? <span className="tag">{t('onLoan')}</span> : null}
+                  </td>
+                  <td>
+                    <span className={`badge ${device.working ? 'ok' : 'bad'}`}>
+                      {t(device.working ? 'working' : 'notWorking')}
+                    </span>
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
+            <PageLinks paging={devicePaging} received={list.length} />
+          </>
         )}
       </Loaded>
       <h2>{t('loans')}</h2>
       <Loaded resource={loans}>
         {(list) => (
-          <DataTable
-            className="loans"
-            headings={['reference', 'device', 'from', 'to', 'startsOn', 'dueOn', 'returnedOn', '']}
-          >
-            {list.map((loan) => (
-              <tr key={loan.id} data-loan={loan.id}>
-                <td>{loan.reference}</td>
-                <td>
-                  {deviceName(loan.vendor, loan.model)} ({loan.serialNumber ?? '—'})
-                </td>
-                <td>
-                  {loan.fromStationName === null
-                    ? t('shelf')
-                    : `${loan.fromKecamatan} / ${loan.fromStationName}`}
-                </td>
-                <td>
-                  {loan.toKecamatan} / {loan.toStationName}
-                </td>
-                <td>{loan.startsOn}</td>
-                <td>{loan.dueOn}</td>
-                <td>{loan.returnedOn ?? '—'}</td>
-                <td>
-                  <a
-                    href={`/api/dash/inventory/loans/${encodeURIComponent(loan.id)}/record`}
-                    target="_blank"
-                    rel="noreferrer"
-                  >
-                    {t('record')}
-                  </a>
-                  {canEdit && loan.returnedOn === null ? (
-                    <button onClick={() => markReturned(loan)}>{t('markReturned')}</button>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </DataTable>
+          <>
+            <DataTable
+              className="loans"
+              headings={['reference', 'device', 'from', 'to', 'startsOn', 'dueOn', 'returnedOn', '']}
+            >
+              {pageRows(loanPaging, list).map((loan) => (
+                <tr key={loan.id} data-loan={loan.id}>
+                  <td>{loan.reference}</td>
+                  <td>
+                    {deviceName(loan.vendor, loan.model)} ({loan.serialNumber ?? '—'})
+                  </td>
+                  <td>
+                    {loan.fromStationName === null
+                      ? t('shelf')
+                      : `${loan.fromKecamatan} / ${loan.fromStationName}`}
+                  </td>
+                  <td>
+                    {loan.toKecamatan} / {loan.toStationName}
+                  </td>
+                  <td>{loan.startsOn}</td>
+                  <td>{loan.dueOn}</td>
+                  <td>{loan.returnedOn ?? '—'}</td>
+                  <td>
+                    <a
+                      href={`/api/dash/inventory/loans/${encodeURIComponent(loan.id)}/record`}
+                      target="_blank"
+                      rel="noreferrer"
+                    >
+                      {t('record')}
+                    </a>
+                    {canEdit && loan.returnedOn === null ? (
+                      <button onClick={() => markReturned(loan)}>{t('markReturned')}</button>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
+            <PageLinks paging={loanPaging} received={list.length} />
+          </>
         )}
       </Loaded>
       {canEdit && devices.data !== null ? (

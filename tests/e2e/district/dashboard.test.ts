@@ -400,3 +400,18 @@ test('the figures page and the public page for residents', async () => {
   await visitor.waitForSelector('text=No news since');
   await visitor.close();
 });
+
+test('a damaged link shows "Tautan tidak valid" instead of a blank page', async () => {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  for (const hash of ['#/gangguan/%E0%A4%A/x', '#/gangguan/st-1/%ZZ', '#/faults/%3Cgarbage%3E']) {
+    await page.goto(`${server.url}/${hash}`);
+    const heading = page.locator('.invalid-link h2');
+    await heading.waitFor();
+    assert.equal(await heading.textContent(), 'Tautan tidak valid', hash);
+    assert.equal(await page.locator('header nav').count(), 1, `${hash}: the navigation stays`);
+  }
+  await page.click('.invalid-link a');
+  await page.locator('article.kecamatan').first().waitFor();
+  assert.deepEqual(errors, []);
+});

@@ -11,7 +11,7 @@ import type { StationStock } from '../../../district/server/consumables/stock';
 import type { Figures } from '../../../district/server/figures/report';
 import type { DeviceView } from '../../../district/server/inventory/devices';
 import type { LoanView } from '../../../district/server/inventory/loans';
-import { startTestDistrict, TestStation } from '../../helpers/district';
+import { registeredRoutes, startTestDistrict, TestStation } from '../../helpers/district';
 import type { TestDistrict } from '../../helpers/district';
 import {
   addStaff,
@@ -99,25 +99,6 @@ async function post<T>(
   return response.json() as T;
 }
 
-/** Every route fastify knows, from its own route table (printRoutes: a tree, 4 columns per level, paths relative to the parent). */
-function registeredRoutes(): { method: string; url: string }[] {
-  const routes: { method: string; url: string }[] = [];
-  const parents: string[] = [];
-  for (const line of district.app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const match = /^([└├│─\s]*)(\S+) \(([A-Z, ]+)\)$/.exec(line);
-    if (match === null) {
-      continue;
-    }
-    const depth = match[1].length / 4;
-    const url = (parents[depth - 1] ?? '') + match[2];
-    parents[depth] = url;
-    for (const method of match[3].split(', ')) {
-      routes.push({ method, url });
-    }
-  }
-  return routes;
-}
-
 test('login sets an HttpOnly SameSite=Strict cookie; a wrong password is refused and audited', async () => {
   const response = await district.app.inject({
     method: 'POST',
@@ -168,7 +149,7 @@ test('a dashboard body that is not JSON is refused with 400 malformed, another m
 });
 
 test('every route refuses the wrong role, and every state-changing one a missing CSRF token', async () => {
-  const routes = registeredRoutes().filter((route) => route.method !== 'HEAD');
+  const routes = registeredRoutes(district.app).filter((route) => route.method !== 'HEAD');
   const dashboardRoutes = routes.filter((route) => !route.url.startsWith('/api/v1/'));
   assert.ok(dashboardRoutes.length >= 20, `found ${dashboardRoutes.length} routes`);
   const below = { viewer: null, technician: sessions.viewer, admin: sessions.technician } as const;

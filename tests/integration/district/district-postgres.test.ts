@@ -45,6 +45,7 @@ test('migrations ran on PostgreSQL and are idempotent', async () => {
       'faults',
       'kecamatan_service_weeks',
       'loans',
+      'login_throttle',
       'notifications',
       'rejected_requests',
       'schema_migrations',

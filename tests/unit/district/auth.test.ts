@@ -2,8 +2,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { DEFAULT_SCRYPT, hashPassword, verifyPassword } from '../../../district/server/auth/password';
+import {
+  DEFAULT_SCRYPT,
+  HashingBusyError,
+  HashingQueue,
+  hashPassword,
+  verifyPassword,
+} from '../../../district/server/auth/password';
 import { roleAllows } from '../../../district/server/auth/roles';
+import { delayAfter } from '../../../district/server/auth/throttle';
 import { csrfMatches, sessionCookie, sessionTokenFrom } from '../../../district/server/auth/sessions';
 import type { Session } from '../../../district/server/auth/sessions';
 
@@ -83,4 +90,43 @@ test('roles: viewer < technician < admin', () => {
   assert.equal(roleAllows('technician', 'admin'), false);
   assert.equal(roleAllows('admin', 'viewer'), true);
   assert.equal(roleAllows('admin', 'admin'), true);
+});
+
+test('the hashing queue runs one hash at a time, queues a bounded few, and refuses the rest at once', async () => {
+  const queue = new HashingQueue(1, 2);
+  let running = 0;
+  let mostAtOnce = 0;
+  const work = async (): Promise<number> => {
+    running += 1;
+    mostAtOnce = Math.max(mostAtOnce, running);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    running -= 1;
+    return 1;
+  };
+  const results = await Promise.allSettled([
+    queue.run(work),
+    queue.run(work),
+    queue.run(work),
+    queue.run(work),
+  ]);
+  assert.deepEqual(
+    results.map((result) => result.status),
+    ['fulfilled', 'fulfilled', 'fulfilled', 'rejected'],
+  );
+  assert.ok((results[3] as PromiseRejectedResult).reason instanceof HashingBusyError);
+  assert.equal(mostAtOnce, 1);
+  assert.equal(queue.pending, 0);
+  // A failing hash frees its place too.
+  await assert.rejects(
+    queue.run(() => Promise.reject(new Error('boom'))),
+    /boom/,
+  );
+  assert.equal(await queue.run(work), 1);
+});
+
+test('delays after failures: none for the free ones, then 1 s doubling to 5 minutes', () => {
+  assert.deepEqual(
+    [0, 4, 5, 6, 7, 13, 14, 40].map((failures) => delayAfter(failures, 5)),
+    [0, 0, 1000, 2000, 4000, 256_000, 300_000, 300_000],
+  );
 });

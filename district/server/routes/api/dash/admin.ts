@@ -1,13 +1,15 @@
-// Admin only: GET /api/dash/audit, GET/POST /api/dash/users, POST /api/dash/escalation/run.
+// Admin only: GET /api/dash/audit?limit=&offset= (newest first), GET/POST /api/dash/users, POST /api/dash/escalation/run.
 import type { FastifyInstance } from 'fastify';
 import { NewUserRequestSchema } from '../../../../dash-api';
 import { listAudit } from '../../../auth/audit';
 import { addUser, listUsers } from '../../../auth/users';
 import { ConflictError } from '../../../errors';
-import { auditByStaff, parseBody } from './context';
+import { auditByStaff, pageOf, parseBody } from './context';
 
 export default async function adminRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/api/dash/audit', { config: { access: 'admin' } }, async () => listAudit(app.district.db));
+  app.get('/api/dash/audit', { config: { access: 'admin' } }, async (request) =>
+    listAudit(app.district.db, pageOf(request)),
+  );
 
   app.get('/api/dash/users', { config: { access: 'admin' } }, async () => listUsers(app.district.db));
 

@@ -2,6 +2,8 @@
 // body (parsed by fastify) against its schema in dash-api.ts.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { MAX_PAGE_SIZE, PageQuerySchema } from '../../../../dash-api';
+import type { Page } from '../../../../dash-api';
 import { audit } from '../../../auth/audit';
 import type { Access } from '../../../auth/roles';
 import type { Session } from '../../../auth/sessions';
@@ -45,6 +47,15 @@ export function parseBody<Schema extends z.ZodType>(
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new InvalidInputError(`${issue.path.join('.') || '(body)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** `?limit=&offset=` of a list (dash-api.ts PageQuerySchema); a bad one is `invalid`. */
+export function pageOf(request: FastifyRequest): Page {
+  const parsed = PageQuerySchema.safeParse(request.query);
+  if (!parsed.success) {
+    throw new InvalidInputError(`limit is 1-${MAX_PAGE_SIZE} and offset 0 or more`);
   }
   return parsed.data;
 }

@@ -1,14 +1,15 @@
-// GET /api/dash/faults?state=active|all|STATE, GET /api/dash/faults/:stationId/:faultId,
+// GET /api/dash/faults?state=active|all|STATE&limit=&offset= (texts cut to LISTED_TEXT_MAX),
+// GET /api/dash/faults/:stationId/:faultId (texts whole),
 // POST /api/dash/faults/:stationId/:faultId/actions {type: acknowledge|repair|verify|close|reopen, ...}.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { FaultActionRequestSchema } from '../../../../dash-api';
+import { FaultActionRequestSchema, MAX_PAGE_SIZE, PageQuerySchema } from '../../../../dash-api';
 import { InvalidInputError, NotFoundError } from '../../../errors';
 import { applyFaultAction, faultDetail } from '../../../faults/lifecycle';
-import { FAULT_STATES, findFaults } from '../../../faults/repository';
+import { FAULT_STATES, findFaults, listedFault } from '../../../faults/repository';
 import { auditByStaff, parseBody, staffOf } from './context';
 
-const FilterSchema = z.object({
+const FilterSchema = PageQuerySchema.extend({
   state: z.enum([...FAULT_STATES, 'active', 'all']).default('active'),
   station: z.string().max(64).optional(),
 });
@@ -18,12 +19,18 @@ export default async function faultRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/dash/faults', { config: { access: 'viewer' } }, async (request) => {
     const filter = FilterSchema.safeParse(request.query);
     if (!filter.success) {
-      throw new InvalidInputError('state must be active, all or a fault state');
+      throw new InvalidInputError(
+        `state must be active, all or a fault state; limit 1-${MAX_PAGE_SIZE}; offset 0 or more`,
+      );
     }
-    return findFaults(app.district.db, app.district.now(), {
-      state: filter.data.state,
-      stationId: filter.data.station,
-    });
+    const { limit, offset } = filter.data;
+    const faults = await findFaults(
+      app.district.db,
+      app.district.now(),
+      { state: filter.data.state, stationId: filter.data.station },
+      { limit, offset },
+    );
+    return faults.map(listedFault);
   });
 
   app.get('/api/dash/faults/:stationId/:faultId', { config: { access: 'viewer' } }, async (request) => {

@@ -1,5 +1,6 @@
 // Inventory and loans (pinjam pakai):
-//   GET  /api/dash/inventory/devices            every device, where it is, working or not
+//   GET  /api/dash/inventory/devices            devices, where each is, working or not
+// Lists take ?limit=&offset= (context.ts pageOf).
 //   POST /api/dash/inventory/spares             a spare on the district's shelf
 //   GET  /api/dash/inventory/loans
 //   POST /api/dash/inventory/loans              lend a device to a station
@@ -12,13 +13,13 @@ import { NotFoundError } from '../../../errors';
 import { addSpare, listDevices } from '../../../inventory/devices';
 import { loanRecordHtml } from '../../../inventory/loan-record';
 import { createLoan, listLoans, returnLoan } from '../../../inventory/loans';
-import { auditByStaff, parseBody, staffOf } from './context';
+import { auditByStaff, pageOf, parseBody, staffOf } from './context';
 
 const LoanParams = z.object({ loanId: z.string().max(64) });
 
 export default async function inventoryRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/api/dash/inventory/devices', { config: { access: 'viewer' } }, async () =>
-    listDevices(app.district.db),
+  app.get('/api/dash/inventory/devices', { config: { access: 'viewer' } }, async (request) =>
+    listDevices(app.district.db, {}, pageOf(request)),
   );
 
   app.post('/api/dash/inventory/spares', { config: { access: 'technician' } }, async (request) => {
@@ -34,8 +35,8 @@ export default async function inventoryRoutes(app: FastifyInstance): Promise<voi
     return { id };
   });
 
-  app.get('/api/dash/inventory/loans', { config: { access: 'viewer' } }, async () =>
-    listLoans(app.district.db),
+  app.get('/api/dash/inventory/loans', { config: { access: 'viewer' } }, async (request) =>
+    listLoans(app.district.db, {}, pageOf(request)),
   );
 
   app.post('/api/dash/inventory/loans', { config: { access: 'technician' } }, async (request) => {

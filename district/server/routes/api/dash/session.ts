@@ -10,37 +10,57 @@ import {
   sessionTokenFrom,
 } from '../../../auth/sessions';
 import { authenticate } from '../../../auth/users';
-import { DistrictError } from '../../../errors';
+import { HashingBusyError } from '../../../auth/password';
+import { accountKey, admitLogin, forget, pruneThrottle } from '../../../auth/throttle';
+import { DistrictError, RetryLaterError } from '../../../errors';
 import { auditByStaff, parseBody, staffOf } from './context';
 
-/** Failed logins per username within the window before the username is locked for the rest of it. */
-const MAX_FAILURES = 5;
-const FAILURE_WINDOW_MS = 15 * 60 * 1000;
+/** Every this many ms a login also deletes throttling rows gone quiet. */
+const PRUNE_EVERY_MS = 10 * 60 * 1000;
 
 export default async function sessionRoutes(app: FastifyInstance): Promise<void> {
-  const failures = new Map<string, number[]>();
+  let lastPruneMs = 0;
 
+  // Throttled by (account, address) and by address with growing delays (auth/throttle.ts); the
+  // password check itself waits in the bounded hashing queue (auth/password.ts).
   app.post('/api/dash/login', { config: { access: 'public' } }, async (request, reply) => {
     const { username, password } = parseBody(request, LoginRequestSchema);
     const nowMs = app.district.now();
     const key = username.trim().toLowerCase();
-    const recent = (failures.get(key) ?? []).filter((atMs) => nowMs - atMs < FAILURE_WINDOW_MS);
-    if (recent.length >= MAX_FAILURES) {
-      throw new DistrictError(429, 'too-many-attempts', 'too many failed logins; wait 15 minutes');
+    if (nowMs - lastPruneMs > PRUNE_EVERY_MS) {
+      lastPruneMs = nowMs;
+      await pruneThrottle(app.district.db, nowMs);
     }
-    const user = await authenticate(app.district.db, username, password);
+    const admission = await admitLogin(app.district.db, key, request.ip, nowMs);
+    if (!admission.admitted) {
+      throw new RetryLaterError(
+        429,
+        'too-many-attempts',
+        `too many failed logins; try again in ${Math.ceil(admission.retryAfterMs / 1000)} s`,
+        admission.retryAfterMs,
+      );
+    }
+    let user: Awaited<ReturnType<typeof authenticate>>;
+    try {
+      user = await authenticate(app.district.db, username, password);
+    } catch (error) {
+      if (error instanceof HashingBusyError) {
+        throw new RetryLaterError(503, 'busy', 'too many logins at once; try again shortly', 1000);
+      }
+      throw error;
+    }
     if (user === null) {
-      failures.set(key, [...recent, nowMs]);
       await audit(app.district.db, {
         nowMs,
         user: null,
         action: 'login-failed',
         target: key,
+        detail: { failures: admission.accountFailures },
         ip: request.ip,
       });
       throw new DistrictError(401, 'bad-login', 'wrong username or password');
     }
-    failures.delete(key);
+    await forget(app.district.db, accountKey(key, request.ip));
     const { token, session } = await createSession(app.district.db, user, nowMs);
     await audit(app.district.db, { nowMs, user, action: 'login', target: user.username, ip: request.ip });
     void reply.header(

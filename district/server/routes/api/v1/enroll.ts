@@ -1,5 +1,6 @@
 // POST /api/v1/enroll: a station redeems its one-time code and registers its public key.
-// Refusals are thrown and answered by the app's error handler (app.ts).
+// Refused attempts are paced per address (app.ts). Refusals are thrown and answered by the app's
+// error handler (app.ts).
 import type { FastifyInstance } from 'fastify';
 import { EnrollRequestSchema, PATHS } from '../../../../../protocol/requests';
 import { Refusal } from '../../../intake/refusal';
@@ -8,6 +9,10 @@ import { enroll } from '../../../stations/stations';
 export default async function enrollRoute(app: FastifyInstance): Promise<void> {
   app.post(PATHS.enroll, async (request, reply) => {
     const context = app.district;
+    const waitMs = context.enrollPacer.take(request.ip, context.now());
+    if (waitMs > 0) {
+      throw new Refusal('rate-limited', 'too many enrollment attempts from this address; wait', null, waitMs);
+    }
     const body = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
     let json: unknown;
     try {
@@ -23,8 +28,9 @@ export default async function enrollRoute(app: FastifyInstance): Promise<void> {
         `not an enroll request: ${issue.path.join('.') || '(body)'}: ${issue.message}`,
       );
     }
-    return reply.send(
-      await enroll(context.db, parsed.data, context.now(), context.districtKey.publicKeyBase64),
-    );
+    const enrolled = await enroll(context.db, parsed.data, context.now(), context.districtKey.publicKeyBase64);
+    // Only refused attempts (a guessed code, a malformed body) use up the address's allowance.
+    context.enrollPacer.refund(request.ip);
+    return reply.send(enrolled);
   });
 }

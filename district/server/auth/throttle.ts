@@ -85,6 +85,20 @@ export async function forget(db: Db, key: string): Promise<void> {
   await db.run('DELETE FROM login_throttle WHERE key = $1', [key]);
 }
 
+/**
+ * A correct password: the attempt it counted on the address is taken back, so only failures use up
+ * an address's budget (an office behind one address logs in all day), while a colleague's correct
+ * password never erases someone else's failures from it.
+ */
+export async function refundAddress(db: Db, address: string): Promise<void> {
+  await db.run(
+    `UPDATE login_throttle SET failures = failures - 1,
+       blocked_until_ms = CASE WHEN failures - 1 < ${THROTTLE.freePerAddress} THEN 0 ELSE blocked_until_ms END
+     WHERE key = $1 AND failures > 0`,
+    [addressKey(address)],
+  );
+}
+
 /** Rows quiet for longer than FORGET_AFTER_MS, deleted now and then so the table stays small. */
 export async function pruneThrottle(db: Db, nowMs: number): Promise<number> {
   return db.run('DELETE FROM login_throttle WHERE last_attempt_ms < $1', [nowMs - THROTTLE.forgetAfterMs]);

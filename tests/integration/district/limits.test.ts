@@ -96,6 +96,23 @@ test('40 concurrent wrong passwords: all 40 counted, 5 checked, 35 refused with 
   );
 });
 
+test('an office logging in all day from one address is never throttled: only failures use up its budget', async () => {
+  for (let attempt = 0; attempt < THROTTLE.freePerAddress * 2; attempt += 1) {
+    const answer = await loginFrom('10.0.5.1', attempt % 2 === 0 ? STAFF.viewer : STAFF.technician, PASSWORD);
+    assert.equal(answer.statusCode, 200, `login ${attempt + 1}: ${answer.body}`);
+  }
+  // A correct password takes back only its own attempt: failures before it still count.
+  for (let attempt = 0; attempt < THROTTLE.freePerAccount - 1; attempt += 1) {
+    assert.equal((await loginFrom('10.0.5.2', STAFF.admin, 'salah-salah-salah')).statusCode, 401);
+  }
+  assert.equal((await loginFrom('10.0.5.2', STAFF.viewer, PASSWORD)).statusCode, 200);
+  const [row] = await district.db.query<{ failures: number | string }>(
+    'SELECT failures FROM login_throttle WHERE key = $1',
+    ['10.0.5.2'],
+  );
+  assert.equal(Number(row.failures), THROTTLE.freePerAccount - 1);
+});
+
 test('delays grow 1 s, 2 s, 4 s ... and one address trying many accounts hits its own budget', async () => {
   const waits: number[] = [];
   for (let attempt = 0; attempt < THROTTLE.freePerAccount + 3; attempt += 1) {

@@ -11,7 +11,7 @@ import {
 } from '../../../auth/sessions';
 import { authenticate } from '../../../auth/users';
 import { HashingBusyError } from '../../../auth/password';
-import { accountKey, admitLogin, forget, pruneThrottle } from '../../../auth/throttle';
+import { accountKey, admitLogin, forget, pruneThrottle, refundAddress } from '../../../auth/throttle';
 import { DistrictError, RetryLaterError } from '../../../errors';
 import { auditByStaff, parseBody, staffOf } from './context';
 
@@ -61,6 +61,7 @@ export default async function sessionRoutes(app: FastifyInstance): Promise<void>
       throw new DistrictError(401, 'bad-login', 'wrong username or password');
     }
     await forget(app.district.db, accountKey(key, request.ip));
+    await refundAddress(app.district.db, request.ip);
     const { token, session } = await createSession(app.district.db, user, nowMs);
     await audit(app.district.db, { nowMs, user, action: 'login', target: user.username, ip: request.ip });
     void reply.header(

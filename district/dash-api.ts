@@ -55,6 +55,20 @@ export interface AuditEntry {
   target: string;
   detail: unknown;
   ip: string | null;
+  /** The staff member's display name and role at the time of reading (null: no such user any more). */
+  actorName?: string | null;
+  actorRole?: StaffRole | null;
+  /** The station the action concerns (faults, loans), for a sentence with names instead of ids. */
+  station?: { name: string; kecamatan: string } | null;
+  /** The device role of the fault the action concerns. */
+  faultRole?: string | null;
+}
+
+/** GET /api/dash/assignees (technician): who a fault's repair can be assigned to. */
+export interface Assignee {
+  username: string;
+  name: string;
+  role: StaffRole;
 }
 
 // ---- Faults (faults/repository.ts, faults/lifecycle.ts, faults/history.ts) ----
@@ -150,8 +164,21 @@ export interface StationProblem {
   fault: FaultView | null;
 }
 
+/**
+ * What a station means for recording now: `no-news` is silent during service hours (counted as
+ * unable to record), `closed` silent outside them, `not-active` added but never enrolled (counted
+ * nowhere).
+ */
+export type StationState = 'can-record' | 'cannot-record' | 'no-news' | 'closed' | 'not-active';
+
 export interface StationStatus {
   stationId: string;
+  /** Absent from older servers: the board then derives it from `enrolled`, `silent` and `canRecord`. */
+  state?: StationState;
+  /** The station's clock minus the district's receive time, in milliseconds (for technicians). */
+  clockOffsetMs?: number | null;
+  /** When the office opens next (ISO), while `closed`. */
+  nextOpening?: string | null;
   name: string;
   kecamatan: string;
   enrolled: boolean;
@@ -175,10 +202,21 @@ export interface KecamatanStatus {
   stations: StationStatus[];
 }
 
+/** The line at the top of the board: how many kecamatan can record, and which cannot. */
+export interface BoardSummary {
+  canRecord: number;
+  total: number;
+  /** Names of the kecamatan that cannot record now. */
+  cannot: string[];
+  /** When the data was current (ISO). */
+  dataAt: string;
+}
+
 export interface Board {
   generatedAt: string;
   heartbeatWindowMs: number;
   kecamatan: KecamatanStatus[];
+  summary?: BoardSummary;
 }
 
 /** What residents may see: per kecamatan only whether recording is possible today. */

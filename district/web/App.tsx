@@ -80,7 +80,7 @@ function Shell({
           <a href="/publik">{t('navPublic')}</a>
         </nav>
         <span className="user">
-          {session.user.name} ({session.user.role})
+          {session.user.name} ({t.word('staffRole', session.user.role)})
         </span>
         <button onClick={onLanguage}>{t('language')}</button>
         <button onClick={onLogout}>{t('logout')}</button>

@@ -22,7 +22,10 @@ export function Loaded<T>({
   return resource.data === null ? <Pending resource={resource} /> : children(resource.data);
 }
 
-/** A table whose `headings` are text keys ('' for an empty heading cell); `children` are its body rows. */
+/**
+ * A table whose `headings` are text keys ('' for an empty heading cell); `children` are its body rows.
+ * It scrolls sideways inside its own box when wider than the screen, so the page never does.
+ */
 export function DataTable({
   className,
   headings,
@@ -34,15 +37,17 @@ export function DataTable({
 }) {
   const { t } = useTranslator();
   return (
-    <table className={className}>
-      <thead>
-        <tr>
-          {headings.map((heading, index) => (
-            <th key={index}>{heading === '' ? null : t(heading)}</th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>{children}</tbody>
-    </table>
+    <div className="table-box">
+      <table className={className}>
+        <thead>
+          <tr>
+            {headings.map((heading, index) => (
+              <th key={index}>{heading === '' ? null : t(heading)}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
   );
 }

@@ -1,25 +1,23 @@
+// The audit log (admin): every change made through the dashboard, newest first, as sentences.
 import type { AuditEntry } from '../../dash-api';
-import { DataTable, Pending } from '../data-table';
+import { auditSentence } from '../audit-sentence';
+import { Pending } from '../data-table';
 import { useTranslator } from '../language';
 import { useApi } from '../use-api';
 
 export function AuditPage() {
-  const { time } = useTranslator();
+  const { t, time } = useTranslator();
   const entries = useApi<AuditEntry[]>('/api/dash/audit');
   if (entries.data === null) {
     return <Pending resource={entries} />;
   }
   return (
-    <DataTable className="audit" headings={['at', 'user', 'action', 'target', '']}>
+    <ol className="audit-log">
       {entries.data.map((entry) => (
-        <tr key={entry.id}>
-          <td>{time(entry.at)}</td>
-          <td>{entry.username ?? '—'}</td>
-          <td>{entry.action}</td>
-          <td>{entry.target}</td>
-          <td className="muted small">{JSON.stringify(entry.detail)}</td>
-        </tr>
+        <li key={entry.id} data-action={entry.action}>
+          {auditSentence(entry, t)}, <span className="muted">{time(entry.at)}</span>
+        </li>
       ))}
-    </DataTable>
+    </ol>
   );
 }

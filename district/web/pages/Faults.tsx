@@ -4,7 +4,7 @@ import { DataTable, Loaded } from '../data-table';
 import { useTranslator } from '../language';
 import { useApi } from '../use-api';
 import { FaultTags } from './FaultTags';
-import { deviceName, faultLink } from './fault-format';
+import { deviceName, faultLink, faultTone } from './fault-format';
 
 export function FaultsPage() {
   const { t, time, age, language } = useTranslator();
@@ -33,7 +33,11 @@ export function FaultsPage() {
               headings={['age', 'station', 'device', 'openFaults', 'severity', 'state', 'assignee']}
             >
               {list.map((fault) => (
-                <tr key={`${fault.stationId}/${fault.faultId}`} data-fault={fault.faultId}>
+                <tr
+                  key={`${fault.stationId}/${fault.faultId}`}
+                  data-fault={fault.faultId}
+                  className={`tone-${faultTone(fault) || 'none'}`}
+                >
                   <td title={time(fault.firstSeen)}>{age(fault.ageHours)}</td>
                   <td>
                     {fault.kecamatan} / {fault.stationName}
@@ -46,7 +50,9 @@ export function FaultsPage() {
                   </td>
                   <td className={`severity-${fault.severity}`}>{t.word('severity', fault.severity)}</td>
                   <td>
-                    <span className={`state state-${fault.state}`}>{t(`state.${fault.state}`)}</span>
+                    <span className={`state state-${fault.state} ${faultTone(fault)}`}>
+                      {t(`state.${fault.state}`)}
+                    </span>
                   </td>
                   <td>{fault.assignee ?? '—'}</td>
                 </tr>

@@ -1,8 +1,11 @@
 // GET /api/dash/faults?state=active|all|STATE, GET /api/dash/faults/:stationId/:faultId,
-// POST /api/dash/faults/:stationId/:faultId/actions {type: acknowledge|repair|verify|close|reopen, ...}.
+// POST /api/dash/faults/:stationId/:faultId/actions {type: acknowledge|repair|verify|close|reopen, ...},
+// GET /api/dash/assignees (technician): the district's technicians and admins, to assign a repair to.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { FaultActionRequestSchema } from '../../../../dash-api';
+import type { Assignee } from '../../../../dash-api';
+import { listUsers } from '../../../auth/users';
 import { InvalidInputError, NotFoundError } from '../../../errors';
 import { applyFaultAction, faultDetail } from '../../../faults/lifecycle';
 import { FAULT_STATES, findFaults } from '../../../faults/repository';
@@ -24,6 +27,14 @@ export default async function faultRoutes(app: FastifyInstance): Promise<void> {
       state: filter.data.state,
       stationId: filter.data.station,
     });
+  });
+
+  app.get('/api/dash/assignees', { config: { access: 'technician' } }, async (): Promise<Assignee[]> => {
+    const users = await listUsers(app.district.db);
+    return users
+      .filter((user) => user.role === 'technician' || user.role === 'admin')
+      .map(({ username, name, role }) => ({ username, name, role }))
+      .sort((left, right) => left.name.localeCompare(right.name, 'id'));
   });
 
   app.get('/api/dash/faults/:stationId/:faultId', { config: { access: 'viewer' } }, async (request) => {

@@ -1,5 +1,6 @@
 // What every dashboard page shows around its data: the loading or failure line until a resource
 // has loaded, and tables with one row of translated headings.
+import { useLayoutEffect, useRef } from 'react';
 import type { ReactNode } from 'react';
 import type { TextKey } from '../../protocol/i18n';
 import { useTranslator } from './language';
@@ -24,21 +25,35 @@ export function Loaded<T>({
 
 /**
  * A table whose `headings` are text keys ('' for an empty heading cell); `children` are its body rows.
- * It scrolls sideways inside its own box when wider than the screen, so the page never does.
+ * On a phone its rows become stacked cards, each cell after its heading (`labels`: false when the
+ * cells say what they are themselves); the page never scrolls sideways.
  */
 export function DataTable({
   className,
   headings,
+  labels = true,
   children,
 }: {
   className?: string;
   headings: readonly (TextKey<'dashboard'> | '')[];
+  labels?: boolean;
   children: ReactNode;
 }) {
   const { t } = useTranslator();
+  const table = useRef<HTMLTableElement>(null);
+  const texts = headings.map((heading) => (heading === '' ? '' : t(heading)));
+  // The stacked layout shows each cell's heading from its data-label (CSS attr()), set on every render.
+  useLayoutEffect(() => {
+    if (!labels || table.current === null) {
+      return;
+    }
+    for (const row of Array.from(table.current.tBodies[0]?.rows ?? [])) {
+      Array.from(row.cells).forEach((cell, index) => cell.setAttribute('data-label', texts[index] ?? ''));
+    }
+  });
   return (
     <div className="table-box">
-      <table className={className}>
+      <table className={`stack ${className ?? ''}`} ref={table}>
         <thead>
           <tr>
             {headings.map((heading, index) => (

@@ -33,7 +33,7 @@ function Problem({ problem }: { problem: StationProblem }) {
             {' '}
             · {deviceName(fault, t)} · {t('since')} {time(fault.firstSeen)} ({age(fault.ageHours)}) ·{' '}
           </span>
-          <span className={`state state-${fault.state}`}>{t(`state.${fault.state}`)}</span>
+          <span className={`state state-${fault.state} ${tone}`}>{t(`state.${fault.state}`)}</span>
           {fault.assignee !== null ? (
             <span>
               {' '}
@@ -161,7 +161,7 @@ export function BoardPage() {
               </span>
             </h2>
             <DataTable
-              className="stack"
+              labels={false}
               headings={['station', 'canRecord', 'canPrint', 'lastHeard', 'openFaults']}
             >
               {stations.map((station) => (

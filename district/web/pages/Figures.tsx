@@ -17,25 +17,25 @@ function HoursBars({ values }: { values: [string, number][] }) {
   return (
     <svg
       className="chart"
-      viewBox={`0 0 640 ${height}`}
-      width="640"
+      viewBox={`0 0 400 ${height}`}
+      width="400"
       height={height}
       role="img"
       aria-label={t('hoursUnable')}
     >
       {values.map(([name, hours], index) => (
         <g key={name} transform={`translate(0, ${index * rowHeight + 5})`}>
-          <text x="150" y="16" textAnchor="end" className="label">
+          <text x="120" y="16" textAnchor="end" className="label">
             {name}
           </text>
           <rect
-            x="160"
+            x="128"
             y="3"
             height="16"
-            width={(hours / max) * 400}
+            width={(hours / max) * 200}
             className={hours > 0 ? 'bar bad' : 'bar'}
           />
-          <text x={166 + (hours / max) * 400} y="16" className="value">
+          <text x={134 + (hours / max) * 200} y="16" className="value">
             {round(hours)} {t('hours')}
           </text>
         </g>

@@ -1,4 +1,7 @@
-// `siaga-district serve`: the intake, the dashboard and escalation on one port, until SIGINT/SIGTERM.
+// `siaga-district serve`: the intake, the dashboard and escalation on one port, until SIGINT/SIGTERM
+// (Ctrl+C). One line per request (time, method, URL, status, milliseconds) on stdout, or appended
+// to `--log FILE`; warnings and errors go to the same place.
+import { createWriteStream } from 'node:fs';
 import { writeLine } from '../../cli/command';
 import { openDatabase } from '../server/db/open';
 import { closeOnSignals, startServer } from '../server/server';
@@ -7,7 +10,7 @@ import { databaseOf, defineCommand, noPositionals, numberOption } from './io';
 
 export const serve = defineCommand({
   usage: `serve [--port 8080] [--host 0.0.0.0] [--max-batches-per-second 10] [--heartbeat-window-minutes 10]
-        [--district-name NAME] [--secure-cookies] ${ESCALATION_USAGE}`,
+        [--district-name NAME] [--secure-cookies] [--log FILE] ${ESCALATION_USAGE}`,
   options: {
     port: { type: 'string', default: '8080' },
     host: { type: 'string', default: '0.0.0.0' },
@@ -15,6 +18,7 @@ export const serve = defineCommand({
     'heartbeat-window-minutes': { type: 'string', default: '10' },
     'district-name': { type: 'string' },
     'secure-cookies': { type: 'boolean', default: false },
+    log: { type: 'string' },
     ...ESCALATION_OPTIONS,
   },
   run: async ({ values, positionals }, io) => {
@@ -27,12 +31,14 @@ export const serve = defineCommand({
         numberOption(values['heartbeat-window-minutes'], 'heartbeat-window-minutes') * 60_000,
       escalation: escalationConfig(values),
     };
+    const log = values.log === undefined ? io.stdout : createWriteStream(values.log, { flags: 'a' });
     const db = await openDatabase(database);
     const server = await startServer({
       db,
       port: options.port,
       host: values.host,
-      logger: { level: 'info' },
+      logger: { level: 'warn', stream: log },
+      requestLog: (line) => writeLine(log, line),
       maxBatchesPerSecond: options.maxBatchesPerSecond,
       dashboard: {
         heartbeatWindowMs: options.heartbeatWindowMs,
@@ -43,7 +49,9 @@ export const serve = defineCommand({
     });
     writeLine(
       io.stdout,
-      `siaga-district listening on ${server.url} (database: ${database.url ?? database.dataDir})`,
+      `siaga-district listening on ${server.url} (database: ${database.url ?? database.dataDir})` +
+        (values.log === undefined ? '' : `; requests logged to ${values.log}`) +
+        '. Ctrl+C stops it.',
     );
     await closeOnSignals(server);
     return 0;

@@ -7,9 +7,24 @@ const LOCALES: Record<Language, string> = { id: 'id-ID', en: 'en-GB' };
 /** Indonesia's three zones by their offset from UTC in minutes. */
 const INDONESIAN_ZONES: Record<number, string> = { 420: 'WIB', 480: 'WITA', 540: 'WIT' };
 
+/**
+ * Intl.DateTimeFormat objects are slow to build (a board formats thousands of times), so each
+ * (locale, zone, style) is built once.
+ */
+const formats = new Map<string, Intl.DateTimeFormat>();
+function cachedFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let format = formats.get(key);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat(locale, options);
+    formats.set(key, format);
+  }
+  return format;
+}
+
 /** Minutes east of UTC of `timeZone` at `date`. */
 function offsetMinutes(date: Date, timeZone: string | undefined): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
+  const parts = cachedFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
     year: 'numeric',
@@ -39,7 +54,7 @@ export function zoneLabel(date: Date, timeZone?: string): string {
 /** `07.42 WIB` (id) or `07:42 WIB` (en). */
 export function formatClock(language: Language, iso: string, timeZone?: string): string {
   const date = new Date(iso);
-  const clock = new Intl.DateTimeFormat(LOCALES[language], {
+  const clock = cachedFormat(LOCALES[language], {
     timeZone,
     hour: '2-digit',
     minute: '2-digit',
@@ -51,7 +66,7 @@ export function formatClock(language: Language, iso: string, timeZone?: string):
 /** `23 Nov 2026 14.05 WIB` (id) or `23 Nov 2026, 14:05 WIB` (en). */
 export function formatDateTime(language: Language, iso: string, timeZone?: string): string {
   const date = new Date(iso);
-  const text = new Intl.DateTimeFormat(LOCALES[language], {
+  const text = cachedFormat(LOCALES[language], {
     timeZone,
     dateStyle: 'medium',
     timeStyle: 'short',
@@ -63,7 +78,7 @@ export function formatDateTime(language: Language, iso: string, timeZone?: strin
 /** A `YYYY-MM` month as `Januari 2026` (id) or `January 2026` (en); `short` gives `Jan 2026`. */
 export function formatMonth(language: Language, month: string, short = false): string {
   const [year, number] = month.split('-').map(Number);
-  return new Intl.DateTimeFormat(LOCALES[language], {
+  return cachedFormat(LOCALES[language], {
     timeZone: 'UTC',
     month: short ? 'short' : 'long',
     year: 'numeric',

@@ -1,7 +1,7 @@
 // Builds the district's fastify app: the shared context and refusals first, then the station API
 // (/api/v1, raw signed bodies) and the dashboard (JSON bodies), each with its own body parsing.
 // server.ts listens; tests call buildApp and use app.inject() against a real database.
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { ERROR_STATUS, MAX_BODY_BYTES } from '../../protocol/requests';
 import type { ErrorCode } from '../../protocol/requests';
@@ -52,7 +52,7 @@ function errorCodeOf(statusCode: number | undefined, code: string | undefined): 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
-    disableRequestLogging: options.requestLog !== undefined,
+    logController: new LogController({ disableRequestLogging: options.requestLog !== undefined }),
     bodyLimit: MAX_BODY_BYTES,
     // Proxies in front of a district are configured by the operator; we take the socket address.
     trustProxy: false,

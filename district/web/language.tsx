@@ -28,8 +28,7 @@ export function formatAge(t: TextTranslator<'dashboard'>, hours: number): string
   return hours >= 48 ? `${Math.floor(hours / 24)} ${t('days')}` : `${Math.floor(hours)} ${t('hours')}`;
 }
 
-export function useTranslator(): Translator {
-  const language = useContext(LanguageContext);
+function makeTranslator(language: Language): Translator {
   const t = translator('dashboard', language);
   return {
     language,
@@ -39,6 +38,13 @@ export function useTranslator(): Translator {
     month: (month, short) => formatMonth(language, month, short),
     age: (hours) => formatAge(t, hours),
   };
+}
+
+/** One translator per language, built once: a board of 1,000 rows asks for it in every row. */
+const TRANSLATORS: Record<Language, Translator> = { id: makeTranslator('id'), en: makeTranslator('en') };
+
+export function useTranslator(): Translator {
+  return TRANSLATORS[useContext(LanguageContext)];
 }
 
 export function storedLanguage(): Language {

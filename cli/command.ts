@@ -28,3 +28,11 @@ export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
 export function writeLine(stream: NodeJS.WritableStream, line = ''): void {
   stream.write(`${line}\n`);
 }
+
+/** The `--lang` option: `id` (the default) or `en`; anything else is a UsageError. */
+export function languageOption(value: string | undefined): 'id' | 'en' {
+  if (value === undefined || value === 'id' || value === 'en') {
+    return value ?? 'id';
+  }
+  throw new UsageError(`--lang must be "id" or "en", not "${value}"`);
+}

@@ -83,6 +83,20 @@ export interface AuditEntry {
   target: string;
   detail: unknown;
   ip: string | null;
+  /** The staff member's display name and role at the time of reading (null: no such user any more). */
+  actorName?: string | null;
+  actorRole?: StaffRole | null;
+  /** The station the action concerns (faults, loans), for a sentence with names instead of ids. */
+  station?: { name: string; kecamatan: string } | null;
+  /** The device role of the fault the action concerns. */
+  faultRole?: string | null;
+}
+
+/** GET /api/dash/assignees (technician): who a fault's repair can be assigned to. */
+export interface Assignee {
+  username: string;
+  name: string;
+  role: StaffRole;
 }
 
 // ---- Faults (faults/repository.ts, faults/lifecycle.ts, faults/history.ts) ----

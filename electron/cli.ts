@@ -18,9 +18,9 @@ const USAGE = `Siaga — pemeriksa kesehatan perangkat stasiun perekaman KTP-el 
   siaga check [--profile FILE] [--json] [--simulate SCENARIO] [--lang id|en] [--passive]
   siaga profile adopt --profile FILE [--simulate SCENARIO] [--serial-port PATH]... [--central URL]
   siaga profile validate --profile FILE
-  siaga agent [--data-dir DIR] [--profile FILE] [--simulate SCENARIO] [--config FILE] [--verbose]
+  siaga agent [--data-dir DIR] [--profile FILE] [--simulate SCENARIO] [--config FILE] [--lang id|en] [--verbose]
   siaga enroll --district URL --code CODE [--ca FILE] [--insecure] [--data-dir DIR] [--name NAME] [--force]
-  siaga faults [--json] [--all] [--data-dir DIR]
+  siaga faults [--json] [--all] [--lang id|en] [--data-dir DIR]
   siaga bundle export FILE [--data-dir DIR]
   siaga scenarios
 
@@ -42,6 +42,12 @@ const commands: Record<string, Command> = {
   },
 };
 
+/** The usage lines of one command (`siaga NAME ...`), for `siaga NAME --help`. */
+export function commandUsage(name: string): string {
+  const lines = USAGE.split('\n').filter((line) => line.trimStart().startsWith(`siaga ${name}`));
+  return `usage:\n${lines.join('\n')}\n\n${USAGE.split('\n').at(-1)}`;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
@@ -52,6 +58,11 @@ export async function main(argv: string[]): Promise<number> {
   if (!command) {
     console.error(`siaga: unknown command "${name}"\n\n${USAGE}`);
     return EXIT_USAGE;
+  }
+  // --help anywhere after a command is help (exit 0), before any option is checked or run.
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(commandUsage(name));
+    return 0;
   }
   try {
     return await command(rest, { stdout: process.stdout, stderr: process.stderr });

@@ -1,5 +1,7 @@
-// `siaga-district serve`: the intake, the dashboard and escalation on one port, until SIGINT/SIGTERM.
-import { readFileSync } from 'node:fs';
+// `siaga-district serve`: the intake, the dashboard and escalation on one port, until SIGINT/SIGTERM
+// (Ctrl+C). One line per request (time, method, URL, status, milliseconds) on stdout, or appended
+// to `--log FILE`; warnings and errors go to the same place.
+import { createWriteStream, readFileSync } from 'node:fs';
 import { UsageError, writeLine } from '../../cli/command';
 import { openDatabase } from '../server/db/open';
 import { closeOnSignals, startServer } from '../server/server';
@@ -9,7 +11,7 @@ import { databaseOf, defineCommand, noPositionals, numberOption } from './io';
 export const serve = defineCommand({
   usage: `serve [--port 8080] [--host 0.0.0.0] [--max-batches-per-second 10] [--heartbeat-window-minutes 10]
         [--tls-cert FILE --tls-key FILE]   HTTPS with the district's own certificate (docs/tls.md)
-        [--district-name NAME] [--secure-cookies] ${ESCALATION_USAGE}`,
+        [--district-name NAME] [--secure-cookies] [--log FILE] ${ESCALATION_USAGE}`,
   options: {
     port: { type: 'string', default: '8080' },
     host: { type: 'string', default: '0.0.0.0' },
@@ -19,6 +21,7 @@ export const serve = defineCommand({
     'secure-cookies': { type: 'boolean', default: false },
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
+    log: { type: 'string' },
     ...ESCALATION_OPTIONS,
   },
   run: async ({ values, positionals }, io) => {
@@ -32,12 +35,14 @@ export const serve = defineCommand({
       escalation: escalationConfig(values),
     };
     const tls = tlsFiles(values['tls-cert'], values['tls-key']);
+    const log = values.log === undefined ? io.stdout : createWriteStream(values.log, { flags: 'a' });
     const db = await openDatabase(database);
     const server = await startServer({
       db,
       port: options.port,
       host: values.host,
-      logger: { level: 'info' },
+      logger: { level: 'warn', stream: log },
+      requestLog: (line) => writeLine(log, line),
       tls,
       maxBatchesPerSecond: options.maxBatchesPerSecond,
       dashboard: {
@@ -49,7 +54,9 @@ export const serve = defineCommand({
     });
     writeLine(
       io.stdout,
-      `siaga-district listening on ${server.url} (database: ${database.url ?? database.dataDir})`,
+      `siaga-district listening on ${server.url} (database: ${database.url ?? database.dataDir})` +
+        (values.log === undefined ? '' : `; requests logged to ${values.log}`) +
+        '. Ctrl+C stops it.',
     );
     await closeOnSignals(server);
     return 0;

@@ -1,7 +1,7 @@
 // Builds the district's fastify app: the shared context and refusals first, then the station API
 // (/api/v1, raw signed bodies) and the dashboard (JSON bodies), each with its own body parsing.
 // server.ts listens; tests call buildApp and use app.inject() against a real database.
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type https from 'node:https';
 import type { FastifyHttpsOptions, FastifyInstance, FastifyServerOptions } from 'fastify';
 import { FaultPayloadSchema, StationIdSchema } from '../../protocol/events';
@@ -34,6 +34,8 @@ export interface AppOptions {
   /** The district clock (ms since the epoch); defaults to Date.now. */
   now?: () => number;
   logger?: FastifyServerOptions['logger'];
+  /** One line per answered request (`METHOD URL STATUS MS`) instead of fastify's two JSON lines. */
+  requestLog?: (line: string) => void;
   /** Batches per second a station may send on average (token bucket, burst of the same size). Default 10. */
   maxBatchesPerSecond?: number;
   /** Intake requests processed at once before answering 503. Default 64. */
@@ -72,6 +74,7 @@ function errorCodeOf(statusCode: number | undefined, code: string | undefined): 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const serverOptions: FastifyServerOptions = {
     logger: options.logger ?? false,
+    logController: new LogController({ disableRequestLogging: options.requestLog !== undefined }),
     bodyLimit: MAX_BODY_BYTES,
     // Proxies in front of a district are configured by the operator; by default we take the socket address.
     trustProxy: options.trustProxy ?? false,
@@ -103,6 +106,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   };
   await app.register(districtContext, { context });
   app.addHook('onSend', signRepliesHook(context.districtKey));
+  const requestLog = options.requestLog;
+  if (requestLog !== undefined) {
+    app.addHook('onResponse', async (request, reply) => {
+      requestLog(
+        `${new Date().toISOString()} ${request.method} ${request.url} ${reply.statusCode} ${Math.round(reply.elapsedTime)} ms`,
+      );
+    });
+  }
 
   // The station API's refusals (a Refusal thrown by the intake, or fastify's own before a handler
   // runs) in the protocol's words. The dashboard answers its errors itself (routes/dashboard.ts).

@@ -42,3 +42,20 @@ export const api = {
 /** The text to show for a failed request. */
 export const messageOf = (failure: unknown): string =>
   failure instanceof Error ? failure.message : String(failure);
+
+/** Requests started before the page that needs them is mounted (the board, at load), by path. */
+const prefetched = new Map<string, Promise<unknown>>();
+
+/** Starts a GET now, for `takePrefetched` later: the board's data loads while the session is checked. */
+export function prefetch(path: string): void {
+  const request = api.get(path);
+  request.catch(() => undefined);
+  prefetched.set(path, request);
+}
+
+/** The prefetched GET of `path` (once), or a new one; a failed prefetch (not signed in yet) is retried. */
+export function getOnce<T>(path: string): Promise<T> {
+  const early = prefetched.get(path) as Promise<T> | undefined;
+  prefetched.delete(path);
+  return early === undefined ? api.get<T>(path) : early.catch(() => api.get<T>(path));
+}

@@ -1,6 +1,6 @@
 // What every dashboard page shows around its data: the loading or failure line until a resource
 // has loaded, tables with one row of translated headings, and lists a page at a time.
-import { useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { DEFAULT_PAGE_SIZE } from '../dash-api';
 import type { TextKey } from '../../protocol/i18n';
@@ -24,28 +24,47 @@ export function Loaded<T>({
   return resource.data === null ? <Pending resource={resource} /> : children(resource.data);
 }
 
-/** A table whose `headings` are text keys ('' for an empty heading cell); `children` are its body rows. */
+/**
+ * A table whose `headings` are text keys ('' for an empty heading cell); `children` are its body rows.
+ * On a phone its rows become stacked cards, each cell after its heading (`labels`: false when the
+ * cells say what they are themselves); the page never scrolls sideways.
+ */
 export function DataTable({
   className,
   headings,
+  labels = true,
   children,
 }: {
   className?: string;
   headings: readonly (TextKey<'dashboard'> | '')[];
+  labels?: boolean;
   children: ReactNode;
 }) {
   const { t } = useTranslator();
+  const table = useRef<HTMLTableElement>(null);
+  const texts = headings.map((heading) => (heading === '' ? '' : t(heading)));
+  // The stacked layout shows each cell's heading from its data-label (CSS attr()), set on every render.
+  useLayoutEffect(() => {
+    if (!labels || table.current === null) {
+      return;
+    }
+    for (const row of Array.from(table.current.tBodies[0]?.rows ?? [])) {
+      Array.from(row.cells).forEach((cell, index) => cell.setAttribute('data-label', texts[index] ?? ''));
+    }
+  });
   return (
-    <table className={className}>
-      <thead>
-        <tr>
-          {headings.map((heading, index) => (
-            <th key={index}>{heading === '' ? null : t(heading)}</th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>{children}</tbody>
-    </table>
+    <div className="table-box">
+      <table className={`stack ${className ?? ''}`} ref={table}>
+        <thead>
+          <tr>
+            {headings.map((heading, index) => (
+              <th key={index}>{heading === '' ? null : t(heading)}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
   );
 }
 

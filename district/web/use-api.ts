@@ -1,6 +1,6 @@
 // Loads one API resource, with reload and an optional refresh period.
 import { useCallback, useEffect, useState } from 'react';
-import { api, messageOf } from './api';
+import { getOnce, messageOf } from './api';
 
 export interface Resource<T> {
   data: T | null;
@@ -15,7 +15,7 @@ export function useApi<T>(path: string, refreshMs?: number): Resource<T> {
   const reload = useCallback(() => setGeneration((value) => value + 1), []);
   useEffect(() => {
     let cancelled = false;
-    api.get<T>(path).then(
+    getOnce<T>(path).then(
       (value) => {
         if (!cancelled) {
           setData(value);

@@ -1,12 +1,15 @@
-// `siaga agent [--data-dir DIR] [--profile FILE] [--simulate SCENARIO] [--config FILE]`: runs the
-// station agent until SIGINT or SIGTERM. `--config` is JSON with optional `schedule`, `faultPolicy`
+// `siaga agent [--data-dir DIR] [--profile FILE] [--simulate SCENARIO] [--config FILE] [--lang id|en]
+// [--verbose]`: runs the station agent until SIGINT or SIGTERM (Ctrl+C). It prints one line when a
+// fault opens, reaches the district, and resolves (fault-narration.ts); --verbose adds every
+// committed event. `--config` is JSON with optional `schedule`, `faultPolicy`
 // and `deliveryPolicy` objects of numbers (ms and counts; see agent.ts, faults.ts, outbox.ts).
 // Exit 0 after a clean stop, 2 for usage or configuration errors and for a data folder that cannot
 // be written (one line, Bahasa Indonesia then English).
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { CommandIo } from './io';
-import { EXIT_OK, EXIT_USAGE, parseOptions, unwritableLine, writeLine } from './io';
+import { EXIT_OK, EXIT_USAGE, languageOption, parseOptions, unwritableLine, writeLine } from './io';
+import { FaultNarration } from './fault-narration';
 import { createStationAgent, setUpStation } from '../agent/composition-root';
 
 export const APP_VERSION = '0.1.0';
@@ -28,7 +31,9 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       simulate: { type: 'string' },
       config: { type: 'string' },
       verbose: { type: 'boolean', default: false },
+      lang: { type: 'string' },
     }));
+    languageOption(values.lang);
     if (values.config) {
       config = ConfigSchema.parse(JSON.parse(readFileSync(values.config, 'utf8')));
     }
@@ -62,23 +67,50 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
+  // How often the fault list is compared for news: deliveries happen without an event to hear.
+  const NARRATION_INTERVAL_MS = 1_000;
+  const narration = new FaultNarration(languageOption(values.lang));
+  const narrate = () => {
+    try {
+      const store = agent.currentStore;
+      if (store !== null) {
+        for (const line of narration.update(store.listFaults({ includeResolved: true }), new Date())) {
+          writeLine(io.stdout, line);
+        }
+      }
+    } catch {
+      // An unreadable store is reported by the agent's own log; the narration waits for the next tick.
+    }
+  };
+  const unsubscribe = agent.subscribe((event) => {
+    if (event.type === 'faults-changed' || event.type === 'district-changed') {
+      narrate();
+    }
+  });
+  narration.begin(agent.currentStore?.listFaults({ includeResolved: true }) ?? []);
   await agent.start();
   // A person started this by hand: tell them now rather than wait for the folder to be fixed (the
   // kiosk's agent, by contrast, keeps retrying and shows a banner).
   const unwritable = agent.unwritable;
   if (unwritable !== null) {
+    unsubscribe();
     await agent.stop();
     usbWatch?.stop();
     writeLine(io.stderr, unwritableLine('agent', unwritable));
     return EXIT_USAGE;
   }
+  narrate();
+  const narrationTimer = setInterval(narrate, NARRATION_INTERVAL_MS);
   const status = agent.status();
   writeLine(
     io.stdout,
     `siaga agent running: data ${station.dataDir}, ${status.enrolled ? 'enrolled' : 'NOT enrolled (events are kept until `siaga enroll`)'}, ${status.outboxPending} queued`,
   );
   await stopped;
+  clearInterval(narrationTimer);
+  unsubscribe();
   await agent.stop();
+  narrate();
   usbWatch?.stop();
   writeLine(io.stdout, 'siaga agent stopped');
   return EXIT_OK;

@@ -1,6 +1,7 @@
 // The audit log: one row for every change made through the dashboard (who, what, when, from where).
 import { DEFAULT_PAGE_SIZE } from '../../dash-api';
 import type { AuditEntry, Page, User } from '../../dash-api';
+import { StaffRoleSchema } from '../../dash-api';
 import type { Db } from '../db/types';
 import { newId } from '../db/ids';
 
@@ -49,5 +50,57 @@ export async function listAudit(
     'SELECT id, at, username, action, target, detail, ip FROM audit_log ORDER BY at DESC, id DESC LIMIT $1 OFFSET $2',
     [page.limit, page.offset],
   );
-  return rows.map((row) => ({ ...row, detail: JSON.parse(row.detail) as unknown }));
+  const entries = rows.map((row) => ({ ...row, detail: JSON.parse(row.detail) as unknown }));
+  return describeAudit(db, entries);
+}
+
+/**
+ * Adds what a sentence needs instead of ids: the staff member's name and role, and for an action on
+ * a fault or a loan the station's name and kecamatan (and the fault's device role).
+ */
+async function describeAudit(db: Db, entries: AuditEntry[]): Promise<AuditEntry[]> {
+  const users = new Map(
+    (
+      await db.query<{ username: string; name: string; role: string }>(
+        'SELECT username, name, role FROM users',
+      )
+    ).map((user) => [user.username, user]),
+  );
+  const stations = new Map(
+    (
+      await db.query<{ id: string; name: string; kecamatan: string }>(
+        'SELECT id, name, kecamatan FROM stations',
+      )
+    ).map((station) => [station.id, { name: station.name, kecamatan: station.kecamatan }]),
+  );
+  const described: AuditEntry[] = [];
+  for (const entry of entries) {
+    const user = entry.username === null ? undefined : users.get(entry.username);
+    const role = StaffRoleSchema.safeParse(user?.role);
+    let stationId: string | null = null;
+    let faultRole: string | null = null;
+    if (entry.action.startsWith('fault.')) {
+      const slash = entry.target.indexOf('/');
+      stationId = entry.target.slice(0, slash);
+      const [fault] = await db.query<{ role: string }>(
+        'SELECT role FROM faults WHERE station_id = $1 AND fault_id = $2',
+        [stationId, entry.target.slice(slash + 1)],
+      );
+      faultRole = fault?.role ?? null;
+    } else if (entry.action === 'inventory.loan-created' || entry.action === 'inventory.loan-returned') {
+      const [loan] = await db.query<{ to_station_id: string }>(
+        'SELECT to_station_id FROM loans WHERE id = $1',
+        [entry.target],
+      );
+      stationId = loan?.to_station_id ?? null;
+    }
+    described.push({
+      ...entry,
+      actorName: user?.name ?? null,
+      actorRole: role.success ? role.data : null,
+      station: stationId === null ? null : (stations.get(stationId) ?? null),
+      faultRole,
+    });
+  }
+  return described;
 }

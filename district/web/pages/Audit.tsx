@@ -1,10 +1,12 @@
+// The audit log (admin): every change made through the dashboard, newest first, as sentences.
 import type { AuditEntry } from '../../dash-api';
-import { DataTable, PageLinks, pageRows, Pending, usePaging } from '../data-table';
+import { auditSentence } from '../audit-sentence';
+import { PageLinks, pageRows, Pending, usePaging } from '../data-table';
 import { useTranslator } from '../language';
 import { useApi } from '../use-api';
 
 export function AuditPage() {
-  const { time } = useTranslator();
+  const { t, time } = useTranslator();
   const paging = usePaging();
   const entries = useApi<AuditEntry[]>(`/api/dash/audit?${paging.query}`);
   if (entries.data === null) {
@@ -12,17 +14,13 @@ export function AuditPage() {
   }
   return (
     <>
-      <DataTable className="audit" headings={['at', 'user', 'action', 'target', '']}>
+      <ol className="audit-log">
         {pageRows(paging, entries.data).map((entry) => (
-          <tr key={entry.id}>
-            <td>{time(entry.at)}</td>
-            <td>{entry.username ?? '—'}</td>
-            <td>{entry.action}</td>
-            <td>{entry.target}</td>
-            <td className="muted small">{JSON.stringify(entry.detail)}</td>
-          </tr>
+          <li key={entry.id} data-action={entry.action}>
+            {auditSentence(entry, t)}, <span className="muted">{time(entry.at)}</span>
+          </li>
         ))}
-      </DataTable>
+      </ol>
       <PageLinks paging={paging} received={entries.data.length} />
     </>
   );

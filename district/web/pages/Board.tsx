@@ -1,17 +1,27 @@
-// The board: every station by kecamatan; for each one that cannot record, which device, since
-// when, and what the district is doing about it.
+// The board: a summary line (how many kecamatan can record, which cannot, the time of the data),
+// then every station by kecamatan, those that cannot record first; for each problem, which device,
+// since when, and what the district is doing about it. Stations not active yet are listed apart.
 import type { Board, StationProblem, StationStatus } from '../../dash-api';
+import {
+  boardSummary,
+  kecamatanInOrder,
+  kecamatanState,
+  stateTone,
+  stationState,
+} from '../board-view';
 import { DataTable, Pending } from '../data-table';
 import { useTranslator } from '../language';
 import { useApi } from '../use-api';
-import { deviceName, faultLink } from './fault-format';
+import { deviceName, faultLink, problemTone } from './fault-format';
 
 function Problem({ problem }: { problem: StationProblem }) {
   const { t, time, age, language } = useTranslator();
   const fault = problem.fault;
+  const tone = problemTone(problem);
   return (
-    <li className={problem.blocks === 'recording' ? 'bad' : problem.blocks === 'printing' ? 'warn' : ''}>
+    <li className={tone}>
       <strong>{t.word('role', problem.role)}</strong>
+      {tone === 'warn' ? <span className="tag warn">{t('needsAttention')}</span> : null}
       {fault === null ? (
         <span> — {t.word('status', problem.status)}</span>
       ) : (
@@ -22,7 +32,7 @@ function Problem({ problem }: { problem: StationProblem }) {
             {' '}
             · {deviceName(fault, t)} · {t('since')} {time(fault.firstSeen)} ({age(fault.ageHours)}) ·{' '}
           </span>
-          <span className={`state state-${fault.state}`}>{t(`state.${fault.state}`)}</span>
+          <span className={`state state-${fault.state} ${tone}`}>{t(`state.${fault.state}`)}</span>
           {fault.assignee !== null ? (
             <span>
               {' '}
@@ -35,7 +45,7 @@ function Problem({ problem }: { problem: StationProblem }) {
               · {t('acknowledgedBy')} {fault.acknowledgedBy}
             </span>
           ) : (
-            <span className="bad-text"> · {t('nothingYet')}</span>
+            <span className={tone === 'bad' ? 'bad-text' : 'warn-text'}> · {t('nothingYet')}</span>
           )}
           {fault.flapping ? <span className="tag">{t('flapping')}</span> : null}
           {fault.recurring ? <span className="tag">{t('recurring')}</span> : null}
@@ -47,29 +57,39 @@ function Problem({ problem }: { problem: StationProblem }) {
 
 function StationRow({ station }: { station: StationStatus }) {
   const { t, time } = useTranslator();
+  const state = stationState(station);
+  const offsetMinutes =
+    station.clockOffsetMs === undefined || station.clockOffsetMs === null
+      ? 0
+      : Math.round(station.clockOffsetMs / 60_000);
   return (
-    <tr data-station={station.stationId}>
-      <td>
+    <tr data-station={station.stationId} data-state={state}>
+      <td className="station-name">
         <strong>{station.name}</strong>
-        {!station.enrolled ? <div className="muted">{t('notEnrolled')}</div> : null}
       </td>
       <td>
-        <span className={`badge ${station.canRecord ? 'ok' : 'bad'}`}>
-          {t(station.canRecord ? 'canRecord' : 'cannotRecord')}
-        </span>
+        <span className={`badge ${stateTone(state)}`}>{t(`stationState.${state}`)}</span>
       </td>
       <td>
-        <span className={`badge ${station.canPrint ? 'ok' : 'warn'}`}>
-          {t(station.canPrint ? 'canPrint' : 'cannotPrint')}
-        </span>
+        {state === 'closed' || state === 'no-news' ? null : (
+          <span className={`badge ${station.canPrint ? 'ok' : 'warn'}`}>
+            {t(station.canPrint ? 'canPrint' : 'cannotPrint')}
+          </span>
+        )}
       </td>
-      <td className={station.silent ? 'bad-text' : ''}>
+      <td className={state === 'no-news' ? 'news-text' : ''}>
+        <span className="cell-label">{t('lastHeard')}: </span>
         {station.lastHeardAt === null ? t('never') : time(station.lastHeardAt)}
+        {offsetMinutes !== 0 ? (
+          <div className="muted small" data-clock-offset>
+            {t('clockOffset', { minutes: offsetMinutes > 0 ? `+${offsetMinutes}` : offsetMinutes })}
+          </div>
+        ) : null}
       </td>
       <td>
         <ul className="problems">
-          {station.silent ? (
-            <li className="bad">
+          {state === 'no-news' ? (
+            <li className="news">
               <strong>
                 {station.lastHeardAt === null
                   ? t('silentNever')
@@ -85,7 +105,7 @@ function StationRow({ station }: { station: StationStatus }) {
               {t('andMore')} {station.hiddenFaults} {t('moreFaults')}
             </li>
           ) : null}
-          {!station.silent && station.problems.length === 0 ? (
+          {state !== 'no-news' && station.problems.length === 0 ? (
             <li className="muted">{t('noProblems')}</li>
           ) : null}
         </ul>
@@ -94,38 +114,80 @@ function StationRow({ station }: { station: StationStatus }) {
   );
 }
 
-/** Kecamatan that cannot record come first: they are what the registry head must explain today. */
+/** "3 dari 4 kecamatan bisa merekam sekarang; tidak bisa: Tangen" and the time of the data. */
+function SummaryLine({ board }: { board: Board }) {
+  const { t, clock } = useTranslator();
+  const summary = boardSummary(board);
+  return (
+    <div className={`summary ${summary.cannot.length > 0 ? 'bad' : 'ok'}`} data-summary>
+      <strong>
+        {summary.total === 0
+          ? t('summaryNone')
+          : t('summaryLine', { able: summary.canRecord, total: summary.total })}
+        {summary.cannot.length > 0 ? `; ${t('summaryCannot', { names: summary.cannot.join(', ') })}` : ''}
+      </strong>
+      <span className="muted small" data-data-at>
+        {t('dataAt', { time: clock(summary.dataAt) })}
+      </span>
+    </div>
+  );
+}
+
 export function BoardPage() {
   const { t, time } = useTranslator();
   const board = useApi<Board>('/api/dash/board', 30_000);
   if (board.data === null) {
     return <Pending resource={board} />;
   }
+  const notActive = board.data.notActive;
   return (
-    <section>
-      <p className="muted">{time(board.data.generatedAt)}</p>
-      {[
-        ...board.data.kecamatan.filter((kecamatan) => !kecamatan.canRecord),
-        ...board.data.kecamatan.filter((kecamatan) => kecamatan.canRecord),
-      ].map((kecamatan) => (
-        <article key={kecamatan.name} className="kecamatan" data-kecamatan={kecamatan.name}>
-          <h2>
-            <span className={`dot ${kecamatan.canRecord ? 'ok' : 'bad'}`} aria-hidden="true" />
-            {t('kecamatan')} {kecamatan.name}
-            <span className={`badge ${kecamatan.canRecord ? 'ok' : 'bad'}`}>
-              {t(kecamatan.canRecord ? 'canRecord' : 'cannotRecord')}
-            </span>
-            <span className="muted small">
-              {kecamatan.stationsAbleToRecord}/{kecamatan.stations.length} {t('stations')} {t('ableToRecord')}
-            </span>
-          </h2>
-          <DataTable headings={['station', 'canRecord', 'canPrint', 'lastHeard', 'openFaults']}>
-            {kecamatan.stations.map((station) => (
-              <StationRow key={station.stationId} station={station} />
+    <section className="board">
+      <SummaryLine board={board.data} />
+      {kecamatanInOrder(board.data).map((kecamatan) => {
+        const state = kecamatanState(kecamatan);
+        const stations = kecamatan.stations;
+        return (
+          <article
+            key={kecamatan.name}
+            className="kecamatan"
+            data-kecamatan={kecamatan.name}
+            data-state={state}
+          >
+            <h2>
+              <span className={`dot ${stateTone(state)}`} aria-hidden="true" />
+              {t('kecamatan')} {kecamatan.name}
+              <span className={`badge ${stateTone(state)}`}>{t(`stationState.${state}`)}</span>
+              {state === 'closed' && kecamatan.nextOpening !== null ? (
+                <span className="muted small">{t('opensAt', { time: time(kecamatan.nextOpening) })}</span>
+              ) : null}
+              <span className="muted small">
+                {kecamatan.stationsAbleToRecord}/{stations.length} {t('stations')} {t('ableToRecord')}
+              </span>
+            </h2>
+            <DataTable
+              labels={false}
+              headings={['station', 'canRecord', 'canPrint', 'lastHeard', 'openFaults']}
+            >
+              {stations.map((station) => (
+                <StationRow key={station.stationId} station={station} />
+              ))}
+            </DataTable>
+          </article>
+        );
+      })}
+      {notActive.length > 0 ? (
+        <article className="kecamatan not-active" data-not-active>
+          <h2 className="small">{t('notActiveTitle')}</h2>
+          <ul>
+            {notActive.map((station) => (
+              <li key={station.stationId} data-station={station.stationId}>
+                {t('kecamatan')} {station.kecamatan} / {station.name}{' '}
+                <span className="badge closed">{t('stationState.not-active')}</span>
+              </li>
             ))}
-          </DataTable>
+          </ul>
         </article>
-      ))}
+      ) : null}
     </section>
   );
 }

@@ -2,13 +2,83 @@
 // technician's actions (acknowledge, assign repair, ask for a re-check, close, reopen).
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import type { FaultActionRequest, FaultDetail, User } from '../../dash-api';
+import type { Assignee, FaultActionRequest, FaultDetail, User } from '../../dash-api';
 import { api, messageOf } from '../api';
 import { Pending } from '../data-table';
 import { useTranslator } from '../language';
 import { useApi } from '../use-api';
 import { FaultTags } from './FaultTags';
 import { deviceName } from './fault-format';
+
+/** The choice of "someone else": the free-text field appears. */
+const OTHER = '__other';
+
+/**
+ * Assigning the repair: a technician or admin of the district from the list, or someone else by
+ * name (a vendor's engineer). An empty choice is refused here, visibly, before anything is sent.
+ */
+function AssignForm({ onAssign }: { onAssign: (assignee: string, note: string) => void }) {
+  const { t } = useTranslator();
+  const assignees = useApi<Assignee[]>('/api/dash/assignees');
+  const [choice, setChoice] = useState('');
+  const [other, setOther] = useState('');
+  const [note, setNote] = useState('');
+  const [missing, setMissing] = useState(false);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const assignee = (choice === OTHER ? other : choice).trim();
+    setMissing(assignee === '');
+    if (assignee !== '') {
+      onAssign(assignee, note);
+    }
+  };
+  return (
+    <form onSubmit={submit} className="inline assign" noValidate>
+      <select
+        name="technician"
+        aria-label={t('assignee')}
+        aria-invalid={missing}
+        value={choice}
+        onChange={(event) => {
+          setChoice(event.target.value);
+          setMissing(false);
+        }}
+      >
+        <option value="">{t('chooseTechnician')}</option>
+        {(assignees.data ?? []).map((person) => (
+          <option key={person.username} value={person.name}>
+            {person.name} ({t.word('staffRole', person.role)})
+          </option>
+        ))}
+        <option value={OTHER}>{t('otherPerson')}</option>
+      </select>
+      {choice === OTHER ? (
+        <input
+          name="assignee"
+          placeholder={t('otherPersonName')}
+          aria-invalid={missing}
+          value={other}
+          onChange={(event) => {
+            setOther(event.target.value);
+            setMissing(false);
+          }}
+        />
+      ) : null}
+      <input
+        name="note"
+        placeholder={t('note')}
+        value={note}
+        onChange={(event) => setNote(event.target.value)}
+      />
+      <button type="submit">{t('startRepair')}</button>
+      {missing ? (
+        <p className="error assign-error" role="alert">
+          {t('assigneeRequired')}
+        </p>
+      ) : null}
+    </form>
+  );
+}
 
 export function FaultDetailPage({
   stationId,
@@ -22,8 +92,6 @@ export function FaultDetailPage({
   const { t, time, age, language } = useTranslator();
   const path = `/api/dash/faults/${encodeURIComponent(stationId)}/${encodeURIComponent(faultId)}`;
   const fault = useApi<FaultDetail>(path);
-  const [assignee, setAssignee] = useState('');
-  const [note, setNote] = useState('');
   const [failure, setFailure] = useState<string | null>(null);
   if (fault.data === null) {
     return <Pending resource={fault} />;
@@ -32,10 +100,6 @@ export function FaultDetailPage({
   const act = (body: FaultActionRequest) => {
     setFailure(null);
     api.post(`${path}/actions`, body).then(fault.reload, (error: unknown) => setFailure(messageOf(error)));
-  };
-  const repair = (event: FormEvent) => {
-    event.preventDefault();
-    act({ type: 'repair', assignee, note });
   };
   const canAct = user.role !== 'viewer';
   return (
@@ -80,31 +144,18 @@ export function FaultDetailPage({
             <button onClick={() => act({ type: 'acknowledge' })}>{t('acknowledge')}</button>
           ) : null}
           {['open', 'acknowledged', 'in-repair'].includes(detail.state) ? (
-            <form onSubmit={repair} className="inline">
-              <input
-                name="assignee"
-                placeholder={t('assignee')}
-                value={assignee}
-                onChange={(event) => setAssignee(event.target.value)}
-                required
-              />
-              <input
-                name="note"
-                placeholder={t('note')}
-                value={note}
-                onChange={(event) => setNote(event.target.value)}
-              />
-              <button type="submit">{t('startRepair')}</button>
-            </form>
+            <AssignForm
+              onAssign={(assignee, repairNote) => act({ type: 'repair', assignee, note: repairNote })}
+            />
           ) : null}
           {detail.state !== 'closed' ? (
             <button onClick={() => act({ type: 'verify' })}>{t('verify')}</button>
           ) : null}
           {detail.state === 'resolved' ? (
-            <button onClick={() => act({ type: 'close', note })}>{t('close')}</button>
+            <button onClick={() => act({ type: 'close' })}>{t('close')}</button>
           ) : null}
           {detail.state === 'resolved' || detail.state === 'closed' ? (
-            <button onClick={() => act({ type: 'reopen', note })}>{t('reopen')}</button>
+            <button onClick={() => act({ type: 'reopen' })}>{t('reopen')}</button>
           ) : null}
         </div>
       ) : null}

@@ -253,6 +253,40 @@ test('log in and see the board: which kecamatan cannot record, which device, sin
     await page.locator('article.kecamatan[data-kecamatan="Masaran"] h2').innerText(),
     /Bisa merekam/,
   );
+  // The summary line: how many kecamatan can record, which cannot, and the time of the data in WIB.
+  const summary = await page.locator('[data-summary]').innerText();
+  assert.match(
+    summary,
+    /6 dari 8 kecamatan bisa merekam sekarang; tidak bisa: (Tangen, Kalijambe|Kalijambe, Tangen)/,
+  );
+  const dataAt = new Intl.DateTimeFormat('id-ID', {
+    timeZone: 'Asia/Jakarta',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(clock));
+  assert.match(summary, new RegExp(`Data per ${dataAt.replace('.', '\\.')} WIB`));
+  // Those that cannot record come first; a silent station is "no news" in its own colour, not red.
+  const order = await page
+    .locator('article.kecamatan')
+    .evaluateAll((articles) => articles.map((article) => article.getAttribute('data-kecamatan')));
+  assert.deepEqual(new Set(order.slice(0, 2)), new Set(['Tangen', 'Kalijambe']));
+  const kalijambe = page.locator('article.kecamatan[data-kecamatan="Kalijambe"]');
+  assert.equal(await kalijambe.getAttribute('data-state'), 'no-news');
+  const colours = await page.evaluate(() =>
+    [
+      'article[data-kecamatan="Kalijambe"] h2 .badge',
+      'article[data-kecamatan="Tangen"] h2 .badge',
+      'tr[data-station] .badge.warn',
+    ].map((selector) => getComputedStyle(document.querySelector(selector)!).backgroundColor),
+  );
+  const [noNews, cannot, cannotPrint] = colours;
+  assert.equal(cannot, 'rgb(198, 40, 40)');
+  assert.equal(noNews, 'rgb(79, 109, 143)');
+  assert.equal(cannotPrint, 'rgb(242, 176, 30)', 'a printing problem is amber, not red');
+  assert.match(await page.locator('table thead').first().innerText(), /Kabar terakhir/);
+  assert.doesNotMatch(await page.locator('main').innerText(), /heartbeat|detak/i);
+  assert.match(await page.locator('header .user').innerText(), /Budi Santoso \(teknisi\)/);
   await page.screenshot({ path: join(screenshots, 'dashboard-board.png'), fullPage: true });
 });
 
@@ -261,10 +295,29 @@ test('acknowledge and assign the fault, then see it resolve when the station rec
   await page.waitForSelector('.fault-detail');
   await page.click('button:has-text("Terima")');
   await page.waitForSelector('.fault-detail h2 .state-acknowledged');
+  // An empty choice is a visible error, in Indonesian, and nothing is sent.
+  await page.click('button:has-text("Tugaskan perbaikan")');
+  assert.equal(
+    await page.locator('.assign-error').innerText(),
+    'Pilih teknisi atau tulis nama orang yang memperbaiki.',
+  );
+  assert.equal(await page.locator('.fault-detail h2 .state-acknowledged').count(), 1);
+  // The list holds the district's technicians and admins (not the viewer), then "someone else".
+  const choices = await page.locator('select[name=technician] option').allInnerTexts();
+  assert.deepEqual(choices, [
+    '— pilih teknisi —',
+    'Budi Santoso (teknisi)',
+    'Ibu Ratna (admin)',
+    'Orang lain (tulis nama)…',
+  ]);
+  await page.selectOption('select[name=technician]', '__other');
+  await page.click('button:has-text("Tugaskan perbaikan")');
+  await page.waitForSelector('.assign-error');
   await page.fill('input[name=assignee]', 'Pak Joko (teknisi)');
   await page.fill('input[name=note]', 'ganti kabel USB pemindai');
   await page.click('button:has-text("Tugaskan perbaikan")');
   await page.waitForSelector('.fault-detail h2 .state-in-repair');
+  assert.match(await page.locator('.fault-detail h2').innerText(), /Sedang diperbaiki/);
   await page.click('button:has-text("Minta stasiun periksa ulang")');
   await page.waitForSelector('.notice');
   await page.screenshot({ path: join(screenshots, 'dashboard-fault.png'), fullPage: true });
@@ -301,6 +354,15 @@ test('acknowledge and assign the fault, then see it resolve when the station rec
   );
   await page.click('button:has-text("Tutup (terverifikasi)")');
   await page.waitForSelector('.fault-detail h2 .state-closed');
+  // A technician picked from the list: Plupuh's card printer goes to Budi Santoso.
+  await page.goto(server.url + '/#/gangguan/' + stations.get('Plupuh/Loket 1')!.stationId + '/ribbon-plupuh');
+  await page.waitForSelector('select[name=technician] option:has-text("Budi Santoso")', {
+    state: 'attached',
+  });
+  await page.selectOption('select[name=technician]', 'Budi Santoso');
+  await page.click('button:has-text("Tugaskan perbaikan")');
+  await page.waitForSelector('.fault-detail h2 .state-in-repair');
+  assert.match(await page.locator('.fault-detail dl').innerText(), /Teknisi\s+Budi Santoso/);
   await page.goto(server.url + '/#/');
   await page.locator('article.kecamatan[data-kecamatan="Tangen"] h2:has-text("Bisa merekam")').waitFor();
 });
@@ -366,6 +428,25 @@ test('record a loan (pinjam pakai), open its printable record, and export CSV', 
 test('the figures page and the public page for residents', async () => {
   await page.goto(server.url + '/#/angka');
   await page.waitForSelector('svg.chart');
+  // Each chart says what it counts and in what unit; months by name; MTTA and MTTR are drawn too.
+  const headings = await page.locator('.figures h2').allInnerTexts();
+  assert.ok(
+    headings.includes('Jam tidak bisa merekam per bulan, semua kecamatan dijumlah (jam)'),
+    headings.join(' | '),
+  );
+  assert.ok(headings.includes('Waktu tanggap per bulan (jam)'), headings.join(' | '));
+  const monthNow = new Intl.DateTimeFormat('id-ID', {
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'Asia/Jakarta',
+  }).format(new Date(clock));
+  const monthLabels = await page.locator('svg.chart.trend .label').allTextContents();
+  assert.ok(monthLabels.includes(monthNow), `${monthNow} in ${monthLabels.join(', ')}`);
+  assert.doesNotMatch((await page.locator('svg.chart.trend').textContent()) ?? '', /\b20\d\d-\d\d\b/);
+  assert.ok(
+    (await page.locator('svg.chart.response-times rect.bar.acknowledge').count()) >= 1,
+    'an MTTA bar',
+  );
   await page.screenshot({ path: join(screenshots, 'dashboard-figures.png'), fullPage: true });
   await page.goto(server.url + '/#/habis-pakai');
   await page.waitForSelector('table.consumables');
@@ -414,4 +495,85 @@ test('a damaged link shows "Tautan tidak valid" instead of a blank page', async 
   await page.click('.invalid-link a');
   await page.locator('article.kecamatan').first().waitFor();
   assert.deepEqual(errors, []);
+});
+
+test('on a phone (360x740) nothing scrolls sideways: board, a fault, inventory, figures, audit log', async () => {
+  const phone = await browser.newPage({
+    viewport: { width: 360, height: 740 },
+    locale: 'id-ID',
+    timezoneId: 'Asia/Jakarta',
+  });
+  await phone.goto(server.url + '/');
+  await phone.fill('input[name=username]', STAFF.admin);
+  await phone.fill('input[name=password]', PASSWORD);
+  await phone.click('button[type=submit]');
+  const pages: [string, string, string][] = [
+    ['#/', 'article.kecamatan', 'board'],
+    [
+      `#/gangguan/${encodeURIComponent(stations.get('Masaran/Loket 1')!.stationId)}/iris-masaran`,
+      '.fault-detail select[name=technician]',
+      'fault',
+    ],
+    ['#/gangguan', 'table.faults', 'faults'],
+    ['#/inventaris', 'table.loans', 'inventory'],
+    ['#/angka', 'svg.chart.response-times', 'figures'],
+    ['#/audit', '.audit-log li', 'audit'],
+  ];
+  for (const [hash, selector, name] of pages) {
+    await phone.goto(server.url + '/' + hash);
+    await phone.waitForSelector(selector);
+    const widths = await phone.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      body: document.body.scrollWidth,
+    }));
+    assert.ok(widths.page <= 360 && widths.body <= 360, `${name}: ${JSON.stringify(widths)}`);
+    await phone.screenshot({ path: join(screenshots, `dashboard-phone-${name}.png`), fullPage: true });
+  }
+  // The board's rows are stacked cards on a phone: the badge is readable, not squeezed into a column.
+  await phone.goto(server.url + '/#/');
+  const badge = phone.locator('article[data-kecamatan="Tangen"] tr[data-station] .badge').first();
+  await badge.waitFor();
+  const box = (await badge.boundingBox())!;
+  assert.ok(box.width >= 100 && box.x + box.width <= 360, JSON.stringify(box));
+  assert.equal(
+    await phone
+      .locator('article[data-kecamatan="Tangen"] thead')
+      .evaluate((head) => getComputedStyle(head).display),
+    'none',
+  );
+  await phone.close();
+});
+
+test('the audit log reads as sentences with names, not ids and JSON', async () => {
+  const admin = await browser.newPage({
+    viewport: { width: 1280, height: 900 },
+    locale: 'id-ID',
+    timezoneId: 'Asia/Jakarta',
+  });
+  await admin.goto(server.url + '/');
+  await admin.fill('input[name=username]', STAFF.admin);
+  await admin.fill('input[name=password]', PASSWORD);
+  await admin.click('button[type=submit]');
+  await admin.goto(server.url + '/#/audit');
+  await admin.waitForSelector('.audit-log li');
+  const lines = await admin.locator('.audit-log li').allInnerTexts();
+  assert.ok(
+    lines.some((line) =>
+      /^Budi Santoso \(teknisi\) menandai gangguan Pemindai sidik jari di Kec\. Tangen Loket 1 sedang diperbaiki oleh Pak Joko \(teknisi\), \d+ \w+ 20\d\d,? \d\d\.\d\d WIB$/.test(
+        line,
+      ),
+    ),
+    lines.join('\n'),
+  );
+  assert.ok(
+    lines.some((line) =>
+      line.startsWith('Budi Santoso (teknisi) menerima gangguan Pemindai sidik jari di Kec. Tangen Loket 1'),
+    ),
+  );
+  const all = lines.join('\n');
+  assert.doesNotMatch(all, /[{}"]/, 'no JSON');
+  for (const station of stations.values()) {
+    assert.ok(!all.includes(station.stationId), 'no station ids');
+  }
+  await admin.close();
 });

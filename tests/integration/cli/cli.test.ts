@@ -137,3 +137,23 @@ test('check: a UPS port that disappears mid-check is a fault and exits 1, not un
     await pty.stop();
   }
 });
+
+test('--help (and -h) after every command is help: its usage on stdout, exit 0, nothing run', () => {
+  for (const command of ['check', 'profile', 'agent', 'enroll', 'faults', 'bundle', 'scenarios']) {
+    for (const flag of ['--help', '-h']) {
+      const { code, stdout, stderr } = siaga(command, flag);
+      assert.equal(code, 0, `${command} ${flag}: ${stderr}`);
+      assert.match(stdout, new RegExp(`^usage:\\n {2}siaga ${command}\\b`), command);
+      assert.equal(stderr, '', command);
+    }
+  }
+  // Even with options the command would refuse, or that would start something.
+  assert.equal(siaga('agent', '--simulate', 'healthy', '--help').code, 0);
+  assert.equal(siaga('faults', '--bogus', '--help').code, 0);
+});
+
+test('faults --lang refuses a language it does not speak', () => {
+  const { code, stderr } = siaga('faults', '--lang', 'fr');
+  assert.equal(code, 2);
+  assert.match(stderr, /--lang must be "id" or "en"/);
+});

@@ -72,3 +72,36 @@ test('service hours, closed days and the time zone are set from the command line
   assert.equal(district('closed-day', 'remove', '2025-08-17').code, 1);
   assert.equal(district('time-zone', 'UTC').code, 2);
 });
+
+test('serve --log FILE: one plain line per request in the file, Ctrl+C (SIGINT) stops it', async () => {
+  const { spawn } = await import('node:child_process');
+  const { readFileSync } = await import('node:fs');
+  const logFile = path.join(dataDir, 'server.log');
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'district/cli.ts', 'serve', '--port', '0', '--host', '127.0.0.1', '--log', logFile],
+    { env: { ...process.env, SIAGA_DISTRICT_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      const match = /listening on (http:\/\/[\d.:]+)/.exec(stdout);
+      if (match) {
+        resolve(match[1]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${stdout}`)));
+  });
+  assert.match(stdout, /requests logged to .*server\.log\. Ctrl\+C stops it\./);
+  assert.equal((await fetch(`${url}/api/public/board`)).status, 200);
+  assert.equal((await fetch(`${url}/api/dash/board`)).status, 401);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  child.kill('SIGINT');
+  assert.equal(await exited, 0);
+  const lines = readFileSync(logFile, 'utf8').trim().split('\n');
+  assert.equal(lines.length, 2, lines.join('\n'));
+  assert.match(lines[0], /^\d{4}-\d\d-\d\dT[\d:.]+Z GET \/api\/public\/board 200 \d+ ms$/);
+  assert.match(lines[1], /^\S+ GET \/api\/dash\/board 401 \d+ ms$/);
+  assert.doesNotMatch(stdout, /"reqId"|incoming request/, 'nothing but the listening line on the terminal');
+});

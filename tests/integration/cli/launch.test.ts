@@ -68,7 +68,16 @@ describe('bundle or tsx', () => {
 
   before(() => {
     checkout = temporaryDirectory('siaga-checkout-');
-    for (const entry of ['bin', 'protocol', 'native', 'electron', 'district', 'resources', 'scripts']) {
+    for (const entry of [
+      'bin',
+      'cli',
+      'protocol',
+      'native',
+      'electron',
+      'district',
+      'resources',
+      'scripts',
+    ]) {
       cpSync(path.join(repository, entry), path.join(checkout, entry), { recursive: true });
     }
     for (const file of ['package.json', 'tsconfig.base.json', 'tsconfig.node.json']) {

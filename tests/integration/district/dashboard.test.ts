@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { EscalationConfigSchema } from '../../../district/server/escalation/config';
 import { createNotifier } from '../../../district/server/notify/notifier';
+import type { Assignee, AuditEntry } from '../../../district/dash-api';
 import type { Board, PublicBoard } from '../../../district/server/stations/board';
 import type { FaultDetail, FaultView } from '../../../district/server/faults/lifecycle';
 import type { StationStock } from '../../../district/server/consumables/stock';
@@ -200,6 +201,7 @@ test('every route refuses the wrong role, and every state-changing one a missing
     'GET /api/dash/audit admin',
     'POST /api/dash/users admin',
     'GET /api/dash/board viewer',
+    'GET /api/dash/assignees technician',
   ]) {
     assert.ok(checked.includes(expected), expected);
   }
@@ -371,6 +373,27 @@ test('fault lifecycle: acknowledge, repair, re-check command on the next reply, 
       action,
     );
   }
+});
+
+test('assignees: the technicians and admins a repair can be assigned to, by name; audit rows carry names', async () => {
+  const assignees = await get<Assignee[]>('/api/dash/assignees', sessions.technician);
+  assert.deepEqual(
+    assignees.map((person) => [person.username, person.name, person.role]),
+    [
+      [STAFF.technician, 'Budi Santoso', 'technician'],
+      [STAFF.admin, 'Ibu Ratna', 'admin'],
+    ],
+  );
+  assert.ok(!JSON.stringify(assignees).includes('@'), 'no e-mail addresses');
+  // The fault lifecycle above is in the audit log with the actor's name and role and the station's names.
+  const audit = await get<AuditEntry[]>('/api/dash/audit', sessions.admin);
+  const repair = audit.find((entry) => entry.action === 'fault.repair')!;
+  assert.deepEqual(
+    [repair.actorName, repair.actorRole, repair.station, repair.faultRole],
+    ['Budi Santoso', 'technician', { name: 'Loket 1', kecamatan: 'Tangen' }, 'fingerprint'],
+  );
+  const failed = audit.find((entry) => entry.action === 'login-failed')!;
+  assert.deepEqual([failed.actorName, failed.station], [null, null]);
 });
 
 test('a fault the station reports again after resolving it shows as reopened', async () => {

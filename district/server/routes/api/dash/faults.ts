@@ -1,9 +1,12 @@
 // GET /api/dash/faults?state=active|all|STATE&limit=&offset= (texts cut to LISTED_TEXT_MAX),
 // GET /api/dash/faults/:stationId/:faultId (texts whole),
-// POST /api/dash/faults/:stationId/:faultId/actions {type: acknowledge|repair|verify|close|reopen, ...}.
+// POST /api/dash/faults/:stationId/:faultId/actions {type: acknowledge|repair|verify|close|reopen, ...},
+// GET /api/dash/assignees (technician): the district's technicians and admins, to assign a repair to.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { FaultActionRequestSchema, MAX_PAGE_SIZE, PageQuerySchema } from '../../../../dash-api';
+import type { Assignee } from '../../../../dash-api';
+import { listUsers } from '../../../auth/users';
 import { InvalidInputError, NotFoundError } from '../../../errors';
 import { applyFaultAction, faultDetail } from '../../../faults/lifecycle';
 import { FAULT_STATES, findFaults, listedFault } from '../../../faults/repository';
@@ -31,6 +34,14 @@ export default async function faultRoutes(app: FastifyInstance): Promise<void> {
       { limit, offset },
     );
     return faults.map(listedFault);
+  });
+
+  app.get('/api/dash/assignees', { config: { access: 'technician' } }, async (): Promise<Assignee[]> => {
+    const users = await listUsers(app.district.db);
+    return users
+      .filter((user) => user.role === 'technician' || user.role === 'admin')
+      .map(({ username, name, role }) => ({ username, name, role }))
+      .sort((left, right) => left.name.localeCompare(right.name, 'id'));
   });
 
   app.get('/api/dash/faults/:stationId/:faultId', { config: { access: 'viewer' } }, async (request) => {

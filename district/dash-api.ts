@@ -201,7 +201,10 @@ export interface KecamatanStatus {
   open: boolean;
   /** When the office next opens (ISO); null while open, or when it has no service hours at all. */
   nextOpening: string | null;
-  /** The newest `lastHeardAt` of its stations; null: none ever heard. */
+  /**
+   * The newest `lastHeardAt` of its stations; in state `no-news`, of its silent stations only (when
+   * the silence began). Null: none of them ever heard.
+   */
   lastHeardAt: string | null;
   stations: StationStatus[];
 }

@@ -276,7 +276,9 @@ export const OpeningHoursSchema = z
   .regex(/^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'opening hours are HH:MM-HH:MM')
   .refine((text) => text.slice(0, 5) < text.slice(6), 'opening hours must open before they close');
 
-const DaySchema = z.array(OpeningHoursSchema).max(4);
+/** Opening ranges a day at most (a morning and an afternoon are two). */
+export const MAX_OPENING_RANGES_A_DAY = 4;
+const DaySchema = z.array(OpeningHoursSchema).max(MAX_OPENING_RANGES_A_DAY);
 /** Opening hours per weekday; an empty list: closed all day. */
 export const ServiceWeekSchema = z.strictObject({
   mon: DaySchema,

@@ -291,6 +291,12 @@ export const ServiceWeekSchema = z.strictObject({
 });
 export type ServiceWeek = z.infer<typeof ServiceWeekSchema>;
 
+/** A kecamatan's name wherever staff type it (station add, service hours, closed days): trimmed, 1 to 100 characters. */
+export const KECAMATAN_NAME_MAX_LENGTH = 100;
+export const KecamatanNameSchema = z.string().trim().min(1).max(KECAMATAN_NAME_MAX_LENGTH);
+export const CLOSED_DAY_NOTE_MAX_LENGTH = 200;
+export const ClosedDayNoteSchema = z.string().trim().max(CLOSED_DAY_NOTE_MAX_LENGTH);
+
 /** A calendar date `YYYY-MM-DD` (local). */
 export const LocalDateSchema = z.iso.date();
 
@@ -317,7 +323,7 @@ export type TimeZoneRequest = z.input<typeof TimeZoneRequestSchema>;
 
 /** POST /api/dash/calendar/hours (admin): kecamatan null sets the district's week; week null returns to the default. */
 export const ServiceHoursRequestSchema = z.strictObject({
-  kecamatan: z.string().trim().min(1).max(100).nullable().default(null),
+  kecamatan: KecamatanNameSchema.nullable().default(null),
   week: ServiceWeekSchema.nullable(),
 });
 export type ServiceHoursRequest = z.input<typeof ServiceHoursRequestSchema>;
@@ -325,8 +331,8 @@ export type ServiceHoursRequest = z.input<typeof ServiceHoursRequestSchema>;
 /** POST /api/dash/calendar/closed-days (admin): add (or with `remove`, delete) a closed day. */
 export const ClosedDayRequestSchema = z.strictObject({
   date: LocalDateSchema,
-  kecamatan: z.string().trim().min(1).max(100).nullable().default(null),
-  note: z.string().trim().max(200).default(''),
+  kecamatan: KecamatanNameSchema.nullable().default(null),
+  note: ClosedDayNoteSchema.default(''),
   remove: z.boolean().default(false),
 });
 export type ClosedDayRequest = z.input<typeof ClosedDayRequestSchema>;

@@ -246,7 +246,10 @@ export interface KecamatanStatus {
   open: boolean;
   /** When the office next opens (ISO); null while open, or when it has no service hours at all. */
   nextOpening: string | null;
-  /** The newest `lastHeardAt` of its stations; null: none ever heard. */
+  /**
+   * The newest `lastHeardAt` of its stations; in state `no-news`, of its silent stations only (when
+   * the silence began). Null: none of them ever heard.
+   */
   lastHeardAt: string | null;
   stations: StationStatus[];
 }
@@ -318,7 +321,9 @@ export const OpeningHoursSchema = z
   .regex(/^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'opening hours are HH:MM-HH:MM')
   .refine((text) => text.slice(0, 5) < text.slice(6), 'opening hours must open before they close');
 
-const DaySchema = z.array(OpeningHoursSchema).max(4);
+/** Opening ranges a day at most (a morning and an afternoon are two). */
+export const MAX_OPENING_RANGES_A_DAY = 4;
+const DaySchema = z.array(OpeningHoursSchema).max(MAX_OPENING_RANGES_A_DAY);
 /** Opening hours per weekday; an empty list: closed all day. */
 export const ServiceWeekSchema = z.strictObject({
   mon: DaySchema,
@@ -330,6 +335,12 @@ export const ServiceWeekSchema = z.strictObject({
   sun: DaySchema,
 });
 export type ServiceWeek = z.infer<typeof ServiceWeekSchema>;
+
+/** A kecamatan's name wherever staff type it (station add, service hours, closed days): trimmed, 1 to 100 characters. */
+export const KECAMATAN_NAME_MAX_LENGTH = 100;
+export const KecamatanNameSchema = z.string().trim().min(1).max(KECAMATAN_NAME_MAX_LENGTH);
+export const CLOSED_DAY_NOTE_MAX_LENGTH = 200;
+export const ClosedDayNoteSchema = z.string().trim().max(CLOSED_DAY_NOTE_MAX_LENGTH);
 
 /** A calendar date `YYYY-MM-DD` (local). */
 export const LocalDateSchema = z.iso.date();
@@ -357,7 +368,7 @@ export type TimeZoneRequest = z.input<typeof TimeZoneRequestSchema>;
 
 /** POST /api/dash/calendar/hours (admin): kecamatan null sets the district's week; week null returns to the default. */
 export const ServiceHoursRequestSchema = z.strictObject({
-  kecamatan: z.string().trim().min(1).max(100).nullable().default(null),
+  kecamatan: KecamatanNameSchema.nullable().default(null),
   week: ServiceWeekSchema.nullable(),
 });
 export type ServiceHoursRequest = z.input<typeof ServiceHoursRequestSchema>;
@@ -365,8 +376,8 @@ export type ServiceHoursRequest = z.input<typeof ServiceHoursRequestSchema>;
 /** POST /api/dash/calendar/closed-days (admin): add (or with `remove`, delete) a closed day. */
 export const ClosedDayRequestSchema = z.strictObject({
   date: LocalDateSchema,
-  kecamatan: z.string().trim().min(1).max(100).nullable().default(null),
-  note: z.string().trim().max(200).default(''),
+  kecamatan: KecamatanNameSchema.nullable().default(null),
+  note: ClosedDayNoteSchema.default(''),
   remove: z.boolean().default(false),
 });
 export type ClosedDayRequest = z.input<typeof ClosedDayRequestSchema>;

@@ -2,7 +2,13 @@
 // (calendar/store.ts), the same as an admin sets on the dashboard.
 import { UsageError, writeLine } from '../../cli/command';
 import type { ServiceWeek, Weekday } from '../dash-api';
-import { LocalDateSchema, OpeningHoursSchema, TimeZoneNameSchema, WEEKDAYS } from '../dash-api';
+import {
+  LocalDateSchema,
+  MAX_OPENING_RANGES_A_DAY,
+  OpeningHoursSchema,
+  TimeZoneNameSchema,
+  WEEKDAYS,
+} from '../dash-api';
 import {
   addClosedDay,
   removeClosedDay,
@@ -13,39 +19,44 @@ import {
 import { defineCommand, noPositionals, onePositional, withDb } from './io';
 
 /** Day names as an operator types them: English or Indonesian (Senin ... Minggu), three letters or whole. */
-const DAY_NAMES: Record<string, Weekday> = {
-  mon: 'mon',
-  tue: 'tue',
-  wed: 'wed',
-  thu: 'thu',
-  fri: 'fri',
-  sat: 'sat',
-  sun: 'sun',
-  sen: 'mon',
-  sel: 'tue',
-  rab: 'wed',
-  kam: 'thu',
-  jum: 'fri',
-  sab: 'sat',
-  min: 'sun',
+const DAY_NAMES: Record<Weekday, readonly string[]> = {
+  mon: ['mon', 'monday', 'sen', 'senin'],
+  tue: ['tue', 'tuesday', 'sel', 'selasa'],
+  wed: ['wed', 'wednesday', 'rab', 'rabu'],
+  thu: ['thu', 'thursday', 'kam', 'kamis'],
+  fri: ['fri', 'friday', 'jum', 'jumat'],
+  sat: ['sat', 'saturday', 'sab', 'sabtu'],
+  sun: ['sun', 'sunday', 'min', 'minggu'],
 };
 
+/** A whole day name ("Jum'at" as "jumat"); a word that only starts like one ("monkey") is refused. */
 function day(word: string): Weekday {
-  const found = DAY_NAMES[word.trim().toLowerCase().slice(0, 3)];
+  const name = word.trim().toLowerCase().replace(/['’]/g, '');
+  const found = WEEKDAYS.find((weekday) => DAY_NAMES[weekday].includes(name));
   if (found === undefined) {
-    throw new UsageError(`unknown day ${word} (mon..sun or sen..min)`);
+    throw new UsageError(`unknown day ${word} (mon..sun or sen..min, e.g. "mon-fri 08:00-15:00")`);
   }
   return found;
 }
 
-/** "mon-fri 08:00-15:00; sat 08:00-12:00": days not named are closed. */
+/** "mon-fri 08:00-15:00; sat 08:00-12:00": days not named are closed; a text naming no day is refused. */
 export function parseWeek(text: string): ServiceWeek {
   const week: ServiceWeek = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
-  for (const part of text
+  const parts = text
     .split(';')
     .map((segment) => segment.trim())
-    .filter((segment) => segment !== '')) {
+    .filter((segment) => segment !== '');
+  if (parts.length === 0) {
+    // An empty week would close every office for good: no silence would ever count.
+    throw new UsageError(
+      'give the days and hours, e.g. --set "mon-fri 08:00-15:00", or --default for Monday to Friday 08:00-15:00',
+    );
+  }
+  for (const part of parts) {
     const [days, ...ranges] = part.split(/\s+/);
+    if (/^\d/.test(days)) {
+      throw new UsageError(`${part}: name the days before the hours, e.g. "mon-fri 08:00-15:00"`);
+    }
     const hours = ranges
       .join('')
       .split(',')
@@ -68,6 +79,9 @@ export function parseWeek(text: string): ServiceWeek {
       }
       for (const name of WEEKDAYS.slice(from, to + 1)) {
         week[name] = [...week[name], ...hours];
+        if (week[name].length > MAX_OPENING_RANGES_A_DAY) {
+          throw new UsageError(`${name}: at most ${MAX_OPENING_RANGES_A_DAY} opening ranges a day`);
+        }
       }
     }
   }

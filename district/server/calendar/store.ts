@@ -2,9 +2,16 @@
 // closed_days): read whole for the board and the figures, changed by an admin through the
 // dashboard (routes/api/dash/calendar.ts) or `siaga-district hours|closed-day|time-zone`.
 import type { ClosedDay, ServiceCalendar, ServiceWeek, TimeZoneName } from '../../dash-api';
-import { ServiceWeekSchema, TimeZoneNameSchema } from '../../dash-api';
+import {
+  CLOSED_DAY_NOTE_MAX_LENGTH,
+  ClosedDayNoteSchema,
+  KECAMATAN_NAME_MAX_LENGTH,
+  KecamatanNameSchema,
+  ServiceWeekSchema,
+  TimeZoneNameSchema,
+} from '../../dash-api';
 import type { Db } from '../db/types';
-import { NotFoundError } from '../errors';
+import { InvalidInputError, NotFoundError } from '../errors';
 import type { Calendar } from './service-hours';
 import { DEFAULT_TIME_ZONE, DEFAULT_WEEK } from './service-hours';
 
@@ -73,6 +80,21 @@ export async function setTimeZone(db: Db, timeZone: TimeZoneName, nowMs: number)
   await db.transaction((transaction) => setSetting(transaction, TIME_ZONE, timeZone, nowMs));
 }
 
+/**
+ * The kecamatan as typed (on the command line too), held to the dashboard's rule: trimmed, 1 to
+ * 100 characters; null is the district.
+ */
+function kecamatanName(kecamatan: string | null): string | null {
+  if (kecamatan === null) {
+    return null;
+  }
+  const parsed = KecamatanNameSchema.safeParse(kecamatan);
+  if (!parsed.success) {
+    throw new InvalidInputError(`a kecamatan name is 1 to ${KECAMATAN_NAME_MAX_LENGTH} characters`);
+  }
+  return parsed.data;
+}
+
 /** A kecamatan named in a setting must have a station: a misspelt name would otherwise change nothing. */
 async function checkKecamatan(db: Db, kecamatan: string): Promise<void> {
   const [station] = await db.query('SELECT id FROM stations WHERE kecamatan = $1', [kecamatan]);
@@ -89,17 +111,18 @@ export async function setServiceWeek(
   input: { kecamatan: string | null; week: ServiceWeek | null; nowMs: number },
 ): Promise<void> {
   const week = input.week === null ? null : JSON.stringify(ServiceWeekSchema.parse(input.week));
+  const kecamatan = kecamatanName(input.kecamatan);
   await db.transaction(async (transaction) => {
-    if (input.kecamatan === null) {
+    if (kecamatan === null) {
       await setSetting(transaction, SERVICE_WEEK, week, input.nowMs);
       return;
     }
-    await checkKecamatan(transaction, input.kecamatan);
-    await transaction.run('DELETE FROM kecamatan_service_weeks WHERE kecamatan = $1', [input.kecamatan]);
+    await checkKecamatan(transaction, kecamatan);
+    await transaction.run('DELETE FROM kecamatan_service_weeks WHERE kecamatan = $1', [kecamatan]);
     if (week !== null) {
       await transaction.run(
         'INSERT INTO kecamatan_service_weeks (kecamatan, week, updated_at) VALUES ($1, $2, $3)',
-        [input.kecamatan, week, new Date(input.nowMs).toISOString()],
+        [kecamatan, week, new Date(input.nowMs).toISOString()],
       );
     }
   });
@@ -107,18 +130,23 @@ export async function setServiceWeek(
 
 /** Adds (or renames) a closed day: the district's holiday when kecamatan is null. */
 export async function addClosedDay(db: Db, input: ClosedDay & { nowMs: number }): Promise<void> {
+  const named = kecamatanName(input.kecamatan);
+  const note = ClosedDayNoteSchema.safeParse(input.note);
+  if (!note.success) {
+    throw new InvalidInputError(`a closed day's note is at most ${CLOSED_DAY_NOTE_MAX_LENGTH} characters`);
+  }
   await db.transaction(async (transaction) => {
-    if (input.kecamatan !== null) {
-      await checkKecamatan(transaction, input.kecamatan);
+    if (named !== null) {
+      await checkKecamatan(transaction, named);
     }
-    const kecamatan = input.kecamatan ?? '';
+    const kecamatan = named ?? '';
     await transaction.run('DELETE FROM closed_days WHERE day = $1 AND kecamatan = $2', [
       input.date,
       kecamatan,
     ]);
     await transaction.run(
       'INSERT INTO closed_days (day, kecamatan, note, created_at) VALUES ($1, $2, $3, $4)',
-      [input.date, kecamatan, input.note, new Date(input.nowMs).toISOString()],
+      [input.date, kecamatan, note.data, new Date(input.nowMs).toISOString()],
     );
   });
 }
@@ -127,13 +155,14 @@ export async function removeClosedDay(
   db: Db,
   input: { date: string; kecamatan: string | null },
 ): Promise<void> {
+  const kecamatan = kecamatanName(input.kecamatan);
   const removed = await db.run('DELETE FROM closed_days WHERE day = $1 AND kecamatan = $2', [
     input.date,
-    input.kecamatan ?? '',
+    kecamatan ?? '',
   ]);
   if (removed === 0) {
     throw new NotFoundError(
-      `no closed day ${input.date}${input.kecamatan === null ? ' for the district' : ` in ${input.kecamatan}`}`,
+      `no closed day ${input.date}${kecamatan === null ? ' for the district' : ` in ${kecamatan}`}`,
     );
   }
 }

@@ -1,6 +1,6 @@
 // /publik (and /publik/) for residents: the public board as light server-rendered HTML
 // (stations/public-page.ts), cached 30 s by browsers and proxies (ETag too), compressed with
-// brotli or gzip as the browser accepts; /favicon.ico. No session, no script.
+// brotli or gzip as the browser accepts (q-values honoured); /favicon.ico. No session, no script.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -29,19 +29,53 @@ function favicon(): { body: Buffer; type: string } {
     : { body: readFileSync(found), type: 'image/x-icon' };
 }
 
-/** The body as the browser accepts it: brotli, then gzip, else as is. */
+/**
+ * The weight the browser gives a content coding in Accept-Encoding (RFC 9110 12.5.3): codings are
+ * case-insensitive, `q=0` refuses one, `*` stands for any coding not named; an empty header or a
+ * coding not named (without `*`) gets 0.
+ */
+export function codingWeight(acceptEncoding: string, coding: string): number {
+  const weights = new Map<string, number>();
+  for (const part of acceptEncoding.toLowerCase().split(',')) {
+    const [name, ...parameters] = part.split(';').map((text) => text.trim());
+    if (name === '') {
+      continue;
+    }
+    const quality = parameters.find((parameter) => parameter.startsWith('q='));
+    const weight = quality === undefined ? 1 : Number(quality.slice(2));
+    weights.set(name, Number.isFinite(weight) ? weight : 0);
+  }
+  return weights.get(coding) ?? weights.get('*') ?? 0;
+}
+
+/** The body as the browser accepts it: brotli unless it prefers gzip, then gzip, else as is. */
 function compress(request: FastifyRequest, reply: FastifyReply, body: Buffer): Buffer {
   const accepted = String(request.headers['accept-encoding'] ?? '');
-  void reply.header('vary', 'accept-encoding');
-  if (/\bbr\b/.test(accepted)) {
+  const brotli = codingWeight(accepted, 'br');
+  const gzip = codingWeight(accepted, 'gzip');
+  if (brotli > 0 && brotli >= gzip) {
     void reply.header('content-encoding', 'br');
     return brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } });
   }
-  if (/\bgzip\b/.test(accepted)) {
+  if (gzip > 0) {
     void reply.header('content-encoding', 'gzip');
     return gzipSync(body);
   }
   return body;
+}
+
+/**
+ * If-None-Match as caches send it: `*`, or a list of tags compared weakly (RFC 9110 13.1.2), so
+ * that a proxy that turned the tag weak while compressing still gets its 304.
+ */
+export function matchesEntityTag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) {
+    return false;
+  }
+  const opaque = (tag: string): string => tag.trim().replace(/^W\//, '');
+  return (
+    ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((tag) => opaque(tag) === opaque(etag))
+  );
 }
 
 export default async function publicRoutes(app: FastifyInstance): Promise<void> {
@@ -53,14 +87,16 @@ export default async function publicRoutes(app: FastifyInstance): Promise<void> 
         { districtName: app.dashboard.districtName, language },
       ),
     );
-    const etag = `"${createHash('sha256').update(html).digest('base64url').slice(0, 22)}"`;
+    // Weak: the page is the same whatever its content coding, but the bytes are not.
+    const etag = `W/"${createHash('sha256').update(html).digest('base64url').slice(0, 22)}"`;
     void reply
       .header('cache-control', `public, max-age=${PUBLIC_MAX_AGE_SECONDS}`)
+      .header('vary', 'accept-encoding')
       .header('etag', etag)
       .header('content-security-policy', CONTENT_SECURITY_POLICY)
       .header('x-content-type-options', 'nosniff')
       .header('referrer-policy', 'same-origin');
-    if (request.headers['if-none-match'] === etag) {
+    if (matchesEntityTag(request.headers['if-none-match'], etag)) {
       return reply.code(304).send();
     }
     return reply.type('text/html; charset=utf-8').send(compress(request, reply, html));

@@ -71,18 +71,22 @@ export async function board(db: Db, nowMs: number, heartbeatWindowMs: number): P
   const kecamatan = [...byKecamatan].map(([name, list]): KecamatanStatus => {
     const open = isOpenAt(calendar, name, nowMs);
     const opening = nextOpening(calendar, name, nowMs);
+    const state: KecamatanState = !open
+      ? 'closed'
+      : list.some((station) => station.state === 'can-record')
+        ? 'can-record'
+        : list.some((station) => station.state === 'no-news')
+          ? 'no-news'
+          : 'cannot-record';
+    // "No news since ..." dates the silence: a station of the same kecamatan that spoke a minute
+    // ago (to say it cannot record) must not make the silent one look recent.
     const heard = list
+      .filter((station) => state !== 'no-news' || station.state === 'no-news')
       .flatMap((station) => (station.lastHeardAt === null ? [] : [station.lastHeardAt]))
       .sort();
     return {
       name,
-      state: !open
-        ? 'closed'
-        : list.some((station) => station.state === 'can-record')
-          ? 'can-record'
-          : list.some((station) => station.state === 'no-news')
-            ? 'no-news'
-            : 'cannot-record',
+      state,
       canRecord: list.some((station) => station.canRecord),
       canPrint: list.some((station) => station.canPrint),
       stationsAbleToRecord: list.filter((station) => station.canRecord).length,

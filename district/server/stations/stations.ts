@@ -1,6 +1,7 @@
 // Stations and their enrollment: `station add` makes a station and a one-time code; the station
 // redeems the code once (POST /api/v1/enroll) to register its Ed25519 public key.
 import type { EnrollRequest, EnrollResponse } from '../../../protocol/requests';
+import { KECAMATAN_NAME_MAX_LENGTH } from '../../dash-api';
 import type { Db } from '../db/types';
 import { hashEnrollmentCode, newEnrollmentCode, newStationId } from '../db/ids';
 import { InvalidInputError, NotFoundError } from '../errors';
@@ -28,6 +29,12 @@ export async function addStation(
   const kecamatan = input.kecamatan.trim();
   if (name === '' || kecamatan === '') {
     throw new InvalidInputError('a station needs a name and a kecamatan');
+  }
+  if (kecamatan.length > KECAMATAN_NAME_MAX_LENGTH) {
+    // The calendar could not name it: its office would keep the district's hours for good.
+    throw new InvalidInputError(
+      `a kecamatan name is at most ${KECAMATAN_NAME_MAX_LENGTH} characters (got ${kecamatan.length})`,
+    );
   }
   const stationId = newStationId(nowMs);
   return db.transaction(async (transaction) => {

@@ -277,6 +277,11 @@ export class Agent {
     this.timers.after(this.schedule.hotplugSettleMs, () => void this.requestCheck('passive'));
   }
 
+  /** Events were committed to the store outside the agent (the daily check): send them now. */
+  sendQueuedNow(): void {
+    this.timers.wake();
+  }
+
   /** The station was just enrolled: look for the identity now and send what is queued. */
   notifyEnrolled(): void {
     this.identity.pollNow();

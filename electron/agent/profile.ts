@@ -14,7 +14,11 @@ export const UsbMatchSchema = z
   .object({
     vendorId: hex4.optional(),
     productId: hex4.optional(),
-    serialNumber: z.string().min(1).optional(),
+    /**
+     * Compared with the serial number the device reports, which the USB adapter trims and cuts to
+     * 100 characters: a space copied along with a serial must not make the baseline unit "another".
+     */
+    serialNumber: z.string().trim().min(1).max(100).optional(),
     /** Match by the catalog's role for any known model, when no ids are given. */
     anyKnownModel: z.boolean().optional(),
   })

@@ -35,7 +35,7 @@ import type { Agent, AgentEvent } from '../agent/agent';
 import { adoptStation, roleOfDevice } from '../agent/baseline';
 import { checkedRoles } from '../agent/profile';
 import { CAMERA_VERDICT_TTL_MS, CameraVerdicts } from './camera-verdicts';
-import { commitDailyCheck, readConsumables } from './daily-check';
+import { DAILY_CHECK_SEND_WAIT_MS, commitDailyCheck, readConsumables, waitUntil } from './daily-check';
 import { buildDiagnosticsBundle } from './diagnostics';
 import { readSettings, updateSettings } from './settings';
 import { META } from '../agent/store/meta';
@@ -259,8 +259,13 @@ export class StationService implements StationApi {
     if (!this.dailyRuns.has(valid.runId)) {
       throw new Error(`unknown daily check run ${valid.runId}`);
     }
-    const record = commitDailyCheck(this.store(), valid, await this.getStatus(), this.now());
+    const store = this.store();
+    const { record, eventIds } = commitDailyCheck(store, valid, await this.getStatus(), this.now());
     this.dailyRuns.delete(valid.runId);
+    if (this.agent.enrollment !== null) {
+      this.agent.sendQueuedNow();
+      record.reported = await waitUntil(() => store.acknowledged(eventIds), DAILY_CHECK_SEND_WAIT_MS);
+    }
     this.log('info', `daily check signed off by NIP ${record.operator.nip}`);
     this.emitStatus();
     return record;

@@ -454,7 +454,8 @@ export function createIppStatusSource(options: IppStatusSourceOptions = {}): Pri
       if (reply.statusCode !== 200) {
         return {
           ok: false,
-          reason: 'error',
+          // 503 is a peer too busy to answer now (it says so), not a broken one.
+          reason: reply.statusCode >= 500 && reply.statusCode !== 503 ? 'failed' : 'error',
           message: `HTTP ${reply.statusCode} for ${endpoint.url.href}`,
           elapsedMs: elapsed(),
         };
@@ -482,7 +483,11 @@ export function createIppStatusSource(options: IppStatusSourceOptions = {}): Pri
       if (response.statusCode >= 0x0100) {
         return {
           ok: false,
-          reason: 'error',
+          // server-error-* (0x05xx) but server-error-busy (0x0507): the printer says it failed.
+          reason:
+            response.statusCode >= 0x0500 && response.statusCode < 0x0600 && response.statusCode !== 0x0507
+              ? 'failed'
+              : 'error',
           message: `${ippStatusName(response.statusCode)} for ${endpoint.printerUri}`,
           elapsedMs: elapsed(),
         };

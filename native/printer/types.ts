@@ -30,8 +30,10 @@ export type PrinterStatusResult =
   | {
       ok: false;
       /** unreachable: nothing answers at the address (refused, no route); dropped: the connection
-       *  was closed in the middle of the request or its response; timeout: no full answer in time. */
-      reason: 'unreachable' | 'dropped' | 'not-found' | 'timeout' | 'bad-response' | 'error';
+       *  was closed in the middle of the request or its response; timeout: no full answer in time;
+       *  failed: the peer answered that it failed (HTTP 5xx but 503 busy, an IPP server-error
+       *  status but busy); bad-response: an answer that does not decode. */
+      reason: 'unreachable' | 'dropped' | 'not-found' | 'timeout' | 'failed' | 'bad-response' | 'error';
       message: string;
       elapsedMs: number;
     };

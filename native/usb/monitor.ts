@@ -18,7 +18,11 @@ export interface UsbMonitorOptions {
   intervalMs?: number;
   /** Length of the sliding window of recentTransitions, ms. Default 10 minutes. */
   windowMs?: number;
-  /** Clock in ms; tests pass their own. */
+  /**
+   * Clock in ms; tests pass their own. Default: monotonic (performance.now), because the window is
+   * a duration: a wall clock set back (NTP correcting a fast clock) would keep old reconnects in
+   * the window for as long as it moved, and one set forward would drop fresh ones.
+   */
   now?: () => number;
 }
 
@@ -55,7 +59,7 @@ export class UsbMonitor {
   ) {
     this.intervalMs = options.intervalMs ?? 5000;
     this.windowMs = options.windowMs ?? 10 * 60_000;
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => performance.now());
   }
 
   /** Subscribes to attach/detach changes; returns the unsubscribe function. */

@@ -42,7 +42,7 @@ export interface UsbDeviceHistory {
   key: string;
   /** Times the device went away and came back since the monitor started. */
   reconnects: number;
-  /** Timestamps (ms) of the detach/attach transitions seen in the last window. */
+  /** Times (ms on the monitor's monotonic clock, not epoch) of the detach/attach transitions seen in the last window. */
   recentTransitions: number[];
   present: boolean;
   lastSeen: number;

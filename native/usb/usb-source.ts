@@ -46,8 +46,13 @@ export interface UsbSourceOptions {
 }
 
 const DEFAULT_SYSFS_ROOT = '/sys/bus/usb/devices';
-/** A USB string descriptor holds at most 126 UTF-16 code units. */
-const MAX_STRING_LENGTH = 126;
+/**
+ * A USB string descriptor holds at most 126 UTF-16 code units, but a device's vendor, model and
+ * serial number travel to the district in fields of at most 100 (protocol/events.ts,
+ * WireDeviceSchema): a longer string would make every report about the device, and the whole
+ * inventory, a refused event. Cut here once, so keys, profile matches and reports agree.
+ */
+const MAX_STRING_LENGTH = 100;
 /** USB allows at most 5 hubs between a device and the root port; 7 leaves room for odd topologies. */
 const MAX_PORT_DEPTH = 7;
 

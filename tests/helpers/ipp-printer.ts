@@ -364,7 +364,13 @@ export type SmallIppBehaviour =
   /** Closes the connection after reading the request, before any response byte. */
   | { kind: 'hang-up-before-response' }
   /** Sends the HTTP headers and part of the IPP body, then closes the connection. */
-  | { kind: 'hang-up-mid-response' };
+  | { kind: 'hang-up-mid-response' }
+  /** Answers with this HTTP status and no IPP body (a printer's web service failing: 500). */
+  | { kind: 'http-status'; status: number }
+  /** Answers HTTP 200 with an IPP response carrying this status code (0x0500 server-error-internal-error). */
+  | { kind: 'ipp-status'; code: number }
+  /** Answers HTTP 200 with `body` as the given content type (broken IPP, or an HTML page). */
+  | { kind: 'raw'; contentType: string; body: Buffer };
 
 export interface SmallIppServer {
   port: number;
@@ -387,6 +393,16 @@ export async function startSmallIppServer(behaviour: SmallIppBehaviour): Promise
     request.on('end', () => {
       if (behaviour.kind === 'hang-up-before-response') {
         request.socket.destroy();
+        return;
+      }
+      if (behaviour.kind === 'http-status') {
+        response.writeHead(behaviour.status, { 'content-type': 'text/plain' });
+        response.end('Internal Server Error');
+        return;
+      }
+      if (behaviour.kind === 'raw') {
+        response.writeHead(200, { 'content-type': behaviour.contentType });
+        response.end(behaviour.body);
         return;
       }
       const body = Buffer.concat(chunks);
@@ -419,7 +435,7 @@ export async function startSmallIppServer(behaviour: SmallIppBehaviour): Promise
       }
       const encoded = Buffer.from(
         encodeIppMessage({
-          code: 0,
+          code: behaviour.kind === 'ipp-status' ? behaviour.code : 0,
           requestId,
           groups: [
             {

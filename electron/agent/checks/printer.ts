@@ -104,6 +104,16 @@ function failedQuery(
   switch (result.reason) {
     case 'not-found':
       return fault('QUEUE_NOT_FOUND');
+    case 'bad-response':
+      // A printer reached directly that answers what does not decode is not working (firmware
+      // hung, its IPP service broken): a fault. On a spooler path it is our reading of the
+      // spooler's answer (Windows: PowerShell's output) that failed: a check error.
+      return path === 'spooler'
+        ? { status: 'unknown', suffix: 'CHECK_ERROR', severity: 'minor', measurements }
+        : fault('NOT_RESPONDING');
+    // An answer that says it failed (HTTP 500, IPP server-error) is no working printer: a fault
+    // like silence, never an "unknown" that opens nothing.
+    case 'failed':
     case 'unreachable':
     case 'dropped':
     case 'timeout':

@@ -284,6 +284,13 @@ export class Store {
     return this.db.prepare('SELECT 1 FROM outbox WHERE type = ? LIMIT 1').get(type) !== undefined;
   }
 
+  /** Whether each of the events left the queue acknowledged: neither queued nor parked as refused. */
+  acknowledged(ids: readonly string[]): boolean {
+    const queued = this.db.prepare('SELECT 1 FROM outbox WHERE id = ?');
+    const parked = this.db.prepare('SELECT 1 FROM outbox_rejected WHERE id = ?');
+    return ids.every((id) => queued.get(id) === undefined && parked.get(id) === undefined);
+  }
+
   /** Removes events the district has durably stored. */
   acknowledge(ids: readonly string[]): number {
     const remove = this.db.prepare('DELETE FROM outbox WHERE id = ?');

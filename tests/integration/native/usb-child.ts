@@ -297,7 +297,7 @@ function validateDevice(info: UsbDeviceInfo): string[] {
     if (
       typeof value !== 'string' ||
       value.length === 0 ||
-      value.length > 126 ||
+      value.length > 100 ||
       // eslint-disable-next-line no-control-regex -- control characters are what must not get through
       /[\u0000-\u001f]/.test(value)
     ) {

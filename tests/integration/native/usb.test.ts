@@ -113,7 +113,7 @@ describe('usb source on a fake sysfs tree', () => {
       'usb:1491:0020:F1',
     ]);
     assert.equal(byKey.get('usb:1234:0104@4-4')!.product, undefined, 'binary product string is dropped');
-    assert.equal(byKey.get('usb:1234:0105@4-5')!.manufacturer, 'A'.repeat(126), 'huge string is bounded');
+    assert.equal(byKey.get('usb:1234:0105@4-5')!.manufacturer, 'A'.repeat(100), 'huge string is bounded to what the wire carries');
     assert.equal(byKey.get('usb:1234:0108@4-8')!.product, undefined, 'empty product is absent');
     assert.equal(report.matches['usb:1491:0020:F1'], 'futronic-fingerprint');
   });

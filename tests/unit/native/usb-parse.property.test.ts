@@ -112,7 +112,7 @@ function assertValid(info: UsbDeviceInfo): void {
   assert.ok(isByte(info.deviceClass) && isByte(info.deviceSubclass) && isByte(info.deviceProtocol));
   for (const text of [info.manufacturer, info.product, info.serialNumber]) {
     if (text !== undefined) {
-      assert.ok(text.length > 0 && text.length <= 126, `length ${text.length}`);
+      assert.ok(text.length > 0 && text.length <= 100, `length ${text.length}`);
       // eslint-disable-next-line no-control-regex -- control characters are what must not get through
       assert.doesNotMatch(text, /[\u0000-\u001f\u007f-\u009f]/);
       assert.equal(text, text.trim());

@@ -262,7 +262,7 @@ export const SCENARIOS: Record<string, { description: string; apply: (state: Sim
     },
   },
   'card-printer-hang': {
-    description: 'Printer kartu tidak menjawab / card printer never answers',
+    description: 'Antrean cetak printer kartu tidak menjawab / the card printer queue never answers',
     apply: (s) => {
       s.printers[CARD_QUEUE] = 'hang';
     },

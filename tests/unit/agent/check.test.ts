@@ -72,10 +72,11 @@ const expectations: Record<
     code: 'CARD_PRINTER_SPOOLER_UNREACHABLE',
     canPrint: false,
   },
+  // The simulated card printer is a queue on the spooler: a hang there is the spooler's (README).
   'card-printer-hang': {
     role: 'card-printer',
     status: 'fault',
-    code: 'CARD_PRINTER_NOT_RESPONDING',
+    code: 'CARD_PRINTER_SPOOLER_UNREACHABLE',
     canPrint: false,
   },
   'central-unreachable': { role: 'network', status: 'fault', code: 'CENTRAL_UNREACHABLE', canRecord: false },

@@ -12,7 +12,7 @@
 //   - a signature may be used again (importing the same bundle twice is harmless: events are
 //     deduplicated by id, exactly as for a re-sent batch).
 // An entry that fails verification or validation is refused and logged; the others are still
-// imported. Each entry obeys the same limits as a request (MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH).
+// imported, in the station's seq order whatever their order in the file. Each entry obeys the same limits as a request (MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH).
 // Exporting does not remove events from the station's outbox: they are still sent when the link
 // returns, and the district stores them once.
 import { z } from 'zod';

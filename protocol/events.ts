@@ -41,6 +41,18 @@ export function wireText(maxLength: number): z.ZodString {
     });
 }
 
+/**
+ * The largest count on the wire (occurrences, queue depth, blank cards): 2^31 - 1 fits PostgreSQL's
+ * INTEGER as well as SQLite's, so both databases take or refuse the same events (a larger count
+ * gave a 500 on PostgreSQL only). No real station comes near it.
+ */
+export const MAX_WIRE_COUNT = 2 ** 31 - 1;
+
+/** A count on the wire: an integer from 0 (or `min`) to MAX_WIRE_COUNT. */
+export function wireCount(min = 0): z.ZodNumber {
+  return z.number().int().min(min).max(MAX_WIRE_COUNT);
+}
+
 /** Longest operator text (each language of a message, a repair note). */
 export const MAX_MESSAGE_LENGTH = 2000;
 
@@ -187,7 +199,7 @@ export const HeartbeatPayloadSchema = z.strictObject({
   canPrint: z.boolean(),
   appVersion: wireText(50).min(1),
   /** Events waiting in the station's outbox when this heartbeat was written (this one excluded). */
-  queueDepth: z.number().int().min(0),
+  queueDepth: wireCount(),
   /** When the last full check finished; null before the first. */
   lastCheckAt: IsoTimeSchema.nullable(),
   /** The station's estimate of (district clock - station clock) in ms, from `serverTime` replies; null if unknown. */
@@ -197,7 +209,7 @@ export const HeartbeatPayloadSchema = z.strictObject({
    * closes its open faults of the station that are older (lower seq) and not listed ("closed by
    * reconciliation"), e.g. after the station's store was replaced. Absent from older stations.
    */
-  openFaultIds: z.array(z.string().min(1).max(128)).max(1000).optional(),
+  openFaultIds: z.array(wireText(128).min(1)).max(1000).optional(),
 });
 export type HeartbeatPayload = z.infer<typeof HeartbeatPayloadSchema>;
 
@@ -216,7 +228,7 @@ export const FaultPayloadSchema = z.strictObject({
   firstSeen: IsoTimeSchema,
   lastSeen: IsoTimeSchema,
   /** How many failing checks this fault has seen so far (>= 1). */
-  occurrences: z.number().int().min(1),
+  occurrences: wireCount(1),
   /** The fault toggles often (one fault, not a storm of them). */
   flapping: z.boolean(),
   /** The fault came back soon after a repair or resolution. */
@@ -236,7 +248,7 @@ export type Ribbon = z.infer<typeof RibbonSchema>;
 
 export const ConsumablesPayloadSchema = z.strictObject({
   /** Blank e-KTP cards in stock at the station, as counted by the operator. */
-  blankCards: z.number().int().min(0),
+  blankCards: wireCount(),
   ribbons: z.array(RibbonSchema).max(20),
 });
 export type ConsumablesPayload = z.infer<typeof ConsumablesPayloadSchema>;
@@ -275,9 +287,9 @@ export type InventoryPayload = z.infer<typeof InventoryPayloadSchema>;
 export const InventoryDeviceSchema = z.strictObject({
   /** The role the device fills; null for a device the profile does not expect. */
   role: RoleSchema.nullable(),
-  device: DeviceIdentitySchema,
+  device: WireDeviceSchema,
   /** The profile's serial number for the role when this device is another unit standing in for it. */
-  replacesSerialNumber: z.string().min(1).max(100).optional(),
+  replacesSerialNumber: wireText(100).min(1).optional(),
 });
 export type InventoryDevice = z.infer<typeof InventoryDeviceSchema>;
 

@@ -29,6 +29,12 @@ export const PATHS = {
 export const MAX_EVENTS_PER_BATCH = 500;
 /** At most this many body bytes in any request; larger ones get 413 before they are read further. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * At most this many body bytes in any reply the station reads (the largest honest one, 200 fault
+ * states with 2,000-character notes, is near 2.5 MB); the station stops reading a longer one and
+ * treats it as no answer, signed or not.
+ */
+export const MAX_REPLY_BYTES = 4 * 1024 * 1024;
 
 /**
  * An Ed25519 public key: the raw 32 bytes, standard base64 with padding (44 characters).

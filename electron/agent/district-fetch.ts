@@ -2,15 +2,65 @@
 // enrollment (`siaga enroll --ca FILE`, kept in identity.json) HTTPS is verified against that PEM
 // only; without one, the global fetch and the system's trusted roots. Only what the outbox and
 // enrollment use is supported: method, headers, a string or Buffer body, an abort signal.
+//
+// Neither follows a redirect: the district URL is the one the technician gave, and a redirect
+// (a proxy's http:// rewrite, or someone on the path) would carry the enrollment code or the signed
+// reports where it never said; a 3xx is an error naming where it pointed. A reply body is read
+// with readReplyBody, which stops at MAX_REPLY_BYTES, so a fake district cannot fill the memory.
 import http from 'node:http';
 import https from 'node:https';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { MAX_REPLY_BYTES } from '../../protocol/requests';
 
 export function districtFetch(caPem: string | undefined): typeof fetch {
-  if (caPem === undefined) {
-    return fetch;
+  const send =
+    caPem === undefined
+      ? (url: URL, init: RequestInit) => fetch(url, { ...init, redirect: 'manual' })
+      : (url: URL, init: RequestInit) => requestWithCa(url, init, caPem);
+  return (async (input: string | URL | Request, init?: RequestInit) => {
+    const url = new URL(String(input));
+    return refuseRedirect(url, await send(url, init ?? {}));
+  }) as typeof fetch;
+}
+
+function refuseRedirect(url: URL, response: Response): Response {
+  if (response.status >= 300 && response.status < 400) {
+    void response.body?.cancel().catch(() => undefined);
+    const location = response.headers.get('location') ?? '(no location)';
+    throw new Error(
+      `the district answered ${url.origin} with a redirect (HTTP ${response.status} to ${location.slice(0, 200)}); not followed: give the address the district really has`,
+    );
   }
-  return ((input: string | URL | Request, init?: RequestInit) =>
-    requestWithCa(new URL(String(input)), init ?? {}, caPem)) as typeof fetch;
+  return response;
+}
+
+/** The reply's body bytes; throws (and stops reading) once it is larger than `maxBytes`. */
+export async function readReplyBody(response: Response, maxBytes: number = MAX_REPLY_BYTES): Promise<Buffer> {
+  const tooLarge = () => new Error(`the reply is larger than ${maxBytes} bytes: not read`);
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (response.body === null) {
+    return Buffer.alloc(0);
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) {
+      return Buffer.concat(chunks);
+    }
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
 }
 
 function requestWithCa(url: URL, init: RequestInit, caPem: string): Promise<Response> {
@@ -30,20 +80,20 @@ function requestWithCa(url: URL, init: RequestInit, caPem: string): Promise<Resp
         ...(url.protocol === 'https:' ? { ca: caPem } : {}),
       },
       (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('end', () => {
-          const replyHeaders = new Headers();
-          for (const [name, value] of Object.entries(response.headers)) {
-            for (const each of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
-              replyHeaders.append(name, each);
-            }
+        const replyHeaders = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) {
+          for (const each of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
+            replyHeaders.append(name, each);
           }
-          const status = response.statusCode ?? 500;
-          const noBody = status === 204 || status === 304;
-          resolve(new Response(noBody ? null : Buffer.concat(chunks), { status, headers: replyHeaders }));
-        });
+        }
+        const status = response.statusCode ?? 500;
+        const noBody = status === 204 || status === 304;
+        if (noBody) {
+          response.resume();
+        }
+        // Streamed, not buffered here: readReplyBody decides how much is read.
+        const stream = noBody ? null : (Readable.toWeb(response) as WebReadableStream<Uint8Array>);
+        resolve(new Response(stream as ReadableStream<Uint8Array> | null, { status, headers: replyHeaders }));
       },
     );
     request.on('error', reject);

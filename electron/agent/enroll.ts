@@ -8,7 +8,7 @@ import os from 'node:os';
 import type { EnrollRequest } from '../../protocol/requests';
 import { EnrollResponseSchema, ErrorResponseSchema, PATHS } from '../../protocol/requests';
 import { HEADER_NONCE, HEADER_REPLY_SIGNATURE } from '../../protocol/signing';
-import { districtFetch } from './district-fetch';
+import { districtFetch, readReplyBody } from './district-fetch';
 import type { Identity } from './identity';
 import { generateKeyPair, loadIdentity, newNonce, saveIdentity, verifyReply } from './identity';
 
@@ -75,7 +75,15 @@ export async function enroll(options: EnrollOptions): Promise<Identity> {
   } catch (error) {
     throw new EnrollError(`cannot reach ${districtUrl}: ${(error as Error).message}`, 'network');
   }
-  const bytes = Buffer.from(await response.arrayBuffer().catch(() => new ArrayBuffer(0)));
+  let bytes: Buffer;
+  try {
+    bytes = await readReplyBody(response);
+  } catch (error) {
+    throw new EnrollError(
+      `cannot read the reply of ${districtUrl}: ${(error as Error).message}`,
+      'bad-response',
+    );
+  }
   let body: unknown = null;
   try {
     body = JSON.parse(bytes.toString('utf8'));

@@ -34,7 +34,7 @@ import {
   ErrorResponseSchema,
 } from '../../protocol/requests';
 import { HEADER_NONCE, HEADER_REPLY_SIGNATURE } from '../../protocol/signing';
-import { districtFetch } from './district-fetch';
+import { districtFetch, readReplyBody } from './district-fetch';
 import type { Identity } from './identity';
 import { newNonce, signedHeaders, verifyReply } from './identity';
 import type { StoredEvent } from './store/store';
@@ -199,7 +199,7 @@ export class Outbox {
         body,
         signal: AbortSignal.timeout(this.policy.requestTimeoutMs),
       });
-      bytes = Buffer.from(await response.arrayBuffer());
+      bytes = await readReplyBody(response);
     } catch (error) {
       return this.fail(`network: ${(error as Error).message}`);
     }

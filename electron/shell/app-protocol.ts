@@ -4,7 +4,8 @@
 // main.ts only wires these answers to Electron's events.
 //
 // Contract: a request maps to a file strictly inside the renderer folder, or to nothing (404);
-// percent-encoded dots and slashes, backslashes, NUL and another host are refused, never resolved.
+// percent-encoded dots and slashes, backslashes, NUL and another host are refused, never resolved,
+// and so is any name Windows does not treat as a plain file (see isPlainFileName), on every platform.
 import path from 'node:path';
 
 export const APP_SCHEME = 'app';
@@ -73,7 +74,7 @@ export function resolveAppPath(rendererRoot: string, rawPath: string): string | 
     return null;
   }
   const segments = decoded.split('/').filter((segment) => segment !== '');
-  if (segments.some((segment) => segment === '..' || segment === '.')) {
+  if (segments.some((segment) => segment === '..' || segment === '.' || !isPlainFileName(segment))) {
     return null;
   }
   const root = path.resolve(rendererRoot);
@@ -83,6 +84,23 @@ export function resolveAppPath(rendererRoot: string, rawPath: string): string | 
     return null;
   }
   return file;
+}
+
+/**
+ * DOS device names: in any folder and with any extension Windows opens the device, not a file
+ * (`renderer\\COM1.js` is the serial port, `CON` the console). The superscript digits count too.
+ */
+const WINDOWS_DEVICE_NAME =
+  /^(CON|PRN|AUX|NUL|COM[0-9\u00b9\u00b2\u00b3]|LPT[0-9\u00b9\u00b2\u00b3]|CONIN\$|CONOUT\$)$/i;
+
+/**
+ * Whether a path segment names the same plain file on Windows as elsewhere: no device name (the
+ * part before the first dot, spaces trimmed), no `:` (an NTFS stream or a drive) and no trailing
+ * dot or space (which Windows trims away).
+ */
+function isPlainFileName(segment: string): boolean {
+  const base = segment.split('.')[0]!.trimEnd();
+  return !/[. ]$/.test(segment) && !segment.includes(':') && !WINDOWS_DEVICE_NAME.test(base);
 }
 
 export function contentType(file: string): string {

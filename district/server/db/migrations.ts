@@ -308,6 +308,22 @@ export const MIGRATIONS: Migration[] = [
       )`,
     ],
   },
+  {
+    id: 202,
+    name: 'clock offsets as 64-bit integers',
+    statements: [
+      // A station whose clock battery died boots in 2000 or 1970: its offset is decades of ms, far
+      // past PostgreSQL's 32-bit INTEGER (24.8 days), and its heartbeats failed with a 500. SQLite's
+      // INTEGER was 64-bit already; the columns are rebuilt the portable way (add, copy, drop, rename).
+      `ALTER TABLE stations ADD COLUMN clock_offset_ms_wide BIGINT`,
+      `ALTER TABLE stations ADD COLUMN measured_clock_offset_ms_wide BIGINT`,
+      `UPDATE stations SET clock_offset_ms_wide = clock_offset_ms, measured_clock_offset_ms_wide = measured_clock_offset_ms`,
+      `ALTER TABLE stations DROP COLUMN clock_offset_ms`,
+      `ALTER TABLE stations DROP COLUMN measured_clock_offset_ms`,
+      `ALTER TABLE stations RENAME COLUMN clock_offset_ms_wide TO clock_offset_ms`,
+      `ALTER TABLE stations RENAME COLUMN measured_clock_offset_ms_wide TO measured_clock_offset_ms`,
+    ],
+  },
 ];
 
 /** Applies the migrations not applied yet; returns the ids applied now. */

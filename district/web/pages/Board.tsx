@@ -119,12 +119,16 @@ function SummaryLine({ board }: { board: Board }) {
   const { t, clock } = useTranslator();
   const summary = boardSummary(board);
   return (
-    <div className={`summary ${summary.cannot.length > 0 ? 'bad' : 'ok'}`} data-summary>
+    <div
+      className={`summary ${summary.cannot.length + summary.noNews.length > 0 ? 'bad' : 'ok'}`}
+      data-summary
+    >
       <strong>
         {summary.total === 0
           ? t('summaryNone')
           : t('summaryLine', { able: summary.canRecord, total: summary.total })}
         {summary.cannot.length > 0 ? `; ${t('summaryCannot', { names: summary.cannot.join(', ') })}` : ''}
+        {summary.noNews.length > 0 ? `; ${t('summaryNoNews', { names: summary.noNews.join(', ') })}` : ''}
       </strong>
       <span className="muted small" data-data-at>
         {t('dataAt', { time: clock(summary.dataAt) })}

@@ -253,12 +253,10 @@ test('log in and see the board: which kecamatan cannot record, which device, sin
     await page.locator('article.kecamatan[data-kecamatan="Masaran"] h2').innerText(),
     /Bisa merekam/,
   );
-  // The summary line: how many kecamatan can record, which cannot, and the time of the data in WIB.
+  // The summary line: how many kecamatan can record, which cannot, which gave no news during
+  // service hours (counted as unable), and the time of the data in WIB.
   const summary = await page.locator('[data-summary]').innerText();
-  assert.match(
-    summary,
-    /6 dari 8 kecamatan bisa merekam sekarang; tidak bisa: (Tangen, Kalijambe|Kalijambe, Tangen)/,
-  );
+  assert.match(summary, /6 dari 8 kecamatan bisa merekam sekarang; tidak bisa: Tangen; tidak ada kabar: Kalijambe/);
   const dataAt = new Intl.DateTimeFormat('id-ID', {
     timeZone: 'Asia/Jakarta',
     hour: '2-digit',

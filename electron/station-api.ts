@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { RoleSchema } from '../protocol/verdict';
 import type { Role, Status, Text, Verdict } from '../protocol/verdict';
+import type { Answer } from '../protocol/rules';
 
 export type Language = 'id' | 'en';
 
@@ -46,6 +47,10 @@ export interface RoleTile {
 
 export interface StationStatus {
   station: { name: string; kecamatan?: string };
+  /** What the banner says, by the shared rule (protocol/rules.ts); the heartbeat carries the same. */
+  recording: Answer;
+  printing: Answer;
+  /** `recording === 'yes'`, `printing === 'yes'`. */
   canRecord: boolean;
   canPrint: boolean;
   tiles: RoleTile[];
@@ -91,6 +96,8 @@ export interface CheckRunResult {
   runId: string;
   startedAt: string;
   durationMs: number;
+  recording: Answer;
+  printing: Answer;
   canRecord: boolean;
   canPrint: boolean;
   verdicts: Verdict[];

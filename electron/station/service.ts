@@ -211,6 +211,8 @@ export class StationService implements StationApi {
       runId,
       startedAt: report.startedAt,
       durationMs: report.durationMs,
+      recording: report.recording,
+      printing: report.printing,
       canRecord: report.canRecord,
       canPrint: report.canPrint,
       verdicts: roles
@@ -231,7 +233,6 @@ export class StationService implements StationApi {
     return buildStatus({
       profile: this.agent.profile,
       report: status.lastReport,
-      camera: this.agent.observedVerdict('camera'),
       faults: store ? listedFaults(store, this.now()) : [],
       store,
       storageProblem: unwritable === null ? undefined : describeCode('PC_DATA_FOLDER_READONLY', 'pc'),

@@ -10,6 +10,7 @@ import type {
   StationEvent,
 } from '../../electron/station-api';
 import type { Verdict } from '../../protocol/verdict';
+import { isUsable, statusTone } from '../../protocol/rules';
 import type { ScreenProps } from '../App';
 import { checkCamera } from '../camera/capture';
 import type { TextKey } from '../../protocol/i18n';
@@ -94,20 +95,14 @@ function CameraStep({ api, t, text, onResult }: ScreenProps & { onResult: (resul
     };
   }, [api, attempt]);
 
-  const colour = !verdict
-    ? 'grey'
-    : verdict.status === 'ok'
-      ? 'green'
-      : verdict.status === 'warning'
-        ? 'yellow'
-        : 'red';
+  const tone = verdict ? statusTone(verdict.status) : 'neutral';
   return (
     <div className="step-camera">
       <p className="instruction">{t('cameraInstruction')}</p>
       <div className="camera-row">
         <video ref={video} className="preview" data-testid="camera-preview" muted playsInline />
         <div
-          className={`camera-verdict tile tile-${colour}`}
+          className={`camera-verdict tile tile-${tone}`}
           data-testid="camera-verdict"
           data-code={report?.code ?? ''}
         >
@@ -142,7 +137,8 @@ function CameraStep({ api, t, text, onResult }: ScreenProps & { onResult: (resul
           onClick={() =>
             onResult({
               step: 'camera',
-              result: verdict?.status === 'ok' ? 'ok' : 'problem',
+              // The same rule as the board: a usable camera (a warning, in use) does not stop the day.
+              result: verdict && isUsable(verdict.status) ? 'ok' : 'problem',
               note: report?.code,
             })
           }
@@ -333,7 +329,7 @@ export function DailyCheck(props: ScreenProps & { onClose: () => void }) {
               {run.verdicts
                 .filter((verdict) => verdict.role !== null)
                 .map((verdict) => (
-                  <li key={`${verdict.role}-${verdict.code}`} className={`verdict verdict-${verdict.status}`}>
+                  <li key={`${verdict.role}-${verdict.code}`} className={`verdict verdict-${statusTone(verdict.status)}`}>
                     <span className="verdict-dot" /> {text(verdict.message)}
                   </li>
                 ))}

@@ -3,7 +3,7 @@
 import type { Role, Text } from '../../../protocol/verdict';
 import type { PrinterMarker, PrinterPath, PrinterStatusResult } from '../../../native/printer/types';
 import type { Outcome } from './outcome';
-import { faultSeverity, ok } from './outcome';
+import { ok } from './outcome';
 
 /** Marker levels at or under this percent count as low when the printer gives no low level of its own. */
 const DEFAULT_LOW_PERCENT = 10;
@@ -83,7 +83,6 @@ function isLow(marker: PrinterMarker): boolean {
 }
 
 function failedQuery(
-  role: Role,
   queue: string,
   result: Extract<PrinterStatusResult, { ok: false }>,
   path: PrinterPath,
@@ -98,7 +97,6 @@ function failedQuery(
   const fault = (suffix: string): Outcome => ({
     status: 'fault',
     suffix,
-    severity: faultSeverity(role),
     measurements,
   });
   switch (result.reason) {
@@ -114,7 +112,7 @@ function failedQuery(
       }
       return fault(result.reason === 'unreachable' ? 'UNREACHABLE' : 'NOT_RESPONDING');
     default:
-      return { status: 'unknown', suffix: 'CHECK_ERROR', severity: 'minor', measurements };
+      return { status: 'unknown', suffix: 'CHECK_ERROR', measurements };
   }
 }
 
@@ -125,7 +123,7 @@ export function checkPrinterStatus(
   path: PrinterPath = 'spooler',
 ): Outcome {
   if (!result.ok) {
-    return failedQuery(role, queue, result, path);
+    return failedQuery(queue, result, path);
   }
   const { status } = result;
   const card = role === 'card-printer';
@@ -144,14 +142,12 @@ export function checkPrinterStatus(
   const fault = (suffix: string, params?: Outcome['params']): Outcome => ({
     status: 'fault',
     suffix,
-    severity: faultSeverity(role),
     params,
     measurements,
   });
   const warning = (suffix: string, params: Outcome['params']): Outcome => ({
     status: 'warning',
     suffix,
-    severity: 'minor',
     params,
     measurements,
   });

@@ -106,6 +106,13 @@ export function severityOf(code: string, status: Status, role: Role | null): Sev
   }
 }
 
+const STATUS_RANK: Readonly<Record<Status, number>> = { ok: 0, 'in-use': 1, unknown: 2, warning: 3, fault: 4 };
+
+/** How bad a status is, for "the worst of" and for sorting: fault > warning > unknown > in use > ok. */
+export function statusRank(status: Status): number {
+  return STATUS_RANK[status];
+}
+
 /** The colour family of a status on every surface: usable is ok (green), in use too. */
 export type Tone = 'ok' | 'warning' | 'fault' | 'neutral';
 

@@ -1,6 +1,7 @@
 // The vocabulary shared by the station, the kiosk UI and the district: roles, statuses, verdicts.
 import { z } from 'zod';
 import { ROLES } from './roles';
+import { statusRank } from './rules';
 
 export { ROLES, RECORDING_ROLES, PRINTING_ROLES } from './roles';
 export type { Role } from './roles';
@@ -47,9 +48,7 @@ export const VerdictSchema = z.object({
 });
 export type Verdict = z.infer<typeof VerdictSchema>;
 
-const STATUS_RANK: Record<Status, number> = { ok: 0, 'in-use': 1, unknown: 2, warning: 3, fault: 4 };
-
 /** The first of the items with the worst status (fault > warning > unknown > in-use > ok). */
 export function worstOf<T extends { status: Status }>(items: readonly [T, ...T[]]): T {
-  return items.reduce((worst, item) => (STATUS_RANK[item.status] > STATUS_RANK[worst.status] ? item : worst));
+  return items.reduce((worst, item) => (statusRank(item.status) > statusRank(worst.status) ? item : worst));
 }

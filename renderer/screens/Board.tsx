@@ -2,8 +2,7 @@
 // and what the district knows.
 import { useEffect, useState } from 'react';
 import type { Consumables, RoleTile, StationStatus } from '../../electron/station-api';
-import type { Status } from '../../protocol/verdict';
-import { statusTone } from '../../protocol/rules';
+import { statusRank, statusTone } from '../../protocol/rules';
 import type { Tone } from '../../protocol/rules';
 import type { ScreenProps } from '../App';
 import { DistrictLine } from './District';
@@ -12,11 +11,10 @@ const ICON: Record<Tone, string> = { ok: '✔', warning: '!', fault: '✖', neut
 
 /** Red tiles first, then yellow, then the rest, each group in the profile's order: on a small
  *  screen at 7:30 the operator sees what needs doing without scrolling. */
-const URGENCY: Record<Status, number> = { fault: 0, warning: 1, unknown: 2, 'in-use': 3, ok: 4 };
 function byUrgency(tiles: RoleTile[]): RoleTile[] {
   return tiles
     .map((tile, index) => ({ tile, index }))
-    .sort((a, b) => URGENCY[a.tile.status] - URGENCY[b.tile.status] || a.index - b.index)
+    .sort((a, b) => statusRank(b.tile.status) - statusRank(a.tile.status) || a.index - b.index)
     .map(({ tile }) => tile);
 }
 

@@ -58,7 +58,8 @@ export interface StationStatus {
   others: { code: string; message: Text; deviceKey?: string }[];
   lastCheckAt: string | null;
   checking: boolean;
-  dailyCheck: { doneToday: boolean; lastCompletedAt: string | null };
+  /** `delivery`: where the last daily check's event stands with the district; null when none was signed off. */
+  dailyCheck: { doneToday: boolean; lastCompletedAt: string | null; delivery: DailyCheckDelivery | null };
   enrolled: boolean;
   /** Events committed but not yet delivered to the district. */
   outboxPending: number;
@@ -142,9 +143,15 @@ export interface DailyCheckRecord {
   operator: { name: string; nip: string };
   manual: ManualResult[];
   consumables: ConsumablesInput;
-  /** Queued for the district (delivered by the outbox when the link allows). */
-  reported: boolean;
+  /** Where its event stands with the district (the outbox's delivery state). */
+  delivery: DailyCheckDelivery;
 }
+
+/**
+ * `sent`: the district acknowledged the event (stored it); `queued`: kept in the outbox, sent when
+ * the district can be reached; `refused`: the district refused it (kept for a technician).
+ */
+export type DailyCheckDelivery = 'sent' | 'queued' | 'refused';
 
 export interface Consumables {
   blankCards: number | null;

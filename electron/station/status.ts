@@ -10,7 +10,7 @@ import { describe as describeCode } from '../agent/messages';
 import { readDistrictFault } from '../agent/outbox';
 import type { Profile } from '../agent/profile';
 import { checkedRoles, expectedRoles } from '../agent/profile';
-import { lastDailyCheck } from './daily-check';
+import { dailyCheckDelivery, lastDailyCheck } from './daily-check';
 import type { FaultRecord, Store } from '../agent/store/store';
 import type { CheckReport } from '../agent/types';
 
@@ -150,6 +150,7 @@ export function buildStatus(input: StatusInput): StationStatus {
     dailyCheck: {
       doneToday: daily !== null && daily.completedAt.slice(0, 10) === today,
       lastCompletedAt: daily?.completedAt ?? null,
+      delivery: daily && input.store ? dailyCheckDelivery(input.store, daily) : null,
     },
     enrolled: input.enrolled,
     outboxPending: input.outboxPending,

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import type {
   CameraReport,
   CheckRunResult,
+  DailyCheckDelivery,
   DailyCheckRecord,
   ManualResult,
   ManualStep,
@@ -199,6 +200,13 @@ function StepFooter(props: {
   );
 }
 
+/** What the operator reads about the sign-off's way to the district. */
+const DELIVERY_TEXT = {
+  sent: 'dailySent',
+  queued: 'dailyQueued',
+  refused: 'dailyRefused',
+} as const satisfies Record<DailyCheckDelivery, TextKey<'kiosk'>>;
+
 export function DailyCheck(props: ScreenProps & { onClose: () => void }) {
   const { api, t, text, onClose } = props;
   const [step, setStep] = useState<Step>('automatic');
@@ -218,6 +226,15 @@ export function DailyCheck(props: ScreenProps & { onClose: () => void }) {
     const unsubscribe = api.subscribe((event: StationEvent) => {
       if (event.type === 'check-progress') {
         setProgress({ done: event.done, total: event.total });
+      }
+      // "Sent" only once the district acknowledged the sign-off: the status says when.
+      if (event.type === 'status') {
+        const { lastCompletedAt, delivery } = event.status.dailyCheck;
+        setRecord((current) =>
+          current && delivery && current.completedAt === lastCompletedAt && current.delivery !== delivery
+            ? { ...current, delivery }
+            : current,
+        );
       }
     });
     api
@@ -422,7 +439,9 @@ export function DailyCheck(props: ScreenProps & { onClose: () => void }) {
           <p className="instruction big">
             {record.canRecord ? t('resultCanRecord') : t('resultCannotRecord')}
           </p>
-          <p>{record.reported ? t('dailySaved') : t('dailySavedOffline')}</p>
+          <p data-testid="daily-delivery" data-delivery={record.delivery}>
+            {t(DELIVERY_TEXT[record.delivery])}
+          </p>
           <div className="actions">
             <button type="button" className="button-primary" data-testid="wizard-close" onClick={onClose}>
               {t('close')}

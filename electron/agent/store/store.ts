@@ -375,6 +375,19 @@ export class Store {
     });
   }
 
+  /**
+   * Where the event with `seq` stands: queued while in the outbox, rejected when parked, else
+   * reported (the district acknowledged it: only its acknowledgement removes an event).
+   */
+  deliveryOf(seq: number): DeliveryState {
+    if (this.db.prepare('SELECT 1 FROM outbox WHERE seq = ?').get(seq) !== undefined) {
+      return 'queued';
+    }
+    return this.db.prepare('SELECT 1 FROM outbox_rejected WHERE seq = ?').get(seq) !== undefined
+      ? 'rejected'
+      : 'reported';
+  }
+
   /** Open faults first, then resolved ones, newest first, each with its delivery state. */
   listFaults(options: { includeResolved?: boolean } = {}): FaultRecord[] {
     const rows = this.db

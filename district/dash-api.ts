@@ -5,6 +5,7 @@
 // server code.
 import { z } from 'zod';
 import type { Ribbon } from '../protocol/events';
+import type { Answer } from '../protocol/rules';
 import { RoleSchema } from '../protocol/verdict';
 import type { Status, Text } from '../protocol/verdict';
 
@@ -224,8 +225,12 @@ export interface StationStatus {
   clockOffsetMs: number | null;
   /** Silent past the heartbeat window (or never heard from). */
   silent: boolean;
+  /** Not silent and the station's own answer (protocol/rules.ts) is yes. */
   canRecord: boolean;
   canPrint: boolean;
+  /** The station's answers as its kiosk shows them; `not-checked` while silent or never checked. */
+  recording: Answer;
+  printing: Answer;
   appVersion: string | null;
   queueDepth: number | null;
   /** At most BOARD_FAULTS_PER_STATION with a fault, the most severe first. */

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { RoleSchema } from '../protocol/verdict';
 import type { Role, Status, Text, Verdict } from '../protocol/verdict';
+import type { Answer } from '../protocol/rules';
 
 export type Language = 'id' | 'en';
 
@@ -46,6 +47,10 @@ export interface RoleTile {
 
 export interface StationStatus {
   station: { name: string; kecamatan?: string };
+  /** What the banner says, by the shared rule (protocol/rules.ts); the heartbeat carries the same. */
+  recording: Answer;
+  printing: Answer;
+  /** `recording === 'yes'`, `printing === 'yes'`. */
   canRecord: boolean;
   canPrint: boolean;
   tiles: RoleTile[];
@@ -53,7 +58,8 @@ export interface StationStatus {
   others: { code: string; message: Text; deviceKey?: string }[];
   lastCheckAt: string | null;
   checking: boolean;
-  dailyCheck: { doneToday: boolean; lastCompletedAt: string | null };
+  /** `delivery`: where the last daily check's event stands with the district; null when none was signed off. */
+  dailyCheck: { doneToday: boolean; lastCompletedAt: string | null; delivery: DailyCheckDelivery | null };
   enrolled: boolean;
   /** Events committed but not yet delivered to the district. */
   outboxPending: number;
@@ -91,6 +97,8 @@ export interface CheckRunResult {
   runId: string;
   startedAt: string;
   durationMs: number;
+  recording: Answer;
+  printing: Answer;
   canRecord: boolean;
   canPrint: boolean;
   verdicts: Verdict[];
@@ -135,9 +143,15 @@ export interface DailyCheckRecord {
   operator: { name: string; nip: string };
   manual: ManualResult[];
   consumables: ConsumablesInput;
-  /** Queued for the district (delivered by the outbox when the link allows). */
-  reported: boolean;
+  /** Where its event stands with the district (the outbox's delivery state). */
+  delivery: DailyCheckDelivery;
 }
+
+/**
+ * `sent`: the district acknowledged the event (stored it); `queued`: kept in the outbox, sent when
+ * the district can be reached; `refused`: the district refused it (kept for a technician).
+ */
+export type DailyCheckDelivery = 'sent' | 'queued' | 'refused';
 
 export interface Consumables {
   blankCards: number | null;

@@ -17,6 +17,7 @@
 //   (e.g. `events.3.payload.message.id`).
 import { z } from 'zod';
 import { DeviceIdentitySchema, RoleSchema, SeveritySchema, StatusSchema } from './verdict';
+import { ANSWERS } from './rules';
 
 export const PROTOCOL_VERSION = 1 as const;
 
@@ -195,8 +196,17 @@ export type StationStartedPayload = z.infer<typeof StationStartedPayloadSchema>;
 export const HeartbeatPayloadSchema = z.strictObject({
   /** Worst current status per expected role. */
   roleStatus: RoleStatusSchema,
+  /** `recording === 'yes'`; kept for districts that predate `recording`. */
   canRecord: z.boolean(),
+  /** `printing === 'yes'`; kept for districts that predate `printing`. */
   canPrint: z.boolean(),
+  /**
+   * What the station's kiosk shows, by the shared rule (protocol/rules.ts): the district takes it
+   * as the station's word. `not-checked`: the profile has no such role, or nothing was checked yet.
+   * Absent from older stations (the district then reads canRecord / canPrint).
+   */
+  recording: z.enum(ANSWERS).optional(),
+  printing: z.enum(ANSWERS).optional(),
   appVersion: wireText(50).min(1),
   /** Events waiting in the station's outbox when this heartbeat was written (this one excluded). */
   queueDepth: wireCount(),

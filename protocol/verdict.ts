@@ -1,7 +1,7 @@
 // The vocabulary shared by the station, the kiosk UI and the district: roles, statuses, verdicts.
 import { z } from 'zod';
-import { RECORDING_ROLES, ROLES } from './roles';
-import type { Role } from './roles';
+import { ROLES } from './roles';
+import { statusRank } from './rules';
 
 export { ROLES, RECORDING_ROLES, PRINTING_ROLES } from './roles';
 export type { Role } from './roles';
@@ -48,17 +48,7 @@ export const VerdictSchema = z.object({
 });
 export type Verdict = z.infer<typeof VerdictSchema>;
 
-const STATUS_RANK: Record<Status, number> = { ok: 0, 'in-use': 1, unknown: 2, warning: 3, fault: 4 };
-
 /** The first of the items with the worst status (fault > warning > unknown > in-use > ok). */
 export function worstOf<T extends { status: Status }>(items: readonly [T, ...T[]]): T {
-  return items.reduce((worst, item) => (STATUS_RANK[item.status] > STATUS_RANK[worst.status] ? item : worst));
-}
-
-/** Whether a set of role statuses lets the station record: every recording role ok, in use or warning. */
-export function canRecord(roleStatus: Partial<Record<Role, Status>>, expected: readonly Role[]): boolean {
-  return RECORDING_ROLES.filter((role) => expected.includes(role)).every((role) => {
-    const status = roleStatus[role];
-    return status === 'ok' || status === 'in-use' || status === 'warning';
-  });
+  return items.reduce((worst, item) => (statusRank(item.status) > statusRank(worst.status) ? item : worst));
 }

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Language, StationApi, StationEvent, StationStatus } from '../electron/station-api';
 import type { Text } from '../protocol/verdict';
 import { translator } from '../protocol/i18n';
+import { answerTone } from '../protocol/rules';
 import type { Translator } from '../protocol/i18n';
 import { Board } from './screens/Board';
 import { DailyCheck } from './screens/DailyCheck';
@@ -64,11 +65,12 @@ export function App({ api }: { api: StationApi }) {
 
   const props: ScreenProps = { api, t, language, text };
   const canRecord = status?.canRecord ?? false;
+  const recording = status?.recording ?? 'not-checked';
 
   return (
     <div className="app">
       <header
-        className={`banner ${status ? (canRecord ? 'banner-ok' : 'banner-fault') : 'banner-wait'}`}
+        className={`banner banner-${status ? answerTone(recording) : 'neutral'}`}
         data-testid="banner"
       >
         <div className="banner-main">
@@ -76,13 +78,25 @@ export function App({ api }: { api: StationApi }) {
             className="banner-title"
             data-testid="can-record"
             data-can-record={status ? String(canRecord) : 'unknown'}
+            data-recording={status ? recording : 'unknown'}
           >
-            {status ? (canRecord ? t('canRecordYes') : t('canRecordNo')) : t('checking')}
+            {!status
+              ? t('checking')
+              : recording === 'yes'
+                ? t('canRecordYes')
+                : recording === 'no'
+                  ? t('canRecordNo')
+                  : t('canRecordNotChecked')}
           </div>
           {status && (
-            <div className="banner-detail">
-              {canRecord ? t('canRecordYesDetail') : t('canRecordNoDetail')}
-              {!status.canPrint && <span className="banner-print"> {t('canPrintNo')}</span>}
+            <div className="banner-detail" data-testid="can-print" data-printing={status.printing}>
+              {recording === 'yes' ? t('canRecordYesDetail') : recording === 'no' ? t('canRecordNoDetail') : ''}
+              {status.printing !== 'yes' && (
+                <span className="banner-print">
+                  {' '}
+                  {status.printing === 'no' ? t('canPrintNo') : t('canPrintNotChecked')}
+                </span>
+              )}
             </div>
           )}
         </div>

@@ -106,6 +106,8 @@ export type AgentEvent =
   | { type: 'faults-changed' }
   /** The district's state of these faults changed (store meta, see outbox.ts). */
   | { type: 'district-changed'; faultIds: string[] }
+  /** The district acknowledged a batch of events (they left the outbox). */
+  | { type: 'delivered'; count: number }
   | { type: 'log'; line: string };
 
 export class Agent {
@@ -277,9 +279,9 @@ export class Agent {
     this.timers.after(this.schedule.hotplugSettleMs, () => void this.requestCheck('passive'));
   }
 
-  /** Events were committed to the store outside the agent (the daily check): send them now. */
-  sendQueuedNow(): void {
-    this.timers.wake();
+  /** Events committed outside the agent (the kiosk's daily check): send them now. */
+  notifyCommitted(events: readonly StoredEvent[]): void {
+    this.afterCommit(events);
   }
 
   /** The station was just enrolled: look for the identity now and send what is queued. */
@@ -389,6 +391,7 @@ export class Agent {
       onCommands: (commands) => this.district.onCommands(commands),
       onDistrictFaults: (faultIds) => this.district.onDistrictFaults(faultIds),
       onParked: (event, reason) => this.eventParked(event, reason),
+      onDelivered: (count) => this.emit({ type: 'delivered', count }),
     });
   }
 

@@ -2,7 +2,8 @@
 // device never delays the verdicts of the others. Produces one verdict per expected role plus one per
 // attached device that no role claims.
 import type { Role, Status, Verdict } from '../../protocol/verdict';
-import { canRecord as canRecordWith, worstOf } from '../../protocol/verdict';
+import { worstOf } from '../../protocol/verdict';
+import { canPrint, canRecord, severityOf } from '../../protocol/rules';
 import type { UsbDeviceInfo } from '../../native/usb/types';
 import type { Adapters } from './adapters';
 import type { Catalog } from './catalog';
@@ -10,7 +11,6 @@ import type { Profile, RoleSpec } from './profile';
 import { checkedRoles, expectedRoles } from './profile';
 import type { CheckReport } from './types';
 import type { Outcome } from './checks/outcome';
-import { faultSeverity } from './checks/outcome';
 import { checkUnclaimedDevices, checkUsbRole, findRoleDevice } from './checks/usb';
 import { checkPrinterStatus } from './checks/printer';
 import { checkUpsReading } from './checks/ups';
@@ -80,11 +80,10 @@ async function settle(probe: Probe): Promise<Outcome> {
       return {
         status: 'fault',
         suffix: 'NOT_RESPONDING',
-        severity: faultSeverity(probe.role),
         measurements: { ...measurements, timeoutMs: probe.timeoutMs },
       };
     }
-    return { status: 'unknown', suffix: 'CHECK_ERROR', severity: 'minor', measurements };
+    return { status: 'unknown', suffix: 'CHECK_ERROR', measurements };
   }
 }
 
@@ -99,7 +98,7 @@ export function toVerdict(
     role,
     status: outcome.status,
     code,
-    severity: outcome.severity,
+    severity: severityOf(code, outcome.status, role),
     ...describe(code, role, outcome.params),
     device: outcome.device,
     measurements: outcome.measurements,
@@ -158,7 +157,6 @@ function probesForRole(
           return {
             status: 'unknown',
             suffix: 'CHECK_ERROR',
-            severity: 'minor',
             measurements: { queue, error: `no ${spooler} spooler on this PC` },
           };
         }
@@ -207,7 +205,7 @@ function probesForRole(
       run: async () => {
         const endpoints = await network;
         if (endpoints.length === 0) {
-          return { status: 'unknown', suffix: 'NOT_CONFIGURED', severity: 'minor', measurements: {} };
+          return { status: 'unknown', suffix: 'NOT_CONFIGURED', measurements: {} };
         }
         return checkNetwork(endpoints, thresholds);
       },
@@ -239,7 +237,6 @@ function probesForRole(
         timeoutMs: check.timeoutMs,
         run: async () =>
           checkExternalResult(
-            role,
             check,
             await adapters.commands.run(check.command, check.args, { timeoutMs: check.timeoutMs }),
           ),
@@ -314,7 +311,6 @@ export async function runCheck(context: CheckContext): Promise<CheckReport> {
         {
           status: 'unknown',
           code: 'USB_ENUMERATION_FAILED',
-          severity: 'minor',
           measurements: { error: usbError },
         },
         checkedAt,
@@ -329,14 +325,17 @@ export async function runCheck(context: CheckContext): Promise<CheckReport> {
     roleStatus[verdict.role!] = verdict.status;
   }
   const expected = expectedRoles(profile);
-  const printStatus = roleStatus['card-printer'];
+  const recording = canRecord(roleStatus, expected);
+  const printing = canPrint(roleStatus, expected);
   return {
     startedAt: new Date(startedAtMs).toISOString(),
     durationMs: Math.round(performance.now() - started),
     verdicts: [...roleVerdicts, ...deviceVerdicts],
     roleStatus,
-    canRecord: canRecordWith(roleStatus, expected),
-    canPrint: printStatus === undefined ? false : printStatus !== 'fault' && printStatus !== 'unknown',
+    recording,
+    printing,
+    canRecord: recording === 'yes',
+    canPrint: printing === 'yes',
     usbDevices,
     mode: context.mode,
   };

@@ -83,6 +83,8 @@ export interface OutboxOptions {
   onDistrictFaults?: (faultIds: string[]) => void;
   /** An event was parked (moved to outbox_rejected) because the district refused or failed on it. */
   onParked?: (event: StoredEvent, reason: string) => void;
+  /** The district acknowledged `count` events, which left the outbox. */
+  onDelivered?: (count: number) => void;
 }
 
 /** 500s in a row on one event alone before the next event is tried past it. */
@@ -116,6 +118,7 @@ export class Outbox {
   /** The queued event that got 500s when sent alone, and how many in a row. */
   private suspect: { seq: number; failures: number } | null = null;
   private readonly onParked: (event: StoredEvent, reason: string) => void;
+  private readonly onDelivered: (count: number) => void;
   private readonly now: () => number;
   private readonly random: () => number;
   private batchLimit: number;
@@ -133,6 +136,7 @@ export class Outbox {
     this.policy.batchSize = Math.max(1, Math.min(MAX_EVENTS_PER_BATCH, this.policy.batchSize));
     this.fetchOverride = options.fetch;
     this.onParked = options.onParked ?? (() => undefined);
+    this.onDelivered = options.onDelivered ?? (() => undefined);
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.batchLimit = this.policy.batchSize;
@@ -243,6 +247,7 @@ export class Outbox {
       this.lastDeliveredAt = receivedAt;
       this.batchLimit = Math.min(this.policy.batchSize, this.batchLimit * 2);
       this.recordDistrictFaults(parsed.data.faults ?? []);
+      this.onDelivered(acknowledged);
       if (parsed.data.commands && parsed.data.commands.length > 0) {
         this.onCommands(parsed.data.commands);
       }

@@ -1,5 +1,6 @@
 // What one full check produces, consumed by the CLI, the fault lifecycle, the store and StationApi.
 import type { Role, Status, Verdict } from '../../protocol/verdict';
+import type { Answer } from '../../protocol/rules';
 import type { UsbDeviceInfo } from '../../native/usb/types';
 
 export interface CheckReport {
@@ -9,6 +10,10 @@ export interface CheckReport {
   verdicts: Verdict[];
   /** Worst status per expected role. */
   roleStatus: Partial<Record<Role, Status>>;
+  /** The shared rule (protocol/rules.ts) on `roleStatus`: what the kiosk, the CLI and the heartbeat say. */
+  recording: Answer;
+  printing: Answer;
+  /** `recording === 'yes'` and `printing === 'yes'`, for readers of the older report. */
   canRecord: boolean;
   canPrint: boolean;
   usbDevices: UsbDeviceInfo[];

@@ -3,6 +3,7 @@
 import { translator } from '../../protocol/i18n';
 import type { Language, Translator } from '../../protocol/i18n';
 import type { Verdict } from '../../protocol/verdict';
+import type { Answer } from '../../protocol/rules';
 import { runCheck } from '../agent/check';
 import { expectedRoles } from '../agent/profile';
 import type { CheckReport } from '../agent/types';
@@ -23,7 +24,9 @@ function deviceLabel(verdict: Verdict, t: Translator<'cli'>): string {
 
 export function formatTable(report: CheckReport, language: Language, profiled: boolean): string {
   const t = translator('cli', language);
-  const answer = (value: boolean) => (!profiled ? t('notProfiled') : value ? t('yes') : t('no'));
+  // The shared rule's answers (protocol/rules.ts), upper case to stand out like the statuses.
+  const answer = (value: Answer) =>
+    !profiled ? t('notProfiled') : t.word('answer', value).toLocaleUpperCase(language);
   const rows = report.verdicts.map((verdict) => [
     deviceLabel(verdict, t),
     // Upper case so the status stands out in a plain-text table.
@@ -41,7 +44,7 @@ export function formatTable(report: CheckReport, language: Language, profiled: b
       .join('  ')
       .trimEnd();
   return [
-    `${t('record')}: ${answer(report.canRecord)}    ${t('print')}: ${answer(report.canPrint)}`,
+    `${t('record')}: ${answer(report.recording)}    ${t('print')}: ${answer(report.printing)}`,
     '',
     line(header),
     line(header.map((cell, column) => '-'.repeat(column < 3 ? widths[column]! : cell.length))),

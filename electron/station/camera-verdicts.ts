@@ -4,6 +4,7 @@
 import type { CameraCode, CameraReport } from '../station-api';
 import { CameraReportSchema } from '../station-api';
 import type { Verdict } from '../../protocol/verdict';
+import { severityOf } from '../../protocol/rules';
 import { describe as describeCode } from '../agent/messages';
 import { META, writeMeta } from '../agent/store/meta';
 import type { Store } from '../agent/store/store';
@@ -39,7 +40,7 @@ export class CameraVerdicts {
       role: 'camera',
       status,
       code: valid.code,
-      severity: status === 'fault' ? 'major' : status === 'warning' ? 'minor' : 'info',
+      severity: severityOf(valid.code, status, 'camera'),
       ...describeCode(valid.code, 'camera'),
       device: valid.deviceLabel
         ? { key: `camera:${valid.deviceLabel}`, model: valid.deviceLabel, transport: 'camera' }

@@ -2,48 +2,46 @@
 // and stock counts become one `daily-check.completed` event (and `consumables.reported`), committed
 // with the record the board shows, in one transaction. The outbox delivers them.
 import { randomUUID } from 'node:crypto';
-import type { Consumables, DailyCheckRecord, DailyCheckSubmission, StationStatus } from '../station-api';
+import type {
+  Consumables,
+  DailyCheckDelivery,
+  DailyCheckRecord,
+  DailyCheckSubmission,
+  StationStatus,
+} from '../station-api';
 import { DailyCheckSubmissionSchema } from '../station-api';
 import { META, readMeta, writeMeta } from '../agent/store/meta';
-import type { Store } from '../agent/store/store';
-
-/**
- * How long the sign-off waits for the district to acknowledge the daily check before it says
- * "queued, will be sent": a district that answers does so in well under a second; the operator
- * should not wait longer than this for a screen that cannot change the result.
- */
-export const DAILY_CHECK_SEND_WAIT_MS = 3000;
-const SEND_POLL_MS = 50;
-
-/** Resolves true as soon as `done()` holds, false when `timeoutMs` passes first. */
-export async function waitUntil(done: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = performance.now() + timeoutMs;
-  while (!done()) {
-    if (performance.now() >= deadline) {
-      return false;
-    }
-    await new Promise((resolve) => setTimeout(resolve, SEND_POLL_MS));
-  }
-  return true;
-}
+import type { Store, StoredEvent } from '../agent/store/store';
 
 /** When the last daily check was signed off, or null if none ever was. */
-export function lastDailyCheck(store: Store): { completedAt: string } | null {
+export function lastDailyCheck(store: Store): { completedAt: string; eventSeq?: number } | null {
   return readMeta(store, META.lastDailyCheck);
 }
 
 /**
+ * Where the daily check's event stands with the district: sent only once the district acknowledged
+ * it. A record kept before its seq was (older versions) says queued while anything is, else sent.
+ */
+export function dailyCheckDelivery(store: Store, record: { eventSeq?: number }): DailyCheckDelivery {
+  const state =
+    record.eventSeq === undefined
+      ? store.hasPendingOfType('daily-check.completed')
+        ? 'queued'
+        : 'reported'
+      : store.deliveryOf(record.eventSeq);
+  return state === 'reported' ? 'sent' : state === 'rejected' ? 'refused' : 'queued';
+}
+
+/**
  * Commits the sign-off of a daily check whose automatic phase produced `status`. The caller checks
- * that `submission.runId` is a daily run it started. The record says `reported: false` (queued)
- * until the district acknowledges `eventIds` (the caller waits a little for that, see
- * StationService.submitDailyCheck): an operator is told "sent" only when it was.
+ * that `submission.runId` is a daily run it started, and hands `events` to the agent for delivery.
  */
 export function commitDailyCheck(
   store: Store,
   submission: DailyCheckSubmission,
   status: StationStatus,
   nowMs: number,
-): { record: DailyCheckRecord; eventIds: string[] } {
+): { record: DailyCheckRecord; events: StoredEvent[] } {
   const valid = DailyCheckSubmissionSchema.parse(submission);
   const completedAt = new Date(nowMs).toISOString();
   // A problem at the iris step alone does not make the day unable to record.
@@ -55,14 +53,15 @@ export function commitDailyCheck(
     operator: valid.operator,
     manual: valid.manual,
     consumables: valid.consumables,
-    reported: false,
+    // Just committed: nothing is sent before the outbox has delivered it.
+    delivery: 'queued',
   };
   const roleStatus = Object.fromEntries(status.tiles.map((tile) => [tile.role, tile.status]));
   const consumables = {
     blankCards: valid.consumables.blankCards,
     ribbons: [{ name: 'Ribbon', remaining: valid.consumables.ribbonPrints, unit: 'prints' as const }],
   };
-  const eventIds = store.transaction(() => {
+  return store.transaction(() => {
     const events = store.appendEvents([
       {
         type: 'daily-check.completed',
@@ -93,11 +92,11 @@ export function commitDailyCheck(
       },
       { type: 'consumables.reported', occurredAt: completedAt, payload: consumables },
     ]);
-    writeMeta(store, META.lastDailyCheck, record);
+    // The first event is daily-check.completed: its delivery is what the operator is told.
+    writeMeta(store, META.lastDailyCheck, { ...record, eventSeq: events[0]!.seq });
     writeMeta(store, META.consumables, { ...valid.consumables, updatedAt: completedAt });
-    return events.map((event) => event.id);
+    return { record, events };
   });
-  return { record, eventIds };
 }
 
 export function readConsumables(

@@ -7,6 +7,7 @@ import type {
   CheckHistoryEntry,
   CheckRunResult,
   Consumables,
+  DailyCheckDelivery,
   DailyCheckRecord,
   DailyCheckSubmission,
   DiagnosticsBundle,
@@ -35,7 +36,7 @@ import type { Agent, AgentEvent } from '../agent/agent';
 import { adoptStation, roleOfDevice } from '../agent/baseline';
 import { checkedRoles } from '../agent/profile';
 import { CAMERA_VERDICT_TTL_MS, CameraVerdicts } from './camera-verdicts';
-import { DAILY_CHECK_SEND_WAIT_MS, commitDailyCheck, readConsumables, waitUntil } from './daily-check';
+import { commitDailyCheck, dailyCheckDelivery, readConsumables } from './daily-check';
 import { buildDiagnosticsBundle } from './diagnostics';
 import { readSettings, updateSettings } from './settings';
 import { META } from '../agent/store/meta';
@@ -59,6 +60,9 @@ export interface StationServiceOptions {
 
 /** Technician log lines kept in memory. */
 const LOG_LINES = 500;
+/** How long a daily sign-off waits for the district's acknowledgement before saying "queued" (ms). */
+export const DELIVERY_WAIT_MS = 2_000;
+const DELIVERY_POLL_MS = 25;
 
 export class StationService implements StationApi {
   private readonly agent: Agent;
@@ -163,6 +167,10 @@ export class StationService implements StationApi {
       case 'faults-changed':
         this.emit({ type: 'faults-changed' });
         break;
+      case 'delivered':
+        // The daily check's "sent to the district" may have become true.
+        this.emitStatus();
+        break;
       case 'district-changed':
         this.log('info', `district updated ${event.faultIds.length} fault(s)`);
         this.emit({ type: 'faults-changed' });
@@ -211,6 +219,8 @@ export class StationService implements StationApi {
       runId,
       startedAt: report.startedAt,
       durationMs: report.durationMs,
+      recording: report.recording,
+      printing: report.printing,
       canRecord: report.canRecord,
       canPrint: report.canPrint,
       verdicts: roles
@@ -231,7 +241,6 @@ export class StationService implements StationApi {
     return buildStatus({
       profile: this.agent.profile,
       report: status.lastReport,
-      camera: this.agent.observedVerdict('camera'),
       faults: store ? listedFaults(store, this.now()) : [],
       store,
       storageProblem: unwritable === null ? undefined : describeCode('PC_DATA_FOLDER_READONLY', 'pc'),
@@ -260,15 +269,31 @@ export class StationService implements StationApi {
       throw new Error(`unknown daily check run ${valid.runId}`);
     }
     const store = this.store();
-    const { record, eventIds } = commitDailyCheck(store, valid, await this.getStatus(), this.now());
+    const { record, events } = commitDailyCheck(store, valid, await this.getStatus(), this.now());
     this.dailyRuns.delete(valid.runId);
-    if (this.agent.enrollment !== null) {
-      this.agent.sendQueuedNow();
-      record.reported = await waitUntil(() => store.acknowledged(eventIds), DAILY_CHECK_SEND_WAIT_MS);
-    }
     this.log('info', `daily check signed off by NIP ${record.operator.nip}`);
+    this.agent.notifyCommitted(events);
+    const delivery = await this.awaitDelivery(store, events[0]!.seq);
     this.emitStatus();
-    return record;
+    return { ...record, delivery };
+  }
+
+  /**
+   * The delivery state of the event `seq` once the district acknowledged it, or after
+   * DELIVERY_WAIT_MS; at once while the district is known to fail (the outbox is backing off).
+   */
+  private async awaitDelivery(store: Store, seq: number): Promise<DailyCheckDelivery> {
+    const deadline = performance.now() + DELIVERY_WAIT_MS;
+    const failing = this.agent.status().deliveryFailures > 0 || !this.agent.status().enrolled;
+    let delivery = dailyCheckDelivery(store, { eventSeq: seq });
+    while (delivery === 'queued' && !failing && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, DELIVERY_POLL_MS));
+      if (this.agent.status().deliveryFailures > 0) {
+        break;
+      }
+      delivery = dailyCheckDelivery(store, { eventSeq: seq });
+    }
+    return delivery;
   }
 
   async getConsumables(): Promise<Consumables> {

@@ -10,7 +10,7 @@ import { describe as describeCode } from '../agent/messages';
 import { readDistrictFault } from '../agent/outbox';
 import type { Profile } from '../agent/profile';
 import { checkedRoles, expectedRoles } from '../agent/profile';
-import { lastDailyCheck } from './daily-check';
+import { dailyCheckDelivery, lastDailyCheck } from './daily-check';
 import type { FaultRecord, Store } from '../agent/store/store';
 import type { CheckReport } from '../agent/types';
 
@@ -80,14 +80,10 @@ export function listedFaults(store: Store, nowMs: number): FaultView[] {
   return views;
 }
 
-/** Roles without which no one can be recorded: a fault or an unknown state of one blocks recording. */
-const RECORDING_ROLES: readonly Role[] = ['camera', 'fingerprint', 'iris', 'signature', 'network'];
-
 export interface StatusInput {
   profile: Profile;
+  /** The agent's last check; it includes the camera's frame verdict while that counts (Agent.reportVerdict). */
   report: CheckReport | null;
-  /** The renderer's camera verdict while it counts. */
-  camera: Verdict | undefined;
   /** Open faults first (listedFaults); the tile of a role shows its open one. */
   faults: FaultView[];
   /** Null while the store cannot be opened (data folder not writable). */
@@ -102,17 +98,13 @@ export interface StatusInput {
 }
 
 export function buildStatus(input: StatusInput): StationStatus {
-  const { report, camera, faults, profile } = input;
+  const { report, faults, profile } = input;
   const expected = expectedRoles(profile);
   const byRole = new Map<Role, Verdict>();
   for (const verdict of report?.verdicts ?? []) {
     if (verdict.role) {
       byRole.set(verdict.role, verdict);
     }
-  }
-  // The camera's own frame verdict speaks when it is worse than what USB says.
-  if (camera && (byRole.get('camera')?.status ?? 'ok') === 'ok' && camera.status !== 'ok') {
-    byRole.set('camera', camera);
   }
   // A role checked without being expected (the PC) gets a tile only when something is wrong with it.
   const roles = checkedRoles(profile).filter(
@@ -140,16 +132,15 @@ export function buildStatus(input: StatusInput): StationStatus {
         : undefined,
     };
   });
-  const roleStatus = Object.fromEntries(tiles.map((tile) => [tile.role, tile.status]));
-  const recordingBlocked = RECORDING_ROLES.some(
-    (role) => expected.includes(role) && (roleStatus[role] === 'fault' || roleStatus[role] === 'unknown'),
-  );
   const daily = input.store ? lastDailyCheck(input.store) : null;
   const today = new Date(input.now).toISOString().slice(0, 10);
   return {
     station: { name: profile.station?.name ?? 'Siaga', kecamatan: profile.station?.kecamatan },
-    canRecord: report ? report.canRecord && !recordingBlocked : false,
-    canPrint: report?.canPrint ?? false,
+    // The report's answers by the shared rule (protocol/rules.ts): the heartbeat carries the same.
+    canRecord: report?.recording === 'yes',
+    canPrint: report?.printing === 'yes',
+    recording: report?.recording ?? 'not-checked',
+    printing: report?.printing ?? 'not-checked',
     tiles,
     others: (report?.verdicts ?? [])
       .filter((verdict) => verdict.role === null)
@@ -159,6 +150,7 @@ export function buildStatus(input: StatusInput): StationStatus {
     dailyCheck: {
       doneToday: daily !== null && daily.completedAt.slice(0, 10) === today,
       lastCompletedAt: daily?.completedAt ?? null,
+      delivery: daily && input.store ? dailyCheckDelivery(input.store, daily) : null,
     },
     enrolled: input.enrolled,
     outboxPending: input.outboxPending,

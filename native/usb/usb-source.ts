@@ -20,6 +20,11 @@ export interface ReportingUsbSource extends UsbSource {
   readonly lastError?: string;
   /** Devices the last list() skipped because their descriptors were unreadable or malformed. */
   readonly lastSkipped: number;
+  /**
+   * Devices the last list() left out because they were unplugged while it read them (listed, then
+   * their sysfs directory was gone): absent, never a device without its strings.
+   */
+  readonly lastVanished: number;
 }
 
 /** The `connect`/`disconnect` events of the library's `usb` object (EventTarget style). */
@@ -250,6 +255,18 @@ class SysfsView {
     return existsSync(join(this.root, name, attribute));
   }
 
+  /**
+   * The library listed the device (from sysfs, on Linux) and its directory is gone now: it was
+   * unplugged while the list was read, so what was read (perhaps without serial number or names)
+   * describes no attached device.
+   */
+  vanished(device: UsbDeviceInfo): boolean {
+    if (device.bus === undefined || device.ports === undefined) {
+      return false;
+    }
+    return !existsSync(join(this.root, usbLocation(device.bus, device.ports)));
+  }
+
   interfaceClasses(device: UsbDeviceInfo): number[] | undefined {
     if (device.bus === undefined || device.ports === undefined) {
       return undefined;
@@ -283,6 +300,7 @@ async function libraryGetDevices(): Promise<unknown> {
 class LibraryUsbSource implements ReportingUsbSource {
   lastError?: string;
   lastSkipped = 0;
+  lastVanished = 0;
 
   constructor(
     private readonly getDevices: () => Promise<unknown>,
@@ -299,11 +317,13 @@ class LibraryUsbSource implements ReportingUsbSource {
     } catch (error) {
       this.lastError = `USB enumeration failed: ${error instanceof Error ? error.message : String(error)}`;
       this.lastSkipped = 0;
+      this.lastVanished = 0;
       return [];
     }
     const sysfs = SysfsView.open(this.sysfsRoot);
     const devices: UsbDeviceInfo[] = [];
     let skipped = 0;
+    let vanished = 0;
     for (const raw of raws) {
       const device = toUsbDeviceInfo(raw, {
         stringAvailable: sysfs ? (location, attribute) => sysfs.hasAttribute(location, attribute) : undefined,
@@ -316,12 +336,18 @@ class LibraryUsbSource implements ReportingUsbSource {
       if (interfaceClasses) {
         device.interfaceClasses = interfaceClasses;
       }
+      // Checked after every read: a device gone by now may have lost its strings on the way.
+      if (sysfs?.vanished(device)) {
+        vanished += 1;
+        continue;
+      }
       devices.push(device);
     }
     makeKeysUnique(devices);
     devices.sort((left, right) => (left.key < right.key ? -1 : left.key > right.key ? 1 : 0));
     this.lastError = undefined;
     this.lastSkipped = skipped;
+    this.lastVanished = vanished;
     return devices;
   }
 }

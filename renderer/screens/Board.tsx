@@ -2,27 +2,19 @@
 // and what the district knows.
 import { useEffect, useState } from 'react';
 import type { Consumables, RoleTile, StationStatus } from '../../electron/station-api';
-import type { Status } from '../../protocol/verdict';
+import { statusRank, statusTone } from '../../protocol/rules';
+import type { Tone } from '../../protocol/rules';
 import type { ScreenProps } from '../App';
 import { DistrictLine } from './District';
 
-const COLOUR: Record<Status, 'green' | 'yellow' | 'red' | 'grey'> = {
-  ok: 'green',
-  'in-use': 'green',
-  warning: 'yellow',
-  fault: 'red',
-  unknown: 'grey',
-};
-
-const ICON: Record<Status, string> = { ok: '✔', 'in-use': '✔', warning: '!', fault: '✖', unknown: '?' };
+const ICON: Record<Tone, string> = { ok: '✔', warning: '!', fault: '✖', neutral: '?' };
 
 /** Red tiles first, then yellow, then the rest, each group in the profile's order: on a small
  *  screen at 7:30 the operator sees what needs doing without scrolling. */
-const URGENCY: Record<Status, number> = { fault: 0, warning: 1, unknown: 2, 'in-use': 3, ok: 4 };
 function byUrgency(tiles: RoleTile[]): RoleTile[] {
   return tiles
     .map((tile, index) => ({ tile, index }))
-    .sort((a, b) => URGENCY[a.tile.status] - URGENCY[b.tile.status] || a.index - b.index)
+    .sort((a, b) => statusRank(b.tile.status) - statusRank(a.tile.status) || a.index - b.index)
     .map(({ tile }) => tile);
 }
 
@@ -42,17 +34,17 @@ function Tile({
   text,
   language,
 }: { tile: RoleTile } & Pick<ScreenProps, 't' | 'text' | 'language'>) {
-  const colour = COLOUR[tile.status];
+  const tone = statusTone(tile.status);
   return (
     <section
-      className={`tile tile-${colour}`}
+      className={`tile tile-${tone}`}
       data-testid={`tile-${tile.role}`}
       data-status={tile.status}
       data-code={tile.code}
     >
       <div className="tile-head">
         <span className="tile-icon" aria-hidden="true">
-          {ICON[tile.status]}
+          {ICON[tone]}
         </span>
         <h2>{text(tile.name)}</h2>
       </div>

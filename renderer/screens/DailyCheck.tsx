@@ -4,12 +4,14 @@ import { useEffect, useRef, useState } from 'react';
 import type {
   CameraReport,
   CheckRunResult,
+  DailyCheckDelivery,
   DailyCheckRecord,
   ManualResult,
   ManualStep,
   StationEvent,
 } from '../../electron/station-api';
 import type { Verdict } from '../../protocol/verdict';
+import { isUsable, statusTone } from '../../protocol/rules';
 import type { ScreenProps } from '../App';
 import { checkCamera } from '../camera/capture';
 import type { TextKey } from '../../protocol/i18n';
@@ -94,20 +96,14 @@ function CameraStep({ api, t, text, onResult }: ScreenProps & { onResult: (resul
     };
   }, [api, attempt]);
 
-  const colour = !verdict
-    ? 'grey'
-    : verdict.status === 'ok'
-      ? 'green'
-      : verdict.status === 'warning'
-        ? 'yellow'
-        : 'red';
+  const tone = verdict ? statusTone(verdict.status) : 'neutral';
   return (
     <div className="step-camera">
       <p className="instruction">{t('cameraInstruction')}</p>
       <div className="camera-row">
         <video ref={video} className="preview" data-testid="camera-preview" muted playsInline />
         <div
-          className={`camera-verdict tile tile-${colour}`}
+          className={`camera-verdict tile tile-${tone}`}
           data-testid="camera-verdict"
           data-code={report?.code ?? ''}
         >
@@ -142,7 +138,8 @@ function CameraStep({ api, t, text, onResult }: ScreenProps & { onResult: (resul
           onClick={() =>
             onResult({
               step: 'camera',
-              result: verdict?.status === 'ok' ? 'ok' : 'problem',
+              // The same rule as the board: a usable camera (a warning, in use) does not stop the day.
+              result: verdict && isUsable(verdict.status) ? 'ok' : 'problem',
               note: report?.code,
             })
           }
@@ -203,6 +200,13 @@ function StepFooter(props: {
   );
 }
 
+/** What the operator reads about the sign-off's way to the district. */
+const DELIVERY_TEXT = {
+  sent: 'dailySent',
+  queued: 'dailyQueued',
+  refused: 'dailyRefused',
+} as const satisfies Record<DailyCheckDelivery, TextKey<'kiosk'>>;
+
 export function DailyCheck(props: ScreenProps & { onClose: () => void }) {
   const { api, t, text, onClose } = props;
   const [step, setStep] = useState<Step>('automatic');
@@ -222,6 +226,15 @@ export function DailyCheck(props: ScreenProps & { onClose: () => void }) {
     const unsubscribe = api.subscribe((event: StationEvent) => {
       if (event.type === 'check-progress') {
         setProgress({ done: event.done, total: event.total });
+      }
+      // "Sent" only once the district acknowledged the sign-off: the status says when.
+      if (event.type === 'status') {
+        const { lastCompletedAt, delivery } = event.status.dailyCheck;
+        setRecord((current) =>
+          current && delivery && current.completedAt === lastCompletedAt && current.delivery !== delivery
+            ? { ...current, delivery }
+            : current,
+        );
       }
     });
     api
@@ -333,7 +346,7 @@ export function DailyCheck(props: ScreenProps & { onClose: () => void }) {
               {run.verdicts
                 .filter((verdict) => verdict.role !== null)
                 .map((verdict) => (
-                  <li key={`${verdict.role}-${verdict.code}`} className={`verdict verdict-${verdict.status}`}>
+                  <li key={`${verdict.role}-${verdict.code}`} className={`verdict verdict-${statusTone(verdict.status)}`}>
                     <span className="verdict-dot" /> {text(verdict.message)}
                   </li>
                 ))}
@@ -426,7 +439,9 @@ export function DailyCheck(props: ScreenProps & { onClose: () => void }) {
           <p className="instruction big">
             {record.canRecord ? t('resultCanRecord') : t('resultCannotRecord')}
           </p>
-          <p>{record.reported ? t('dailySaved') : t('dailySavedOffline')}</p>
+          <p data-testid="daily-delivery" data-delivery={record.delivery}>
+            {t(DELIVERY_TEXT[record.delivery])}
+          </p>
           <div className="actions">
             <button type="button" className="button-primary" data-testid="wizard-close" onClick={onClose}>
               {t('close')}

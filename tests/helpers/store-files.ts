@@ -33,6 +33,8 @@ export function upsCheckReport(verdictCount: number, startedAt = '2024-01-01T00:
       durationMs: 1,
     })),
     roleStatus: { ups: 'ok' },
+    recording: 'yes',
+    printing: 'yes',
     canRecord: true,
     canPrint: true,
     usbDevices: [],

@@ -10,6 +10,7 @@ import { applyInventoryChange, applyInventoryReport } from '../inventory/devices
 import type { HistoryKind } from '../faults/history';
 import { addHistory } from '../faults/history';
 import { countReopening } from '../faults/repository';
+import { reportedAnswers } from '../stations/board';
 
 export async function projectForDashboard(
   db: Db,
@@ -21,7 +22,7 @@ export async function projectForDashboard(
   if (event.type === 'heartbeat') {
     await recordHeartbeat(db, {
       stationId,
-      canRecord: event.payload.canRecord,
+      canRecord: reportedAnswers(event.payload).recording === 'yes',
       occurredAt: options.districtAt,
       windowMs: options.heartbeatWindowMs,
     });

@@ -5,7 +5,8 @@
 // Stations never enrolled are listed apart ("not active yet") and counted nowhere.
 import type { HeartbeatPayload } from '../../../protocol/events';
 import type { Role, Status } from '../../../protocol/verdict';
-import { PRINTING_ROLES, RECORDING_ROLES } from '../../../protocol/verdict';
+import type { Answer } from '../../../protocol/rules';
+import { blocks, isUsable } from '../../../protocol/rules';
 import type {
   Board,
   BoardSummary,
@@ -30,7 +31,14 @@ export type { Board, KecamatanStatus, PublicBoard, StationProblem, StationStatus
 type Row = Record<string, string | number | null>;
 
 const SEVERITY_RANK: Record<string, number> = { critical: 0, major: 1, minor: 2, info: 3 };
-const HEALTHY: readonly Status[] = ['ok', 'in-use', 'warning'];
+
+/** The station's own answers (protocol/rules.ts); from a station that predates them, its booleans. */
+export function reportedAnswers(heartbeat: HeartbeatPayload): { recording: Answer; printing: Answer } {
+  return {
+    recording: heartbeat.recording ?? (heartbeat.canRecord ? 'yes' : 'no'),
+    printing: heartbeat.printing ?? (heartbeat.canPrint ? 'yes' : 'no'),
+  };
+}
 
 export async function board(db: Db, nowMs: number, heartbeatWindowMs: number): Promise<Board> {
   const calendar = await loadCalendar(db);
@@ -135,25 +143,23 @@ function stationStatus(
   // The district's receive time: a station's clock never decides whether it is alive.
   const heardAtMs = row.heard_at === null ? null : Date.parse(String(row.heard_at));
   const silent = heardAtMs === null || heartbeat === null || nowMs - heardAtMs > windowMs;
+  // Liveness and service hours are the district's; whether the kit can record is the station's word.
+  const answers: { recording: Answer; printing: Answer } = silent
+    ? { recording: 'not-checked', printing: 'not-checked' }
+    : reportedAnswers(heartbeat);
   const state: StationState = silent
     ? open
       ? 'no-news'
       : 'closed'
-    : heartbeat.canRecord
+    : answers.recording === 'yes'
       ? 'can-record'
       : 'cannot-record';
   const roleStatus = heartbeat?.roleStatus ?? {};
   const problems: StationProblem[] = [];
-  const blocking = (role: string): StationProblem['blocks'] =>
-    RECORDING_ROLES.includes(role as Role)
-      ? 'recording'
-      : PRINTING_ROLES.includes(role as Role)
-        ? 'printing'
-        : null;
   for (const [role, status] of Object.entries(roleStatus) as [Role, Status][]) {
-    if (!HEALTHY.includes(status)) {
+    if (!isUsable(status)) {
       const fault = faults.find((candidate) => candidate.role === role) ?? null;
-      problems.push({ role, status, blocks: blocking(role), fault });
+      problems.push({ role, status, blocks: blocks(role), fault });
     }
   }
   for (const fault of faults) {
@@ -183,7 +189,8 @@ function stationStatus(
     clockOffsetMs: row.measured_clock_offset_ms === null ? null : Number(row.measured_clock_offset_ms),
     silent,
     canRecord: state === 'can-record',
-    canPrint: !silent && heartbeat.canPrint,
+    canPrint: answers.printing === 'yes',
+    ...answers,
     appVersion: row.app_version === null ? null : String(row.app_version),
     queueDepth: heartbeat?.queueDepth ?? null,
     problems,

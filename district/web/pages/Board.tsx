@@ -13,6 +13,15 @@ import { DataTable, Pending } from '../data-table';
 import { useTranslator } from '../language';
 import { useApi } from '../use-api';
 import { deviceName, faultLink, problemTone } from './fault-format';
+import type { Answer } from '../../../protocol/rules';
+import { answerTone } from '../../../protocol/rules';
+
+/** The station's own printing answer; a station without a card printer says "not checked", not "cannot". */
+const PRINTING_WORD = {
+  yes: 'canPrint',
+  no: 'cannotPrint',
+  'not-checked': 'printNotChecked',
+} as const satisfies Record<Answer, string>;
 
 function Problem({ problem }: { problem: StationProblem }) {
   const { t, time, age, language } = useTranslator();
@@ -72,8 +81,8 @@ function StationRow({ station }: { station: StationStatus }) {
       </td>
       <td>
         {state === 'closed' || state === 'no-news' ? null : (
-          <span className={`badge ${station.canPrint ? 'ok' : 'warn'}`}>
-            {t(station.canPrint ? 'canPrint' : 'cannotPrint')}
+          <span className={`badge ${answerTone(station.printing)}`} data-printing={station.printing}>
+            {t(PRINTING_WORD[station.printing])}
           </span>
         )}
       </td>

@@ -2,7 +2,7 @@
 // a card is printing could disturb the job.
 import type { ReadEvolisStatusResult } from '../../../native/serial/evolis';
 import type { Outcome } from './outcome';
-import { faultSeverity, ok } from './outcome';
+import { ok } from './outcome';
 import { LEVEL_NOT_REPORTED } from './printer';
 
 const STATE_SUFFIX = {
@@ -15,23 +15,22 @@ const STATE_SUFFIX = {
 
 export function checkEvolisStatus(path: string, result: ReadEvolisStatusResult): Outcome {
   const measurements: Record<string, unknown> = { path, elapsedMs: Math.round(result.elapsedMs) };
-  const severity = faultSeverity('card-printer');
   if (!result.ok) {
     Object.assign(measurements, { reason: result.reason, error: result.message, raw: result.raw });
     switch (result.reason) {
       case 'busy':
-        return { status: 'in-use', suffix: 'IN_USE', severity: 'info', measurements };
+        return { status: 'in-use', suffix: 'IN_USE', measurements };
       case 'not-found':
-        return { status: 'fault', suffix: 'MISSING', severity, measurements };
+        return { status: 'fault', suffix: 'MISSING', measurements };
       case 'disconnected':
-        return { status: 'fault', suffix: 'DISCONNECTED', severity, measurements };
+        return { status: 'fault', suffix: 'DISCONNECTED', measurements };
       case 'timeout':
-        return { status: 'fault', suffix: 'NOT_RESPONDING', severity, measurements };
+        return { status: 'fault', suffix: 'NOT_RESPONDING', measurements };
       case 'parse':
       case 'overflow':
-        return { status: 'warning', suffix: 'BAD_REPLY', severity: 'minor', measurements };
+        return { status: 'warning', suffix: 'BAD_REPLY', measurements };
       default:
-        return { status: 'unknown', suffix: 'CHECK_ERROR', severity: 'minor', measurements };
+        return { status: 'unknown', suffix: 'CHECK_ERROR', measurements };
     }
   }
   const { state, code, raw, ribbonRemaining } = result.status;
@@ -40,12 +39,11 @@ export function checkEvolisStatus(path: string, result: ReadEvolisStatusResult):
     case 'ready':
       return ok(measurements);
     case 'busy':
-      return { status: 'in-use', suffix: 'IN_USE', severity: 'info', measurements };
+      return { status: 'in-use', suffix: 'IN_USE', measurements };
     case 'ribbon-low':
       return {
         status: 'warning',
         suffix: 'RIBBON_LOW',
-        severity: 'minor',
         // The printer counts prints left, not percent.
         params: {
           level:
@@ -56,6 +54,6 @@ export function checkEvolisStatus(path: string, result: ReadEvolisStatusResult):
         measurements,
       };
     default:
-      return { status: 'fault', suffix: STATE_SUFFIX[state], severity, measurements };
+      return { status: 'fault', suffix: STATE_SUFFIX[state], measurements };
   }
 }

@@ -3,13 +3,11 @@
 import type { ExternalCommandResult } from '../../../native/system/types';
 import type { RoleSpec } from '../profile';
 import type { Outcome } from './outcome';
-import { faultSeverity, ok } from './outcome';
-import type { Role } from '../../../protocol/verdict';
+import { ok } from './outcome';
 
 type ExternalCheck = NonNullable<RoleSpec['external']>[number];
 
 export function checkExternalResult(
-  role: Role,
   check: ExternalCheck,
   result: ExternalCommandResult,
 ): Outcome {
@@ -23,10 +21,10 @@ export function checkExternalResult(
   };
   if (result.error) {
     measurements.error = result.error;
-    return { status: 'unknown', suffix: 'CHECK_ERROR', severity: 'minor', measurements };
+    return { status: 'unknown', suffix: 'CHECK_ERROR', measurements };
   }
   if (result.timedOut) {
-    return { status: 'fault', suffix: 'NOT_RESPONDING', severity: faultSeverity(role), measurements };
+    return { status: 'fault', suffix: 'NOT_RESPONDING', measurements };
   }
   let patternOk = true;
   if (check.okPattern !== undefined) {
@@ -34,11 +32,11 @@ export function checkExternalResult(
       patternOk = new RegExp(check.okPattern, 'm').test(result.stdout);
     } catch (error) {
       measurements.error = `okPattern: ${(error as Error).message}`;
-      return { status: 'unknown', suffix: 'CHECK_ERROR', severity: 'minor', measurements };
+      return { status: 'unknown', suffix: 'CHECK_ERROR', measurements };
     }
   }
   if (result.exitCode !== 0 || !patternOk) {
-    return { status: 'fault', suffix: 'EXTERNAL_FAILED', severity: faultSeverity(role), measurements };
+    return { status: 'fault', suffix: 'EXTERNAL_FAILED', measurements };
   }
   return ok(measurements);
 }

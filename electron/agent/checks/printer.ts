@@ -3,7 +3,7 @@
 import type { Role, Text } from '../../../protocol/verdict';
 import type { PrinterMarker, PrinterPath, PrinterStatusResult } from '../../../native/printer/types';
 import type { Outcome } from './outcome';
-import { faultSeverity, ok } from './outcome';
+import { ok } from './outcome';
 
 /** Marker levels at or under this percent count as low when the printer gives no low level of its own. */
 const DEFAULT_LOW_PERCENT = 10;
@@ -83,7 +83,6 @@ function isLow(marker: PrinterMarker): boolean {
 }
 
 function failedQuery(
-  role: Role,
   queue: string,
   result: Extract<PrinterStatusResult, { ok: false }>,
   path: PrinterPath,
@@ -98,7 +97,6 @@ function failedQuery(
   const fault = (suffix: string): Outcome => ({
     status: 'fault',
     suffix,
-    severity: faultSeverity(role),
     measurements,
   });
   switch (result.reason) {
@@ -109,7 +107,7 @@ function failedQuery(
       // hung, its IPP service broken): a fault. On a spooler path it is our reading of the
       // spooler's answer (Windows: PowerShell's output) that failed: a check error.
       return path === 'spooler'
-        ? { status: 'unknown', suffix: 'CHECK_ERROR', severity: 'minor', measurements }
+        ? { status: 'unknown', suffix: 'CHECK_ERROR', measurements }
         : fault('NOT_RESPONDING');
     // An answer that says it failed (HTTP 500, IPP server-error) is no working printer: a fault
     // like silence, never an "unknown" that opens nothing.
@@ -124,7 +122,7 @@ function failedQuery(
       }
       return fault(result.reason === 'unreachable' ? 'UNREACHABLE' : 'NOT_RESPONDING');
     default:
-      return { status: 'unknown', suffix: 'CHECK_ERROR', severity: 'minor', measurements };
+      return { status: 'unknown', suffix: 'CHECK_ERROR', measurements };
   }
 }
 
@@ -135,7 +133,7 @@ export function checkPrinterStatus(
   path: PrinterPath = 'spooler',
 ): Outcome {
   if (!result.ok) {
-    return failedQuery(role, queue, result, path);
+    return failedQuery(queue, result, path);
   }
   const { status } = result;
   const card = role === 'card-printer';
@@ -154,14 +152,12 @@ export function checkPrinterStatus(
   const fault = (suffix: string, params?: Outcome['params']): Outcome => ({
     status: 'fault',
     suffix,
-    severity: faultSeverity(role),
     params,
     measurements,
   });
   const warning = (suffix: string, params: Outcome['params']): Outcome => ({
     status: 'warning',
     suffix,
-    severity: 'minor',
     params,
     measurements,
   });

@@ -2,7 +2,7 @@
 import type { ReachabilityResult, SystemSnapshot } from '../../../native/system/types';
 import type { Profile } from '../profile';
 import type { Outcome } from './outcome';
-import { faultSeverity, ok } from './outcome';
+import { ok } from './outcome';
 
 const GB = 1024 ** 3;
 
@@ -22,7 +22,6 @@ export function checkPc(
         return {
           status: 'warning',
           code: 'PC_CLOCK_SKEW',
-          severity: 'minor',
           params: { skewMinutes: Math.round(Math.abs(skewMs) / 60_000) },
           measurements,
         };
@@ -33,13 +32,12 @@ export function checkPc(
     return {
       status: 'warning',
       code: 'PC_DISK_LOW',
-      severity: 'minor',
       params: { freeGb: (snapshot.diskFreeBytes / GB).toFixed(1) },
       measurements,
     };
   }
   if (snapshot.memoryFreeBytes < thresholds.memoryFreeMinBytes) {
-    return { status: 'warning', code: 'PC_MEMORY_LOW', severity: 'minor', measurements };
+    return { status: 'warning', code: 'PC_MEMORY_LOW', measurements };
   }
   return ok(measurements);
 }
@@ -63,23 +61,22 @@ export function checkNetwork(endpoints: EndpointResult[], thresholds: Profile['t
   const down = (name: EndpointResult['name']) =>
     endpoints.some((endpoint) => endpoint.name === name && !endpoint.result.ok);
   if (down('central')) {
-    return { status: 'fault', code: 'CENTRAL_UNREACHABLE', severity: faultSeverity('network'), measurements };
+    return { status: 'fault', code: 'CENTRAL_UNREACHABLE', measurements };
   }
   if (down('district')) {
-    return { status: 'warning', code: 'DISTRICT_UNREACHABLE', severity: 'major', measurements };
+    return { status: 'warning', code: 'DISTRICT_UNREACHABLE', measurements };
   }
   const slowest = Math.max(0, ...endpoints.map((endpoint) => endpoint.result.latencyMs));
   if (slowest > thresholds.latencyWarnMs) {
     return {
       status: 'warning',
       code: 'NETWORK_SLOW',
-      severity: 'minor',
       params: { latencyMs: Math.round(slowest) },
       measurements,
     };
   }
   if (endpoints.some((endpoint) => !endpoint.result.ok)) {
-    return { status: 'warning', suffix: 'NOT_RESPONDING', severity: 'minor', measurements };
+    return { status: 'warning', suffix: 'NOT_RESPONDING', measurements };
   }
   return ok(measurements);
 }

@@ -7,7 +7,7 @@ import type { SerialQueryResult, UpsRating } from '../../../native/serial/types'
 import { interpretBatteryVoltage, parseQ1 } from '../../../native/serial/megatec';
 import type { MegatecReading } from '../../../native/serial/megatec-read';
 import type { Outcome } from './outcome';
-import { faultSeverity, ok } from './outcome';
+import { ok } from './outcome';
 
 /**
  * Plausible volts per lead-acid cell, on mains or on battery: a fully discharged cell under load
@@ -77,26 +77,25 @@ function failedQuery(path: string, result: Extract<SerialQueryResult, { ok: fals
       measurements.lastByteMs = Math.round(result.lastByteMs ?? result.firstByteMs);
     }
   }
-  const severity = faultSeverity('ups');
   switch (result.reason) {
     case 'busy':
-      return { status: 'in-use', suffix: 'IN_USE', severity: 'info', measurements };
+      return { status: 'in-use', suffix: 'IN_USE', measurements };
     case 'not-found':
-      return { status: 'fault', suffix: 'MISSING', severity, measurements };
+      return { status: 'fault', suffix: 'MISSING', measurements };
     case 'disconnected':
-      return { status: 'fault', suffix: 'DISCONNECTED', severity, measurements };
+      return { status: 'fault', suffix: 'DISCONNECTED', measurements };
     case 'timeout':
       if (!received) {
-        return { status: 'fault', suffix: 'NOT_RESPONDING', severity, measurements };
+        return { status: 'fault', suffix: 'NOT_RESPONDING', measurements };
       }
       // It answers, too slowly to finish in time, or with a line that never ends in CR.
       return stillArriving(result)
-        ? { status: 'warning', suffix: 'SLOW_REPLY', severity: 'minor', measurements }
-        : { status: 'warning', suffix: 'BAD_REPLY', severity: 'minor', measurements };
+        ? { status: 'warning', suffix: 'SLOW_REPLY', measurements }
+        : { status: 'warning', suffix: 'BAD_REPLY', measurements };
     case 'overflow':
-      return { status: 'warning', suffix: 'BAD_REPLY', severity: 'minor', measurements };
+      return { status: 'warning', suffix: 'BAD_REPLY', measurements };
     default:
-      return { status: 'unknown', suffix: 'CHECK_ERROR', severity: 'minor', measurements };
+      return { status: 'unknown', suffix: 'CHECK_ERROR', measurements };
   }
 }
 
@@ -118,13 +117,12 @@ function batteryOutcome(
     return {
       status: 'warning',
       code: 'UPS_BATTERY_DEAD',
-      severity: 'major',
       params: { batteryVoltage },
       measurements,
     };
   }
   if (batteryLow) {
-    return { status: 'warning', code: 'UPS_BATTERY_REPLACE', severity: 'major', measurements };
+    return { status: 'warning', code: 'UPS_BATTERY_REPLACE', measurements };
   }
   return undefined;
 }
@@ -143,7 +141,7 @@ export function checkUpsReply(
   if (!parsed.ok) {
     Object.assign(measurements, bytesMeasurements('reply', result.reply));
     measurements.error = parsed.error;
-    return { status: 'warning', suffix: 'BAD_REPLY', severity: 'minor', measurements };
+    return { status: 'warning', suffix: 'BAD_REPLY', measurements };
   }
   const status = parsed.status;
   Object.assign(measurements, status);
@@ -153,13 +151,13 @@ export function checkUpsReply(
     measurements.ratingError = reading.ratingError;
   }
   if (status.upsFailed) {
-    return { status: 'fault', code: 'UPS_FAILED', severity: 'major', measurements };
+    return { status: 'fault', code: 'UPS_FAILED', measurements };
   }
   if (status.utilityFail && status.batteryLow) {
-    return { status: 'fault', code: 'UPS_BATTERY_LOW', severity: 'critical', measurements };
+    return { status: 'fault', code: 'UPS_BATTERY_LOW', measurements };
   }
   if (status.utilityFail) {
-    return { status: 'warning', code: 'UPS_ON_BATTERY', severity: 'major', measurements };
+    return { status: 'warning', code: 'UPS_ON_BATTERY', measurements };
   }
   return (
     batteryOutcome(measurements, status.batteryVoltage, status.batteryLow, reading.rating) ?? ok(measurements)

@@ -8,7 +8,7 @@ import type { Catalog, CatalogEntry } from '../catalog';
 import { matchUsbDevice } from '../catalog';
 import type { Profile, RoleSpec } from '../profile';
 import type { Outcome } from './outcome';
-import { faultSeverity, ok } from './outcome';
+import { ok } from './outcome';
 
 const hex = (value: number) => value.toString(16).padStart(4, '0');
 
@@ -119,7 +119,6 @@ export function checkUsbRole(
     return {
       status: 'unknown',
       suffix: 'CHECK_ERROR',
-      severity: 'minor',
       measurements: { error: enumerationError },
     };
   }
@@ -128,7 +127,6 @@ export function checkUsbRole(
     return {
       status: 'fault',
       suffix: 'MISSING',
-      severity: faultSeverity(role),
       measurements: { expected: spec.usb ?? { anyKnownModel: true }, attached: devices.length },
     };
   }
@@ -148,7 +146,6 @@ export function checkUsbRole(
       return {
         status: 'warning',
         suffix: 'LOOSE_CABLE',
-        severity: 'major',
         params: { reconnects: recentReconnects },
         device: identity,
         measurements,
@@ -160,7 +157,6 @@ export function checkUsbRole(
     return {
       status: 'warning',
       suffix: 'UNIT_REPLACED',
-      severity: 'minor',
       params: { serialNumber: device.serialNumber ?? '-', baselineSerialNumber: replacedSerialNumber },
       device: identity,
       measurements,
@@ -184,7 +180,6 @@ export function checkUnclaimedDevices(
       return {
         status: entry ? 'ok' : 'unknown',
         code: entry ? 'USB_DEVICE_UNEXPECTED' : 'USB_DEVICE_UNKNOWN',
-        severity: 'info',
         params: { product },
         device: usbIdentity(device, catalog),
         measurements: { ...usbMeasurements(device), catalogRole: entry?.role },

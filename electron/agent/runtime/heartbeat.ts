@@ -43,8 +43,11 @@ export function heartbeatDraft(
     type: 'heartbeat',
     payload: {
       roleStatus: report?.roleStatus ?? {},
+      // The very answers the kiosk shows (StationStatus takes them from the same report).
       canRecord: report?.canRecord ?? false,
       canPrint: report?.canPrint ?? false,
+      recording: report?.recording ?? 'not-checked',
+      printing: report?.printing ?? 'not-checked',
       appVersion,
       queueDepth: status.outboxPending,
       lastCheckAt: status.lastCheckAt,

@@ -10,6 +10,7 @@
 // evidence and resolve it on USB alone.
 import type { Role, Verdict } from '../../../protocol/verdict';
 import { VerdictSchema } from '../../../protocol/verdict';
+import { severityOf } from '../../../protocol/rules';
 import { describe, roleCode } from '../messages';
 import { META, readMeta, writeMeta } from '../store/meta';
 import type { Store } from '../store/store';
@@ -67,7 +68,7 @@ export class ObservedVerdicts {
           ...verdict,
           status: 'unknown',
           code,
-          severity: 'minor',
+          severity: severityOf(code, 'unknown', role),
           ...describe(code, role),
           measurements: { lastCode: verdict.code, lastCheckedAt: verdict.checkedAt, ageMs },
         });

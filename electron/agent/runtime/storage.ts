@@ -18,6 +18,7 @@
 //   once the disk has room.
 // - `prune` summarises old check results and forgets the district's state of long-gone faults.
 import type { Role, Verdict } from '../../../protocol/verdict';
+import { severityOf } from '../../../protocol/rules';
 import { describe } from '../messages';
 import { pruneDistrictFaults } from '../outbox';
 import { secureDataFolder } from '../store/permissions';
@@ -110,7 +111,6 @@ export class AgentStorage {
       this.selfFaults.push(
         this.selfFault(
           'PC_DATABASE_CORRUPT',
-          'major',
           `${note.reason}; moved to ${note.movedTo}; salvaged ${note.salvagedEvents} queued events`,
         ),
       );
@@ -145,7 +145,7 @@ export class AgentStorage {
     if (exposure.open.length === 0) {
       return null;
     }
-    return this.selfFault('PC_DATA_FOLDER_OPEN', 'major', exposure.open.slice(0, 20).join('; '));
+    return this.selfFault('PC_DATA_FOLDER_OPEN', exposure.open.slice(0, 20).join('; '));
   }
 
   /** Queues a fault found elsewhere in the agent (e.g. PC_EVENT_REFUSED) for the next commit. */
@@ -187,13 +187,7 @@ export class AgentStorage {
       if (isFullError(error)) {
         if (this.error === null) {
           this.options.log(`store write failed, disk full: ${(error as Error).message}`);
-          this.selfFaults.push(
-            this.selfFault(
-              'PC_STORAGE_FULL',
-              'major',
-              (error as Error).message,
-            ),
-          );
+          this.selfFaults.push(this.selfFault('PC_STORAGE_FULL', (error as Error).message));
         }
         this.error = (error as Error).message;
         this.emergencyPrune(store);
@@ -241,7 +235,7 @@ export class AgentStorage {
   }
 
   private queueUnwritable(reason: string): void {
-    this.selfFaults.push(this.selfFault('PC_DATA_FOLDER_READONLY', 'critical', reason));
+    this.selfFaults.push(this.selfFault('PC_DATA_FOLDER_READONLY', reason));
   }
 
   /** On a full disk, free pages by summarising check history (never queued events); best effort. */
@@ -264,12 +258,12 @@ export class AgentStorage {
     return { ...DEFAULT_PRUNE_POLICY, ...this.options.prunePolicy };
   }
 
-  private selfFault(code: string, severity: Verdict['severity'], detail: string): SelfFault {
+  private selfFault(code: string, detail: string): SelfFault {
     return {
       role: 'pc',
       status: 'fault',
       code,
-      severity,
+      severity: severityOf(code, 'fault', 'pc'),
       ...describe(code, 'pc'),
       measurements: { detail },
       checkedAt: new Date(this.options.now()).toISOString(),
@@ -284,7 +278,7 @@ export function eventRefusedFault(event: StoredEvent, reason: string, nowMs: num
     role: 'pc',
     status: 'fault',
     code: 'PC_EVENT_REFUSED',
-    severity: 'minor',
+    severity: severityOf('PC_EVENT_REFUSED', 'fault', 'pc'),
     ...describe('PC_EVENT_REFUSED', 'pc', { eventType: event.type }),
     measurements: { eventId: event.id, eventType: event.type, seq: event.seq, reason: reason.slice(0, 500) },
     checkedAt: new Date(nowMs).toISOString(),

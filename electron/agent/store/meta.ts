@@ -50,9 +50,13 @@ export const META = {
   technicianPin: metaKey('technician-pin', TechnicianPinSchema, { failures: 0, lockedUntil: 0, lockouts: 0 }),
   /**
    * The last signed-off daily check, as StationApi's DailyCheckRecord (station/daily-check.ts); what
-   * is read back is only when it was completed.
+   * is read back is when it was completed and the outbox seq of its event (absent before it was kept).
    */
-  lastDailyCheck: metaKey('last-daily-check', z.object({ completedAt: z.string() }).nullable(), null),
+  lastDailyCheck: metaKey(
+    'last-daily-check',
+    z.object({ completedAt: z.string(), eventSeq: z.number().int().optional() }).nullable(),
+    null,
+  ),
   /** Stock counted at the last daily check (station/daily-check.ts). */
   consumables: metaKey(
     'consumables',

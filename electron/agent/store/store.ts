@@ -284,13 +284,6 @@ export class Store {
     return this.db.prepare('SELECT 1 FROM outbox WHERE type = ? LIMIT 1').get(type) !== undefined;
   }
 
-  /** Whether each of the events left the queue acknowledged: neither queued nor parked as refused. */
-  acknowledged(ids: readonly string[]): boolean {
-    const queued = this.db.prepare('SELECT 1 FROM outbox WHERE id = ?');
-    const parked = this.db.prepare('SELECT 1 FROM outbox_rejected WHERE id = ?');
-    return ids.every((id) => queued.get(id) === undefined && parked.get(id) === undefined);
-  }
-
   /** Removes events the district has durably stored. */
   acknowledge(ids: readonly string[]): number {
     const remove = this.db.prepare('DELETE FROM outbox WHERE id = ?');
@@ -380,6 +373,19 @@ export class Store {
       });
       return events;
     });
+  }
+
+  /**
+   * Where the event with `seq` stands: queued while in the outbox, rejected when parked, else
+   * reported (the district acknowledged it: only its acknowledgement removes an event).
+   */
+  deliveryOf(seq: number): DeliveryState {
+    if (this.db.prepare('SELECT 1 FROM outbox WHERE seq = ?').get(seq) !== undefined) {
+      return 'queued';
+    }
+    return this.db.prepare('SELECT 1 FROM outbox_rejected WHERE seq = ?').get(seq) !== undefined
+      ? 'rejected'
+      : 'reported';
   }
 
   /** Open faults first, then resolved ones, newest first, each with its delivery state. */

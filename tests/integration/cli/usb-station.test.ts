@@ -201,6 +201,66 @@ async function until<T>(
   }
 }
 
+/** The check's steps in the child, with the fingerprint's directory removed after the listing when `vanish`. */
+async function checkWhileUnplugging(tree: FakeSysfs, profile: string, dataDir: string, vanish: boolean) {
+  const result = await runInFakeSysfs('tests/integration/cli/usb-vanish-child.ts', {
+    root: tree.root,
+    args: [
+      profile,
+      dataDir,
+      vanish ? 'vanish' : 'stay',
+      `${FINGERPRINT.device.bus}-${FINGERPRINT.device.ports.join('.')}`,
+    ],
+    timeoutMs: 60_000,
+  });
+  const last = result.stdout.trim().split('\n').at(-1) ?? '';
+  assert.ok(last.startsWith('{'), `the child printed no JSON:\n${result.stderr}`);
+  return JSON.parse(last) as {
+    exitCode: number;
+    verdicts: {
+      role: string | null;
+      status: string;
+      code: string;
+      severity: string;
+      serialNumber: string | null;
+    }[];
+    recording: string;
+    lastVanished: number;
+  };
+}
+
+test('siaga check: a scanner unplugged between the listing and the read of its strings is a fault, exit 1', async () => {
+  const dataDir = folder();
+  const profile = writeProfile(dataDir);
+
+  const steady = await checkWhileUnplugging(kitTree(), profile, dataDir, false);
+  const steadyFingerprint = steady.verdicts.find((verdict) => verdict.role === 'fingerprint');
+  assert.equal(steadyFingerprint?.code, 'FINGERPRINT_OK', 'no false alarm while it stays');
+  assert.equal(steadyFingerprint?.serialNumber, FINGERPRINT.device.serial);
+  assert.equal(steady.exitCode, 0);
+  assert.equal(steady.lastVanished, 0);
+
+  const gone = await checkWhileUnplugging(kitTree(), profile, dataDir, true);
+  const fingerprint = gone.verdicts.find((verdict) => verdict.role === 'fingerprint');
+  assert.equal(
+    fingerprint?.status,
+    'fault',
+    `never unknown or a replaced unit: ${JSON.stringify(fingerprint)}`,
+  );
+  assert.ok(
+    fingerprint.code === 'FINGERPRINT_MISSING' || fingerprint.code === 'FINGERPRINT_DISCONNECTED',
+    fingerprint.code,
+  );
+  assert.equal(fingerprint.severity, 'critical');
+  assert.equal(gone.exitCode, 1, 'siaga check exits 1 on the fault');
+  assert.equal(gone.recording, 'no');
+  assert.equal(gone.lastVanished, 1);
+  assert.ok(
+    !gone.verdicts.some((verdict) => verdict.role === null && verdict.code.startsWith('USB_DEVICE')),
+    'the vanished scanner is not shown as some other device either',
+  );
+});
+
 test('siaga agent: a cable replugged between scans opens the loose-cable fault; a stable bus and a bus reset do not', async () => {
   const dataDir = folder();
   const profile = writeProfile(dataDir);

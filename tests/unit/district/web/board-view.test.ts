@@ -25,6 +25,8 @@ const station = (overrides: Partial<StationStatus>): StationStatus => ({
   silent: false,
   canRecord: true,
   canPrint: true,
+  recording: 'yes',
+  printing: 'yes',
   appVersion: null,
   queueDepth: null,
   problems: [],

@@ -23,6 +23,14 @@ const PRINTING_WORD = {
   'not-checked': 'printNotChecked',
 } as const satisfies Record<Answer, string>;
 
+/**
+ * The board answers "can it record?" first: a station that cannot print still records, so its
+ * printing answer is amber (a warning to act on), never the red of "cannot record".
+ */
+function printingTone(answer: Answer): string {
+  return answer === 'no' ? 'warn' : answerTone(answer);
+}
+
 function Problem({ problem }: { problem: StationProblem }) {
   const { t, time, age, language } = useTranslator();
   const fault = problem.fault;
@@ -81,7 +89,7 @@ function StationRow({ station }: { station: StationStatus }) {
       </td>
       <td>
         {state === 'closed' || state === 'no-news' ? null : (
-          <span className={`badge ${answerTone(station.printing)}`} data-printing={station.printing}>
+          <span className={`badge ${printingTone(station.printing)}`} data-printing={station.printing}>
             {t(PRINTING_WORD[station.printing])}
           </span>
         )}

@@ -7,6 +7,7 @@ import type { ChildProcess, ChildProcessWithoutNullStreams } from 'node:child_pr
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { after } from 'node:test';
 import { collectChildOutput } from './child-output';
 import type { ChildOutput } from './child-output';
 
@@ -128,6 +129,31 @@ export class FakeSysfs {
       }
     }
   }
+}
+
+/**
+ * For a test file: `folder()` makes a temp folder (`siaga-<prefix>-*`) and `tree()` a fake sysfs
+ * tree, both removed by an after() hook this registers. Call at the top level of the test file.
+ */
+export function useFakeSysfsFiles(prefix: string): { folder(): string; tree(): FakeSysfs } {
+  const folders: string[] = [];
+  const trees: FakeSysfs[] = [];
+  after(() => {
+    trees.forEach((tree) => tree.dispose());
+    folders.forEach((folder) => rmSync(folder, { recursive: true, force: true }));
+  });
+  return {
+    folder: () => {
+      const created = mkdtempSync(join(tmpdir(), `siaga-${prefix}-`));
+      folders.push(created);
+      return created;
+    },
+    tree: () => {
+      const created = new FakeSysfs();
+      trees.push(created);
+      return created;
+    },
+  };
 }
 
 export interface ChildResult extends ChildOutput {

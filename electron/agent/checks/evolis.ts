@@ -2,7 +2,7 @@
 // a card is printing could disturb the job.
 import type { ReadEvolisStatusResult } from '../../../native/serial/evolis';
 import type { Outcome } from './outcome';
-import { faultSeverity, ok } from './outcome';
+import { faultSeverity, ok, serialPortUnavailable } from './outcome';
 import { LEVEL_NOT_REPORTED } from './printer';
 
 const STATE_SUFFIX = {
@@ -18,13 +18,11 @@ export function checkEvolisStatus(path: string, result: ReadEvolisStatusResult):
   const severity = faultSeverity('card-printer');
   if (!result.ok) {
     Object.assign(measurements, { reason: result.reason, error: result.message, raw: result.raw });
+    const unavailable = serialPortUnavailable(result.reason, severity, measurements);
+    if (unavailable !== undefined) {
+      return unavailable;
+    }
     switch (result.reason) {
-      case 'busy':
-        return { status: 'in-use', suffix: 'IN_USE', severity: 'info', measurements };
-      case 'not-found':
-        return { status: 'fault', suffix: 'MISSING', severity, measurements };
-      case 'disconnected':
-        return { status: 'fault', suffix: 'DISCONNECTED', severity, measurements };
       case 'timeout':
         return { status: 'fault', suffix: 'NOT_RESPONDING', severity, measurements };
       case 'parse':

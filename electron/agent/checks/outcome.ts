@@ -34,3 +34,24 @@ export function faultSeverity(role: Role | null): Severity {
 export function ok(measurements: Record<string, unknown> = {}, device?: DeviceIdentity): Outcome {
   return { status: 'ok', suffix: 'OK', severity: 'info', measurements, device };
 }
+
+/**
+ * A serial port the check could not use: held by another program (in use, not a fault), absent,
+ * or gone during the query. Undefined for any other reason, which the caller judges itself.
+ */
+export function serialPortUnavailable(
+  reason: string,
+  severity: Severity,
+  measurements: Record<string, unknown>,
+): Outcome | undefined {
+  switch (reason) {
+    case 'busy':
+      return { status: 'in-use', suffix: 'IN_USE', severity: 'info', measurements };
+    case 'not-found':
+      return { status: 'fault', suffix: 'MISSING', severity, measurements };
+    case 'disconnected':
+      return { status: 'fault', suffix: 'DISCONNECTED', severity, measurements };
+    default:
+      return undefined;
+  }
+}

@@ -7,7 +7,7 @@ import type { SerialQueryResult, UpsRating } from '../../../native/serial/types'
 import { interpretBatteryVoltage, parseQ1 } from '../../../native/serial/megatec';
 import type { MegatecReading } from '../../../native/serial/megatec-read';
 import type { Outcome } from './outcome';
-import { faultSeverity, ok } from './outcome';
+import { faultSeverity, ok, serialPortUnavailable } from './outcome';
 
 /**
  * Plausible volts per lead-acid cell, on mains or on battery: a fully discharged cell under load
@@ -78,13 +78,11 @@ function failedQuery(path: string, result: Extract<SerialQueryResult, { ok: fals
     }
   }
   const severity = faultSeverity('ups');
+  const unavailable = serialPortUnavailable(result.reason, severity, measurements);
+  if (unavailable !== undefined) {
+    return unavailable;
+  }
   switch (result.reason) {
-    case 'busy':
-      return { status: 'in-use', suffix: 'IN_USE', severity: 'info', measurements };
-    case 'not-found':
-      return { status: 'fault', suffix: 'MISSING', severity, measurements };
-    case 'disconnected':
-      return { status: 'fault', suffix: 'DISCONNECTED', severity, measurements };
     case 'timeout':
       if (!received) {
         return { status: 'fault', suffix: 'NOT_RESPONDING', severity, measurements };

@@ -6,13 +6,7 @@
 // network endpoints (kept from the profile; the enrolled district's URL added from identity.json).
 import type { Role } from '../../protocol/verdict';
 import { deviceName } from '../../protocol/device-name';
-import {
-  MEGATEC_BAUD_RATE,
-  MEGATEC_MAX_REPLY_BYTES,
-  MEGATEC_Q1_REQUEST,
-  MEGATEC_TERMINATOR,
-  parseQ1,
-} from '../../native/serial/megatec';
+import { MEGATEC_BAUD_RATE, megatecQ1Query, parseQ1 } from '../../native/serial/megatec';
 import type { SerialTransport } from '../../native/serial/types';
 import type { UsbDeviceInfo } from '../../native/usb/types';
 import type { Catalog } from './catalog';
@@ -98,14 +92,7 @@ export async function findMegatecUps(
   const tried: string[] = [];
   for (const path of paths) {
     tried.push(path);
-    const result = await serial.query({
-      path,
-      baudRate: MEGATEC_BAUD_RATE,
-      request: MEGATEC_Q1_REQUEST,
-      terminator: MEGATEC_TERMINATOR,
-      timeoutMs,
-      maxReplyBytes: MEGATEC_MAX_REPLY_BYTES,
-    });
+    const result = await serial.query(megatecQ1Query(path, timeoutMs));
     if (result.ok && parseQ1(result.reply).ok) {
       return { path, tried, listError: listed.error };
     }

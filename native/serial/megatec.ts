@@ -6,7 +6,7 @@
 // The rating query `F\r` is answered `#VVV.V CCC BBB.B FF.F\r`: rating voltage, rating current,
 // nominal battery voltage, rating frequency. Not every unit answers it.
 // Pure: no I/O here, so the product's --simulate mode can reuse formatQ1.
-import type { UpsQ1Status, UpsRating } from './types';
+import type { SerialQueryOptions, UpsQ1Status, UpsRating } from './types';
 
 export const MEGATEC_Q1_REQUEST: Buffer = Buffer.from('Q1\r', 'ascii');
 export const MEGATEC_RATING_REQUEST: Buffer = Buffer.from('F\r', 'ascii');
@@ -14,6 +14,18 @@ export const MEGATEC_TERMINATOR = 0x0d;
 export const MEGATEC_BAUD_RATE = 2400;
 /** A Q1 line is 47 bytes; anything much longer without a CR is not a Q1 reply. */
 export const MEGATEC_MAX_REPLY_BYTES = 128;
+
+/** The Q1 status query on `path` at the standard 2400 baud, as SerialTransport options. */
+export function megatecQ1Query(path: string, timeoutMs: number): SerialQueryOptions {
+  return {
+    path,
+    baudRate: MEGATEC_BAUD_RATE,
+    request: MEGATEC_Q1_REQUEST,
+    terminator: MEGATEC_TERMINATOR,
+    timeoutMs,
+    maxReplyBytes: MEGATEC_MAX_REPLY_BYTES,
+  };
+}
 
 export type ParseQ1Result = { ok: true; status: UpsQ1Status } | { ok: false; error: string };
 

@@ -1,5 +1,6 @@
 // Helpers for dashboard tests: staff accounts (cheap scrypt parameters: the default costs 0.4 s
 // per hash), logging in through the API, and stations posting signed events at a given time.
+import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { addUser } from '../../district/server/auth/users';
 import { setServiceWeek } from '../../district/server/calendar/store';
@@ -52,6 +53,24 @@ export function staffHeaders(session: Login, method = 'GET'): Record<string, str
   return method === 'GET'
     ? { cookie: session.cookie }
     : { cookie: session.cookie, 'x-csrf-token': session.csrf, 'content-type': 'application/json' };
+}
+
+/** A staff POST of `body` as JSON: asserts the status (200 unless told) and returns the parsed reply. */
+export async function staffPost<T>(
+  app: FastifyInstance,
+  url: string,
+  body: unknown,
+  session: Login,
+  status = 200,
+): Promise<T> {
+  const response = await app.inject({
+    method: 'POST',
+    url,
+    payload: JSON.stringify(body),
+    headers: staffHeaders(session, 'POST'),
+  });
+  assert.equal(response.statusCode, status, `${url}: ${response.body}`);
+  return response.json() as T;
 }
 
 export async function postEvents(

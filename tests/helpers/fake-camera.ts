@@ -1,11 +1,17 @@
 // The renderer's camera check in Debian Chromium with its fake camera fed from a y4m file
 // (tests/e2e/pages/camera-page.ts bundled and served on 127.0.0.1): one browser launch per video,
 // since the file is a browser flag. Used by the camera tests and bench/camera-verdict.ts.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { build } from 'esbuild';
 import { launchChromium } from './browser';
 import type { LaunchOptions } from './browser';
+import { writeY4m } from './y4m';
+import type { VideoOptions } from './y4m';
 import type { Page } from 'playwright-core';
 import type { CameraReport, CameraSettings } from '../../electron/station-api';
 
@@ -77,5 +83,45 @@ export async function startCameraPage(): Promise<CameraPage> {
         ),
       ),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export interface CameraTestFile extends Pick<CameraPage, 'judge' | 'watch'> {
+  /** Writes `<name>.y4m` into the test file's temp folder and returns its path. */
+  video(name: string, options: VideoOptions): string;
+}
+
+/**
+ * Registers the test file's before/after hooks: one camera page and one temp folder for the videos
+ * (`siaga-<prefix>-*`), both removed after the file's tests. Call at the top level of a test file.
+ */
+export function useCameraPage(prefix: string): CameraTestFile {
+  let directory: string | undefined;
+  let camera: CameraPage | undefined;
+  before(async () => {
+    directory = mkdtempSync(join(tmpdir(), `siaga-${prefix}-`));
+    camera = await startCameraPage();
+  });
+  after(async () => {
+    await camera?.close();
+    if (directory !== undefined) {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+  const started = (): CameraPage => {
+    if (camera === undefined) {
+      throw new Error('the camera page starts in before(): use it inside a test');
+    }
+    return camera;
+  };
+  return {
+    video: (name, options) => {
+      if (directory === undefined) {
+        throw new Error('the video folder is made in before(): use it inside a test');
+      }
+      return writeY4m(join(directory, `${name}.y4m`), options);
+    },
+    judge: (launch, settings) => started().judge(launch, settings),
+    watch: (launch, watchMs, settings) => started().watch(launch, watchMs, settings),
   };
 }

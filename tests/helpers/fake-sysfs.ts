@@ -7,6 +7,9 @@ import type { ChildProcess, ChildProcessWithoutNullStreams } from 'node:child_pr
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { after } from 'node:test';
+import { collectChildOutput } from './child-output';
+import type { ChildOutput } from './child-output';
 
 export interface FakeUsbInterface {
   number: number;
@@ -128,11 +131,32 @@ export class FakeSysfs {
   }
 }
 
-export interface ChildResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
+/**
+ * For a test file: `folder()` makes a temp folder (`siaga-<prefix>-*`) and `tree()` a fake sysfs
+ * tree, both removed by an after() hook this registers. Call at the top level of the test file.
+ */
+export function useFakeSysfsFiles(prefix: string): { folder(): string; tree(): FakeSysfs } {
+  const folders: string[] = [];
+  const trees: FakeSysfs[] = [];
+  after(() => {
+    trees.forEach((tree) => tree.dispose());
+    folders.forEach((folder) => rmSync(folder, { recursive: true, force: true }));
+  });
+  return {
+    folder: () => {
+      const created = mkdtempSync(join(tmpdir(), `siaga-${prefix}-`));
+      folders.push(created);
+      return created;
+    },
+    tree: () => {
+      const created = new FakeSysfs();
+      trees.push(created);
+      return created;
+    },
+  };
+}
+
+export interface ChildResult extends ChildOutput {
   /** The last stdout line parsed as JSON (the child's report); undefined when it is not JSON. */
   report: unknown;
 }
@@ -217,38 +241,23 @@ export function runInFakeSysfs(script: string, options: RunInFakeSysfsOptions = 
   if (unavailable !== undefined) {
     return Promise.reject(new Error(unavailable));
   }
-  return new Promise((resolvePromise, reject) => {
-    const child = spawnInFakeSysfs(script, options);
-    child.stdin.end();
-    options.onSpawn?.(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    const timer = setTimeout(() => {
-      if (child.pid !== undefined) {
-        process.kill(child.pid, 'SIGKILL');
-      }
-    }, options.timeoutMs ?? 60_000);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot start unshare: ${error.message}`));
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const lastLine = stdout.trim().split('\n').pop() ?? '';
-      let report: unknown;
-      try {
-        report = JSON.parse(lastLine);
-      } catch {
-        report = undefined;
-      }
-      resolvePromise({ code, signal, stdout, stderr, report });
-    });
+  let child: ChildProcessWithoutNullStreams;
+  try {
+    child = spawnInFakeSysfs(script, options);
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+  child.stdin.end();
+  options.onSpawn?.(child);
+  return collectChildOutput(child, options.timeoutMs).then((output) => {
+    const lastLine = output.stdout.trim().split('\n').pop() ?? '';
+    let report: unknown;
+    try {
+      report = JSON.parse(lastLine);
+    } catch {
+      report = undefined;
+    }
+    return { ...output, report };
   });
 }
 

@@ -4,14 +4,13 @@
 // runner rejects with a message saying so (tests fail, never skip). Inside, the child may remount
 // the folder read-write with `mount -o remount,bind,rw FOLDER` (it is root in its namespace).
 import { spawn } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { collectChildOutput } from './child-output';
+import type { ChildOutput } from './child-output';
 
-export interface ReadOnlyRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+export type ReadOnlyRun = ChildOutput;
 
 const SCRIPT = `set -e
 mount --bind "$READ_ONLY_FOLDER" "$READ_ONLY_FOLDER"
@@ -34,8 +33,9 @@ export function runWithReadOnlyFolder(
   if (!existsSync('/usr/bin/unshare') && !existsSync('/bin/unshare')) {
     return Promise.reject(new Error('unshare(1) is missing: install util-linux'));
   }
-  return new Promise((resolve, reject) => {
-    const child = spawn(
+  let child: ChildProcessByStdio<null, Readable, Readable>;
+  try {
+    child = spawn(
       'unshare',
       ['-m', '--propagation', 'private', 'sh', '-c', SCRIPT, 'siaga-read-only', ...command],
       {
@@ -44,26 +44,8 @@ export function runWithReadOnlyFolder(
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    const timer = setTimeout(() => {
-      if (child.pid !== undefined) {
-        process.kill(child.pid, 'SIGKILL');
-      }
-    }, options.timeoutMs ?? 60_000);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot start unshare: ${error.message}`));
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+  return collectChildOutput(child, options.timeoutMs);
 }

@@ -2,7 +2,7 @@
 // a card is printing could disturb the job.
 import type { ReadEvolisStatusResult } from '../../../native/serial/evolis';
 import type { Outcome } from './outcome';
-import { ok } from './outcome';
+import { ok, serialPortUnavailable } from './outcome';
 import { LEVEL_NOT_REPORTED } from './printer';
 
 const STATE_SUFFIX = {
@@ -17,13 +17,11 @@ export function checkEvolisStatus(path: string, result: ReadEvolisStatusResult):
   const measurements: Record<string, unknown> = { path, elapsedMs: Math.round(result.elapsedMs) };
   if (!result.ok) {
     Object.assign(measurements, { reason: result.reason, error: result.message, raw: result.raw });
+    const unavailable = serialPortUnavailable(result.reason, measurements);
+    if (unavailable !== undefined) {
+      return unavailable;
+    }
     switch (result.reason) {
-      case 'busy':
-        return { status: 'in-use', suffix: 'IN_USE', measurements };
-      case 'not-found':
-        return { status: 'fault', suffix: 'MISSING', measurements };
-      case 'disconnected':
-        return { status: 'fault', suffix: 'DISCONNECTED', measurements };
       case 'timeout':
         return { status: 'fault', suffix: 'NOT_RESPONDING', measurements };
       case 'parse':

@@ -7,7 +7,7 @@ import type { SerialQueryResult, UpsRating } from '../../../native/serial/types'
 import { interpretBatteryVoltage, parseQ1 } from '../../../native/serial/megatec';
 import type { MegatecReading } from '../../../native/serial/megatec-read';
 import type { Outcome } from './outcome';
-import { ok } from './outcome';
+import { ok, serialPortUnavailable } from './outcome';
 
 /**
  * Plausible volts per lead-acid cell, on mains or on battery: a fully discharged cell under load
@@ -77,13 +77,11 @@ function failedQuery(path: string, result: Extract<SerialQueryResult, { ok: fals
       measurements.lastByteMs = Math.round(result.lastByteMs ?? result.firstByteMs);
     }
   }
+  const unavailable = serialPortUnavailable(result.reason, measurements);
+  if (unavailable !== undefined) {
+    return unavailable;
+  }
   switch (result.reason) {
-    case 'busy':
-      return { status: 'in-use', suffix: 'IN_USE', measurements };
-    case 'not-found':
-      return { status: 'fault', suffix: 'MISSING', measurements };
-    case 'disconnected':
-      return { status: 'fault', suffix: 'DISCONNECTED', measurements };
     case 'timeout':
       if (!received) {
         return { status: 'fault', suffix: 'NOT_RESPONDING', measurements };

@@ -2,33 +2,13 @@
 // generated y4m videos: part of the picture black, random noise, a colour cast, a Gaussian blur of
 // sigma 4 px at 640 wide. The false alarms are camera-healthy.test.ts, the watched preview
 // camera-watch.test.ts (one browser launch per video: split to stay within a test file's time).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startCameraPage } from '../../helpers/fake-camera';
-import type { CameraPage } from '../../helpers/fake-camera';
-import { writeY4m } from '../../helpers/y4m';
+import { useCameraPage } from '../../helpers/fake-camera';
 import type { VideoOptions } from '../../helpers/y4m';
 import type { CameraReport } from '../../../electron/station-api';
 
-let directory: string;
-let camera: CameraPage;
-
-before(async () => {
-  directory = mkdtempSync(join(tmpdir(), 'siaga-camera-verdicts-'));
-  camera = await startCameraPage();
-});
-
-after(async () => {
-  await camera.close();
-  rmSync(directory, { recursive: true, force: true });
-});
-
-function video(name: string, options: VideoOptions): string {
-  return writeY4m(join(directory, `${name}.y4m`), options);
-}
+const camera = useCameraPage('camera-verdicts');
 
 describe('broken pictures are named', () => {
   const cases: [string, VideoOptions, CameraReport['code']][] = [
@@ -41,7 +21,7 @@ describe('broken pictures are named', () => {
   ];
   for (const [name, options, expected] of cases) {
     test(`${name} -> ${expected}`, async () => {
-      const report = await camera.judge({ videoFile: video(name.replace(/\W+/g, '-'), options) });
+      const report = await camera.judge({ videoFile: camera.video(name.replace(/\W+/g, '-'), options) });
       assert.equal(report.code, expected, JSON.stringify(report.measurements));
     });
   }

@@ -1,36 +1,19 @@
 // The daily check keeps watching the open preview: a picture that freezes 1.5 s after opening turns
 // the verdict to frozen; a person sitting still (only sensor noise changes) stays ok.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startCameraPage } from '../../helpers/fake-camera';
-import type { CameraPage } from '../../helpers/fake-camera';
-import { writeY4m } from '../../helpers/y4m';
-import type { VideoOptions } from '../../helpers/y4m';
+import { useCameraPage } from '../../helpers/fake-camera';
 
-let directory: string;
-let camera: CameraPage;
-
-before(async () => {
-  directory = mkdtempSync(join(tmpdir(), 'siaga-camera-watch-'));
-  camera = await startCameraPage();
-});
-
-after(async () => {
-  await camera.close();
-  rmSync(directory, { recursive: true, force: true });
-});
-
-function video(name: string, options: VideoOptions): string {
-  return writeY4m(join(directory, `${name}.y4m`), options);
-}
+const camera = useCameraPage('camera-watch');
 
 describe('the open preview is watched', () => {
   test('a picture that freezes 1.5 s after opening: the verdict turns to frozen', async () => {
     // 15 fps: 22 live frames, then one frame repeated (noise and all) past the watch.
-    const file = video('freeze-late', { scene: 'freeze-late', freezeAfterFrames: 22, frames: 22 + 75 });
+    const file = camera.video('freeze-late', {
+      scene: 'freeze-late',
+      freezeAfterFrames: 22,
+      frames: 22 + 75,
+    });
     const watched = await camera.watch({ videoFile: file }, 4000);
     const first = watched.first.measurements;
     // The fake camera plays from the moment it is opened: a first verdict judged within the live
@@ -46,7 +29,10 @@ describe('the open preview is watched', () => {
   });
 
   test('a person sitting still (only sensor noise changes) is watched for 3 s and stays ok', async () => {
-    const watched = await camera.watch({ videoFile: video('still', { scene: 'still', frames: 30 }) }, 4000);
+    const watched = await camera.watch(
+      { videoFile: camera.video('still', { scene: 'still', frames: 30 }) },
+      4000,
+    );
     assert.equal(watched.first.code, 'CAMERA_OK', JSON.stringify(watched.first.measurements));
     assert.deepEqual(
       watched.updates.map((update) => [update.report.code, update.settled]),

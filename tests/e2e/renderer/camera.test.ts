@@ -1,33 +1,13 @@
 // The photo camera check in Debian Chromium, its fake camera fed from generated y4m videos: one
 // launch per verdict, since the video file is a browser flag. The broken pictures beyond brightness,
 // the false alarms and the watched preview are in camera-verdicts.test.ts.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { CAMERA_SETTINGS, startCameraPage } from '../../helpers/fake-camera';
-import type { CameraPage } from '../../helpers/fake-camera';
-import { writeY4m } from '../../helpers/y4m';
+import { CAMERA_SETTINGS, useCameraPage } from '../../helpers/fake-camera';
 import type { VideoOptions } from '../../helpers/y4m';
 import type { CameraReport } from '../../../electron/station-api';
 
-let directory: string;
-let camera: CameraPage;
-
-before(async () => {
-  directory = mkdtempSync(join(tmpdir(), 'siaga-camera-'));
-  camera = await startCameraPage();
-});
-
-after(async () => {
-  await camera.close();
-  rmSync(directory, { recursive: true, force: true });
-});
-
-function video(name: string, options: VideoOptions): string {
-  return writeY4m(join(directory, `${name}.y4m`), options);
-}
+const camera = useCameraPage('camera');
 
 describe('camera check in Chromium with a fake camera', () => {
   const cases: [string, VideoOptions, CameraReport['code']][] = [
@@ -41,7 +21,7 @@ describe('camera check in Chromium with a fake camera', () => {
   ];
   for (const [name, options, expected] of cases) {
     test(`${name} video -> ${expected}, judged well under a second after the first frame`, async () => {
-      const report = await camera.judge({ videoFile: video(name, options) });
+      const report = await camera.judge({ videoFile: camera.video(name, options) });
       assert.equal(report.code, expected, JSON.stringify(report.measurements));
       assert.ok(report.snapshot?.startsWith('data:image/jpeg;base64,'), 'a snapshot is attached');
       assert.equal(report.width, options.width ?? 640);
@@ -58,13 +38,16 @@ describe('camera check in Chromium with a fake camera', () => {
   });
 
   test('permission denied is its own verdict', async () => {
-    const report = await camera.judge({ videoFile: video('denied', { scene: 'normal' }), denyCamera: true });
+    const report = await camera.judge({
+      videoFile: camera.video('denied', { scene: 'normal' }),
+      denyCamera: true,
+    });
     assert.equal(report.code, 'CAMERA_PERMISSION_DENIED');
   });
 
   test('a profile label that matches no camera means the expected camera is missing', async () => {
     const report = await camera.judge(
-      { videoFile: video('label', { scene: 'normal' }) },
+      { videoFile: camera.video('label', { scene: 'normal' }) },
       { ...CAMERA_SETTINGS, label: 'Canon EOS' },
     );
     assert.equal(report.code, 'CAMERA_MISSING');

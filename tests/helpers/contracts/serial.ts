@@ -4,13 +4,7 @@
 // what must agree: the result kind for each way a device fails, and a reply the parser accepts.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import {
-  MEGATEC_BAUD_RATE,
-  MEGATEC_MAX_REPLY_BYTES,
-  MEGATEC_Q1_REQUEST,
-  MEGATEC_TERMINATOR,
-  parseQ1,
-} from '../../../native/serial/megatec';
+import { MEGATEC_TERMINATOR, megatecQ1Query, parseQ1 } from '../../../native/serial/megatec';
 import type { SerialQueryOptions, SerialQueryResult, SerialTransport } from '../../../native/serial/types';
 
 /** The UPS states the suite asks a peer for. busy: another program holds the port. */
@@ -28,14 +22,7 @@ export interface SerialContractSubject {
 /** Scheduling slack on a shared 2-core machine; the contract is "at the timeout, not later". */
 const TIMING_MARGIN_MS = 250;
 
-const q1 = (path: string, timeoutMs = 1000): SerialQueryOptions => ({
-  path,
-  baudRate: MEGATEC_BAUD_RATE,
-  request: MEGATEC_Q1_REQUEST,
-  terminator: MEGATEC_TERMINATOR,
-  timeoutMs,
-  maxReplyBytes: MEGATEC_MAX_REPLY_BYTES,
-});
+const q1 = (path: string, timeoutMs = 1000): SerialQueryOptions => megatecQ1Query(path, timeoutMs);
 
 function failure(result: SerialQueryResult, reason: string): Extract<SerialQueryResult, { ok: false }> {
   assert.ok(!result.ok, `expected ${reason}, got a reply`);

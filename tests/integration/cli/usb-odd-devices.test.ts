@@ -5,13 +5,12 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Verdict } from '../../../protocol/verdict';
-import { FakeSysfs, runInFakeSysfs } from '../../helpers/fake-sysfs';
+import { type FakeSysfs, runInFakeSysfs, useFakeSysfsFiles } from '../../helpers/fake-sysfs';
 import { STATION_KIT, type KitDevice } from '../../helpers/usb-fixtures';
 
 const CLI = 'electron/cli.ts';
@@ -19,24 +18,7 @@ const [, FINGERPRINT] = STATION_KIT as [KitDevice, KitDevice];
 const HUB = STATION_KIT.find((kit) => kit.device.deviceClass === 0x09)!;
 const FOUR_KB = 'X'.repeat(4096);
 
-const folders: string[] = [];
-const trees: FakeSysfs[] = [];
-after(() => {
-  trees.forEach((tree) => tree.dispose());
-  folders.forEach((folder) => rmSync(folder, { recursive: true, force: true }));
-});
-
-function folder(): string {
-  const created = mkdtempSync(path.join(os.tmpdir(), 'siaga-usb-odd-'));
-  folders.push(created);
-  return created;
-}
-
-function tree(): FakeSysfs {
-  const created = new FakeSysfs();
-  trees.push(created);
-  return created;
-}
+const { folder, tree } = useFakeSysfsFiles('usb-odd');
 
 function fingerprintProfile(directory: string, serialNumber: string): string {
   const file = path.join(directory, 'profile.json');

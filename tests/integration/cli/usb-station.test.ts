@@ -3,16 +3,20 @@
 // device inventory reaching a real district over HTTP. Needs root and unshare (tests fail without).
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import type { Verdict } from '../../../protocol/verdict';
 import { STORE_FILE } from '../../../electron/agent/store/store';
 import { listDevices } from '../../../district/server/inventory/devices';
-import { FakeSysfs, runInFakeSysfs, type ChildResult } from '../../helpers/fake-sysfs';
+import {
+  type FakeSysfs,
+  runInFakeSysfs,
+  useFakeSysfsFiles,
+  type ChildResult,
+} from '../../helpers/fake-sysfs';
 import { STATION_KIT, type KitDevice } from '../../helpers/usb-fixtures';
 import { enrollStation, startHttpDistrict } from '../../helpers/station-district';
 
@@ -20,23 +24,11 @@ const CLI = 'electron/cli.ts';
 const [PRINTER, FINGERPRINT] = STATION_KIT as [KitDevice, KitDevice];
 const SPARE_SERIAL = 'GRD-0099';
 
-const folders: string[] = [];
-const trees: FakeSysfs[] = [];
-after(() => {
-  trees.forEach((tree) => tree.dispose());
-  folders.forEach((folder) => rmSync(folder, { recursive: true, force: true }));
-});
-
-function folder(): string {
-  const created = mkdtempSync(path.join(os.tmpdir(), 'siaga-usb-cli-'));
-  folders.push(created);
-  return created;
-}
+const { folder, tree: newTree } = useFakeSysfsFiles('usb-cli');
 
 /** A tree with the card printer and the fingerprint scanner (serial `serial`, devnum `address`). */
 function kitTree(fingerprint: Partial<KitDevice['device']> = {}): FakeSysfs {
-  const tree = new FakeSysfs();
-  trees.push(tree);
+  const tree = newTree();
   tree.add({ ...PRINTER.device, address: 2 });
   tree.add({ ...FINGERPRINT.device, address: 3, ...fingerprint });
   return tree;

@@ -16,6 +16,7 @@ import {
   postEvents,
   STAFF,
   staffHeaders,
+  staffPost,
 } from '../../helpers/dashboard';
 import type { Login } from '../../helpers/dashboard';
 import { startTestDistrict, TestStation } from '../../helpers/district';
@@ -57,14 +58,7 @@ async function get<T>(url: string, session?: Login): Promise<T> {
 }
 
 async function post(url: string, body: unknown, session: Login, status = 200): Promise<unknown> {
-  const response = await district.app.inject({
-    method: 'POST',
-    url,
-    payload: JSON.stringify(body),
-    headers: staffHeaders(session, 'POST'),
-  });
-  assert.equal(response.statusCode, status, `${url}: ${response.body}`);
-  return response.json();
+  return staffPost(district.app, url, body, session, status);
 }
 
 const stationOf = (board: Board, station: TestStation) =>

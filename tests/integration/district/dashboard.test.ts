@@ -23,6 +23,7 @@ import {
   postEvents,
   STAFF,
   staffHeaders,
+  staffPost,
 } from '../../helpers/dashboard';
 import type { Login } from '../../helpers/dashboard';
 import { startSmtp } from '../../helpers/smtp';
@@ -90,14 +91,7 @@ async function post<T>(
   session: Login = sessions.technician,
   status = 200,
 ): Promise<T> {
-  const response = await district.app.inject({
-    method: 'POST',
-    url,
-    payload: JSON.stringify(body),
-    headers: staffHeaders(session, 'POST'),
-  });
-  assert.equal(response.statusCode, status, `${url}: ${response.body}`);
-  return response.json() as T;
+  return staffPost<T>(district.app, url, body, session, status);
 }
 
 test('login sets an HttpOnly SameSite=Strict cookie; a wrong password is refused and audited', async () => {

@@ -8,6 +8,7 @@ import { createIppStatusSource } from '../../../native/printer/ipp-source';
 import type { PrinterStatus, PrinterStatusResult } from '../../../native/printer/types';
 import { freePort, startSimulatedPrinter } from '../../helpers/ipp-printer';
 import type { SimulatedPrinter } from '../../helpers/ipp-printer';
+import { startSilentPeer } from '../../helpers/silent-peer';
 
 const source = createIppStatusSource();
 let printer: SimulatedPrinter;
@@ -134,15 +135,9 @@ test('nothing listening: unreachable, quickly', async () => {
 });
 
 test('a TCP peer that never answers: timeout at the timeout', async () => {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const silent = await startSilentPeer();
   try {
-    const port = (server.address() as net.AddressInfo).port;
+    const port = silent.port;
     const started = performance.now();
     const result = await source.getStatus(`ipp://127.0.0.1:${port}/ipp/print`, { timeoutMs: 400 });
     const elapsed = performance.now() - started;
@@ -150,8 +145,7 @@ test('a TCP peer that never answers: timeout at the timeout', async () => {
     assert.ok(elapsed >= 390 && elapsed < 1200, `elapsed ${elapsed} ms`);
     assert.ok(result.elapsedMs >= 390 && result.elapsedMs < 1200, `reported ${result.elapsedMs} ms`);
   } finally {
-    sockets.forEach((socket) => socket.destroy());
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await silent.close();
   }
 });
 

@@ -1,22 +1,15 @@
 // One PrinterStatusSource contract (tests/helpers/contracts/printer.ts) for the real IPP adapter on
 // ippeveprinter (tests/helpers/ipp-printer.ts) and for the simulator's printers, so `--simulate`
 // cannot drift from a real station.
-import net from 'node:net';
 import { createSimulatedStation } from '../../../electron/agent/simulate';
 import { createIppStatusSource } from '../../../native/printer/ipp-source';
 import { printerContract } from '../../helpers/contracts/printer';
 import { freePort, startSimulatedPrinter } from '../../helpers/ipp-printer';
+import { startSilentPeer } from '../../helpers/silent-peer';
 
 printerContract('real IPP adapter on ippeveprinter', async () => {
   const printer = await startSimulatedPrinter({ name: 'Siaga Contract Printer' });
-  // A peer that accepts the connection and never answers.
-  const sockets = new Set<net.Socket>();
-  const silent = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const silent = await startSilentPeer();
   return {
     source: createIppStatusSource(),
     async printer(state) {
@@ -30,10 +23,9 @@ printerContract('real IPP adapter on ippeveprinter', async () => {
     },
     missingQueue: async () => `ipp://127.0.0.1:${printer.port}/ipp/no-such-queue`,
     unreachableQueue: async () => `ipp://127.0.0.1:${await freePort()}/ipp/print`,
-    silentQueue: async () => `ipp://127.0.0.1:${(silent.address() as net.AddressInfo).port}/ipp/print`,
+    silentQueue: async () => `ipp://127.0.0.1:${silent.port}/ipp/print`,
     async dispose() {
-      sockets.forEach((socket) => socket.destroy());
-      await new Promise<void>((resolve) => silent.close(() => resolve()));
+      await silent.close();
       await printer.stop();
     },
   };

@@ -4,13 +4,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, afterEach, describe, test } from 'node:test';
 import { createSerialTransport, listSerialPorts } from '../../../native/serial/serial-query';
-import {
-  MEGATEC_BAUD_RATE,
-  MEGATEC_MAX_REPLY_BYTES,
-  MEGATEC_Q1_REQUEST,
-  MEGATEC_TERMINATOR,
-  parseQ1,
-} from '../../../native/serial/megatec';
+import { megatecQ1Query, parseQ1 } from '../../../native/serial/megatec';
 import { EVOLIS_SIMULATION_WORDS, readEvolisStatus, type EvolisState } from '../../../native/serial/evolis';
 import type { SerialQueryOptions, SerialQueryResult } from '../../../native/serial/types';
 import { startPtyPair, type PtyPair } from '../../helpers/pty';
@@ -49,15 +43,7 @@ async function upsOnPty(mode: UpsSimulatorMode) {
 }
 
 function q1Query(path: string, overrides: Partial<SerialQueryOptions> = {}): SerialQueryOptions {
-  return {
-    path,
-    baudRate: MEGATEC_BAUD_RATE,
-    request: MEGATEC_Q1_REQUEST,
-    terminator: MEGATEC_TERMINATOR,
-    timeoutMs: 1000,
-    maxReplyBytes: MEGATEC_MAX_REPLY_BYTES,
-    ...overrides,
-  };
+  return { ...megatecQ1Query(path, 1000), ...overrides };
 }
 
 async function timed(options: SerialQueryOptions): Promise<{ result: SerialQueryResult; wallMs: number }> {

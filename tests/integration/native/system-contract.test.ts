@@ -2,7 +2,7 @@
 // machine's disk, processes and local sockets, and the simulator's, so `--simulate` cannot drift
 // from a real station.
 import http from 'node:http';
-import net from 'node:net';
+import type net from 'node:net';
 import os from 'node:os';
 import { createSimulatedStation } from '../../../electron/agent/simulate';
 import { createCommandRunner } from '../../../native/system/command-runner';
@@ -10,19 +10,14 @@ import { createNetworkProbe } from '../../../native/system/network-probe';
 import { createSystemProbe } from '../../../native/system/system-probe';
 import { systemContract } from '../../helpers/contracts/system';
 import { freePort } from '../../helpers/ipp-printer';
+import { startSilentPeer } from '../../helpers/silent-peer';
 
 const UNKNOWN_HOST = 'http://siaga-no-such-host.invalid/';
 
 systemContract('real adapters on this machine', async () => {
   const server = http.createServer((_request, response) => response.writeHead(204).end());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const sockets = new Set<net.Socket>();
-  const silent = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const silent = await startSilentPeer();
   const port = (listening: net.Server) => (listening.address() as net.AddressInfo).port;
   return {
     system: createSystemProbe(),
@@ -36,7 +31,7 @@ systemContract('real adapters on this machine', async () => {
         case 'refused':
           return `http://127.0.0.1:${await freePort()}/`;
         case 'silent':
-          return `http://127.0.0.1:${port(silent)}/`;
+          return `http://127.0.0.1:${silent.port}/`;
         case 'unknown-host':
           return UNKNOWN_HOST;
       }
@@ -44,9 +39,8 @@ systemContract('real adapters on this machine', async () => {
     command: { program: 'sh', args: ['-c', 'echo OK'] },
     async dispose() {
       server.closeAllConnections();
-      sockets.forEach((socket) => socket.destroy());
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await new Promise<void>((resolve) => silent.close(() => resolve()));
+      await silent.close();
     },
   };
 });

@@ -2,8 +2,8 @@
 // (exit 2, naming it) and prints its own usage on --help (exit 0). No database is opened.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
-import { main } from '../../../district/commands';
+import { runDistrictCommand } from '../../helpers/district-cli';
+import type { CommandOutput } from '../../helpers/district-cli';
 
 const COMMANDS = [
   'serve',
@@ -20,15 +20,8 @@ const COMMANDS = [
   'time-zone',
 ];
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (chunk: Buffer) => out.push(chunk.toString('utf8')));
-  stderr.on('data', (chunk: Buffer) => err.push(chunk.toString('utf8')));
-  const code = await main(argv, { stdout, stderr });
-  return { code, stdout: out.join(''), stderr: err.join('') };
+async function run(...argv: string[]): Promise<CommandOutput> {
+  return runDistrictCommand(argv);
 }
 
 test('every command refuses an unknown option with exit 2 and names it', async () => {

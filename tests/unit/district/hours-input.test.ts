@@ -5,11 +5,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { UsageError } from '../../../cli/command';
-import { main } from '../../../district/commands';
 import { parseWeek } from '../../../district/commands/calendar';
+import { runDistrictCommand } from '../../helpers/district-cli';
 
 const refused = (text: string, message: RegExp): void => {
   assert.throws(
@@ -70,16 +69,7 @@ test('English and Indonesian day names, short or whole, in any case', () => {
 
 test('the command keeps the week it had when --set is refused', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'siaga-hours-'));
-  const run = async (...argv: string[]) => {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    const out: string[] = [];
-    const err: string[] = [];
-    stdout.on('data', (chunk: Buffer) => out.push(chunk.toString('utf8')));
-    stderr.on('data', (chunk: Buffer) => err.push(chunk.toString('utf8')));
-    const code = await main([...argv, '--data-dir', dataDir], { stdout, stderr });
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  };
+  const run = (...argv: string[]) => runDistrictCommand([...argv, '--data-dir', dataDir]);
   try {
     for (const bad of ['', 'mon 07:00-08:00,08:30-09:00,10:00-11:00,12:00-13:00,14:00-15:00']) {
       const result = await run('hours', '--set', bad);

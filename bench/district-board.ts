@@ -36,10 +36,9 @@ const district = await startBenchDistrict({ dashboard: { webDir } });
 const stations = await addBenchStations(district.db, 1000, 50);
 const now = Date.now();
 for (const [index, station] of stations.entries()) {
-  const events = [heartbeatEvent(station, now - 1000, index % 10 >= 3)];
-  if (index % 10 < 3) {
-    events.unshift(faultEvent(station, now - 2000, `f-${index}`));
-  }
+  // In seq order, as a station sends them: the fault before the heartbeat that reports it.
+  const events = index % 10 < 3 ? [faultEvent(station, now - 2000, `f-${index}`)] : [];
+  events.push(heartbeatEvent(station, now - 1000, index % 10 >= 3));
   await storeEvents(district.db, station.id, events, { nowMs: now, source: 'http' });
 }
 await addUser(

@@ -73,19 +73,24 @@ export async function staffPost<T>(
   return response.json() as T;
 }
 
+/** POST /api/v1/events signed by `station` at `nowMs`, whatever the events are: the raw answer. */
+export function injectEvents(district: TestDistrict, station: TestStation, events: unknown[], nowMs: number) {
+  const body = JSON.stringify({ events });
+  return district.app.inject({
+    method: 'POST',
+    url: PATHS.events,
+    payload: body,
+    headers: station.headers('POST', PATHS.events, body, nowMs),
+  });
+}
+
 export async function postEvents(
   district: TestDistrict,
   station: TestStation,
   events: Event[],
   nowMs: number,
 ): Promise<EventsResponse> {
-  const body = JSON.stringify({ events });
-  const response = await district.app.inject({
-    method: 'POST',
-    url: PATHS.events,
-    payload: body,
-    headers: station.headers('POST', PATHS.events, body, nowMs),
-  });
+  const response = await injectEvents(district, station, events, nowMs);
   if (response.statusCode !== 200) {
     throw new Error(`events: ${response.statusCode} ${response.body}`);
   }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ErrorResponse, EventsResponse } from '../../../protocol/requests';
-import { PATHS } from '../../../protocol/requests';
+import { injectEvents } from '../../helpers/dashboard';
 import { startTestDistrict, TestStation } from '../../helpers/district';
 import type { TestDistrict } from '../../helpers/district';
 import { startPostgres } from '../../helpers/postgres';
@@ -128,13 +128,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     async function send(station: TestStation, events: unknown[]) {
       // A second apart: the per-station rate limit is not what these cases test.
       clockMs += 1000;
-      const body = JSON.stringify({ events });
-      return district.app.inject({
-        method: 'POST',
-        url: PATHS.events,
-        payload: body,
-        headers: station.headers('POST', PATHS.events, body, clockMs),
-      });
+      return injectEvents(district, station, events, clockMs);
     }
 
     test('a control character in any text field of any event type is a 400 naming the field', async () => {

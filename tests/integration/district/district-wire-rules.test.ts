@@ -17,7 +17,7 @@ import { loadIdentity } from '../../../electron/agent/identity';
 import { run as runFaultsCommand } from '../../../electron/commands/faults';
 import { PassThrough } from 'node:stream';
 import type { ErrorResponse, EventsResponse } from '../../../protocol/requests';
-import { PATHS } from '../../../protocol/requests';
+import { injectEvents } from '../../helpers/dashboard';
 import { startTestDistrict, TestStation } from '../../helpers/district';
 import type { TestDistrict } from '../../helpers/district';
 import { startPostgres } from '../../helpers/postgres';
@@ -49,13 +49,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
 
     async function send(station: TestStation, events: unknown[]) {
       clockMs += 1;
-      const body = JSON.stringify({ events });
-      return district.app.inject({
-        method: 'POST',
-        url: PATHS.events,
-        payload: body,
-        headers: station.headers('POST', PATHS.events, body, clockMs),
-      });
+      return injectEvents(district, station, events, clockMs);
     }
 
     test('NUL and control characters are refused with a 400 naming the field; tab, newline, CR pass', async () => {

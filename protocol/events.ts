@@ -18,50 +18,20 @@
 import { z } from 'zod';
 import { DeviceIdentitySchema, RoleSchema, SeveritySchema, StatusSchema } from './verdict';
 import { ANSWERS } from './rules';
+import { IsoTimeSchema, wireCount, wireText, WireTextSchema } from './wire-text';
+import { ForecastReportedPayloadSchema } from './forecast';
+
+export {
+  hasForbiddenControl,
+  IsoTimeSchema,
+  MAX_MESSAGE_LENGTH,
+  MAX_WIRE_COUNT,
+  wireCount,
+  wireText,
+  WireTextSchema,
+} from './wire-text';
 
 export const PROTOCOL_VERSION = 1 as const;
-
-/** Whether `value` holds a C0 control character other than tab, line feed and carriage return. */
-export function hasForbiddenControl(value: string): boolean {
-  for (let index = 0; index < value.length; index++) {
-    const code = value.charCodeAt(index);
-    if (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) {
-      return true;
-    }
-  }
-  return false;
-}
-
-/** A text field on the wire: at most `maxLength` UTF-16 units, no control characters but \t \n \r. */
-export function wireText(maxLength: number): z.ZodString {
-  return z
-    .string()
-    .max(maxLength)
-    .refine((value) => !hasForbiddenControl(value), {
-      message: 'control characters (U+0000-U+001F other than tab, newline, carriage return) are not allowed',
-    });
-}
-
-/**
- * The largest count on the wire (occurrences, queue depth, blank cards): 2^31 - 1 fits PostgreSQL's
- * INTEGER as well as SQLite's, so both databases take or refuse the same events (a larger count
- * gave a 500 on PostgreSQL only). No real station comes near it.
- */
-export const MAX_WIRE_COUNT = 2 ** 31 - 1;
-
-/** A count on the wire: an integer from 0 (or `min`) to MAX_WIRE_COUNT. */
-export function wireCount(min = 0): z.ZodNumber {
-  return z.number().int().min(min).max(MAX_WIRE_COUNT);
-}
-
-/** Longest operator text (each language of a message, a repair note). */
-export const MAX_MESSAGE_LENGTH = 2000;
-
-/** An operator text on the wire, Bahasa Indonesia and English. */
-export const WireTextSchema = z.object({
-  id: wireText(MAX_MESSAGE_LENGTH),
-  en: wireText(MAX_MESSAGE_LENGTH),
-});
 
 /** The device of a fault or an inventory change on the wire (DeviceIdentitySchema, texts checked). */
 export const WireDeviceSchema = DeviceIdentitySchema.extend({
@@ -83,7 +53,6 @@ export const EventIdSchema = z
   .regex(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/, 'a ULID: 26 Crockford base32 characters');
 /** Assigned by the district at enrollment (e.g. `st-01J...`); the station stores it and sends it back. */
 export const StationIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/);
-export const IsoTimeSchema = z.iso.datetime();
 /** A machine code as in Verdict.code, e.g. FINGERPRINT_MISSING. */
 export const CodeSchema = z
   .string()
@@ -325,6 +294,7 @@ export const EVENT_TYPES = [
   'inventory.changed',
   'inventory.reported',
   'consumables.reported',
+  'forecast.reported',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 export const FAULT_EVENT_TYPES = ['fault.opened', 'fault.updated', 'fault.resolved'] as const;
@@ -350,6 +320,7 @@ export const DailyCheckCompletedEventSchema = envelope('daily-check.completed', 
 export const InventoryChangedEventSchema = envelope('inventory.changed', InventoryPayloadSchema);
 export const InventoryReportedEventSchema = envelope('inventory.reported', InventoryReportedPayloadSchema);
 export const ConsumablesReportedEventSchema = envelope('consumables.reported', ConsumablesPayloadSchema);
+export const ForecastReportedEventSchema = envelope('forecast.reported', ForecastReportedPayloadSchema);
 
 export const EventSchema = z.discriminatedUnion('type', [
   StationStartedEventSchema,
@@ -361,6 +332,7 @@ export const EventSchema = z.discriminatedUnion('type', [
   InventoryChangedEventSchema,
   InventoryReportedEventSchema,
   ConsumablesReportedEventSchema,
+  ForecastReportedEventSchema,
 ]);
 export type Event = z.infer<typeof EventSchema>;
 export type FaultEvent = Extract<Event, { type: (typeof FAULT_EVENT_TYPES)[number] }>;

@@ -500,3 +500,130 @@ export interface Figures {
   /** Oldest first; the last is the current month (up to now). */
   months: MonthFigures[];
 }
+
+// ---- Escalation letters (escalation/letter/) ----
+
+/** Where an escalation letter goes: the province's Disdukcapil or the ministry's directorate general. */
+export const LETTER_RECIPIENTS = ['province', 'directorate'] as const;
+export type LetterRecipient = (typeof LETTER_RECIPIENTS)[number];
+export const LETTER_URGENCIES = ['Biasa', 'Penting', 'Segera', 'Sangat Segera'] as const;
+
+/** A letterhead logo: a PNG or JPEG file as base64, at most this many bytes once decoded. */
+export const LETTER_LOGO_MAX_BYTES = 256 * 1024;
+
+/** Tokens of a letter number pattern: `{n}` the running number of the year, `{year}`, `{month}` (01-12), `{roman}` (I-XII). */
+export const LETTER_NUMBER_TOKENS = ['{n}', '{year}', '{month}', '{roman}'] as const;
+
+const required = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'Wajib diisi (required)')
+    .max(max, `Paling banyak ${max} karakter (at most ${max} characters)`);
+const optional = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `Paling banyak ${max} karakter (at most ${max} characters)`)
+    .default('');
+/** No control characters in a one-line field of the letter (a tab or newline would break its layout). */
+const oneLine = (schema: z.ZodType<string>) =>
+  schema.refine((text) => !/\p{Cc}/u.test(text), 'Tanpa karakter kendali atau baris baru (one line, no control characters)');
+
+export const LetterNumberPatternSchema = required(100)
+  .refine((pattern) => pattern.split('{n}').length === 2, 'Harus memuat {n} tepat sekali (must hold {n} exactly once)')
+  .refine((pattern) => pattern.includes('{year}'), 'Harus memuat {year}, agar nomor tidak berulang tahun depan (must hold {year})')
+  .refine(
+    (pattern) => (pattern.match(/\{[^}]*\}/g) ?? []).every((token) => (LETTER_NUMBER_TOKENS as readonly string[]).includes(token)),
+    'Hanya {n}, {year}, {month} dan {roman} (only {n}, {year}, {month} and {roman})',
+  );
+
+/** POST /api/dash/escalation-letters/settings (admin): the letterhead, numbering, recipients and signatory. */
+export const LetterSettingsRequestSchema = z.strictObject({
+  /** The line above the office's name, e.g. `PEMERINTAH KABUPATEN SUKOHARJO`; may be empty. */
+  authority: oneLine(optional(120)),
+  /** The office (instansi), e.g. `DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL`. */
+  agency: oneLine(required(120)),
+  address: oneLine(required(200)),
+  phone: oneLine(optional(60)),
+  email: z.union([z.literal(''), z.email('Alamat email tidak sah (not a valid email address)').max(254)]).default(''),
+  /** base64 of a PNG or JPEG; empty: no logo. */
+  logo: z.string().max(Math.ceil(LETTER_LOGO_MAX_BYTES / 3) * 4 + 4, 'Logo paling besar 256 KB (logo at most 256 KB)').default(''),
+  /** The town the letter is written in: "Sukoharjo, 2 Desember 2026". */
+  place: oneLine(required(60)),
+  numberPattern: LetterNumberPatternSchema,
+  provinceRecipient: oneLine(required(200)),
+  provincePlace: oneLine(required(60)),
+  directorateRecipient: oneLine(required(200)),
+  directoratePlace: oneLine(required(60)),
+  /** Jabatan of the signatory, e.g. `Kepala Dinas Kependudukan dan Pencatatan Sipil Kabupaten Sukoharjo`. */
+  signerTitle: oneLine(required(200)),
+  signerName: oneLine(required(100)),
+  /** Pangkat/golongan, e.g. `Pembina Utama Muda (IV/c)`; may be empty. */
+  signerRank: oneLine(optional(100)),
+  /** NIP: 18 digits, spaces allowed; empty when the signatory has none. */
+  signerNip: z
+    .string()
+    .trim()
+    .refine((nip) => nip === '' || /^\d{18}$/.test(nip.replace(/\s/g, '')), 'NIP terdiri atas 18 angka (an NIP is 18 digits)')
+    .default(''),
+  /** Tembusan, one recipient of a copy per line. */
+  copies: z.array(oneLine(required(200))).max(10, 'Paling banyak 10 tembusan (at most 10 copies)').default([]),
+});
+export type LetterSettingsRequest = z.input<typeof LetterSettingsRequestSchema>;
+export type LetterSettings = z.infer<typeof LetterSettingsRequestSchema>;
+
+/** GET /api/dash/escalation-letters/settings: the settings as saved, or suggestions when nothing is saved yet. */
+export interface LetterSettingsView {
+  configured: boolean;
+  settings: LetterSettings;
+  updatedAt: string | null;
+  updatedBy: string | null;
+}
+
+/** A refused form: the first message, and one message per field (`copies.2`, `signerNip`). */
+export interface FieldErrors {
+  error: 'invalid';
+  message: string;
+  fields: Record<string, string>;
+}
+
+/** POST /api/dash/escalation-letters: issue a letter (a new number) for a fault past the threshold. */
+export const NewEscalationLetterRequestSchema = z.strictObject({
+  stationId: z.string().min(1).max(64),
+  faultId: z.string().min(1).max(128),
+  recipient: z.enum(LETTER_RECIPIENTS),
+  sifat: z.enum(LETTER_URGENCIES).default('Penting'),
+  lampiran: oneLine(optional(100)),
+  /** Empty: the subject the letter makes itself. */
+  perihal: oneLine(optional(200)),
+  /** An extra paragraph in the staff's own words (what the district tried, what it asks); may be empty. */
+  note: z.string().trim().max(2000, 'Paling banyak 2000 karakter (at most 2000 characters)').default(''),
+});
+export type NewEscalationLetterRequest = z.input<typeof NewEscalationLetterRequestSchema>;
+
+export interface EscalationLetterView {
+  id: string;
+  number: string;
+  year: number;
+  stationId: string;
+  faultId: string;
+  recipient: LetterRecipient;
+  perihal: string;
+  createdAt: string;
+  createdBy: string;
+  /** GET this for the PDF. */
+  pdfUrl: string;
+}
+
+/** GET /api/dash/escalation-letters?station=&fault=: whether a letter may be made now, and the letters made. */
+export interface EscalationLetterStatus {
+  /** Hours a fault must be open before a letter (the district's escalation threshold). */
+  thresholdHours: number;
+  eligible: boolean;
+  /** Why not, in Bahasa Indonesia then English; null when eligible. */
+  reason: string | null;
+  /** False until an admin filled in the letterhead. */
+  configured: boolean;
+  letters: EscalationLetterView[];
+}

@@ -324,6 +324,46 @@ export const MIGRATIONS: Migration[] = [
       `ALTER TABLE stations RENAME COLUMN measured_clock_offset_ms_wide TO measured_clock_offset_ms`,
     ],
   },
+  {
+    id: 321,
+    name: 'escalation letters: letterhead, numbering and signatory settings',
+    statements: [
+      // One row: LetterSettings (dash-api.ts) as JSON, set by an admin.
+      `CREATE TABLE escalation_letter_settings (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        settings TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL
+      )`,
+    ],
+  },
+  {
+    id: 322,
+    name: 'escalation letters: the register of letters issued and the running number per year',
+    statements: [
+      // The last number given in each (local) year; bumped with an upsert in the letter's transaction.
+      `CREATE TABLE escalation_letter_counters (
+        year INTEGER PRIMARY KEY,
+        last_number INTEGER NOT NULL
+      )`,
+      // Every letter issued, with its document model as JSON so it prints again exactly as issued.
+      `CREATE TABLE escalation_letters (
+        id TEXT PRIMARY KEY,
+        year INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        number TEXT NOT NULL UNIQUE,
+        station_id TEXT NOT NULL REFERENCES stations(id),
+        fault_id TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        perihal TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        document TEXT NOT NULL,
+        UNIQUE (year, seq)
+      )`,
+      `CREATE INDEX escalation_letters_fault ON escalation_letters (station_id, fault_id, created_at)`,
+    ],
+  },
 ];
 
 /** Applies the migrations not applied yet; returns the ids applied now. */

@@ -36,6 +36,11 @@ export const EscalationConfigSchema = z
     intervalMinutes: z.number().positive().default(5),
     /** The dashboard's address, for links in messages. */
     dashboardUrl: z.string().default(''),
+    /**
+     * Hours a fault must be open before the dashboard writes an escalation letter for it; absent:
+     * the longest `open` rule (the last step of escalation, 30 days by default).
+     */
+    letterAfterHours: z.number().positive().optional(),
   })
   .refine((config) => config.rules.every((rule) => rule.notify in config.contacts), {
     message: 'every rule must notify a key of contacts',
@@ -50,3 +55,15 @@ export const DEFAULT_ESCALATION: EscalationConfig = EscalationConfigSchema.parse
   ],
   contacts: { 'head-of-technicians': {}, 'registry-head': {}, province: {} },
 });
+
+/** Thirty days: the letter's threshold when no `open` rule and no `letterAfterHours` is configured. */
+const DEFAULT_LETTER_AFTER_HOURS = 30 * 24;
+
+/** Hours a fault must be open before an escalation letter may be written for it. */
+export function letterThresholdHours(config: EscalationConfig): number {
+  if (config.letterAfterHours !== undefined) {
+    return config.letterAfterHours;
+  }
+  const open = config.rules.filter((rule) => rule.condition === 'open').map((rule) => rule.afterHours);
+  return open.length === 0 ? DEFAULT_LETTER_AFTER_HOURS : Math.max(...open);
+}

@@ -7,12 +7,14 @@ import { z } from 'zod';
 import { DistrictError, RetryLaterError } from '../errors';
 import { DEFAULT_HEARTBEAT_WINDOW_MS } from '../figures/availability';
 import type { EscalationConfig } from '../escalation/config';
+import { DEFAULT_ESCALATION, letterThresholdHours } from '../escalation/config';
 import { startEscalationTimer } from '../escalation/scheduler';
 import type { Notifier } from '../notify/types';
 import adminRoutes from './api/dash/admin';
 import { installAuthHook } from './api/dash/auth-hook';
 import boardRoutes from './api/dash/board';
 import calendarRoutes from './api/dash/calendar';
+import escalationLetterRoutes from './api/dash/escalation-letters';
 import type { DashboardContext } from './api/dash/context';
 import faultRoutes from './api/dash/faults';
 import inventoryRoutes from './api/dash/inventory';
@@ -52,6 +54,7 @@ async function dashboardPlugin(app: FastifyInstance, options: DashboardOptions):
     districtName: options.districtName ?? 'Dinas Kependudukan dan Pencatatan Sipil',
     secureCookies: options.secureCookies ?? false,
     escalation,
+    letterThresholdHours: letterThresholdHours(options.escalation?.config ?? DEFAULT_ESCALATION),
     routes: [],
   };
   app.decorate('dashboard', context);
@@ -104,6 +107,7 @@ async function dashboardRoutes(app: FastifyInstance, options: { webDir: string }
   await app.register(reportRoutes);
   await app.register(adminRoutes);
   await app.register(calendarRoutes);
+  await app.register(escalationLetterRoutes);
   await app.register(publicRoutes);
   await app.register(webRoutes, { webDir: options.webDir });
 }

@@ -18,6 +18,8 @@ export interface DashboardContext {
   secureCookies: boolean;
   /** Null when escalation is off (no rules configured). */
   escalation: EscalationTimer | null;
+  /** Hours a fault must be open before an escalation letter (escalation/config.ts letterThresholdHours). */
+  letterThresholdHours: number;
   /** Every dashboard route and who may call it, as registered (for the authorization tests and docs). */
   routes: { method: string; url: string; access: Access }[];
 }

@@ -1,0 +1,185 @@
+// The register of escalation letters: issuing one gives it the next number of its year and keeps
+// its document model, in one transaction, so a number is never given twice (two staff pressing
+// the button at once included, on SQLite and on PostgreSQL alike: the year's counter row is
+// bumped with an upsert, which PostgreSQL locks and SQLite's BEGIN IMMEDIATE serializes).
+import type {
+  EscalationLetterView,
+  FaultDetail,
+  LetterRecipient,
+  NewEscalationLetterRequestSchema,
+} from '../../../dash-api';
+import type { z } from 'zod';
+import { listUsers } from '../../auth/users';
+import { loadCalendar } from '../../calendar/store';
+import type { Db } from '../../db/types';
+import { newId } from '../../db/ids';
+import { ConflictError, NotFoundError } from '../../errors';
+import { faultDetail } from '../../faults/lifecycle';
+import { ACTIVE_STATES } from '../../faults/repository';
+import { listLoans } from '../../inventory/loans';
+import { localDay } from '../../calendar/service-hours';
+import type { LetterDocument } from './model';
+import { buildLetter, defaultPerihal } from './model';
+import { letterNumber, letterYear } from './number';
+import { letterSettings } from './settings';
+
+type LetterRequest = z.infer<typeof NewEscalationLetterRequestSchema>;
+
+const days = (hours: number): number => Math.floor(hours / 24);
+
+/** Why no letter may be written for this fault now (Bahasa Indonesia, then English); null when one may. */
+export function letterRefusal(fault: FaultDetail, thresholdHours: number): string | null {
+  if (!ACTIVE_STATES.includes(fault.state)) {
+    return (
+      'Gangguan ini sudah pulih atau ditutup; surat eskalasi hanya untuk gangguan yang masih berlangsung ' +
+      `(the fault is ${fault.state}; letters are for faults still open)`
+    );
+  }
+  if (fault.ageHours < thresholdHours) {
+    return (
+      `Gangguan ini baru berlangsung ${days(fault.ageHours)} hari; surat eskalasi dapat dibuat setelah ` +
+      `${days(thresholdHours)} hari sesuai ambang eskalasi kabupaten (the fault is ${Math.floor(fault.ageHours)} hours old; ` +
+      `a letter needs ${thresholdHours} hours)`
+    );
+  }
+  return null;
+}
+
+interface LetterRow {
+  id: string;
+  number: string;
+  year: number | string;
+  station_id: string;
+  fault_id: string;
+  recipient: LetterRecipient;
+  perihal: string;
+  created_at: string;
+  created_by: string;
+}
+
+const COLUMNS = 'id, number, year, station_id, fault_id, recipient, perihal, created_at, created_by';
+
+function toView(row: LetterRow): EscalationLetterView {
+  return {
+    id: row.id,
+    number: row.number,
+    year: Number(row.year),
+    stationId: row.station_id,
+    faultId: row.fault_id,
+    recipient: row.recipient,
+    perihal: row.perihal,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    pdfUrl: `/api/dash/escalation-letters/${encodeURIComponent(row.id)}/pdf`,
+  };
+}
+
+export async function lettersOfFault(db: Db, stationId: string, faultId: string): Promise<EscalationLetterView[]> {
+  const rows = await db.query<LetterRow>(
+    `SELECT ${COLUMNS} FROM escalation_letters WHERE station_id = $1 AND fault_id = $2 ORDER BY created_at, seq`,
+    [stationId, faultId],
+  );
+  return rows.map(toView);
+}
+
+export async function letterDocument(
+  db: Db,
+  id: string,
+): Promise<{ letter: EscalationLetterView; document: LetterDocument } | null> {
+  const [row] = await db.query<LetterRow & { document: string }>(
+    `SELECT ${COLUMNS}, document FROM escalation_letters WHERE id = $1`,
+    [id],
+  );
+  return row === undefined ? null : { letter: toView(row), document: JSON.parse(row.document) as LetterDocument };
+}
+
+const isUniqueViolation = (error: unknown): boolean =>
+  (error as { code?: string }).code === '23505' || /UNIQUE constraint failed/.test(String(error));
+
+/** Issues a letter for the fault: checks it may, numbers it, keeps its document. */
+export async function issueLetter(
+  db: Db,
+  input: { request: LetterRequest; username: string; nowMs: number; thresholdHours: number },
+): Promise<EscalationLetterView> {
+  const { request, nowMs } = input;
+  const settings = await letterSettings(db);
+  if (!settings.configured) {
+    throw new ConflictError(
+      'Kop surat belum diisi: admin mengisinya dulu di halaman Surat eskalasi (the letterhead is not set yet: an admin fills it in first)',
+    );
+  }
+  const fault = await faultDetail(db, request.stationId, request.faultId, nowMs);
+  if (fault === null) {
+    throw new NotFoundError('Gangguan tidak ditemukan (no such fault)');
+  }
+  const refusal = letterRefusal(fault, input.thresholdHours);
+  if (refusal !== null) {
+    throw new ConflictError(refusal);
+  }
+  const calendar = await loadCalendar(db);
+  const openedDay = localDay(Date.parse(fault.firstSeen), calendar.timeZone).date;
+  // The district's loans are few (a register kept by hand until now): read them all, keep those tried here.
+  const loans = (await listLoans(db)).filter(
+    (loan) =>
+      loan.toStationId === fault.stationId &&
+      loan.role === fault.role &&
+      (loan.returnedOn === null || loan.returnedOn >= openedDay),
+  );
+  const staffNames = Object.fromEntries((await listUsers(db)).map((user) => [user.username, user.name]));
+  const year = letterYear(nowMs, calendar.timeZone);
+  const perihal = request.perihal === '' ? defaultPerihal(fault) : request.perihal;
+  const id = `se-${newId(nowMs).toLowerCase()}`;
+  try {
+    await db.transaction(async (transaction) => {
+      const [counter] = await transaction.query<{ last_number: number | string }>(
+        `INSERT INTO escalation_letter_counters (year, last_number) VALUES ($1, 1)
+         ON CONFLICT (year) DO UPDATE SET last_number = escalation_letter_counters.last_number + 1
+         RETURNING last_number`,
+        [year],
+      );
+      const seq = Number(counter.last_number);
+      const number = letterNumber(settings.settings.numberPattern, seq, nowMs, calendar.timeZone);
+      const document = buildLetter({
+        settings: settings.settings,
+        number,
+        issuedAtMs: nowMs,
+        calendar,
+        recipient: request.recipient,
+        sifat: request.sifat,
+        lampiran: request.lampiran,
+        perihal,
+        note: request.note,
+        fault,
+        loans,
+        staffNames,
+        appointmentsAffected: null,
+      });
+      await transaction.run(
+        `INSERT INTO escalation_letters (id, year, seq, number, station_id, fault_id, recipient, perihal, created_at, created_by, document)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [
+          id,
+          year,
+          seq,
+          number,
+          fault.stationId,
+          fault.faultId,
+          request.recipient,
+          document.heading[3][1],
+          new Date(nowMs).toISOString(),
+          input.username,
+          JSON.stringify(document),
+        ],
+      );
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new ConflictError(
+        'Nomor surat ini sudah pernah dipakai; periksa pola nomor surat (this letter number was given before: check the number pattern)',
+      );
+    }
+    throw error;
+  }
+  const [row] = await db.query<LetterRow>(`SELECT ${COLUMNS} FROM escalation_letters WHERE id = $1`, [id]);
+  return toView(row);
+}

@@ -1,4 +1,4 @@
-// `npm run docs:letter`: renders the sample escalation letter (letter-sample.ts) and writes its
+// `npm run docs:letter`: renders the sample escalation letter (tests/helpers/letter-sample.ts) and writes its
 // first page as docs/escalation-letter.png (pdftoppm, from poppler-utils). Run by hand after a
 // change to the letter; tests never write tracked files.
 import { execFileSync } from 'node:child_process';
@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildLetter } from '../district/server/escalation/letter/model';
 import { renderLetter } from '../district/server/escalation/letter/render';
-import { sampleLetterInput } from './letter-sample';
+import { sampleLetterInput } from '../tests/helpers/letter-sample';
 
 const directory = mkdtempSync(join(tmpdir(), 'siaga-letter-'));
 try {

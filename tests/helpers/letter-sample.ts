@@ -1,9 +1,9 @@
 // A sample escalation letter's input (a fingerprint scanner down since October at Kecamatan
-// Bulu, Sukoharjo), for the picture in docs/ (docs-letter.ts) and the benchmark (bench/letter.ts).
-import type { FaultDetail, HistoryEntry, LoanView } from '../district/dash-api';
-import { LetterSettingsRequestSchema } from '../district/dash-api';
-import { DEFAULT_CALENDAR } from '../district/server/calendar/service-hours';
-import type { LetterInput } from '../district/server/escalation/letter/model';
+// Bulu, Sukoharjo), for the picture in docs/ (scripts/docs-letter.ts) and the benchmark (bench/letter.ts).
+import type { FaultDetail, HistoryEntry, LoanView } from '../../district/dash-api';
+import { LetterSettingsRequestSchema } from '../../district/dash-api';
+import { DEFAULT_CALENDAR } from '../../district/server/calendar/service-hours';
+import type { LetterInput } from '../../district/server/escalation/letter/model';
 
 const at = (iso: string): number => Date.parse(iso);
 

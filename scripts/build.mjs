@@ -6,6 +6,8 @@ import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const NATIVE = ['electron', 'better-sqlite3', 'usb', 'serialport', 'pg-native'];
+// pdfkit reads its own data files (standard fonts, ICC profile) relative to its package: left to node_modules.
+const EXTERNAL = [...NATIVE, 'pdfkit'];
 const cliOnly = process.argv[2] === 'cli';
 
 const web = [
@@ -53,7 +55,7 @@ for (const { entry, out, format } of node) {
     format,
     platform: 'node',
     target: 'node20',
-    external: NATIVE,
+    external: EXTERNAL,
     loader: { '.json': 'json' },
     sourcemap: true,
     logLevel: 'warning',

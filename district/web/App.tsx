@@ -1,5 +1,5 @@
 // The dashboard shell: the public page at /publik; otherwise login, navigation and the page named
-// by the URL's hash (#/, #/gangguan, #/gangguan/STATION/FAULT, #/inventaris, #/habis-pakai, #/angka, #/audit).
+// by the URL's hash (#/, #/gangguan, #/gangguan/STATION/FAULT, #/inventaris, #/habis-pakai, #/angka, #/audit, #/surat).
 import { useEffect, useState } from 'react';
 import type { SessionInfo, User } from '../dash-api';
 import { api, prefetch, setCsrfToken } from './api';
@@ -12,6 +12,7 @@ import { FaultDetailPage } from './pages/FaultDetail';
 import { FaultsPage } from './pages/Faults';
 import { FiguresPage } from './pages/Figures';
 import { InventoryPage } from './pages/Inventory';
+import { LetterSettingsPage } from './pages/LetterSettings';
 import { Login } from './pages/Login';
 import { PublicPage } from './pages/Public';
 
@@ -70,6 +71,8 @@ function Page({ hash, user }: { hash: string; user: User }) {
       return <FiguresPage />;
     case 'audit':
       return <AuditPage />;
+    case 'surat':
+      return <LetterSettingsPage />;
     case '':
       return <BoardPage />;
     default:
@@ -95,7 +98,12 @@ function Shell({
     ['inventaris', t('navInventory')],
     ['habis-pakai', t('navConsumables')],
     ['angka', t('navFigures')],
-    ...(session.user.role === 'admin' ? ([['audit', t('navAudit')]] as [string, string][]) : []),
+    ...(session.user.role === 'admin'
+      ? ([
+          ['audit', t('navAudit')],
+          ['surat', t('navLetters')],
+        ] as [string, string][])
+      : []),
   ];
   return (
     <>

@@ -11,6 +11,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** A refused form's message per field (FieldErrors in dash-api.ts); empty otherwise. */
+    readonly fields: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -27,9 +29,13 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const json = (await response.json().catch(() => ({}))) as { error?: string; message?: string };
+  const json = (await response.json().catch(() => ({}))) as {
+    error?: string;
+    message?: string;
+    fields?: Record<string, string>;
+  };
   if (!response.ok) {
-    throw new ApiError(response.status, json.error ?? 'error', json.message ?? response.statusText);
+    throw new ApiError(response.status, json.error ?? 'error', json.message ?? response.statusText, json.fields);
   }
   return json as T;
 }

@@ -36,6 +36,7 @@ export function auditSentence(entry: AuditEntry, t: Translator<'dashboard'>): st
     escalated: field(entry.detail, 'escalated'),
     role: t.word('staffRole', field(entry.detail, 'role')),
     serial: field(entry.detail, 'serialNumber'),
+    number: field(entry.detail, 'number'),
   };
   const key = `audit.${entry.action}`;
   return key in dashboard ? t(key as TextKey<'dashboard'>, params) : t('audit.other', params);

@@ -7,6 +7,7 @@ import { api, messageOf } from '../api';
 import { Pending } from '../data-table';
 import { useTranslator } from '../language';
 import { useApi } from '../use-api';
+import { EscalationLetterPanel } from './EscalationLetter';
 import { FaultTags } from './FaultTags';
 import { deviceName } from './fault-format';
 
@@ -159,6 +160,7 @@ export function FaultDetailPage({
           ) : null}
         </div>
       ) : null}
+      <EscalationLetterPanel stationId={stationId} faultId={faultId} user={user} />
       <h3>{t('history')}</h3>
       <ol className="history">
         {detail.history.map((entry, index) => (

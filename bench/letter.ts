@@ -53,7 +53,9 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 const letterMs = median(letter);
 const baselineMs = median(baseline);
-console.log(`escalation letter (model + PDF, ${pages} pages, ${bytes} bytes), median of ${ROUNDS}: ${letterMs.toFixed(1)} ms`);
+console.log(
+  `escalation letter (model + PDF, ${pages} pages, ${bytes} bytes), median of ${ROUNDS}: ${letterMs.toFixed(1)} ms`,
+);
 console.log(`  of which the document model: ${median(model).toFixed(2)} ms`);
 console.log(`one-line PDF with the same font: ${baselineMs.toFixed(1)} ms`);
 console.log(`ratio letter / one-line PDF: ${(letterMs / baselineMs).toFixed(2)}`);

@@ -521,20 +521,28 @@ const required = (max: number) =>
     .min(1, 'Wajib diisi (required)')
     .max(max, `Paling banyak ${max} karakter (at most ${max} characters)`);
 const optional = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `Paling banyak ${max} karakter (at most ${max} characters)`)
-    .default('');
+  z.string().trim().max(max, `Paling banyak ${max} karakter (at most ${max} characters)`).default('');
 /** No control characters in a one-line field of the letter (a tab or newline would break its layout). */
 const oneLine = (schema: z.ZodType<string>) =>
-  schema.refine((text) => !/\p{Cc}/u.test(text), 'Tanpa karakter kendali atau baris baru (one line, no control characters)');
+  schema.refine(
+    (text) => !/\p{Cc}/u.test(text),
+    'Tanpa karakter kendali atau baris baru (one line, no control characters)',
+  );
 
 export const LetterNumberPatternSchema = required(100)
-  .refine((pattern) => pattern.split('{n}').length === 2, 'Harus memuat {n} tepat sekali (must hold {n} exactly once)')
-  .refine((pattern) => pattern.includes('{year}'), 'Harus memuat {year}, agar nomor tidak berulang tahun depan (must hold {year})')
   .refine(
-    (pattern) => (pattern.match(/\{[^}]*\}/g) ?? []).every((token) => (LETTER_NUMBER_TOKENS as readonly string[]).includes(token)),
+    (pattern) => pattern.split('{n}').length === 2,
+    'Harus memuat {n} tepat sekali (must hold {n} exactly once)',
+  )
+  .refine(
+    (pattern) => pattern.includes('{year}'),
+    'Harus memuat {year}, agar nomor tidak berulang tahun depan (must hold {year})',
+  )
+  .refine(
+    (pattern) =>
+      (pattern.match(/\{[^}]*\}/g) ?? []).every((token) =>
+        (LETTER_NUMBER_TOKENS as readonly string[]).includes(token),
+      ),
     'Hanya {n}, {year}, {month} dan {roman} (only {n}, {year}, {month} and {roman})',
   );
 
@@ -546,9 +554,14 @@ export const LetterSettingsRequestSchema = z.strictObject({
   agency: oneLine(required(120)),
   address: oneLine(required(200)),
   phone: oneLine(optional(60)),
-  email: z.union([z.literal(''), z.email('Alamat email tidak sah (not a valid email address)').max(254)]).default(''),
+  email: z
+    .union([z.literal(''), z.email('Alamat email tidak sah (not a valid email address)').max(254)])
+    .default(''),
   /** base64 of a PNG or JPEG; empty: no logo. */
-  logo: z.string().max(Math.ceil(LETTER_LOGO_MAX_BYTES / 3) * 4 + 4, 'Logo paling besar 256 KB (logo at most 256 KB)').default(''),
+  logo: z
+    .string()
+    .max(Math.ceil(LETTER_LOGO_MAX_BYTES / 3) * 4 + 4, 'Logo paling besar 256 KB (logo at most 256 KB)')
+    .default(''),
   /** The town the letter is written in: "Sukoharjo, 2 Desember 2026". */
   place: oneLine(required(60)),
   numberPattern: LetterNumberPatternSchema,
@@ -565,10 +578,16 @@ export const LetterSettingsRequestSchema = z.strictObject({
   signerNip: z
     .string()
     .trim()
-    .refine((nip) => nip === '' || /^\d{18}$/.test(nip.replace(/\s/g, '')), 'NIP terdiri atas 18 angka (an NIP is 18 digits)')
+    .refine(
+      (nip) => nip === '' || /^\d{18}$/.test(nip.replace(/\s/g, '')),
+      'NIP terdiri atas 18 angka (an NIP is 18 digits)',
+    )
     .default(''),
   /** Tembusan, one recipient of a copy per line. */
-  copies: z.array(oneLine(required(200))).max(10, 'Paling banyak 10 tembusan (at most 10 copies)').default([]),
+  copies: z
+    .array(oneLine(required(200)))
+    .max(10, 'Paling banyak 10 tembusan (at most 10 copies)')
+    .default([]),
 });
 export type LetterSettingsRequest = z.input<typeof LetterSettingsRequestSchema>;
 export type LetterSettings = z.infer<typeof LetterSettingsRequestSchema>;

@@ -13,7 +13,18 @@ const directory = mkdtempSync(join(tmpdir(), 'siaga-letter-'));
 try {
   const { pdf, pages } = await renderLetter(buildLetter(sampleLetterInput()));
   writeFileSync(join(directory, 'letter.pdf'), pdf);
-  execFileSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile', join(directory, 'letter.pdf'), join(directory, 'page')]);
+  execFileSync('pdftoppm', [
+    '-png',
+    '-r',
+    '80',
+    '-f',
+    '1',
+    '-l',
+    '1',
+    '-singlefile',
+    join(directory, 'letter.pdf'),
+    join(directory, 'page'),
+  ]);
   copyFileSync(join(directory, 'page.png'), 'docs/escalation-letter.png');
   console.log(`docs/escalation-letter.png: page 1 of ${pages} (${pdf.length} bytes of PDF)`);
 } finally {

@@ -35,7 +35,12 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     fields?: Record<string, string>;
   };
   if (!response.ok) {
-    throw new ApiError(response.status, json.error ?? 'error', json.message ?? response.statusText, json.fields);
+    throw new ApiError(
+      response.status,
+      json.error ?? 'error',
+      json.message ?? response.statusText,
+      json.fields,
+    );
   }
   return json as T;
 }

@@ -18,7 +18,10 @@ export function sampleLetterInput(updates = 40): LetterInput {
       at: '2026-10-06T03:40:00Z',
       kind: 'in-repair',
       actor: 'teknisi',
-      detail: { assignee: 'Budi Santoso', note: 'kabel USB dan driver sudah diganti, sensor tetap tidak terbaca' },
+      detail: {
+        assignee: 'Budi Santoso',
+        note: 'kabel USB dan driver sudah diganti, sensor tetap tidak terbaca',
+      },
     },
     { at: '2026-10-06T04:10:00Z', kind: 'verification-requested', actor: 'teknisi', detail: {} },
   ];
@@ -34,7 +37,10 @@ export function sampleLetterInput(updates = 40): LetterInput {
     at: '2026-11-16T02:00:00Z',
     kind: 'in-repair',
     actor: 'admin',
-    detail: { assignee: 'CV Teknik Mandiri (vendor)', note: 'sensor perlu diganti; suku cadang tidak tersedia di daerah' },
+    detail: {
+      assignee: 'CV Teknik Mandiri (vendor)',
+      note: 'sensor perlu diganti; suku cadang tidak tersedia di daerah',
+    },
   });
   const fault: FaultDetail = {
     stationId: 'st-sample',
@@ -49,7 +55,12 @@ export function sampleLetterInput(updates = 40): LetterInput {
       id: 'Pemindai sidik jari tidak terdeteksi. Periksa kabel USB; bila tetap tidak terdeteksi, hubungi kabupaten.',
       en: 'Fingerprint scanner not detected.',
     },
-    device: { key: 'usb:080b:0010:G1502339', vendor: 'Cross Match', model: 'Guardian 200', serialNumber: 'G1502339' },
+    device: {
+      key: 'usb:080b:0010:G1502339',
+      vendor: 'Cross Match',
+      model: 'Guardian 200',
+      serialNumber: 'G1502339',
+    },
     firstSeen: '2026-10-05T01:12:00Z',
     lastSeen: '2026-12-02T01:00:00Z',
     resolvedAt: null,
@@ -105,7 +116,11 @@ export function sampleLetterInput(updates = 40): LetterInput {
       signerName: 'Dr. Sri Rahayu, S.Sos., M.Si.',
       signerRank: 'Pembina Utama Muda (IV/c)',
       signerNip: '197001011990032001',
-      copies: ['Bupati Sukoharjo', 'Direktur Jenderal Kependudukan dan Pencatatan Sipil Kementerian Dalam Negeri', 'Arsip'],
+      copies: [
+        'Bupati Sukoharjo',
+        'Direktur Jenderal Kependudukan dan Pencatatan Sipil Kementerian Dalam Negeri',
+        'Arsip',
+      ],
     }),
     number: '470/12/Disdukcapil/2026',
     issuedAtMs: SAMPLE_ISSUED_AT,

@@ -3,14 +3,27 @@
 // the letters already written are listed. Younger faults say when a letter becomes possible.
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import type { EscalationLetterStatus, EscalationLetterView, NewEscalationLetterRequest, User } from '../../dash-api';
+import type {
+  EscalationLetterStatus,
+  EscalationLetterView,
+  NewEscalationLetterRequest,
+  User,
+} from '../../dash-api';
 import { LETTER_RECIPIENTS, LETTER_URGENCIES } from '../../dash-api';
 import type { LetterRecipient } from '../../dash-api';
 import { api, messageOf } from '../api';
 import { useTranslator } from '../language';
 import { useApi } from '../use-api';
 
-export function EscalationLetterPanel({ stationId, faultId, user }: { stationId: string; faultId: string; user: User }) {
+export function EscalationLetterPanel({
+  stationId,
+  faultId,
+  user,
+}: {
+  stationId: string;
+  faultId: string;
+  user: User;
+}) {
   const { t, time } = useTranslator();
   const status = useApi<EscalationLetterStatus>(
     `/api/dash/escalation-letters?station=${encodeURIComponent(stationId)}&fault=${encodeURIComponent(faultId)}`,
@@ -30,7 +43,15 @@ export function EscalationLetterPanel({ stationId, faultId, user }: { stationId:
     event.preventDefault();
     setFailure(null);
     setBusy(true);
-    const body: NewEscalationLetterRequest = { stationId, faultId, recipient, sifat, lampiran, perihal, note };
+    const body: NewEscalationLetterRequest = {
+      stationId,
+      faultId,
+      recipient,
+      sifat,
+      lampiran,
+      perihal,
+      note,
+    };
     api.post<EscalationLetterView>('/api/dash/escalation-letters', body).then(
       (letter) => {
         setBusy(false);
@@ -46,7 +67,9 @@ export function EscalationLetterPanel({ stationId, faultId, user }: { stationId:
   return (
     <section className="escalation-letter">
       <h3>{t('letterTitle')}</h3>
-      {!eligible ? <p className="muted">{t('letterNotYet', { days: Math.floor(thresholdHours / 24) })}</p> : null}
+      {!eligible ? (
+        <p className="muted">{t('letterNotYet', { days: Math.floor(thresholdHours / 24) })}</p>
+      ) : null}
       {eligible && !configured ? (
         <p className="notice">
           {t('letterNotConfigured')} {user.role === 'admin' ? <a href="#/surat">{t('navLetters')}</a> : null}
@@ -56,7 +79,11 @@ export function EscalationLetterPanel({ stationId, faultId, user }: { stationId:
         <form className="letter-form" onSubmit={submit}>
           <label>
             {t('letterRecipient')}
-            <select name="recipient" value={recipient} onChange={(event) => setRecipient(event.target.value as LetterRecipient)}>
+            <select
+              name="recipient"
+              value={recipient}
+              onChange={(event) => setRecipient(event.target.value as LetterRecipient)}
+            >
               {LETTER_RECIPIENTS.map((value) => (
                 <option key={value} value={value}>
                   {t.word('letterRecipient', value)}
@@ -66,7 +93,11 @@ export function EscalationLetterPanel({ stationId, faultId, user }: { stationId:
           </label>
           <label>
             {t('letterSifat')}
-            <select name="sifat" value={sifat} onChange={(event) => setSifat(event.target.value as typeof sifat)}>
+            <select
+              name="sifat"
+              value={sifat}
+              onChange={(event) => setSifat(event.target.value as typeof sifat)}
+            >
               {LETTER_URGENCIES.map((value) => (
                 <option key={value} value={value}>
                   {value}
@@ -76,15 +107,31 @@ export function EscalationLetterPanel({ stationId, faultId, user }: { stationId:
           </label>
           <label>
             {t('letterLampiran')}
-            <input name="lampiran" maxLength={100} value={lampiran} onChange={(event) => setLampiran(event.target.value)} />
+            <input
+              name="lampiran"
+              maxLength={100}
+              value={lampiran}
+              onChange={(event) => setLampiran(event.target.value)}
+            />
           </label>
           <label>
             {t('letterPerihal')}
-            <input name="perihal" maxLength={200} value={perihal} onChange={(event) => setPerihal(event.target.value)} />
+            <input
+              name="perihal"
+              maxLength={200}
+              value={perihal}
+              onChange={(event) => setPerihal(event.target.value)}
+            />
           </label>
           <label>
             {t('letterNote')}
-            <textarea name="note" maxLength={2000} rows={3} value={note} onChange={(event) => setNote(event.target.value)} />
+            <textarea
+              name="note"
+              maxLength={2000}
+              rows={3}
+              value={note}
+              onChange={(event) => setNote(event.target.value)}
+            />
           </label>
           <button type="submit" disabled={busy}>
             {t('letterMake')}
@@ -102,7 +149,8 @@ export function EscalationLetterPanel({ stationId, faultId, user }: { stationId:
           <ul className="letters">
             {letters.map((letter) => (
               <li key={letter.id} data-number={letter.number}>
-                <strong>{letter.number}</strong> — {t.word('letterRecipient', letter.recipient)}, {time(letter.createdAt)} ({letter.createdBy}){' '}
+                <strong>{letter.number}</strong> — {t.word('letterRecipient', letter.recipient)},{' '}
+                {time(letter.createdAt)} ({letter.createdBy}){' '}
                 <a href={letter.pdfUrl} target="_blank" rel="noopener">
                   {t('letterOpen')}
                 </a>

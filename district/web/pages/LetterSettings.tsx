@@ -60,7 +60,10 @@ export function LetterSettingsPage() {
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const lines = copies.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+    const lines = copies
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '');
     api.post<LetterSettingsView>('/api/dash/escalation-letters/settings', { ...form, copies: lines }).then(
       () => {
         setErrors({});
@@ -75,13 +78,17 @@ export function LetterSettingsPage() {
       },
     );
   };
-  const copyErrors = Object.entries(errors).filter(([name]) => name === 'copies' || name.startsWith('copies.'));
+  const copyErrors = Object.entries(errors).filter(
+    ([name]) => name === 'copies' || name.startsWith('copies.'),
+  );
   return (
     <section className="letter-settings">
       <h2>{t('letterSettingsTitle')}</h2>
       <p className="muted">
         {t('letterSettingsIntro')}
-        {saved.data.updatedAt !== null ? ` (${time(saved.data.updatedAt)}, ${saved.data.updatedBy ?? ''})` : ''}
+        {saved.data.updatedAt !== null
+          ? ` (${time(saved.data.updatedAt)}, ${saved.data.updatedBy ?? ''})`
+          : ''}
       </p>
       <form onSubmit={submit} noValidate>
         {TEXT_FIELDS.map((name) => (
@@ -98,7 +105,13 @@ export function LetterSettingsPage() {
         ))}
         <label className="field">
           {t('letterField.logo')}
-          <input name="logo" type="file" accept="image/png,image/jpeg" aria-invalid={errors.logo !== undefined} onChange={readLogo} />
+          <input
+            name="logo"
+            type="file"
+            accept="image/png,image/jpeg"
+            aria-invalid={errors.logo !== undefined}
+            onChange={readLogo}
+          />
           {form.logo !== '' ? (
             <>
               <img className="logo-preview" alt="" src={`data:image/png;base64,${form.logo}`} height={48} />
@@ -111,7 +124,13 @@ export function LetterSettingsPage() {
         </label>
         <label className="field">
           {t('letterField.copies')}
-          <textarea name="copies" rows={4} value={copies} aria-invalid={copyErrors.length > 0} onChange={(event) => setCopies(event.target.value)} />
+          <textarea
+            name="copies"
+            rows={4}
+            value={copies}
+            aria-invalid={copyErrors.length > 0}
+            onChange={(event) => setCopies(event.target.value)}
+          />
           {copyErrors.map(([name, message]) => (
             <span key={name} className="error field-error">
               {name}: {message}

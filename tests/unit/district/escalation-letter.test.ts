@@ -7,14 +7,23 @@ import { LetterNumberPatternSchema, LetterSettingsRequestSchema } from '../../..
 import type { HistoryEntry } from '../../../district/dash-api';
 import { DEFAULT_CALENDAR } from '../../../district/server/calendar/service-hours';
 import type { Calendar } from '../../../district/server/calendar/service-hours';
-import { DEFAULT_ESCALATION, EscalationConfigSchema, letterThresholdHours } from '../../../district/server/escalation/config';
+import {
+  DEFAULT_ESCALATION,
+  EscalationConfigSchema,
+  letterThresholdHours,
+} from '../../../district/server/escalation/config';
 import {
   formatNip,
   indonesianDate,
   indonesianDateTime,
   inWords,
 } from '../../../district/server/escalation/letter/indonesian';
-import { buildLetter, describeWeek, historyLines, letterText } from '../../../district/server/escalation/letter/model';
+import {
+  buildLetter,
+  describeWeek,
+  historyLines,
+  letterText,
+} from '../../../district/server/escalation/letter/model';
 import { letterNumber, letterYear } from '../../../district/server/escalation/letter/number';
 import { renderLetter } from '../../../district/server/escalation/letter/render';
 import { workingDaysBetween } from '../../../district/server/escalation/letter/working-days';
@@ -79,7 +88,11 @@ test('working days count the days the office served while the fault was open, cl
     serviceHours: 2,
   });
   // Opened after closing on Friday: Friday is not lost; the letter before opening on Monday: nor is Monday.
-  assert.equal(workingDaysBetween(DEFAULT_CALENDAR, 'Bulu', wib('2026-03-06T16:00'), wib('2026-03-09T07:00')).workingDays, 0);
+  assert.equal(
+    workingDaysBetween(DEFAULT_CALENDAR, 'Bulu', wib('2026-03-06T16:00'), wib('2026-03-09T07:00'))
+      .workingDays,
+    0,
+  );
   // A holiday of the district and a closed day of this kecamatan do not count; another kecamatan's does.
   const calendar: Calendar = {
     ...DEFAULT_CALENDAR,
@@ -92,11 +105,28 @@ test('working days count the days the office served while the fault was open, cl
   const week = workingDaysBetween(calendar, 'Bulu', wib('2026-03-09T07:00'), wib('2026-03-13T16:00'));
   assert.deepEqual(week, { calendarDays: 5, workingDays: 3, serviceHours: 21 });
   // An office open around the clock: every day counts (one merged interval spans them).
-  const allDay = { mon: ['00:00-24:00'], tue: ['00:00-24:00'], wed: ['00:00-24:00'], thu: ['00:00-24:00'], fri: ['00:00-24:00'], sat: ['00:00-24:00'], sun: ['00:00-24:00'] };
-  const open = workingDaysBetween({ ...DEFAULT_CALENDAR, district: allDay }, 'Bulu', wib('2026-03-06T12:00'), wib('2026-03-09T12:00'));
+  const allDay = {
+    mon: ['00:00-24:00'],
+    tue: ['00:00-24:00'],
+    wed: ['00:00-24:00'],
+    thu: ['00:00-24:00'],
+    fri: ['00:00-24:00'],
+    sat: ['00:00-24:00'],
+    sun: ['00:00-24:00'],
+  };
+  const open = workingDaysBetween(
+    { ...DEFAULT_CALENDAR, district: allDay },
+    'Bulu',
+    wib('2026-03-06T12:00'),
+    wib('2026-03-09T12:00'),
+  );
   assert.deepEqual(open, { calendarDays: 4, workingDays: 4, serviceHours: 72 });
   // A clock set back (the letter "before" the fault): nothing, never a negative count.
-  assert.deepEqual(workingDaysBetween(DEFAULT_CALENDAR, 'Bulu', monday, friday), { calendarDays: 0, workingDays: 0, serviceHours: 0 });
+  assert.deepEqual(workingDaysBetween(DEFAULT_CALENDAR, 'Bulu', monday, friday), {
+    calendarDays: 0,
+    workingDays: 0,
+    serviceHours: 0,
+  });
   assert.equal(describeWeek(DEFAULT_CALENDAR.district), 'Senin–Jumat 08.00–15.00');
   assert.equal(
     describeWeek({ ...DEFAULT_CALENDAR.district, fri: ['08:00-11:00', '13:00-15:00'], sat: ['08:00-12:00'] }),
@@ -119,18 +149,24 @@ test('the history is in time order, loans among the entries, repeated station re
   ]);
   assert.match(lines[0], /^5 Oktober 2026 pukul 08\.12 WIB — /);
   // Reversed input history still comes out in time order (entries are dated, not taken as listed).
-  const reversed = historyLines({ ...input, fault: { ...input.fault, history: [...input.fault.history].reverse() } });
+  const reversed = historyLines({
+    ...input,
+    fault: { ...input.fault, history: [...input.fault.history].reverse() },
+  });
   assert.equal(reversed[0].split(' — ')[1], 'Gangguan dilaporkan otomatis oleh stasiun.');
   // An entry the district closed by reconciliation, and a username nobody has any more, read plainly.
   const extra: HistoryEntry[] = [
     { at: '2026-11-20T01:00:00Z', kind: 'acknowledged', actor: 'mantan-staf', detail: {} },
     { at: '2026-11-21T01:00:00Z', kind: 'closed', actor: null, detail: { reason: 'reconciliation' } },
   ];
-  const more = historyLines({ ...input, fault: { ...input.fault, history: [...input.fault.history, ...extra] } });
-  assert.deepEqual(more.slice(-2).map((line) => line.split(' — ')[1]), [
-    'Diterima oleh mantan-staf.',
-    'Ditutup otomatis: stasiun tidak lagi melaporkan gangguan ini.',
-  ]);
+  const more = historyLines({
+    ...input,
+    fault: { ...input.fault, history: [...input.fault.history, ...extra] },
+  });
+  assert.deepEqual(
+    more.slice(-2).map((line) => line.split(' — ')[1]),
+    ['Diterima oleh mantan-staf.', 'Ditutup otomatis: stasiun tidak lagi melaporkan gangguan ini.'],
+  );
 });
 
 test('the letter holds number, date, subject, recipient, station, device, serial, days, appointments and signatory', () => {
@@ -173,9 +209,17 @@ test('the letter holds number, date, subject, recipient, station, device, serial
     recipient: 'directorate',
     fault: { ...input.fault, role: 'card-printer', device: null },
   });
-  assert.equal(printer.recipient[0], 'Yth. Direktur Jenderal Kependudukan dan Pencatatan Sipil Kementerian Dalam Negeri');
-  assert.equal(printer.heading[3][1], 'Permohonan penanganan kerusakan peralatan perekaman KTP-el di Kecamatan Bulu');
-  const printerRows = Object.fromEntries((printer.body.find((block) => block.kind === 'fields') as { rows: [string, string][] }).rows);
+  assert.equal(
+    printer.recipient[0],
+    'Yth. Direktur Jenderal Kependudukan dan Pencatatan Sipil Kementerian Dalam Negeri',
+  );
+  assert.equal(
+    printer.heading[3][1],
+    'Permohonan penanganan kerusakan peralatan perekaman KTP-el di Kecamatan Bulu',
+  );
+  const printerRows = Object.fromEntries(
+    (printer.body.find((block) => block.kind === 'fields') as { rows: [string, string][] }).rows,
+  );
   assert.match(printerRows['Lama gangguan'], /43 hari kerja tanpa pencetakan/);
   assert.equal(printerRows['Nomor seri'], 'tidak dilaporkan stasiun');
 });
@@ -194,7 +238,12 @@ test('the threshold is the configured hours, else the longest open rule, else 30
   assert.equal(letterThresholdHours(DEFAULT_ESCALATION), 30 * 24);
   const config = (extra: object) => EscalationConfigSchema.parse({ contacts: { x: {} }, ...extra });
   assert.equal(letterThresholdHours(config({ rules: [], letterAfterHours: 100 })), 100);
-  assert.equal(letterThresholdHours(config({ rules: [{ id: 'a', condition: 'unacknowledged', afterHours: 5, notify: 'x' }] })), 720);
+  assert.equal(
+    letterThresholdHours(
+      config({ rules: [{ id: 'a', condition: 'unacknowledged', afterHours: 5, notify: 'x' }] }),
+    ),
+    720,
+  );
   assert.equal(
     letterThresholdHours(
       config({

@@ -57,7 +57,20 @@ export function indonesianDateOf(date: string): string {
 
 export const romanMonth = (month: number): string => ROMAN_MONTHS[month - 1];
 
-const UNITS = ['nol', 'satu', 'dua', 'tiga', 'empat', 'lima', 'enam', 'tujuh', 'delapan', 'sembilan', 'sepuluh', 'sebelas'];
+const UNITS = [
+  'nol',
+  'satu',
+  'dua',
+  'tiga',
+  'empat',
+  'lima',
+  'enam',
+  'tujuh',
+  'delapan',
+  'sembilan',
+  'sepuluh',
+  'sebelas',
+];
 
 /** A whole number in words (terbilang), as letters write counts: 1 -> satu, 21 -> dua puluh satu. */
 export function inWords(value: number): string {

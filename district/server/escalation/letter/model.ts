@@ -2,7 +2,14 @@
 // dinas), built from the fault, its history, the loans tried and the service calendar. Pure: the
 // same input gives the same letter; render.ts lays it out as a PDF, register.ts keeps a copy of the
 // model with its number so the letter can be printed again exactly as issued.
-import type { FaultDetail, HistoryEntry, LetterRecipient, LetterSettings, LoanView, ServiceWeek } from '../../../dash-api';
+import type {
+  FaultDetail,
+  HistoryEntry,
+  LetterRecipient,
+  LetterSettings,
+  LoanView,
+  ServiceWeek,
+} from '../../../dash-api';
 import { WEEKDAYS } from '../../../dash-api';
 import { deviceName } from '../../../../protocol/device-name';
 import { translator } from '../../../../protocol/i18n';
@@ -104,7 +111,12 @@ export function describeWeek(week: ServiceWeek): string {
   for (const day of WEEKDAYS) {
     const hours = week[day].map(clock).join(' dan ');
     const last = runs[runs.length - 1];
-    if (hours !== '' && last !== undefined && last.hours === hours && WEEKDAYS.indexOf(day) === WEEKDAYS.indexOf(last.to as never) + 1) {
+    if (
+      hours !== '' &&
+      last !== undefined &&
+      last.hours === hours &&
+      WEEKDAYS.indexOf(day) === WEEKDAYS.indexOf(last.to as never) + 1
+    ) {
       last.to = day;
     } else if (hours !== '') {
       runs.push({ from: day, to: day, hours });
@@ -131,10 +143,16 @@ function deviceText(fault: FaultDetail): string {
 function effectOf(fault: FaultDetail): { stops: string; daysLabel: string } {
   const blocked = blocks(fault.role as Role);
   if (blocked === 'recording') {
-    return { stops: 'perekaman KTP-el di stasiun tersebut terhenti', daysLabel: 'hari kerja tanpa perekaman' };
+    return {
+      stops: 'perekaman KTP-el di stasiun tersebut terhenti',
+      daysLabel: 'hari kerja tanpa perekaman',
+    };
   }
   if (blocked === 'printing') {
-    return { stops: 'pencetakan KTP-el di stasiun tersebut terhenti', daysLabel: 'hari kerja tanpa pencetakan' };
+    return {
+      stops: 'pencetakan KTP-el di stasiun tersebut terhenti',
+      daysLabel: 'hari kerja tanpa pencetakan',
+    };
   }
   return { stops: 'pelayanan di stasiun tersebut terganggu', daysLabel: 'hari kerja dengan gangguan' };
 }
@@ -171,7 +189,9 @@ function historyText(entry: HistoryEntry, staffNames: Readonly<Record<string, st
     case 'resolved':
       return 'Stasiun melaporkan perangkat pulih.';
     case 'reopened':
-      return entry.actor === null ? 'Gangguan muncul kembali menurut pemeriksaan stasiun.' : `Dibuka kembali oleh ${name}${noteOf(entry)}.`;
+      return entry.actor === null
+        ? 'Gangguan muncul kembali menurut pemeriksaan stasiun.'
+        : `Dibuka kembali oleh ${name}${noteOf(entry)}.`;
     case 'acknowledged':
       return `Diterima oleh ${name}.`;
     case 'in-repair': {
@@ -194,7 +214,9 @@ function historyText(entry: HistoryEntry, staffNames: Readonly<Record<string, st
  * A run of the station's repeated "still there" reports is one line with its count and last date,
  * so a fault reported every few minutes for months still fits a letter.
  */
-export function historyLines(input: Pick<LetterInput, 'fault' | 'loans' | 'staffNames' | 'calendar'>): string[] {
+export function historyLines(
+  input: Pick<LetterInput, 'fault' | 'loans' | 'staffNames' | 'calendar'>,
+): string[] {
   const zone = input.calendar.timeZone;
   const dated: Dated[] = [];
   let run: { first: number; last: number; count: number } | null = null;
@@ -208,7 +230,10 @@ export function historyLines(input: Pick<LetterInput, 'fault' | 'loans' | 'staff
   for (const entry of input.fault.history) {
     const atMs = Date.parse(entry.at);
     if (entry.kind === 'updated') {
-      run = run === null ? { first: atMs, last: atMs, count: 1 } : { first: run.first, last: atMs, count: run.count + 1 };
+      run =
+        run === null
+          ? { first: atMs, last: atMs, count: 1 }
+          : { first: run.first, last: atMs, count: run.count + 1 };
       continue;
     }
     if (run !== null) {
@@ -227,9 +252,7 @@ export function historyLines(input: Pick<LetterInput, 'fault' | 'loans' | 'staff
         ? 'gudang cadangan kabupaten'
         : letterText(`${loan.fromStationName} (Kecamatan ${loan.fromKecamatan ?? '-'})`);
     const back =
-      loan.returnedOn === null
-        ? 'masih dipinjam'
-        : `dikembalikan ${indonesianDateOf(loan.returnedOn)}`;
+      loan.returnedOn === null ? 'masih dipinjam' : `dikembalikan ${indonesianDateOf(loan.returnedOn)}`;
     const serial = loan.serialNumber === null ? '' : ` nomor seri ${letterText(loan.serialNumber)}`;
     // A date without a time: placed at the start of its local day.
     // A loan has a date, not a time: it sits at the moment it was recorded when that was on its
@@ -257,8 +280,12 @@ export function buildLetter(input: LetterInput): LetterDocument {
   const week = calendar.kecamatan.get(fault.kecamatan) ?? calendar.district;
   const station = letterText(fault.stationName);
   const kecamatan = letterText(fault.kecamatan);
-  const serial = fault.device?.serialNumber === undefined ? 'tidak dilaporkan stasiun' : letterText(fault.device.serialNumber);
-  const recipient = input.recipient === 'province' ? settings.provinceRecipient : settings.directorateRecipient;
+  const serial =
+    fault.device?.serialNumber === undefined
+      ? 'tidak dilaporkan stasiun'
+      : letterText(fault.device.serialNumber);
+  const recipient =
+    input.recipient === 'province' ? settings.provinceRecipient : settings.directorateRecipient;
   const recipientPlace = input.recipient === 'province' ? settings.provincePlace : settings.directoratePlace;
   const contact = [
     settings.phone === '' ? '' : `Telepon ${settings.phone}`,
@@ -289,7 +316,10 @@ export function buildLetter(input: LetterInput): LetterDocument {
         ['Kecamatan', kecamatan],
         ['Perangkat', deviceText(fault)],
         ['Nomor seri', serial],
-        ['Kode gangguan', `${letterText(fault.code)} (tingkat ${words.word('severity', fault.severity).toLowerCase()})`],
+        [
+          'Kode gangguan',
+          `${letterText(fault.code)} (tingkat ${words.word('severity', fault.severity).toLowerCase()})`,
+        ],
         ['Keterangan stasiun', letterText(fault.message.id, true)],
         ['Gangguan sejak', indonesianDateTime(since, zone)],
         ['Keadaan saat ini', STATE_ID[fault.state] ?? fault.state],

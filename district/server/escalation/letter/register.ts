@@ -74,7 +74,11 @@ function toView(row: LetterRow): EscalationLetterView {
   };
 }
 
-export async function lettersOfFault(db: Db, stationId: string, faultId: string): Promise<EscalationLetterView[]> {
+export async function lettersOfFault(
+  db: Db,
+  stationId: string,
+  faultId: string,
+): Promise<EscalationLetterView[]> {
   const rows = await db.query<LetterRow>(
     `SELECT ${COLUMNS} FROM escalation_letters WHERE station_id = $1 AND fault_id = $2 ORDER BY created_at, seq`,
     [stationId, faultId],
@@ -90,7 +94,9 @@ export async function letterDocument(
     `SELECT ${COLUMNS}, document FROM escalation_letters WHERE id = $1`,
     [id],
   );
-  return row === undefined ? null : { letter: toView(row), document: JSON.parse(row.document) as LetterDocument };
+  return row === undefined
+    ? null
+    : { letter: toView(row), document: JSON.parse(row.document) as LetterDocument };
 }
 
 const isUniqueViolation = (error: unknown): boolean =>

@@ -56,7 +56,9 @@ export async function checkLogo(base64: string): Promise<void> {
   const png = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   const jpeg = bytes.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]));
   if (!png && !jpeg) {
-    throw new InvalidInputError('logo: Logo harus berkas PNG atau JPEG (the logo must be a PNG or JPEG file)');
+    throw new InvalidInputError(
+      'logo: Logo harus berkas PNG atau JPEG (the logo must be a PNG or JPEG file)',
+    );
   }
   if (bytes.length > LETTER_LOGO_MAX_BYTES) {
     throw new InvalidInputError('logo: Logo paling besar 256 KB (logo at most 256 KB)');
@@ -73,7 +75,10 @@ export async function checkLogo(base64: string): Promise<void> {
   }
 }
 
-async function toBuffer(document: PDFKit.PDFDocument, draw: (document: PDFKit.PDFDocument) => void): Promise<Buffer> {
+async function toBuffer(
+  document: PDFKit.PDFDocument,
+  draw: (document: PDFKit.PDFDocument) => void,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     document.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -94,7 +99,10 @@ export interface RenderedLetter {
 }
 
 /** The letter as PDF bytes. */
-export async function renderLetter(letter: LetterDocument, options: { title?: string } = {}): Promise<RenderedLetter> {
+export async function renderLetter(
+  letter: LetterDocument,
+  options: { title?: string } = {},
+): Promise<RenderedLetter> {
   const fonts = letterFonts();
   const document = new PDFDocument({
     size: 'A4',
@@ -163,7 +171,10 @@ function layOut(document: PDFKit.PDFDocument, letter: LetterDocument): void {
   document.moveDown(1);
   for (const [index, line] of letter.recipient.entries()) {
     // "di" and the place below it are indented as the Tata Naskah Dinas shows them.
-    document.text(line, left + (index === 2 ? 8 * MM : 0), document.y, { width: width / 1.6, lineGap: LINE_GAP });
+    document.text(line, left + (index === 2 ? 8 * MM : 0), document.y, {
+      width: width / 1.6,
+      lineGap: LINE_GAP,
+    });
   }
   document.moveDown(1);
   for (const block of letter.body) {
@@ -175,7 +186,10 @@ function layOut(document: PDFKit.PDFDocument, letter: LetterDocument): void {
     document.moveDown(1.5);
     keepTogether(document, (letter.copies.length + 1) * 16);
     document.font('regular').fontSize(SIZE.body).text('Tembusan:', left, document.y, { width });
-    numbered(document, letter.copies.map((copy, index) => `${copy}${index === letter.copies.length - 1 ? '.' : ';'}`));
+    numbered(
+      document,
+      letter.copies.map((copy, index) => `${copy}${index === letter.copies.length - 1 ? '.' : ';'}`),
+    );
   }
 }
 
@@ -187,20 +201,41 @@ function letterhead(document: PDFKit.PDFDocument, head: LetterDocument['letterhe
   const textLeft = head.logo === '' ? left : left + logoSize + 4 * MM;
   const textWidth = head.logo === '' ? width : width - logoSize - 4 * MM;
   if (head.logo !== '') {
-    document.image(Buffer.from(head.logo, 'base64'), left, top, { fit: [logoSize, logoSize], align: 'center', valign: 'center' });
+    document.image(Buffer.from(head.logo, 'base64'), left, top, {
+      fit: [logoSize, logoSize],
+      align: 'center',
+      valign: 'center',
+    });
   }
   document.y = top;
   if (head.authority !== '') {
-    document.font('bold').fontSize(SIZE.authority).text(head.authority, textLeft, document.y, { width: textWidth, align: 'center' });
+    document
+      .font('bold')
+      .fontSize(SIZE.authority)
+      .text(head.authority, textLeft, document.y, { width: textWidth, align: 'center' });
   }
-  document.font('bold').fontSize(SIZE.agency).text(head.agency, textLeft, document.y, { width: textWidth, align: 'center' });
-  document.font('regular').fontSize(SIZE.small + 0.5).text(head.address, textLeft, document.y + 2, { width: textWidth, align: 'center' });
+  document
+    .font('bold')
+    .fontSize(SIZE.agency)
+    .text(head.agency, textLeft, document.y, { width: textWidth, align: 'center' });
+  document
+    .font('regular')
+    .fontSize(SIZE.small + 0.5)
+    .text(head.address, textLeft, document.y + 2, { width: textWidth, align: 'center' });
   if (head.contact !== '') {
     document.text(head.contact, textLeft, document.y, { width: textWidth, align: 'center' });
   }
   const ruleY = Math.max(document.y, head.logo === '' ? 0 : top + logoSize) + 3 * MM;
-  document.lineWidth(2).moveTo(left, ruleY).lineTo(left + width, ruleY).stroke();
-  document.lineWidth(0.6).moveTo(left, ruleY + 3).lineTo(left + width, ruleY + 3).stroke();
+  document
+    .lineWidth(2)
+    .moveTo(left, ruleY)
+    .lineTo(left + width, ruleY)
+    .stroke();
+  document
+    .lineWidth(0.6)
+    .moveTo(left, ruleY + 3)
+    .lineTo(left + width, ruleY + 3)
+    .stroke();
   document.y = ruleY + 5 * MM;
 }
 
@@ -234,7 +269,10 @@ function numbered(document: PDFKit.PDFDocument, items: string[]): void {
   const indent = 8 * MM;
   document.font('regular').fontSize(SIZE.body);
   for (const [index, item] of items.entries()) {
-    keepTogether(document, Math.min(document.heightOfString(item, { width: width - indent, lineGap: LINE_GAP }), 48));
+    keepTogether(
+      document,
+      Math.min(document.heightOfString(item, { width: width - indent, lineGap: LINE_GAP }), 48),
+    );
     const top = document.y;
     document.text(`${index + 1}.`, left, top, { width: indent, lineBreak: false });
     document.text(item, left + indent, top, { width: width - indent, lineGap: LINE_GAP });

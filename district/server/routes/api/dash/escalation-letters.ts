@@ -10,7 +10,12 @@ import { LetterSettingsRequestSchema, NewEscalationLetterRequestSchema } from '.
 import type { EscalationLetterStatus, FieldErrors } from '../../../../dash-api';
 import { InvalidInputError, NotFoundError } from '../../../errors';
 import { faultDetail } from '../../../faults/lifecycle';
-import { issueLetter, letterDocument, letterRefusal, lettersOfFault } from '../../../escalation/letter/register';
+import {
+  issueLetter,
+  letterDocument,
+  letterRefusal,
+  lettersOfFault,
+} from '../../../escalation/letter/register';
 import { checkLogo, renderLetter } from '../../../escalation/letter/render';
 import { letterSettings, saveLetterSettings } from '../../../escalation/letter/settings';
 import { auditByStaff, parseBody, staffOf } from './context';
@@ -23,66 +28,80 @@ export default async function escalationLetterRoutes(app: FastifyInstance): Prom
     letterSettings(app.district.db),
   );
 
-  app.post('/api/dash/escalation-letters/settings', { config: { access: 'admin' } }, async (request, reply) => {
-    if (request.body === undefined) {
-      throw new InvalidInputError('the body is not JSON', 'malformed');
-    }
-    const parsed = LetterSettingsRequestSchema.safeParse(request.body);
-    if (!parsed.success) {
-      const fields: Record<string, string> = {};
-      for (const issue of parsed.error.issues) {
-        const path = issue.path.join('.') || '(body)';
-        fields[path] ??= issue.message;
+  app.post(
+    '/api/dash/escalation-letters/settings',
+    { config: { access: 'admin' } },
+    async (request, reply) => {
+      if (request.body === undefined) {
+        throw new InvalidInputError('the body is not JSON', 'malformed');
       }
-      const [first] = Object.entries(fields);
-      const refusal: FieldErrors = { error: 'invalid', message: `${first[0]}: ${first[1]}`, fields };
-      return reply.code(400).send(refusal);
-    }
-    try {
-      await checkLogo(parsed.data.logo);
-    } catch (error) {
-      if (error instanceof InvalidInputError) {
-        const refusal: FieldErrors = {
-          error: 'invalid',
-          message: error.message,
-          fields: { logo: error.message.replace(/^logo: /, '') },
-        };
+      const parsed = LetterSettingsRequestSchema.safeParse(request.body);
+      if (!parsed.success) {
+        const fields: Record<string, string> = {};
+        for (const issue of parsed.error.issues) {
+          const path = issue.path.join('.') || '(body)';
+          fields[path] ??= issue.message;
+        }
+        const [first] = Object.entries(fields);
+        const refusal: FieldErrors = { error: 'invalid', message: `${first[0]}: ${first[1]}`, fields };
         return reply.code(400).send(refusal);
       }
-      throw error;
-    }
-    const nowMs = app.district.now();
-    await saveLetterSettings(app.district.db, parsed.data, { username: staffOf(request).user.username, nowMs });
-    await auditByStaff(request, {
-      nowMs,
-      action: 'escalation.letter-settings',
-      target: 'escalation-letters',
-      detail: { ...parsed.data, logo: parsed.data.logo === '' ? '' : `(${parsed.data.logo.length} base64 characters)` },
-    });
-    return letterSettings(app.district.db);
-  });
+      try {
+        await checkLogo(parsed.data.logo);
+      } catch (error) {
+        if (error instanceof InvalidInputError) {
+          const refusal: FieldErrors = {
+            error: 'invalid',
+            message: error.message,
+            fields: { logo: error.message.replace(/^logo: /, '') },
+          };
+          return reply.code(400).send(refusal);
+        }
+        throw error;
+      }
+      const nowMs = app.district.now();
+      await saveLetterSettings(app.district.db, parsed.data, {
+        username: staffOf(request).user.username,
+        nowMs,
+      });
+      await auditByStaff(request, {
+        nowMs,
+        action: 'escalation.letter-settings',
+        target: 'escalation-letters',
+        detail: {
+          ...parsed.data,
+          logo: parsed.data.logo === '' ? '' : `(${parsed.data.logo.length} base64 characters)`,
+        },
+      });
+      return letterSettings(app.district.db);
+    },
+  );
 
-  app.get('/api/dash/escalation-letters', { config: { access: 'viewer' } }, async (request): Promise<EscalationLetterStatus> => {
-    const query = FaultQuery.safeParse(request.query);
-    if (!query.success) {
-      throw new InvalidInputError('station and fault are required (?station=ID&fault=ID)');
-    }
-    const { station, fault: faultId } = query.data;
-    const nowMs = app.district.now();
-    const fault = await faultDetail(app.district.db, station, faultId, nowMs);
-    if (fault === null) {
-      throw new NotFoundError('Gangguan tidak ditemukan (no such fault)');
-    }
-    const thresholdHours = app.dashboard.letterThresholdHours;
-    const reason = letterRefusal(fault, thresholdHours);
-    return {
-      thresholdHours,
-      eligible: reason === null,
-      reason,
-      configured: (await letterSettings(app.district.db)).configured,
-      letters: await lettersOfFault(app.district.db, station, faultId),
-    };
-  });
+  app.get(
+    '/api/dash/escalation-letters',
+    { config: { access: 'viewer' } },
+    async (request): Promise<EscalationLetterStatus> => {
+      const query = FaultQuery.safeParse(request.query);
+      if (!query.success) {
+        throw new InvalidInputError('station and fault are required (?station=ID&fault=ID)');
+      }
+      const { station, fault: faultId } = query.data;
+      const nowMs = app.district.now();
+      const fault = await faultDetail(app.district.db, station, faultId, nowMs);
+      if (fault === null) {
+        throw new NotFoundError('Gangguan tidak ditemukan (no such fault)');
+      }
+      const thresholdHours = app.dashboard.letterThresholdHours;
+      const reason = letterRefusal(fault, thresholdHours);
+      return {
+        thresholdHours,
+        eligible: reason === null,
+        reason,
+        configured: (await letterSettings(app.district.db)).configured,
+        letters: await lettersOfFault(app.district.db, station, faultId),
+      };
+    },
+  );
 
   app.post('/api/dash/escalation-letters', { config: { access: 'technician' } }, async (request) => {
     const letterRequest = parseBody(request, NewEscalationLetterRequestSchema);
@@ -102,18 +121,22 @@ export default async function escalationLetterRoutes(app: FastifyInstance): Prom
     return letter;
   });
 
-  app.get('/api/dash/escalation-letters/:letterId/pdf', { config: { access: 'viewer' } }, async (request, reply) => {
-    const { letterId } = LetterParams.parse(request.params);
-    const found = await letterDocument(app.district.db, letterId);
-    if (found === null) {
-      throw new NotFoundError('Surat tidak ditemukan (no such letter)');
-    }
-    const { pdf } = await renderLetter(found.document, { title: `Surat ${found.letter.number}` });
-    const fileName = `surat-eskalasi-${found.letter.number.replace(/[^A-Za-z0-9-]+/g, '-')}.pdf`;
-    return reply
-      .header('content-type', 'application/pdf')
-      .header('content-disposition', `inline; filename="${fileName}"`)
-      .header('cache-control', 'private, no-store')
-      .send(pdf);
-  });
+  app.get(
+    '/api/dash/escalation-letters/:letterId/pdf',
+    { config: { access: 'viewer' } },
+    async (request, reply) => {
+      const { letterId } = LetterParams.parse(request.params);
+      const found = await letterDocument(app.district.db, letterId);
+      if (found === null) {
+        throw new NotFoundError('Surat tidak ditemukan (no such letter)');
+      }
+      const { pdf } = await renderLetter(found.document, { title: `Surat ${found.letter.number}` });
+      const fileName = `surat-eskalasi-${found.letter.number.replace(/[^A-Za-z0-9-]+/g, '-')}.pdf`;
+      return reply
+        .header('content-type', 'application/pdf')
+        .header('content-disposition', `inline; filename="${fileName}"`)
+        .header('cache-control', 'private, no-store')
+        .send(pdf);
+    },
+  );
 }

@@ -9,6 +9,7 @@ import type { Access } from '../../../auth/roles';
 import type { Session } from '../../../auth/sessions';
 import { DistrictError, InvalidInputError } from '../../../errors';
 import type { EscalationTimer } from '../../../escalation/scheduler';
+import type { Notifier } from '../../../notify/types';
 
 export interface DashboardContext {
   heartbeatWindowMs: number;
@@ -18,6 +19,10 @@ export interface DashboardContext {
   secureCookies: boolean;
   /** Null when escalation is off (no rules configured). */
   escalation: EscalationTimer | null;
+  /** Tells technicians of accepted loans (the escalation's notifier unless one is given); null: nobody. */
+  notifier: Notifier | null;
+  /** The dashboard's address for links in messages ('' when unknown). */
+  dashboardUrl: string;
   /** Every dashboard route and who may call it, as registered (for the authorization tests and docs). */
   routes: { method: string; url: string; access: Access }[];
 }

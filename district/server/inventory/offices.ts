@@ -122,10 +122,7 @@ async function checkOffice(db: Db, kecamatan: string | null, field: string): Pro
 }
 
 /** Sets an office's coordinates (both or neither) and technicians' emails. */
-export async function setOffice(
-  db: Db,
-  input: OfficeRequest & { nowMs: number },
-): Promise<void> {
+export async function setOffice(db: Db, input: OfficeRequest, nowMs: number): Promise<void> {
   const office = OfficeRequestSchema.parse(input);
   if ((office.latitude === null) !== (office.longitude === null)) {
     throw new InvalidInputError(
@@ -140,7 +137,7 @@ export async function setOffice(
     await transaction.run(
       `INSERT INTO kecamatan_offices (kecamatan, latitude, longitude, technician_emails, updated_at)
        VALUES ($1, $2, $3, $4, $5)`,
-      [key, office.latitude, office.longitude, JSON.stringify(emails), new Date(input.nowMs).toISOString()],
+      [key, office.latitude, office.longitude, JSON.stringify(emails), new Date(nowMs).toISOString()],
     );
   });
 }

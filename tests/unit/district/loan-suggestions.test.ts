@@ -177,7 +177,7 @@ test('a closed station lends; a station recording today keeps its only device; a
   // The other station only counts when it can record now.
   const silentSecond = district({
     stations: [...base.stations, station('st-sukodono-2', 'Sukodono', { state: 'no-news' })],
-    devices: base.devices,
+    devices: [...base.devices],
   });
   assert.ok(!ids(silentSecond).includes('fp-sukodono'));
 });

@@ -72,7 +72,7 @@ export default async function loanSuggestionRoutes(app: FastifyInstance): Promis
   app.post('/api/dash/offices', { config: { access: 'admin' } }, async (request) => {
     const office = parseBody(request, OfficeRequestSchema);
     const nowMs = app.district.now();
-    await setOffice(app.district.db, { ...office, nowMs });
+    await setOffice(app.district.db, office, nowMs);
     await auditByStaff(request, {
       nowMs,
       action: 'office.set',

@@ -17,6 +17,7 @@ import type {
 } from '../../../district/dash-api';
 import { localDay } from '../../../district/server/calendar/service-hours';
 import { addClosedDay } from '../../../district/server/calendar/store';
+import { createLoan, LoanError } from '../../../district/server/inventory/loans';
 import { createNotifier } from '../../../district/server/notify/notifier';
 import {
   addStaff,
@@ -316,6 +317,38 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       );
       const none = await get<LoanSuggestions>(`${faultPath}/loan-suggestions`);
       assert.deepEqual(none.candidates, []);
+    });
+
+    test('eight loans of one device at once, each in its own transaction: exactly one is made', async () => {
+      const spare = await staffPost<{ id: string }>(
+        district.app,
+        '/api/dash/inventory/spares',
+        { serialNumber: 'CM-RACE', vendor: 'Cross Match', model: 'Guardian', role: 'fingerprint' },
+        technician,
+      );
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, index) =>
+          createLoan(district.db, {
+            deviceId: spare.id,
+            toStationId: index % 2 === 0 ? tangen.stationId : sukodono.stationId,
+            startsOn: '2026-12-01',
+            dueOn: '2026-12-31',
+            reference: `RACE/${index}`,
+            purpose: 'uji',
+            createdBy: STAFF.technician,
+            nowMs: clock,
+          }),
+        ),
+      );
+      assert.equal(outcomes.filter((outcome) => outcome.status === 'fulfilled').length, 1);
+      for (const outcome of outcomes.filter((candidate) => candidate.status === 'rejected')) {
+        assert.ok(outcome.reason instanceof LoanError, String(outcome.reason));
+      }
+      const open = await district.db.query<{ n: number | string }>(
+        'SELECT COUNT(*) AS n FROM loans WHERE device_id = $1 AND returned_on IS NULL',
+        [spare.id],
+      );
+      assert.equal(Number(open[0].n), 1);
     });
   });
 }

@@ -1,5 +1,5 @@
 // The dashboard shell: the public page at /publik; otherwise login, navigation and the page named
-// by the URL's hash (#/, #/gangguan, #/gangguan/STATION/FAULT, #/inventaris, #/habis-pakai, #/angka, #/audit).
+// by the URL's hash (#/, #/gangguan, #/gangguan/STATION/FAULT, #/inventaris, #/habis-pakai, #/angka, #/kantor, #/audit).
 import { useEffect, useState } from 'react';
 import type { SessionInfo, User } from '../dash-api';
 import { api, prefetch, setCsrfToken } from './api';
@@ -13,6 +13,7 @@ import { FaultsPage } from './pages/Faults';
 import { FiguresPage } from './pages/Figures';
 import { InventoryPage } from './pages/Inventory';
 import { Login } from './pages/Login';
+import { OfficesPage } from './pages/Offices';
 import { PublicPage } from './pages/Public';
 
 // The board is the page most often opened: its data is asked for at once, with the session.
@@ -70,6 +71,8 @@ function Page({ hash, user }: { hash: string; user: User }) {
       return <FiguresPage />;
     case 'audit':
       return <AuditPage />;
+    case 'kantor':
+      return <OfficesPage user={user} />;
     case '':
       return <BoardPage />;
     default:
@@ -95,6 +98,7 @@ function Shell({
     ['inventaris', t('navInventory')],
     ['habis-pakai', t('navConsumables')],
     ['angka', t('navFigures')],
+    ['kantor', t('navOffices')],
     ...(session.user.role === 'admin' ? ([['audit', t('navAudit')]] as [string, string][]) : []),
   ];
   return (

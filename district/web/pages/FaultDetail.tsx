@@ -9,6 +9,7 @@ import { useTranslator } from '../language';
 import { useApi } from '../use-api';
 import { FaultTags } from './FaultTags';
 import { deviceName } from './fault-format';
+import { LoanSuggestionsPanel } from './LoanSuggestions';
 
 /** The choice of "someone else": the free-text field appears. */
 const OTHER = '__other';
@@ -93,6 +94,7 @@ export function FaultDetailPage({
   const path = `/api/dash/faults/${encodeURIComponent(stationId)}/${encodeURIComponent(faultId)}`;
   const fault = useApi<FaultDetail>(path);
   const [failure, setFailure] = useState<string | null>(null);
+  const [seekingLoan, setSeekingLoan] = useState(false);
   if (fault.data === null) {
     return <Pending resource={fault} />;
   }
@@ -158,6 +160,15 @@ export function FaultDetailPage({
             <button onClick={() => act({ type: 'reopen' })}>{t('reopen')}</button>
           ) : null}
         </div>
+      ) : null}
+      {detail.blocksRecording ? (
+        seekingLoan ? (
+          <LoanSuggestionsPanel stationId={stationId} faultId={faultId} canAccept={canAct} />
+        ) : (
+          <button className="find-loan" onClick={() => setSeekingLoan(true)}>
+            {t('loanFind')}
+          </button>
+        )
       ) : null}
       <h3>{t('history')}</h3>
       <ol className="history">

@@ -76,7 +76,7 @@ export default async function loanSuggestionRoutes(app: FastifyInstance): Promis
     await auditByStaff(request, {
       nowMs,
       action: 'office.set',
-      target: office.kecamatan ?? '',
+      target: office.kecamatan ?? 'Disdukcapil',
       detail: office,
     });
     return officeMap(app.district.db);
@@ -89,7 +89,7 @@ export default async function loanSuggestionRoutes(app: FastifyInstance): Promis
     await auditByStaff(request, {
       nowMs,
       action: distance.remove ? 'office.distance-removed' : 'office.distance-set',
-      target: `${distance.from ?? ''}|${distance.to ?? ''}`,
+      target: `${distance.from ?? 'Disdukcapil'} – ${distance.to ?? 'Disdukcapil'}`,
       detail: distance,
     });
     return officeMap(app.district.db);

@@ -502,13 +502,25 @@ export const OfficeRequestSchema = z.strictObject({
   kecamatan: KecamatanNameSchema.nullable().default(null),
   latitude: z
     .number({ error: 'harus angka / must be a number' })
-    .min(LATITUDE_RANGE.min, `harus antara ${LATITUDE_RANGE.min} dan ${LATITUDE_RANGE.max} (Indonesia) / must be within Indonesia`)
-    .max(LATITUDE_RANGE.max, `harus antara ${LATITUDE_RANGE.min} dan ${LATITUDE_RANGE.max} (Indonesia) / must be within Indonesia`)
+    .min(
+      LATITUDE_RANGE.min,
+      `harus antara ${LATITUDE_RANGE.min} dan ${LATITUDE_RANGE.max} (Indonesia) / must be within Indonesia`,
+    )
+    .max(
+      LATITUDE_RANGE.max,
+      `harus antara ${LATITUDE_RANGE.min} dan ${LATITUDE_RANGE.max} (Indonesia) / must be within Indonesia`,
+    )
     .nullable(),
   longitude: z
     .number({ error: 'harus angka / must be a number' })
-    .min(LONGITUDE_RANGE.min, `harus antara ${LONGITUDE_RANGE.min} dan ${LONGITUDE_RANGE.max} (Indonesia) / must be within Indonesia`)
-    .max(LONGITUDE_RANGE.max, `harus antara ${LONGITUDE_RANGE.min} dan ${LONGITUDE_RANGE.max} (Indonesia) / must be within Indonesia`)
+    .min(
+      LONGITUDE_RANGE.min,
+      `harus antara ${LONGITUDE_RANGE.min} dan ${LONGITUDE_RANGE.max} (Indonesia) / must be within Indonesia`,
+    )
+    .max(
+      LONGITUDE_RANGE.max,
+      `harus antara ${LONGITUDE_RANGE.min} dan ${LONGITUDE_RANGE.max} (Indonesia) / must be within Indonesia`,
+    )
     .nullable(),
   technicianEmails: z
     .array(z.email({ error: 'bukan alamat email / not an email address' }).max(254))
@@ -581,7 +593,13 @@ export interface LoanCandidate {
     earlierFaults: { code: string; firstSeen: string; resolvedAt: string | null; kecamatan: string }[];
     earlierFaultCount: number;
     /** Its loans, newest first (at most 5), and how many in all. */
-    loans: { id: string; reference: string; startsOn: string; returnedOn: string | null; toKecamatan: string }[];
+    loans: {
+      id: string;
+      reference: string;
+      startsOn: string;
+      returnedOn: string | null;
+      toKecamatan: string;
+    }[];
     loanCount: number;
   };
 }

@@ -13,7 +13,10 @@ export function travelText(travel: Travel): { id: string; en: string } {
     case 'same-kecamatan':
       return { id: 'kecamatan yang sama', en: 'same kecamatan' };
     case 'unknown':
-      return { id: 'jarak tidak diketahui (koordinat kantor belum diisi)', en: 'distance unknown (office coordinates missing)' };
+      return {
+        id: 'jarak tidak diketahui (koordinat kantor belum diisi)',
+        en: 'distance unknown (office coordinates missing)',
+      };
     case 'table': {
       const km = travel.km === null ? [] : [`${travel.km} km`];
       // Minutes the table does not give are the km at the assumed speed: marked as such.

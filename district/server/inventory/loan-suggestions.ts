@@ -100,7 +100,11 @@ function sourceOf(
   stations: ReadonlyMap<string, StationFacts>,
 ): { kind: LoanSourceKind; station: StationFacts | null; stillRecording: string[] } | null {
   const { device } = facts;
-  if (device.role !== input.fault.role || device.loanId !== null || device.stationId === input.fault.stationId) {
+  if (
+    device.role !== input.fault.role ||
+    device.loanId !== null ||
+    device.stationId === input.fault.stationId
+  ) {
     return null;
   }
   if (facts.openFaults.some((fault) => !isUsable(fault.status))) {
@@ -157,7 +161,12 @@ export function rankCandidates(input: RankInput): RankedCandidate[] {
       fromStation:
         station === null
           ? null
-          : { stationId: station.stationId, name: station.name, kecamatan: station.kecamatan, state: station.state },
+          : {
+              stationId: station.stationId,
+              name: station.name,
+              kecamatan: station.kecamatan,
+              state: station.state,
+            },
       stillRecording: source.stillRecording,
       travel: travelBetween(
         input.fault.kecamatan,
@@ -166,7 +175,12 @@ export function rankCandidates(input: RankInput): RankedCandidate[] {
         input.map.distances,
       ),
       condition: {
-        warnings: facts.openFaults.map(({ faultId, code, message, since }) => ({ faultId, code, message, since })),
+        warnings: facts.openFaults.map(({ faultId, code, message, since }) => ({
+          faultId,
+          code,
+          message,
+          since,
+        })),
         lastVerdict:
           station === null || verdict === undefined || station.heartbeatAt === null
             ? null
@@ -178,7 +192,9 @@ export function rankCandidates(input: RankInput): RankedCandidate[] {
     (left, right) =>
       compareTravel(left.travel, right.travel) ||
       KIND_ORDER[left.kind] - KIND_ORDER[right.kind] ||
-      (left.device.serialNumber ?? left.device.id).localeCompare(right.device.serialNumber ?? right.device.id),
+      (left.device.serialNumber ?? left.device.id).localeCompare(
+        right.device.serialNumber ?? right.device.id,
+      ),
   );
   return ranked.slice(0, MAX_LOAN_CANDIDATES).map((candidate, index) => ({ ...candidate, rank: index + 1 }));
 }
@@ -224,7 +240,9 @@ async function gatherFacts(
     kecamatan.stations.map((station): StationFacts => {
       const row = heartbeats.get(station.stationId);
       const heartbeat =
-        row?.last_heartbeat == null ? null : (JSON.parse(row.last_heartbeat) as HeartbeatPayload);
+        row === undefined || row.last_heartbeat === null
+          ? null
+          : (JSON.parse(row.last_heartbeat) as HeartbeatPayload);
       return {
         stationId: station.stationId,
         name: station.name,
@@ -233,35 +251,43 @@ async function gatherFacts(
         lastRecording: heartbeat === null ? null : reportedAnswers(heartbeat).recording,
         roleStatus: heartbeat?.roleStatus ?? {},
         heartbeatAt: row?.heard_at ?? null,
-        blockingFault: active.some((fault) => fault.station_id === station.stationId && stopsRecording(fault)),
-        closedToday: serviceIntervals(calendar, station.kecamatan, day.startMs, day.startMs + DAY_MS).length === 0,
+        blockingFault: active.some(
+          (fault) => fault.station_id === station.stationId && stopsRecording(fault),
+        ),
+        closedToday:
+          serviceIntervals(calendar, station.kecamatan, day.startMs, day.startMs + DAY_MS).length === 0,
       };
     }),
   );
-  const devices = (await listDevices(db)).map(
-    (device): DeviceFacts => ({
-      device,
-      openFaults: active
-        .filter(
-          (fault) =>
-            (device.deviceKey !== null && fault.station_id === device.stationId && fault.device_key === device.deviceKey) ||
-            (device.serialNumber !== null && fault.device_serial === device.serialNumber),
-        )
-        .map((fault) => ({
-          faultId: fault.fault_id,
-          code: fault.code,
-          status: fault.status as Status,
-          message: JSON.parse(fault.message) as Text,
-          since: fault.first_seen,
-        })),
-    }),
-  );
+  const devices = (await listDevices(db)).map((device): DeviceFacts => ({
+    device,
+    openFaults: active
+      .filter(
+        (fault) =>
+          (device.deviceKey !== null &&
+            fault.station_id === device.stationId &&
+            fault.device_key === device.deviceKey) ||
+          (device.serialNumber !== null && fault.device_serial === device.serialNumber),
+      )
+      .map((fault) => ({
+        faultId: fault.fault_id,
+        code: fault.code,
+        status: fault.status as Status,
+        message: JSON.parse(fault.message) as Text,
+        since: fault.first_seen,
+      })),
+  }));
   return { stations, devices, offices: await loadOffices(db), today: day.date };
 }
 
 /** Earlier faults and loans of a candidate device. */
 async function historyOf(db: Db, device: DeviceView): Promise<LoanCandidate['history']> {
-  const faults = await db.query<{ code: string; first_seen: string; resolved_at: string | null; kecamatan: string }>(
+  const faults = await db.query<{
+    code: string;
+    first_seen: string;
+    resolved_at: string | null;
+    kecamatan: string;
+  }>(
     `SELECT f.code, f.first_seen, f.resolved_at, s.kecamatan FROM faults f JOIN stations s ON s.id = f.station_id
      WHERE f.state NOT IN ${ACTIVE_STATES_SQL}
        AND (($1 <> '' AND f.station_id = $2 AND f.device_key = $1) OR ($3 <> '' AND f.device_serial = $3))
@@ -324,14 +350,19 @@ export async function loanSuggestions(
   for (const candidate of ranked) {
     candidates.push({ ...candidate, history: await historyOf(db, candidate.device) });
   }
-  const offices = new Set<string | null>([fault.kecamatan, ...candidates.map((c) => c.fromStation?.kecamatan ?? null)]);
+  const offices = new Set<string | null>([
+    fault.kecamatan,
+    ...candidates.map((c) => c.fromStation?.kecamatan ?? null),
+  ]);
   return {
     fault: headingOf(fault),
     today: facts.today,
     candidates,
     roadFactor: ROAD_FACTOR,
     speedKmh: SPEED_KMH,
-    officesWithoutCoordinates: [...offices].filter((office) => !facts.offices.coordinates.has(officeKey(office))),
+    officesWithoutCoordinates: [...offices].filter(
+      (office) => !facts.offices.coordinates.has(officeKey(office)),
+    ),
   };
 }
 
@@ -401,7 +432,10 @@ export async function acceptLoanSuggestion(
       await notifier.sendEmail({ to: email, ...message });
       notified.push(email);
     } catch (error) {
-      notDelivered.push({ email, reason: error instanceof Error ? error.message.slice(0, 300) : String(error) });
+      notDelivered.push({
+        email,
+        reason: error instanceof Error ? error.message.slice(0, 300) : String(error),
+      });
     }
   }
   return {

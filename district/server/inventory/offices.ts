@@ -33,7 +33,8 @@ interface DistanceRow {
   updated_at: string;
 }
 
-const numberOrNull = (value: number | string | null): number | null => (value === null ? null : Number(value));
+const numberOrNull = (value: number | string | null): number | null =>
+  value === null ? null : Number(value);
 const officeName = (key: string): string | null => (key === '' ? null : key);
 
 function emailsOf(row: OfficeRow): string[] {
@@ -76,32 +77,31 @@ export async function officeMap(db: Db): Promise<OfficeMap> {
     ...rows.keys(),
   ]);
   names.delete('');
-  const offices: OfficeView[] = ['', ...[...names].sort((left, right) => left.localeCompare(right, 'id'))].map(
-    (key) => {
-      const row = rows.get(key);
-      return {
-        kecamatan: officeName(key),
-        latitude: row === undefined ? null : numberOrNull(row.latitude),
-        longitude: row === undefined ? null : numberOrNull(row.longitude),
-        technicianEmails: row === undefined ? [] : emailsOf(row),
-        updatedAt: row?.updated_at ?? null,
-      };
-    },
-  );
+  const offices: OfficeView[] = [
+    '',
+    ...[...names].sort((left, right) => left.localeCompare(right, 'id')),
+  ].map((key) => {
+    const row = rows.get(key);
+    return {
+      kecamatan: officeName(key),
+      latitude: row === undefined ? null : numberOrNull(row.latitude),
+      longitude: row === undefined ? null : numberOrNull(row.longitude),
+      technicianEmails: row === undefined ? [] : emailsOf(row),
+      updatedAt: row?.updated_at ?? null,
+    };
+  });
   const distances = await db.query<DistanceRow>(
     'SELECT * FROM kecamatan_distances ORDER BY kecamatan_a, kecamatan_b',
   );
   return {
     offices,
-    distances: distances.map(
-      (row): DistanceView => ({
-        from: officeName(row.kecamatan_a),
-        to: officeName(row.kecamatan_b),
-        roadKm: numberOrNull(row.road_km),
-        minutes: numberOrNull(row.travel_minutes),
-        updatedAt: row.updated_at,
-      }),
-    ),
+    distances: distances.map((row): DistanceView => ({
+      from: officeName(row.kecamatan_a),
+      to: officeName(row.kecamatan_b),
+      roadKm: numberOrNull(row.road_km),
+      minutes: numberOrNull(row.travel_minutes),
+      updatedAt: row.updated_at,
+    })),
     roadFactor: ROAD_FACTOR,
     speedKmh: SPEED_KMH,
   };
@@ -159,7 +159,9 @@ export async function setDistance(
     throw new InvalidInputError('to: pilih kantor lain dari "dari" / choose another office than "from"');
   }
   if (!input.remove && input.roadKm === null && input.minutes === null) {
-    throw new InvalidInputError('roadKm: isi km jalan atau menit perjalanan / give road km or travel minutes');
+    throw new InvalidInputError(
+      'roadKm: isi km jalan atau menit perjalanan / give road km or travel minutes',
+    );
   }
   await db.transaction(async (transaction) => {
     if (input.remove) {
@@ -174,7 +176,10 @@ export async function setDistance(
     }
     await checkOffice(transaction, input.from, 'from');
     await checkOffice(transaction, input.to, 'to');
-    await transaction.run('DELETE FROM kecamatan_distances WHERE kecamatan_a = $1 AND kecamatan_b = $2', [a, b]);
+    await transaction.run('DELETE FROM kecamatan_distances WHERE kecamatan_a = $1 AND kecamatan_b = $2', [
+      a,
+      b,
+    ]);
     await transaction.run(
       `INSERT INTO kecamatan_distances (kecamatan_a, kecamatan_b, road_km, travel_minutes, updated_at)
        VALUES ($1, $2, $3, $4, $5)`,

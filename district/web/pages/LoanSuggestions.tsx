@@ -19,8 +19,11 @@ const officeLabel = (office: string | null, t: Translator['t']): string =>
   office === null ? t('districtOffice') : `Kec. ${office}`;
 
 function TravelLine({ candidate, suggestions }: { candidate: LoanCandidate; suggestions: LoanSuggestions }) {
-  const { t } = useTranslator();
+  const { t, language } = useTranslator();
   const travel = candidate.travel;
+  // 13,7 km in Indonesian, 13.7 km in English.
+  const number = (value: number | null): string =>
+    value === null ? '—' : value.toLocaleString(language === 'id' ? 'id-ID' : 'en-GB');
   switch (travel.source) {
     case 'same-kecamatan':
       return <span className="travel">{t('loanTravelSame')}</span>;
@@ -31,7 +34,7 @@ function TravelLine({ candidate, suggestions }: { candidate: LoanCandidate; sugg
         <span className="travel">
           {t('loanTravelTable', {
             distance: [
-              ...(travel.km === null ? [] : [`${travel.km} km`]),
+              ...(travel.km === null ? [] : [`${number(travel.km)} km`]),
               ...(travel.minutes === null
                 ? []
                 : [`${travel.minutesFromTable ? '' : '± '}${t('loanMinutes', { minutes: travel.minutes })}`]),
@@ -42,12 +45,12 @@ function TravelLine({ candidate, suggestions }: { candidate: LoanCandidate; sugg
     case 'estimate':
       return (
         <span className="travel">
-          {t('loanTravelEstimate', { km: travel.km ?? '—', minutes: travel.minutes ?? '—' })}{' '}
+          {t('loanTravelEstimate', { km: number(travel.km), minutes: number(travel.minutes) })}{' '}
           <span
             className="tag estimate"
             title={t('loanEstimateHint', {
-              straight: travel.straightKm ?? '—',
-              factor: suggestions.roadFactor,
+              straight: number(travel.straightKm),
+              factor: number(suggestions.roadFactor),
               speed: suggestions.speedKmh,
             })}
           >
@@ -84,7 +87,9 @@ function AcceptForm({
     }
     const body: AcceptLoanRequest = { deviceId: candidate.device.id, dueOn, reference, purpose };
     setFailure(null);
-    api.post<AcceptedLoan>(`${path}/accept`, body).then(onAccepted, (error: unknown) => setFailure(messageOf(error)));
+    api
+      .post<AcceptedLoan>(`${path}/accept`, body)
+      .then(onAccepted, (error: unknown) => setFailure(messageOf(error)));
   };
   return (
     <form className="grid-form loan-accept" onSubmit={submit} noValidate>
@@ -212,7 +217,9 @@ function Accepted({ accepted }: { accepted: AcceptedLoan }) {
           {t('record')}
         </a>
       </p>
-      {accepted.notified.length > 0 ? <p>{t('loanNotified', { emails: accepted.notified.join(', ') })}</p> : null}
+      {accepted.notified.length > 0 ? (
+        <p>{t('loanNotified', { emails: accepted.notified.join(', ') })}</p>
+      ) : null}
       {accepted.notDelivered.length > 0 ? (
         <p className="error">
           {t('loanNotDelivered', {
@@ -222,7 +229,9 @@ function Accepted({ accepted }: { accepted: AcceptedLoan }) {
       ) : null}
       {accepted.officesWithoutEmail.length > 0 ? (
         <p className="error">
-          {t('loanNoEmail', { offices: accepted.officesWithoutEmail.map((office) => officeLabel(office, t)).join(', ') })}
+          {t('loanNoEmail', {
+            offices: accepted.officesWithoutEmail.map((office) => officeLabel(office, t)).join(', '),
+          })}
         </p>
       ) : null}
     </div>

@@ -86,11 +86,23 @@ function OfficeForm({ map, onSaved }: { map: OfficeMap; onSaved: (map: OfficeMap
       </label>
       <label>
         {t('latitude')}
-        <input name="latitude" inputMode="decimal" placeholder="-7,3703" value={latitude} onChange={(event) => setLatitude(event.target.value)} />
+        <input
+          name="latitude"
+          inputMode="decimal"
+          placeholder="-7,3703"
+          value={latitude}
+          onChange={(event) => setLatitude(event.target.value)}
+        />
       </label>
       <label>
         {t('longitude')}
-        <input name="longitude" inputMode="decimal" placeholder="111,0905" value={longitude} onChange={(event) => setLongitude(event.target.value)} />
+        <input
+          name="longitude"
+          inputMode="decimal"
+          placeholder="111,0905"
+          value={longitude}
+          onChange={(event) => setLongitude(event.target.value)}
+        />
       </label>
       <label>
         {t('technicianEmails')}
@@ -157,11 +169,21 @@ function DistanceForm({ map, onSaved }: { map: OfficeMap; onSaved: (map: OfficeM
       </label>
       <label>
         {t('roadKm')}
-        <input name="roadKm" inputMode="decimal" value={roadKm} onChange={(event) => setRoadKm(event.target.value)} />
+        <input
+          name="roadKm"
+          inputMode="decimal"
+          value={roadKm}
+          onChange={(event) => setRoadKm(event.target.value)}
+        />
       </label>
       <label>
         {t('travelMinutes')}
-        <input name="minutes" inputMode="numeric" value={minutes} onChange={(event) => setMinutes(event.target.value)} />
+        <input
+          name="minutes"
+          inputMode="numeric"
+          value={minutes}
+          onChange={(event) => setMinutes(event.target.value)}
+        />
       </label>
       {message !== null ? (
         <p className={message.error ? 'error' : 'muted'} role={message.error ? 'alert' : 'status'}>
@@ -174,8 +196,9 @@ function DistanceForm({ map, onSaved }: { map: OfficeMap; onSaved: (map: OfficeM
 }
 
 export function OfficesPage({ user }: { user: User }) {
-  const { t } = useTranslator();
+  const { t, language } = useTranslator();
   const resource = useApi<OfficeMap>('/api/dash/offices');
+  const decimal = (value: number): string => value.toLocaleString(language === 'id' ? 'id-ID' : 'en-GB');
   const [saved, setSaved] = useState<OfficeMap | null>(null);
   const remove = (from: string | null, to: string | null) => {
     const body: DistanceRequest = { from, to, remove: true };
@@ -188,7 +211,9 @@ export function OfficesPage({ user }: { user: User }) {
         return (
           <section className="offices">
             <h2>{t('navOffices')}</h2>
-            <p className="muted">{t('officesIntro', { factor: map.roadFactor, speed: map.speedKmh })}</p>
+            <p className="muted">
+              {t('officesIntro', { factor: decimal(map.roadFactor), speed: map.speedKmh })}
+            </p>
             <DataTable headings={['kecamatan', 'latitude', 'longitude', 'technicianEmails']}>
               {map.offices.map((office) => (
                 <tr key={office.kecamatan ?? DISTRICT}>

@@ -107,7 +107,12 @@ before(async () => {
   await tangen.enroll(district, 'Loket 1', 'Tangen');
   await gemolong.enroll(district, 'Loket 1', 'Gemolong');
   await sukodono.enroll(district, 'Loket 1', 'Sukodono');
-  await addClosedDay(db, { date: localDay(clock, 'WIB').date, kecamatan: 'Gemolong', note: '', nowMs: clock });
+  await addClosedDay(db, {
+    date: localDay(clock, 'WIB').date,
+    kecamatan: 'Gemolong',
+    note: '',
+    nowMs: clock,
+  });
   const offices: [string | null, number, number, string[]][] = [
     [null, -7.4265, 111.0219, ['gudang@sragen.example.go.id']],
     ['Tangen', -7.3703, 111.0905, ['teknisi.tangen@sragen.example.go.id']],
@@ -117,7 +122,14 @@ before(async () => {
   for (const [kecamatan, latitude, longitude, technicianEmails] of offices) {
     await setOffice(db, { kecamatan, latitude, longitude, technicianEmails }, clock);
   }
-  await setDistance(db, { from: 'Tangen', to: 'Gemolong', roadKm: 12, minutes: 18, remove: false, nowMs: clock });
+  await setDistance(db, {
+    from: 'Tangen',
+    to: 'Gemolong',
+    roadKm: 12,
+    minutes: 18,
+    remove: false,
+    nowMs: clock,
+  });
   await addSpare(db, {
     serialNumber: 'CM-SPARE-1',
     vendor: 'Cross Match',
@@ -134,7 +146,11 @@ before(async () => {
     heartbeat(tangen, clock, { ...HEALTHY, fingerprint: 'fault' }),
   ]);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
+  page = await browser.newPage({
+    viewport: { width: 1280, height: 900 },
+    locale: 'id-ID',
+    timezoneId: 'Asia/Jakarta',
+  });
 });
 after(async () => {
   await browser?.close();
@@ -183,13 +199,19 @@ test('from the fault, one click: the ranked list; accept the first and both tech
   await page.click('button.find-loan');
   await page.locator('.loan-candidate').first().waitFor();
   assert.deepEqual(
-    await page.locator('.loan-candidate').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-device'))),
+    await page
+      .locator('.loan-candidate')
+      .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-device'))),
     ['sn:cross match:CM-SPARE-1'],
   );
 });
 
 test('an admin edits an office: a bad latitude is refused naming the field, and what was typed stays', async () => {
-  const admin = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
+  const admin = await browser.newPage({
+    viewport: { width: 1280, height: 900 },
+    locale: 'id-ID',
+    timezoneId: 'Asia/Jakarta',
+  });
   await logIn(admin, STAFF.admin);
   await admin.goto(`${server.url}/#/kantor`);
   await admin.waitForSelector('form.office-form');
@@ -208,13 +230,20 @@ test('an admin edits an office: a bad latitude is refused naming the field, and 
   await admin.fill('form.office-form input[name=latitude]', '-7,3189');
   await admin.click('form.office-form button[type=submit]');
   await admin.waitForSelector('form.office-form [role=status]');
-  assert.match(await admin.locator('.offices table').first().innerText(), /teknisi\.sukodono@sragen\.example\.go\.id/);
+  assert.match(
+    await admin.locator('.offices table').first().innerText(),
+    /teknisi\.sukodono@sragen\.example\.go\.id/,
+  );
   await admin.screenshot({ path: join(screenshots, 'offices.png'), fullPage: true });
   await admin.close();
 });
 
 test('on a 360 px phone the suggestions and the offices page do not scroll sideways', async () => {
-  const phone = await browser.newPage({ viewport: { width: 360, height: 740 }, locale: 'id-ID' });
+  const phone = await browser.newPage({
+    viewport: { width: 360, height: 740 },
+    locale: 'id-ID',
+    timezoneId: 'Asia/Jakarta',
+  });
   await logIn(phone, STAFF.admin);
   for (const [name, hash, ready] of [
     ['suggestions', `#/gangguan/${tangen.stationId}/fp-1`, '.loan-candidate'],

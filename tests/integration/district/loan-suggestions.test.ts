@@ -97,7 +97,10 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         note: 'Hari jadi kecamatan',
         nowMs: clock,
       });
-      const oldFault = { device: scanner('usb:gem', 'CM-GEM'), firstSeen: new Date(clock - 30 * 86_400_000).toISOString() };
+      const oldFault = {
+        device: scanner('usb:gem', 'CM-GEM'),
+        firstSeen: new Date(clock - 30 * 86_400_000).toISOString(),
+      };
       await postEvents(
         district,
         gemolong,
@@ -124,25 +127,40 @@ for (const engine of ['sqlite', 'postgres'] as const) {
           tangen.fault(
             'fault.opened',
             'w-1',
-            { code: 'FINGERPRINT_UNIT_REPLACED', status: 'warning', severity: 'minor', device: scanner('usb:tan', 'CM-TAN') },
+            {
+              code: 'FINGERPRINT_UNIT_REPLACED',
+              status: 'warning',
+              severity: 'minor',
+              device: scanner('usb:tan', 'CM-TAN'),
+            },
             clock,
           ),
           heartbeat(tangen, clock, { ...HEALTHY, fingerprint: 'fault' }),
         ],
         clock,
       );
-      await staffPost(district.app, '/api/dash/inventory/spares', {
-        serialNumber: 'CM-SPARE',
-        vendor: 'Cross Match',
-        model: 'Guardian',
-        role: 'fingerprint',
-      }, technician);
-      await staffPost(district.app, '/api/dash/inventory/spares', {
-        serialNumber: 'EOS-SPARE',
-        vendor: 'Canon',
-        model: 'EOS 1300D',
-        role: 'camera',
-      }, technician);
+      await staffPost(
+        district.app,
+        '/api/dash/inventory/spares',
+        {
+          serialNumber: 'CM-SPARE',
+          vendor: 'Cross Match',
+          model: 'Guardian',
+          role: 'fingerprint',
+        },
+        technician,
+      );
+      await staffPost(
+        district.app,
+        '/api/dash/inventory/spares',
+        {
+          serialNumber: 'EOS-SPARE',
+          vendor: 'Canon',
+          model: 'EOS 1300D',
+          role: 'camera',
+        },
+        technician,
+      );
       faultPath = `/api/dash/faults/${tangen.stationId}/fp-1`;
     });
     after(async () => {
@@ -159,7 +177,12 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         ['Sukodono', -7.3189, 111.0296, []],
       ];
       for (const [kecamatan, latitude, longitude, technicianEmails] of offices) {
-        await staffPost(district.app, '/api/dash/offices', { kecamatan, latitude, longitude, technicianEmails }, admin);
+        await staffPost(
+          district.app,
+          '/api/dash/offices',
+          { kecamatan, latitude, longitude, technicianEmails },
+          admin,
+        );
       }
       const map = await staffPost<OfficeMap>(
         district.app,
@@ -167,15 +190,26 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         { from: 'Gemolong', to: 'Tangen', minutes: 18, roadKm: 12 },
         admin,
       );
-      assert.deepEqual(map.distances.map((row) => [row.from, row.to, row.roadKm, row.minutes]), [['Gemolong', 'Tangen', 12, 18]]);
+      assert.deepEqual(
+        map.distances.map((row) => [row.from, row.to, row.roadKm, row.minutes]),
+        [['Gemolong', 'Tangen', 12, 18]],
+      );
 
       const refusals: [string, unknown, RegExp][] = [
         ['/api/dash/offices', { kecamatan: 'Tangen', latitude: 111.09, longitude: -7.37 }, /^latitude: /],
         ['/api/dash/offices', { kecamatan: 'Tangen', latitude: -7.37, longitude: 200 }, /^longitude: /],
         ['/api/dash/offices', { kecamatan: 'Tangen', latitude: -7.37, longitude: null }, /^longitude: /],
         ['/api/dash/offices', { kecamatan: 'Tangen', latitude: '-7,37', longitude: 111 }, /^latitude: /],
-        ['/api/dash/offices', { kecamatan: 'Tangen', latitude: -7.37, longitude: 111, technicianEmails: ['bukan-email'] }, /^technicianEmails\.0: /],
-        ['/api/dash/offices', { kecamatan: 'Tanggen', latitude: -7.37, longitude: 111 }, /^kecamatan: tidak ada stasiun/],
+        [
+          '/api/dash/offices',
+          { kecamatan: 'Tangen', latitude: -7.37, longitude: 111, technicianEmails: ['bukan-email'] },
+          /^technicianEmails\.0: /,
+        ],
+        [
+          '/api/dash/offices',
+          { kecamatan: 'Tanggen', latitude: -7.37, longitude: 111 },
+          /^kecamatan: tidak ada stasiun/,
+        ],
         ['/api/dash/offices/distances', { from: 'Tangen', to: 'Tangen', minutes: 5 }, /^to: /],
         ['/api/dash/offices/distances', { from: 'Tangen', to: 'Sukodono' }, /^roadKm: /],
         ['/api/dash/offices/distances', { from: 'Tangen', to: 'Sukodono', minutes: 2.5 }, /^minutes: /],
@@ -183,11 +217,23 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         ['/api/dash/offices/distances', { from: 'Tangen', to: 'Mars', roadKm: 3 }, /^to: tidak ada stasiun/],
       ];
       for (const [url, body, message] of refusals) {
-        const refused = await staffPost<{ error: string; message: string }>(district.app, url, body, admin, 400);
+        const refused = await staffPost<{ error: string; message: string }>(
+          district.app,
+          url,
+          body,
+          admin,
+          400,
+        );
         assert.match(refused.message, message, JSON.stringify(body));
       }
       // Technicians may read the map but not change it.
-      await staffPost(district.app, '/api/dash/offices', { kecamatan: 'Tangen', latitude: -7, longitude: 111 }, technician, 403);
+      await staffPost(
+        district.app,
+        '/api/dash/offices',
+        { kecamatan: 'Tangen', latitude: -7, longitude: 111 },
+        technician,
+        403,
+      );
       const after = await get<OfficeMap>('/api/dash/offices');
       assert.deepEqual(after, map, 'nothing lost, nothing changed');
       assert.deepEqual(
@@ -235,7 +281,13 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const suggestions = await get<LoanSuggestions>(`${faultPath}/loan-suggestions`);
       const gemolongDevice = suggestions.candidates[0].device.id;
       const dueOn = localDay(clock + 14 * 86_400_000, 'WIB').date;
-      await staffPost(district.app, `${faultPath}/loan-suggestions/accept`, { deviceId: gemolongDevice, dueOn, reference: 'PP/1' }, viewer, 403);
+      await staffPost(
+        district.app,
+        `${faultPath}/loan-suggestions/accept`,
+        { deviceId: gemolongDevice, dueOn, reference: 'PP/1' },
+        viewer,
+        403,
+      );
       const refused = await staffPost<{ message: string }>(
         district.app,
         `${faultPath}/loan-suggestions/accept`,
@@ -258,7 +310,10 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const mails = await smtp.waitFor(2);
       assert.deepEqual(mails.flatMap((mail) => mail.to).sort(), accepted.notified);
       for (const mail of mails) {
-        assert.match(mail.subject, /Pinjam pakai Pemindai sidik jari: Kec\. Gemolong \/ Loket 1 → Kec\. Tangen \/ Loket 1 \(027\/PP\/XII\/2026\)/);
+        assert.match(
+          mail.subject,
+          /Pinjam pakai Pemindai sidik jari: Kec\. Gemolong \/ Loket 1 → Kec\. Tangen \/ Loket 1 \(027\/PP\/XII\/2026\)/,
+        );
         assert.match(mail.text, /nomor seri CM-GEM/);
         assert.match(mail.text, /18 menit \(tabel kabupaten\)/);
         assert.match(mail.text, /kantor asal tutup hari ini/);
@@ -266,7 +321,14 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const loans = await get<LoanView[]>('/api/dash/inventory/loans');
       const loan = loans.find((candidate) => candidate.id === accepted.loan.id);
       assert.deepEqual(
-        [loan?.serialNumber, loan?.fromKecamatan, loan?.toKecamatan, loan?.startsOn, loan?.dueOn, loan?.createdBy],
+        [
+          loan?.serialNumber,
+          loan?.fromKecamatan,
+          loan?.toKecamatan,
+          loan?.startsOn,
+          loan?.dueOn,
+          loan?.createdBy,
+        ],
         ['CM-GEM', 'Gemolong', 'Tangen', localDay(clock, 'WIB').date, dueOn, STAFF.technician],
       );
       const devices = await get<DeviceView[]>('/api/dash/inventory/devices');
@@ -290,7 +352,10 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     test('two accepts of the same spare at once: one loan, one refusal', async () => {
       clock += MINUTE;
       const suggestions = await get<LoanSuggestions>(`${faultPath}/loan-suggestions`);
-      assert.deepEqual(suggestions.candidates.map((candidate) => candidate.device.serialNumber), ['CM-SPARE']);
+      assert.deepEqual(
+        suggestions.candidates.map((candidate) => candidate.device.serialNumber),
+        ['CM-SPARE'],
+      );
       const spare = suggestions.candidates[0].device.id;
       const dueOn = localDay(clock + 7 * 86_400_000, 'WIB').date;
       const answers = await Promise.all(
@@ -312,7 +377,10 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       // The spare's side is the district office's technicians.
       const mails = await smtp.waitFor(4);
       assert.deepEqual(
-        mails.slice(2).flatMap((mail) => mail.to).sort(),
+        mails
+          .slice(2)
+          .flatMap((mail) => mail.to)
+          .sort(),
         ['gudang@sragen.example.go.id', 'teknisi.tangen@sragen.example.go.id'],
       );
       const none = await get<LoanSuggestions>(`${faultPath}/loan-suggestions`);

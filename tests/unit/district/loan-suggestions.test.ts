@@ -115,7 +115,10 @@ test('the table wins over the estimate, in either order of the pair; without an 
   const kmOnly = travelBetween('Tangen', 'Sukodono', COORDINATES, [
     { from: 'Sukodono', to: 'Tangen', roadKm: 20, minutes: null },
   ]);
-  assert.deepEqual([kmOnly.source, kmOnly.km, kmOnly.minutes, kmOnly.minutesFromTable], ['table', 20, 30, false]);
+  assert.deepEqual(
+    [kmOnly.source, kmOnly.km, kmOnly.minutes, kmOnly.minutesFromTable],
+    ['table', 20, 30, false],
+  );
   assert.equal(travelBetween('Tangen', 'Masaran', COORDINATES, TABLE).source, 'unknown');
   assert.equal(travelBetween('Tangen', 'Tangen', COORDINATES, TABLE).source, 'same-kecamatan');
   assert.equal(travelBetween(null, 'Tangen', COORDINATES, TABLE).source, 'estimate');
@@ -144,7 +147,10 @@ test('nearest first: the table puts Gemolong (straight line ~28 km) before the s
   ]);
   // A faster entry in the table puts it first.
   const faster = district();
-  faster.map = { coordinates: COORDINATES, distances: [{ from: 'Tangen', to: 'Gemolong', roadKm: null, minutes: 5 }] };
+  faster.map = {
+    coordinates: COORDINATES,
+    distances: [{ from: 'Tangen', to: 'Gemolong', roadKm: null, minutes: 5 }],
+  };
   assert.deepEqual(ids(faster)[0], 'fp-gemolong');
   // At the same distance a spare comes before a station's device (nobody loses anything).
   const same = district();
@@ -189,24 +195,42 @@ test('a spare of another role, or of no role, never appears', () => {
   assert.ok(!found.includes('unknown-spare'));
   const camera = district();
   camera.fault = { ...camera.fault, role: 'camera' };
-  assert.deepEqual(ids(camera).filter((id) => id.endsWith('spare')), ['cam-spare']);
+  assert.deepEqual(
+    ids(camera).filter((id) => id.endsWith('spare')),
+    ['cam-spare'],
+  );
 });
 
-test('never: an open fault, a station that cannot record, a role not usable, a device on loan, the broken station\'s own', () => {
+test("never: an open fault, a station that cannot record, a role not usable, a device on loan, the broken station's own", () => {
   const input = district();
   const found = ids(input);
-  assert.ok(!found.includes('fp-tangen'), 'the broken station\'s own device');
+  assert.ok(!found.includes('fp-tangen'), "the broken station's own device");
   const faulty = district();
   const gemolong = faulty.devices.find((facts) => facts.device.id === 'fp-gemolong')!;
   gemolong.openFaults = [
-    { faultId: 'f9', code: 'FINGERPRINT_NOT_RESPONDING', status: 'fault', message: { id: 'x', en: 'x' }, since: 'x' },
+    {
+      faultId: 'f9',
+      code: 'FINGERPRINT_NOT_RESPONDING',
+      status: 'fault',
+      message: { id: 'x', en: 'x' },
+      since: 'x',
+    },
   ];
   assert.ok(!ids(faulty).includes('fp-gemolong'), 'open fault');
   gemolong.openFaults = [
-    { faultId: 'w1', code: 'FINGERPRINT_UNIT_REPLACED', status: 'warning', message: { id: 'w', en: 'w' }, since: 's' },
+    {
+      faultId: 'w1',
+      code: 'FINGERPRINT_UNIT_REPLACED',
+      status: 'warning',
+      message: { id: 'w', en: 'w' },
+      since: 's',
+    },
   ];
   const warned = rankCandidates(faulty).find((candidate) => candidate.device.id === 'fp-gemolong');
-  assert.deepEqual(warned?.condition.warnings.map((warning) => warning.code), ['FINGERPRINT_UNIT_REPLACED']);
+  assert.deepEqual(
+    warned?.condition.warnings.map((warning) => warning.code),
+    ['FINGERPRINT_UNIT_REPLACED'],
+  );
   assert.deepEqual(warned?.condition.lastVerdict, { status: 'ok', at: '2026-12-02T01:00:00.000Z' });
 
   const unable = district();

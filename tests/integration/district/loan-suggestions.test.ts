@@ -17,8 +17,10 @@ import type {
 } from '../../../district/dash-api';
 import { localDay } from '../../../district/server/calendar/service-hours';
 import { addClosedDay } from '../../../district/server/calendar/store';
+import { acceptLoanSuggestion } from '../../../district/server/inventory/loan-suggestions';
 import { createLoan, LoanError } from '../../../district/server/inventory/loans';
 import { createNotifier } from '../../../district/server/notify/notifier';
+import type { Notifier } from '../../../district/server/notify/types';
 import {
   addStaff,
   HEALTHY,
@@ -288,6 +290,34 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         viewer,
         403,
       );
+      // Never a device the list does not offer: the broken station's own, Sukodono's only one, another role.
+      const devices = await get<DeviceView[]>('/api/dash/inventory/devices');
+      for (const serial of ['CM-TAN', 'CM-SUK', 'EOS-SPARE']) {
+        const deviceId = devices.find((candidate) => candidate.serialNumber === serial)!.id;
+        const answer = await staffPost<{ message: string }>(
+          district.app,
+          `${faultPath}/loan-suggestions/accept`,
+          { deviceId, dueOn, reference: 'PP/X' },
+          technician,
+          409,
+        );
+        assert.match(answer.message, /tidak \(lagi\) termasuk saran/, serial);
+      }
+      await staffPost(
+        district.app,
+        `/api/dash/faults/${tangen.stationId}/w-1/loan-suggestions/accept`,
+        { deviceId: gemolongDevice, dueOn, reference: 'PP/W' },
+        technician,
+        409,
+      );
+      const blank = await staffPost<{ message: string }>(
+        district.app,
+        `${faultPath}/loan-suggestions/accept`,
+        { deviceId: gemolongDevice, dueOn, reference: '  ' },
+        technician,
+        400,
+      );
+      assert.match(blank.message, /^reference: /);
       const refused = await staffPost<{ message: string }>(
         district.app,
         `${faultPath}/loan-suggestions/accept`,
@@ -331,8 +361,8 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         ],
         ['CM-GEM', 'Gemolong', 'Tangen', localDay(clock, 'WIB').date, dueOn, STAFF.technician],
       );
-      const devices = await get<DeviceView[]>('/api/dash/inventory/devices');
-      assert.equal(devices.find((device) => device.id === gemolongDevice)?.stationId, tangen.stationId);
+      const moved = await get<DeviceView[]>('/api/dash/inventory/devices');
+      assert.equal(moved.find((device) => device.id === gemolongDevice)?.stationId, tangen.stationId);
 
       const again = await staffPost<{ error: string }>(
         district.app,
@@ -385,6 +415,43 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       );
       const none = await get<LoanSuggestions>(`${faultPath}/loan-suggestions`);
       assert.deepEqual(none.candidates, []);
+    });
+
+    test('a mail server that refuses: the loan stands, and the answer names every address not reached', async () => {
+      const spare = await staffPost<{ id: string }>(
+        district.app,
+        '/api/dash/inventory/spares',
+        { serialNumber: 'CM-SPARE-2', vendor: 'Cross Match', model: 'Guardian', role: 'fingerprint' },
+        technician,
+      );
+      const refusing: Notifier = {
+        sendEmail: () => Promise.reject(new Error('550 mailbox unavailable')),
+        postWebhook: () => Promise.resolve(),
+        close: () => undefined,
+      };
+      const accepted = await acceptLoanSuggestion(district.db, refusing, {
+        stationId: tangen.stationId,
+        faultId: 'fp-1',
+        request: {
+          deviceId: spare.id,
+          dueOn: localDay(clock + 86_400_000, 'WIB').date,
+          reference: 'PP/SMTP',
+          purpose: '',
+        },
+        createdBy: STAFF.technician,
+        nowMs: clock,
+        heartbeatWindowMs: 10 * MINUTE,
+        districtName: 'Disdukcapil Kabupaten Sragen',
+        dashboardUrl: '',
+      });
+      assert.deepEqual(accepted.notified, []);
+      assert.deepEqual(accepted.notDelivered.map((failure) => [failure.email, failure.reason]).sort(), [
+        ['gudang@sragen.example.go.id', '550 mailbox unavailable'],
+        ['teknisi.tangen@sragen.example.go.id', '550 mailbox unavailable'],
+      ]);
+      assert.match(accepted.loan.purpose, /FINGERPRINT_MISSING di Kec\. Tangen/);
+      const loans = await get<LoanView[]>('/api/dash/inventory/loans');
+      assert.ok(loans.some((loan) => loan.id === accepted.loan.id && loan.returnedOn === null));
     });
 
     test('eight loans of one device at once, each in its own transaction: exactly one is made', async () => {

@@ -164,6 +164,8 @@ export interface HistoryEntry {
 export interface FaultDetail extends FaultView {
   history: HistoryEntry[];
   verificationPending: boolean;
+  /** Active, of a recording role and not usable (protocol/rules.ts): a loan can fill the gap. */
+  blocksRecording: boolean;
 }
 
 /** POST /api/dash/faults/:stationId/:faultId/actions. */
@@ -458,6 +460,181 @@ export type NewLoanRequest = z.input<typeof NewLoanRequestSchema>;
 /** POST /api/dash/inventory/loans/:loanId/return. */
 export const LoanReturnRequestSchema = z.strictObject({ returnedOn: z.string().max(10) });
 export type LoanReturnRequest = z.input<typeof LoanReturnRequestSchema>;
+
+// ---- Loan suggestions and the map of offices (inventory/loan-suggestions.ts, inventory/offices.ts) ----
+
+/** Latitude and longitude of an office, degrees (WGS 84), within Indonesia (with a margin). */
+export const LATITUDE_RANGE = { min: -11.5, max: 6.5 } as const;
+export const LONGITUDE_RANGE = { min: 94, max: 141.5 } as const;
+export const MAX_TECHNICIAN_EMAILS = 10;
+
+/** An office: a kecamatan's, or (kecamatan null) the district office where the spares are kept. */
+export interface OfficeView {
+  kecamatan: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  /** Who is told when a device leaves or reaches a station of this kecamatan (or the district's shelf). */
+  technicianEmails: string[];
+  updatedAt: string | null;
+}
+
+/** A row of the distance table: what the district knows of the trip between two offices. */
+export interface DistanceView {
+  /** Null: the district office. */
+  from: string | null;
+  to: string | null;
+  roadKm: number | null;
+  minutes: number | null;
+  updatedAt: string;
+}
+
+/** GET /api/dash/offices: every kecamatan with a station (set or not), the district office, the table. */
+export interface OfficeMap {
+  offices: OfficeView[];
+  distances: DistanceView[];
+  /** The estimate used where the table has no entry: great-circle km x roadFactor, at speedKmh. */
+  roadFactor: number;
+  speedKmh: number;
+}
+
+/** POST /api/dash/offices (admin): an office's coordinates and technicians (kecamatan null: the district office). */
+export const OfficeRequestSchema = z.strictObject({
+  kecamatan: KecamatanNameSchema.nullable().default(null),
+  latitude: z
+    .number({ error: 'harus angka / must be a number' })
+    .min(
+      LATITUDE_RANGE.min,
+      `harus antara ${LATITUDE_RANGE.min} dan ${LATITUDE_RANGE.max} (Indonesia) / must be within Indonesia`,
+    )
+    .max(
+      LATITUDE_RANGE.max,
+      `harus antara ${LATITUDE_RANGE.min} dan ${LATITUDE_RANGE.max} (Indonesia) / must be within Indonesia`,
+    )
+    .nullable(),
+  longitude: z
+    .number({ error: 'harus angka / must be a number' })
+    .min(
+      LONGITUDE_RANGE.min,
+      `harus antara ${LONGITUDE_RANGE.min} dan ${LONGITUDE_RANGE.max} (Indonesia) / must be within Indonesia`,
+    )
+    .max(
+      LONGITUDE_RANGE.max,
+      `harus antara ${LONGITUDE_RANGE.min} dan ${LONGITUDE_RANGE.max} (Indonesia) / must be within Indonesia`,
+    )
+    .nullable(),
+  technicianEmails: z
+    .array(z.email({ error: 'bukan alamat email / not an email address' }).max(254))
+    .max(MAX_TECHNICIAN_EMAILS)
+    .default([]),
+});
+export type OfficeRequest = z.input<typeof OfficeRequestSchema>;
+
+/** POST /api/dash/offices/distances (admin): set (or with `remove`, delete) one entry of the table. */
+export const DistanceRequestSchema = z.strictObject({
+  from: KecamatanNameSchema.nullable(),
+  to: KecamatanNameSchema.nullable(),
+  roadKm: z
+    .number({ error: 'harus angka / must be a number' })
+    .positive('harus lebih dari 0 / must be more than 0')
+    .max(2000, 'paling banyak 2000 km / at most 2000 km')
+    .nullable()
+    .default(null),
+  minutes: z
+    .number({ error: 'harus angka / must be a number' })
+    .int('menit bulat / whole minutes')
+    .positive('harus lebih dari 0 / must be more than 0')
+    .max(10_000, 'paling banyak 10000 menit / at most 10000 minutes')
+    .nullable()
+    .default(null),
+  remove: z.boolean().default(false),
+});
+export type DistanceRequest = z.input<typeof DistanceRequestSchema>;
+
+/**
+ * How far a candidate is from the station that needs it, between kecamatan offices: from the
+ * district's table (`table`), or great-circle km x the road factor (`estimate`, shown "perkiraan"),
+ * or `unknown` when an office has no coordinates (ranked last).
+ */
+export interface Travel {
+  source: 'same-kecamatan' | 'table' | 'estimate' | 'unknown';
+  /** Road km (table, or the estimate's); null when only minutes are known or nothing is. */
+  km: number | null;
+  /** Travel minutes (table, else km at speedKmh); null when unknown. The ranking key. */
+  minutes: number | null;
+  /** Whether the minutes come from the table (false: derived from km). */
+  minutesFromTable: boolean;
+  /** The straight line between the two offices, km, when both have coordinates. */
+  straightKm: number | null;
+}
+
+/**
+ * Why a station's device can be spared today: its office is closed today (calendar), or another
+ * station of its kecamatan can record now so the kecamatan keeps recording.
+ */
+export type LoanSourceKind = 'spare' | 'closed-today' | 'idle';
+
+export interface LoanCandidate {
+  rank: number;
+  kind: LoanSourceKind;
+  device: DeviceView;
+  /** The station giving the device; null for a spare (the district's shelf). */
+  fromStation: { stationId: string; name: string; kecamatan: string; state: StationState } | null;
+  /** For `idle`: the stations of the same kecamatan that can record now. */
+  stillRecording: string[];
+  travel: Travel;
+  condition: {
+    /** The device's own open warnings (an open fault excludes it). */
+    warnings: { faultId: string; code: string; message: Text; since: string }[];
+    /** The role's status in its station's last heartbeat, and when; null for a spare or never reported. */
+    lastVerdict: { status: Status; at: string } | null;
+  };
+  history: {
+    /** Faults of this device that are over, newest first (at most 5), and how many in all. */
+    earlierFaults: { code: string; firstSeen: string; resolvedAt: string | null; kecamatan: string }[];
+    earlierFaultCount: number;
+    /** Its loans, newest first (at most 5), and how many in all. */
+    loans: {
+      id: string;
+      reference: string;
+      startsOn: string;
+      returnedOn: string | null;
+      toKecamatan: string;
+    }[];
+    loanCount: number;
+  };
+}
+
+/** GET /api/dash/faults/:stationId/:faultId/loan-suggestions. */
+export interface LoanSuggestions {
+  fault: FaultHeading;
+  /** The district's local date the suggestions are for. */
+  today: string;
+  candidates: LoanCandidate[];
+  roadFactor: number;
+  speedKmh: number;
+  /** Kecamatan (null: the district office) without coordinates: distances from them are unknown. */
+  officesWithoutCoordinates: (string | null)[];
+}
+
+/** POST /api/dash/faults/:stationId/:faultId/loan-suggestions/accept (technician). */
+export const AcceptLoanRequestSchema = z.strictObject({
+  deviceId: z.string().min(1).max(300),
+  dueOn: LocalDateSchema,
+  /** The letter number (nomor surat) of the loan. */
+  reference: z.string().trim().min(1).max(100),
+  purpose: z.string().trim().max(1000).default(''),
+});
+export type AcceptLoanRequest = z.input<typeof AcceptLoanRequestSchema>;
+
+export interface AcceptedLoan {
+  loan: LoanView;
+  /** Addresses the notice reached (the SMTP server accepted it). */
+  notified: string[];
+  /** Addresses it did not reach, with the reason. */
+  notDelivered: { email: string; reason: string }[];
+  /** Offices (null: the district office) that have no technician email: nobody there was told. */
+  officesWithoutEmail: (string | null)[];
+}
 
 // ---- Consumables (consumables/stock.ts) ----
 

@@ -1,5 +1,6 @@
 // The dashboard shell: the public page at /publik; otherwise login, navigation and the page named
-// by the URL's hash (#/, #/gangguan, #/gangguan/STATION/FAULT, #/inventaris, #/habis-pakai, #/angka, #/audit, #/surat).
+// by the URL's hash (#/, #/gangguan, #/gangguan/STATION/FAULT, #/inventaris, #/habis-pakai, #/angka, #/kantor, #/audit,
+// #/surat).
 import { useEffect, useState } from 'react';
 import type { SessionInfo, User } from '../dash-api';
 import { api, prefetch, setCsrfToken } from './api';
@@ -14,6 +15,7 @@ import { FiguresPage } from './pages/Figures';
 import { InventoryPage } from './pages/Inventory';
 import { LetterSettingsPage } from './pages/LetterSettings';
 import { Login } from './pages/Login';
+import { OfficesPage } from './pages/Offices';
 import { PublicPage } from './pages/Public';
 
 // The board is the page most often opened: its data is asked for at once, with the session.
@@ -73,6 +75,8 @@ function Page({ hash, user }: { hash: string; user: User }) {
       return <AuditPage />;
     case 'surat':
       return <LetterSettingsPage />;
+    case 'kantor':
+      return <OfficesPage user={user} />;
     case '':
       return <BoardPage />;
     default:
@@ -98,6 +102,7 @@ function Shell({
     ['inventaris', t('navInventory')],
     ['habis-pakai', t('navConsumables')],
     ['angka', t('navFigures')],
+    ['kantor', t('navOffices')],
     ...(session.user.role === 'admin'
       ? ([
           ['audit', t('navAudit')],

@@ -51,6 +51,7 @@ export function sampleLetterInput(updates = 40): LetterInput {
     code: 'FINGERPRINT_MISSING',
     severity: 'critical',
     state: 'in-repair',
+    blocksRecording: true,
     message: {
       id: 'Pemindai sidik jari tidak terdeteksi. Periksa kabel USB; bila tetap tidak terdeteksi, hubungi kabupaten.',
       en: 'Fingerprint scanner not detected.',

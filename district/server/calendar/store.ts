@@ -96,7 +96,7 @@ function kecamatanName(kecamatan: string | null): string | null {
 }
 
 /** A kecamatan named in a setting must have a station: a misspelt name would otherwise change nothing. */
-async function checkKecamatan(db: Db, kecamatan: string): Promise<void> {
+export async function checkKecamatan(db: Db, kecamatan: string): Promise<void> {
   const [station] = await db.query('SELECT id FROM stations WHERE kecamatan = $1', [kecamatan]);
   if (station === undefined) {
     throw new NotFoundError(

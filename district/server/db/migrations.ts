@@ -325,6 +325,33 @@ export const MIGRATIONS: Migration[] = [
     ],
   },
   {
+    id: 311,
+    name: 'kecamatan offices (coordinates, technician emails) and the travel distance table',
+    statements: [
+      // One row per office: kecamatan '' is the district office (Disdukcapil), where spares are kept.
+      // Degrees (WGS 84), both or neither; technician_emails is a JSON array of addresses.
+      `CREATE TABLE kecamatan_offices (
+        kecamatan TEXT PRIMARY KEY,
+        latitude DOUBLE PRECISION,
+        longitude DOUBLE PRECISION,
+        technician_emails TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        CHECK ((latitude IS NULL) = (longitude IS NULL))
+      )`,
+      // Travel between two offices as the district knows it (road km and/or minutes), one row per
+      // unordered pair (the two names in code-unit order, offices.ts); it overrides the straight-line estimate.
+      `CREATE TABLE kecamatan_distances (
+        kecamatan_a TEXT NOT NULL,
+        kecamatan_b TEXT NOT NULL,
+        road_km DOUBLE PRECISION,
+        travel_minutes INTEGER,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (kecamatan_a, kecamatan_b),
+        CHECK (road_km IS NOT NULL OR travel_minutes IS NOT NULL)
+      )`,
+    ],
+  },
+  {
     id: 321,
     name: 'escalation letters: letterhead, numbering and signatory settings',
     statements: [

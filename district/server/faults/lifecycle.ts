@@ -9,6 +9,7 @@ import { hasPendingCommand, requestRerunChecks } from '../stations/commands';
 import { addHistory, faultHistory } from './history';
 import {
   faultState,
+  faultStopsRecording,
   findFault,
   markAcknowledged,
   markClosed,
@@ -35,6 +36,7 @@ export async function faultDetail(
     ...fault,
     history: await faultHistory(db, stationId, faultId),
     verificationPending: await hasPendingCommand(db, stationId, faultId),
+    blocksRecording: await faultStopsRecording(db, stationId, faultId),
   };
 }
 

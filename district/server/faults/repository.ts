@@ -4,7 +4,8 @@
 import type { FaultEvent } from '../../../protocol/events';
 import type { DistrictFault } from '../../../protocol/requests';
 import { MAX_DISTRICT_FAULTS_PER_REPLY } from '../../../protocol/requests';
-import type { Text } from '../../../protocol/verdict';
+import { blocks, isUsable } from '../../../protocol/rules';
+import type { Role, Status, Text } from '../../../protocol/verdict';
 import { clipText } from '../../dash-api';
 import type { FaultDevice, FaultHeading, FaultState, FaultView, Page } from '../../dash-api';
 import type { Db } from '../db/types';
@@ -161,6 +162,27 @@ export async function faultState(db: Db, stationId: string, faultId: string): Pr
     [stationId, faultId],
   );
   return row?.state ?? null;
+}
+
+/**
+ * Whether the fault stops the station recording (protocol/rules.ts): active, of a role that blocks
+ * recording, and its status not usable (a warning such as a replaced unit does not stop it).
+ */
+export function stopsRecording(fault: Pick<FaultRow, 'role' | 'status' | 'state'>): boolean {
+  return (
+    ACTIVE_STATES.includes(fault.state) &&
+    blocks(fault.role as Role) === 'recording' &&
+    !isUsable(fault.status as Status)
+  );
+}
+
+/** Whether the district's fault stops recording at its station; false when there is no such fault. */
+export async function faultStopsRecording(db: Db, stationId: string, faultId: string): Promise<boolean> {
+  const [row] = await db.query<Pick<FaultRow, 'role' | 'status' | 'state'>>(
+    'SELECT role, status, state FROM faults WHERE station_id = $1 AND fault_id = $2',
+    [stationId, faultId],
+  );
+  return row !== undefined && stopsRecording(row);
 }
 
 /** A fault as `siaga-district faults` lists it. */

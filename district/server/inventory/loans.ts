@@ -31,8 +31,10 @@ export async function createLoan(
   }
   const id = `pp-${newId(input.nowMs).toLowerCase()}`;
   await db.transaction(async (transaction) => {
+    // The device's row is locked until commit, so two loans of one device at once cannot both see
+    // it free (PostgreSQL reads committed rows; SQLite runs one transaction at a time anyway).
     const [device] = await transaction.query<{ station_id: string | null }>(
-      'SELECT station_id FROM devices WHERE id = $1',
+      `SELECT station_id FROM devices WHERE id = $1${transaction.dialect === 'postgres' ? ' FOR UPDATE' : ''}`,
       [input.deviceId],
     );
     if (device === undefined) {

@@ -18,6 +18,7 @@ import escalationLetterRoutes from './api/dash/escalation-letters';
 import type { DashboardContext } from './api/dash/context';
 import faultRoutes from './api/dash/faults';
 import inventoryRoutes from './api/dash/inventory';
+import loanSuggestionRoutes from './api/dash/loan-suggestions';
 import reportRoutes from './api/dash/reports';
 import sessionRoutes from './api/dash/session';
 import publicRoutes from './public';
@@ -30,6 +31,8 @@ export interface DashboardOptions {
   secureCookies?: boolean;
   /** Escalation rules and the notifier; absent: no escalation timer. */
   escalation?: { config: EscalationConfig; notifier: Notifier; timer?: boolean };
+  /** Tells technicians of accepted loans; default: the escalation's notifier. */
+  notifier?: Notifier;
   /** The built web app (default: dist/district-web). */
   webDir?: string;
 }
@@ -55,12 +58,17 @@ async function dashboardPlugin(app: FastifyInstance, options: DashboardOptions):
     secureCookies: options.secureCookies ?? false,
     escalation,
     letterThresholdHours: letterThresholdHours(options.escalation?.config ?? DEFAULT_ESCALATION),
+    notifier: options.notifier ?? options.escalation?.notifier ?? null,
+    dashboardUrl: options.escalation?.config.dashboardUrl ?? '',
     routes: [],
   };
   app.decorate('dashboard', context);
   app.addHook('onClose', async () => {
     await escalation?.stop();
     options.escalation?.notifier.close();
+    if (options.notifier !== undefined && options.notifier !== options.escalation?.notifier) {
+      options.notifier.close();
+    }
   });
   await app.register(dashboardRoutes, { webDir: options.webDir ?? defaultWebDir() });
 }
@@ -104,6 +112,7 @@ async function dashboardRoutes(app: FastifyInstance, options: { webDir: string }
   await app.register(boardRoutes);
   await app.register(faultRoutes);
   await app.register(inventoryRoutes);
+  await app.register(loanSuggestionRoutes);
   await app.register(reportRoutes);
   await app.register(adminRoutes);
   await app.register(calendarRoutes);

@@ -10,6 +10,7 @@ import { useApi } from '../use-api';
 import { EscalationLetterPanel } from './EscalationLetter';
 import { FaultTags } from './FaultTags';
 import { deviceName } from './fault-format';
+import { LoanSuggestionsPanel } from './LoanSuggestions';
 
 /** The choice of "someone else": the free-text field appears. */
 const OTHER = '__other';
@@ -94,6 +95,7 @@ export function FaultDetailPage({
   const path = `/api/dash/faults/${encodeURIComponent(stationId)}/${encodeURIComponent(faultId)}`;
   const fault = useApi<FaultDetail>(path);
   const [failure, setFailure] = useState<string | null>(null);
+  const [seekingLoan, setSeekingLoan] = useState(false);
   if (fault.data === null) {
     return <Pending resource={fault} />;
   }
@@ -161,6 +163,15 @@ export function FaultDetailPage({
         </div>
       ) : null}
       <EscalationLetterPanel stationId={stationId} faultId={faultId} user={user} />
+      {detail.blocksRecording ? (
+        seekingLoan ? (
+          <LoanSuggestionsPanel stationId={stationId} faultId={faultId} canAccept={canAct} />
+        ) : (
+          <button className="find-loan" onClick={() => setSeekingLoan(true)}>
+            {t('loanFind')}
+          </button>
+        )
+      ) : null}
       <h3>{t('history')}</h3>
       <ol className="history">
         {detail.history.map((entry, index) => (

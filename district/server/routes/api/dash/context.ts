@@ -9,6 +9,7 @@ import type { Access } from '../../../auth/roles';
 import type { Session } from '../../../auth/sessions';
 import { DistrictError, InvalidInputError } from '../../../errors';
 import type { EscalationTimer } from '../../../escalation/scheduler';
+import type { Notifier } from '../../../notify/types';
 
 export interface DashboardContext {
   heartbeatWindowMs: number;
@@ -20,6 +21,10 @@ export interface DashboardContext {
   escalation: EscalationTimer | null;
   /** Hours a fault must be open before an escalation letter (escalation/config.ts letterThresholdHours). */
   letterThresholdHours: number;
+  /** Tells technicians of accepted loans (the escalation's notifier unless one is given); null: nobody. */
+  notifier: Notifier | null;
+  /** The dashboard's address for links in messages ('' when unknown). */
+  dashboardUrl: string;
   /** Every dashboard route and who may call it, as registered (for the authorization tests and docs). */
   routes: { method: string; url: string; access: Access }[];
 }

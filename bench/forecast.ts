@@ -6,7 +6,9 @@ import { performance } from 'node:perf_hooks';
 import { PREDICTOR_CASES, caseSeries, firstWarningDay, limitDay } from '../tests/helpers/predictor-cases';
 import { DAY_MS, SERIES_START } from '../tests/helpers/synthetic-series';
 
-console.log('predictor                         limit on day  first warning day  days of warning  first estimate (true)');
+console.log(
+  'predictor                         limit on day  first warning day  days of warning  first estimate (true)',
+);
 for (const testCase of PREDICTOR_CASES) {
   const limit = limitDay(testCase);
   const first = firstWarningDay(testCase);

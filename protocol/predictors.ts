@@ -106,7 +106,10 @@ export function cleanPoints(
 }
 
 /** The index where the last step (swap, refill, set) starts a new series; 0 when there is none. */
-export function lastResetIndex(values: readonly number[], rule: Pick<TrendRule, 'resetJump' | 'resetDirection'>): number {
+export function lastResetIndex(
+  values: readonly number[],
+  rule: Pick<TrendRule, 'resetJump' | 'resetDirection'>,
+): number {
   if (values.length < 2) {
     return 0;
   }
@@ -117,7 +120,8 @@ export function lastResetIndex(values: readonly number[], rule: Pick<TrendRule, 
     rule.resetDirection === 'both' ? Math.abs(shift) : rule.resetDirection === 'up' ? shift : -shift;
   const isStep = (boundary: number) =>
     towards(
-      median(values.slice(boundary, boundary + 3)) - median(values.slice(Math.max(0, boundary - 3), boundary)),
+      median(values.slice(boundary, boundary + 3)) -
+        median(values.slice(Math.max(0, boundary - 3), boundary)),
     ) >= threshold;
   for (let boundary = values.length - 1; boundary >= 1; boundary--) {
     if (!isStep(boundary)) {
@@ -139,7 +143,12 @@ export function lastResetIndex(values: readonly number[], rule: Pick<TrendRule, 
 /** The robust trend of `raw` under `rule` at `now`, or null when there is too little data or no trend. */
 export function trend(raw: readonly RawPoint[], rule: TrendRule, now: number): Trend | null {
   const cleaned = cleanPoints(raw, now, rule.range);
-  const points = cleaned.slice(lastResetIndex(cleaned.map((point) => point.value), rule));
+  const points = cleaned.slice(
+    lastResetIndex(
+      cleaned.map((point) => point.value),
+      rule,
+    ),
+  );
   if (points.length < rule.minPoints) {
     return null;
   }
@@ -178,9 +187,14 @@ export function trend(raw: readonly RawPoint[], rule: TrendRule, now: number): T
 }
 
 function crossing(valueNow: number, slopePerDay: number, rule: TrendRule): number | null {
-  const limit = rule.direction === 'away-from-zero' ? Math.sign(slopePerDay) * Math.abs(rule.limit) : rule.limit;
+  const limit =
+    rule.direction === 'away-from-zero' ? Math.sign(slopePerDay) * Math.abs(rule.limit) : rule.limit;
   const beyond =
-    rule.direction === 'falling' ? valueNow <= limit : rule.direction === 'rising' ? valueNow >= limit : Math.abs(valueNow) >= Math.abs(limit);
+    rule.direction === 'falling'
+      ? valueNow <= limit
+      : rule.direction === 'rising'
+        ? valueNow >= limit
+        : Math.abs(valueNow) >= Math.abs(limit);
   if (beyond) {
     return 0;
   }
@@ -216,7 +230,12 @@ interface SeriesShape {
 }
 
 /** The series on the wire: the cleaned points (all of them, the older part shows the step), at most MAX_SERIES_POINTS. */
-export function wireSeries(raw: readonly RawPoint[], shape: SeriesShape, now: number, range: TrendRule['range']): Series {
+export function wireSeries(
+  raw: readonly RawPoint[],
+  shape: SeriesShape,
+  now: number,
+  range: TrendRule['range'],
+): Series {
   const points: SeriesPoint[] = cleanPoints(raw, now, range)
     .slice(-MAX_SERIES_POINTS)
     .map((point) => ({ at: new Date(point.atMs).toISOString(), value: point.value }));
@@ -283,7 +302,14 @@ export function predictUsbReconnects(
       id: `Kabel USB ${input.deviceName} makin sering terputus: naik ${perWeek.id} kali per hari setiap minggu; kemungkinan tidak bisa dipakai ${when.id} (${RECONNECTS_PER_DAY_LIMIT} kali per hari). Periksa atau ganti kabelnya.`,
       en: `The USB cable of the ${input.deviceName} disconnects more and more often: up ${perWeek.en} times a day each week; likely unusable ${when.en} (${RECONNECTS_PER_DAY_LIMIT} times a day). Check or replace the cable.`,
     },
-    [wireSeries(input.points, { metric: 'usb-reconnects', unit: 'per day', limit: RECONNECTS_PER_DAY_LIMIT }, context.now, USB_RECONNECTS_RULE.range)],
+    [
+      wireSeries(
+        input.points,
+        { metric: 'usb-reconnects', unit: 'per day', limit: RECONNECTS_PER_DAY_LIMIT },
+        context.now,
+        USB_RECONNECTS_RULE.range,
+      ),
+    ],
     context.now,
   );
 }
@@ -374,7 +400,14 @@ export function predictUpsRuntime(
       id: `Waktu UPS bertahan dengan baterai saat listrik padam makin singkat: sekitar ${nowMinutes.id} menit, turun ${perWeek.id} menit per minggu; kemungkinan kurang dari ${RUNTIME_MINUTES_LIMIT} menit ${when.id}. Siapkan baterai pengganti.`,
       en: `The UPS runs on battery for less and less time in power cuts: about ${nowMinutes.en} minutes, down ${perWeek.en} minutes a week; likely under ${RUNTIME_MINUTES_LIMIT} minutes ${when.en}. Get a replacement battery ready.`,
     },
-    [wireSeries(input.points, { metric: 'runtime-minutes', unit: 'min', limit: RUNTIME_MINUTES_LIMIT }, context.now, UPS_RUNTIME_RULE.range)],
+    [
+      wireSeries(
+        input.points,
+        { metric: 'runtime-minutes', unit: 'min', limit: RUNTIME_MINUTES_LIMIT },
+        context.now,
+        UPS_RUNTIME_RULE.range,
+      ),
+    ],
     context.now,
   );
 }
@@ -414,7 +447,14 @@ export function predictUpsLowOnMains(
       id: `UPS makin sering melapor baterai lemah padahal listrik menyala: naik ${perWeek.id}% pemeriksaan per minggu; kemungkinan baterai tidak bisa diandalkan ${when.id}. Siapkan baterai pengganti.`,
       en: `The UPS reports a low battery on mains power more and more often: up ${perWeek.en}% of checks a week; the battery is likely unreliable ${when.en}. Get a replacement battery ready.`,
     },
-    [wireSeries(input.points, { metric: 'battery-low-on-mains', unit: '%', limit: LOW_ON_MAINS_LIMIT_PERCENT }, context.now, UPS_LOW_ON_MAINS_RULE.range)],
+    [
+      wireSeries(
+        input.points,
+        { metric: 'battery-low-on-mains', unit: '%', limit: LOW_ON_MAINS_LIMIT_PERCENT },
+        context.now,
+        UPS_LOW_ON_MAINS_RULE.range,
+      ),
+    ],
     context.now,
   );
 }
@@ -465,7 +505,18 @@ export function predictRibbon(
       id: `Pita printer kartu terpakai ${use.id}; kemungkinan habis ${when.id}. Pesan pita baru sekarang.`,
       en: `The card printer ribbon is used at ${use.en}; likely to run out ${when.en}. Order a new ribbon now.`,
     },
-    [wireSeries(input.points, { metric: input.unit === 'percent' ? 'ribbon-level' : 'prints-left', unit: input.unit === 'percent' ? '%' : 'prints', limit: 0 }, context.now, rule.range)],
+    [
+      wireSeries(
+        input.points,
+        {
+          metric: input.unit === 'percent' ? 'ribbon-level' : 'prints-left',
+          unit: input.unit === 'percent' ? '%' : 'prints',
+          limit: 0,
+        },
+        context.now,
+        rule.range,
+      ),
+    ],
     context.now,
   );
 }
@@ -490,7 +541,14 @@ export function predictBlankCards(
       id: `Blangko KTP-el terpakai ${perDay.id} keping per hari; kemungkinan habis ${when.id}. Minta kiriman blangko ke kabupaten.`,
       en: `Blank e-KTP cards are used at ${perDay.en} a day; likely to run out ${when.en}. Ask the district for more blank cards.`,
     },
-    [wireSeries(input.points, { metric: 'blank-cards', unit: 'cards', limit: 0 }, context.now, BLANK_CARDS_RULE.range)],
+    [
+      wireSeries(
+        input.points,
+        { metric: 'blank-cards', unit: 'cards', limit: 0 },
+        context.now,
+        BLANK_CARDS_RULE.range,
+      ),
+    ],
     context.now,
   );
 }
@@ -540,11 +598,17 @@ export function predictCameraQuality(
   const evidence: { id: string; en: string }[] = [];
   if (sharpDays !== null) {
     const perWeek = figure(-sharpness!.slopePerDay * 7, 3);
-    evidence.push({ id: `ketajaman turun ${perWeek.id} per minggu`, en: `sharpness down ${perWeek.en} a week` });
+    evidence.push({
+      id: `ketajaman turun ${perWeek.id} per minggu`,
+      en: `sharpness down ${perWeek.en} a week`,
+    });
   }
   if (brightDays !== null) {
     const perWeek = figure(-brightness!.slopePerDay * 7, 1);
-    evidence.push({ id: `kecerahan turun ${perWeek.id} per minggu`, en: `brightness down ${perWeek.en} a week` });
+    evidence.push({
+      id: `kecerahan turun ${perWeek.id} per minggu`,
+      en: `brightness down ${perWeek.en} a week`,
+    });
   }
   return forecast(
     'FORECAST_CAMERA_QUALITY_FALLING',
@@ -556,8 +620,18 @@ export function predictCameraQuality(
       en: `The photo camera's picture is getting worse: ${evidence.map((item) => item.en).join(', ')}; photos likely rejected ${when.en}. Clean the lens and check the lights.`,
     },
     [
-      wireSeries(input.sharpness, { metric: 'camera-sharpness', unit: '', limit: CAMERA_SHARPNESS_LIMIT }, context.now, CAMERA_SHARPNESS_RULE.range),
-      wireSeries(input.brightness, { metric: 'camera-brightness', unit: '', limit: CAMERA_BRIGHTNESS_LIMIT }, context.now, CAMERA_BRIGHTNESS_RULE.range),
+      wireSeries(
+        input.sharpness,
+        { metric: 'camera-sharpness', unit: '', limit: CAMERA_SHARPNESS_LIMIT },
+        context.now,
+        CAMERA_SHARPNESS_RULE.range,
+      ),
+      wireSeries(
+        input.brightness,
+        { metric: 'camera-brightness', unit: '', limit: CAMERA_BRIGHTNESS_LIMIT },
+        context.now,
+        CAMERA_BRIGHTNESS_RULE.range,
+      ),
     ],
     context.now,
   );
@@ -576,7 +650,10 @@ export const DISK_RULE: TrendRule = {
 };
 
 /** Free space on the data folder's disk, GB (a day's mean). */
-export function predictDisk(input: { points: readonly RawPoint[] }, context: PredictorContext): Forecast | null {
+export function predictDisk(
+  input: { points: readonly RawPoint[] },
+  context: PredictorContext,
+): Forecast | null {
   const found = trend(input.points, DISK_RULE, context.now);
   if (!found || found.daysToLimit === null) {
     return null;

@@ -47,12 +47,13 @@ export function caseSeries(
   const perDay = options.perDay ?? testCase.perDay;
   const clip = (value: number) => Math.min(testCase.range[1], Math.max(testCase.range[0], value));
   // Counts without noise are the rate itself (a mean over many days).
-  const made = testCase.counted && options.noise !== 0
-    ? dailyCounts(days, (day) => testCase.start + perDay * day, options.seed ?? 7)
-    : dailySeries(days, (day) => testCase.start + perDay * day, {
-        noise: options.noise ?? testCase.noise,
-        seed: options.seed ?? 7,
-      });
+  const made =
+    testCase.counted && options.noise !== 0
+      ? dailyCounts(days, (day) => testCase.start + perDay * day, options.seed ?? 7)
+      : dailySeries(days, (day) => testCase.start + perDay * day, {
+          noise: options.noise ?? testCase.noise,
+          seed: options.seed ?? 7,
+        });
   const every = testCase.everyDays ?? 1;
   const points = made.points
     .filter((_point, index) => index % every === 0)
@@ -72,7 +73,10 @@ export const PREDICTOR_CASES: readonly PredictorCase[] = [
     name: 'USB reconnects per day',
     code: 'FORECAST_USB_RECONNECTS_RISING',
     predict: (points, now) =>
-      predictUsbReconnects({ role: 'fingerprint', deviceKey: 'usb:080b:0010:G1', deviceName: 'Cross Match', points }, { now }),
+      predictUsbReconnects(
+        { role: 'fingerprint', deviceKey: 'usb:080b:0010:G1', deviceName: 'Cross Match', points },
+        { now },
+      ),
     start: 0.5,
     perDay: 0.4,
     limit: 12,
@@ -83,7 +87,8 @@ export const PREDICTOR_CASES: readonly PredictorCase[] = [
   {
     name: 'UPS battery volts (12 V)',
     code: 'FORECAST_UPS_BATTERY_FADING',
-    predict: (points, now) => predictUpsBatteryFading({ deviceKey: 'serial:COM3', cells: 6, points }, { now }),
+    predict: (points, now) =>
+      predictUpsBatteryFading({ deviceKey: 'serial:COM3', cells: 6, points }, { now }),
     start: 13.5,
     perDay: -0.05,
     limit: 10.5,

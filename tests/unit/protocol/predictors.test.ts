@@ -14,7 +14,13 @@ import {
   trend,
   USB_RECONNECTS_RULE,
 } from '../../../protocol/predictors';
-import { PREDICTOR_CASES, caseSeries, expectedDays, firstWarningDay, limitDay } from '../../helpers/predictor-cases';
+import {
+  PREDICTOR_CASES,
+  caseSeries,
+  expectedDays,
+  firstWarningDay,
+  limitDay,
+} from '../../helpers/predictor-cases';
 import { DAY_MS, SERIES_START, dailyCounts, dailySeries } from '../../helpers/synthetic-series';
 
 for (const testCase of PREDICTOR_CASES) {
@@ -92,7 +98,9 @@ for (const testCase of PREDICTOR_CASES) {
       // Going bad for 20 points, then back to the start value for the last 4: too few to judge.
       const { points, now } = caseSeries(testCase, 24 * (testCase.everyDays ?? 1), { noise: 0 });
       const stepAt = points.length - 4;
-      const stepped = points.map((point, index) => (index >= stepAt ? { ...point, value: testCase.start } : point));
+      const stepped = points.map((point, index) =>
+        index >= stepAt ? { ...point, value: testCase.start } : point,
+      );
       assert.equal(testCase.predict(stepped, now), null);
       // The same series without the step warns.
       assert.ok(testCase.predict(points, now));
@@ -101,7 +109,7 @@ for (const testCase of PREDICTOR_CASES) {
 }
 
 describe('nasty series', () => {
-  test('a UPS battery replaced mid-series: the old battery\'s decline is forgotten, the new one judged on its own', () => {
+  test("a UPS battery replaced mid-series: the old battery's decline is forgotten, the new one judged on its own", () => {
     // 30 days falling 0.05 V/day, then a new battery at 13.6 V that holds steady for 20 days.
     const { points, now } = dailySeries(50, (day) => (day < 30 ? 13.5 - 0.05 * day : 13.6), {
       noise: 0.03,
@@ -137,7 +145,13 @@ describe('nasty series', () => {
 
   test('a cable replaced after reconnects rose: no warning once the count fell back', () => {
     const { points, now } = dailySeries(30, (day) => (day < 22 ? 1 + 0.5 * day : 0));
-    assert.equal(lastResetIndex(points.map((point) => point.value), USB_RECONNECTS_RULE), 22);
+    assert.equal(
+      lastResetIndex(
+        points.map((point) => point.value),
+        USB_RECONNECTS_RULE,
+      ),
+      22,
+    );
     assert.equal(
       predictUsbReconnects({ role: 'camera', deviceKey: null, deviceName: 'kamera', points }, { now }),
       null,
@@ -169,7 +183,19 @@ describe('nasty series', () => {
   test('a trend crossing the limit only beyond the horizon is no warning yet', () => {
     // 0.005 V a day from 13.5 V: 10.5 V in 600 days.
     const { points, now } = dailySeries(40, (day) => 13.5 - 0.005 * day);
-    assert.ok(trend(points, { ...USB_RECONNECTS_RULE, direction: 'falling', limit: 10.5, range: { min: 0, max: 20 }, resetDirection: 'up' }, now));
+    assert.ok(
+      trend(
+        points,
+        {
+          ...USB_RECONNECTS_RULE,
+          direction: 'falling',
+          limit: 10.5,
+          range: { min: 0, max: 20 },
+          resetDirection: 'up',
+        },
+        now,
+      ),
+    );
     assert.equal(predictUpsBatteryFading({ deviceKey: null, cells: 6, points }, { now }), null);
   });
 
@@ -189,10 +215,9 @@ describe('nasty series', () => {
       at: new Date(SERIES_START + 100 * DAY_MS + hour * 3600_000).toISOString(),
       value: 100 - hour / 24,
     }));
-    const forecast = PREDICTOR_CASES.find((testCase) => testCase.code === 'FORECAST_CARDS_RUNNING_OUT')!.predict(
-      [...points, ...hourly],
-      now + 10 * DAY_MS,
-    );
+    const forecast = PREDICTOR_CASES.find(
+      (testCase) => testCase.code === 'FORECAST_CARDS_RUNNING_OUT',
+    )!.predict([...points, ...hourly], now + 10 * DAY_MS);
     assert.ok(forecast);
     assert.equal(forecast.series[0]!.points.length, 120);
     ForecastSchema.parse(forecast);

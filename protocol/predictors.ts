@@ -212,7 +212,7 @@ function figure(value: number, digits: number): { id: string; en: string } {
 
 function daysText(days: number): { id: string; en: string } {
   return days <= 0
-    ? { id: 'sudah sekarang', en: 'already now' }
+    ? { id: 'saat ini juga', en: 'now' }
     : { id: `dalam ${days} hari`, en: `in ${days} day${days === 1 ? '' : 's'}` };
 }
 

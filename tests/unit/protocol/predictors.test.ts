@@ -199,14 +199,14 @@ describe('nasty series', () => {
     assert.equal(predictUpsBatteryFading({ deviceKey: null, cells: 6, points }, { now }), null);
   });
 
-  test('a value already past its limit says "sudah sekarang" with 0 days', () => {
+  test('a value already past its limit says "saat ini juga" with 0 days', () => {
     const { points, now } = dailySeries(14, (day) => 20 - 2 * day);
     const forecast = PREDICTOR_CASES.find((testCase) => testCase.code === 'FORECAST_DISK_FILLING')!.predict(
       points.map((point) => ({ ...point, value: Math.max(0, point.value) })),
       now,
     );
     assert.equal(forecast?.likelyInDays, 0);
-    assert.match(forecast!.message.id, /sudah sekarang/);
+    assert.match(forecast!.message.id, /saat ini juga/);
   });
 
   test('more than 120 points: the series on the wire keeps the latest 120', () => {

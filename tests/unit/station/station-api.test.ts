@@ -76,6 +76,7 @@ function recordingApi(calls: string[]): StationApi {
     'enroll',
     'exportDiagnostics',
     'changePin',
+    'forecasts',
   ];
   return {
     ...Object.fromEntries(
@@ -132,6 +133,7 @@ const VALID_ARGUMENTS: { [Name in CallName]: CallArguments<Name> } = {
   'technician.enroll': [{ token, districtUrl: 'http://district.test', code: 'ABCD-1234' }],
   'technician.exportDiagnostics': [token],
   'technician.changePin': [token, '246810'],
+  'technician.forecasts': [token],
 };
 
 test('client and dispatch map every channel onto the StationApi method of the same name', async () => {

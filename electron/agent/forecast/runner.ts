@@ -26,12 +26,18 @@ import { META, readMeta, writeMeta } from '../store/meta';
 import type { Store, StoredEvent } from '../store/store';
 import type { CheckReport } from '../types';
 import { SampleCollector } from './collect';
-import type { Metric } from './series-store';
+import type { Metric, Sample } from './series-store';
 import { METRICS, pruneSamples, readSeries, recordSamples, seriesDevices } from './series-store';
 
 export const DEFAULT_FORECAST_INTERVAL_MS = 60 * 60_000;
 /** The set is reported again after this long even when nothing changed. */
 export const FORECAST_REPORT_MAX_AGE_MS = 24 * 60 * 60_000;
+/**
+ * Samples are written at most this often (and before each recomputation): a crash loses at most
+ * these minutes of a day's aggregate, which moves no trend.
+ */
+const FLUSH_INTERVAL_MS = 10 * 60_000;
+const MAX_BUFFERED_SAMPLES = 5000;
 
 export interface ForecastRunnerOptions {
   now: () => number;
@@ -66,6 +72,9 @@ function signatureOf(forecasts: readonly Forecast[]): string {
 export class ForecastRunner {
   private readonly collector = new SampleCollector();
   private lastRunAt: number | null = null;
+  /** Samples not yet written: one write (an fsync) per check would double what a check costs the disk. */
+  private buffer: Sample[] = [];
+  private lastFlushAt = Number.NEGATIVE_INFINITY;
   private readonly intervalMs: number;
 
   constructor(private readonly options: ForecastRunnerOptions) {
@@ -81,9 +90,20 @@ export class ForecastRunner {
       clockOffsetMs: input.clockOffsetMs,
       stock: readMeta(store, META.consumables),
     });
-    recordSamples(store, samples);
+    this.buffer.push(...samples);
     // A clock set back counts as due: the interval is measured on the clock that moved.
-    if (this.lastRunAt !== null && now - this.lastRunAt < this.intervalMs && now >= this.lastRunAt) {
+    const recompute =
+      this.lastRunAt === null || now - this.lastRunAt >= this.intervalMs || now < this.lastRunAt;
+    if (
+      recompute ||
+      this.buffer.length >= MAX_BUFFERED_SAMPLES ||
+      !(now - this.lastFlushAt < FLUSH_INTERVAL_MS)
+    ) {
+      recordSamples(store, this.buffer);
+      this.buffer = [];
+      this.lastFlushAt = now;
+    }
+    if (!recompute) {
       return [];
     }
     this.lastRunAt = now;

@@ -99,9 +99,10 @@ const MIGRATIONS: readonly string[] = [
   `,
   // 2: one naming style for meta keys.
   RENAME_LEGACY_META_KEYS,
-  // 3: daily aggregates of what the forecasts watch (electron/agent/forecast/series-store.ts).
+  // 3: daily aggregates of what the forecasts watch (electron/agent/forecast/series-store.ts); IF NOT
+  // EXISTS: a store whose user_version was set back (a downgrade and upgrade) still migrates.
   `
-  CREATE TABLE forecast_samples (
+  CREATE TABLE IF NOT EXISTS forecast_samples (
     metric TEXT NOT NULL,
     device_key TEXT NOT NULL,
     -- UTC day of the samples, YYYY-MM-DD.

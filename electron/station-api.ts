@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { RoleSchema } from '../protocol/verdict';
 import type { Role, Status, Text, Verdict } from '../protocol/verdict';
 import type { Answer } from '../protocol/rules';
+import type { Forecast } from '../protocol/forecast';
 
 export type Language = 'id' | 'en';
 
@@ -370,6 +371,8 @@ export const STATION_CALLS = {
   },
   'technician.exportDiagnostics': { args: z.tuple([TokenSchema]), result: returns<DiagnosticsBundle>() },
   'technician.changePin': { args: z.tuple([TokenSchema, PinSchema]), result: returns<void>() },
+  /** The station's current forecasts (never faults), soonest first, with the series behind each. */
+  'technician.forecasts': { args: z.tuple([TokenSchema]), result: returns<Forecast[]>() },
 } as const satisfies Record<string, { args: z.ZodTuple; result: unknown }>;
 
 export type StationCalls = typeof STATION_CALLS;

@@ -34,6 +34,7 @@ import { heartbeatDraft, stationStartedDraft } from './runtime/heartbeat';
 import { InventoryReporter } from './runtime/inventory';
 import type { Schedule } from './runtime/schedule';
 import { DEFAULT_SCHEDULE, Timers } from './runtime/schedule';
+import { ForecastRunner } from './forecast/runner';
 import type { SelfFault } from './runtime/storage';
 import { AgentStorage, eventRefusedFault } from './runtime/storage';
 import { OBSERVED_VERDICT_TTL_MS, ObservedVerdicts } from './runtime/observed-verdicts';
@@ -74,6 +75,8 @@ export interface AgentOptions {
   now?: () => number;
   /** Store option for tests: PRAGMA max_page_count. */
   maxPageCount?: number;
+  /** Forecasts are recomputed after a check at most this often (ms; default an hour). */
+  forecastIntervalMs?: number;
   log?: (line: string) => void;
 }
 
@@ -132,6 +135,7 @@ export class Agent {
   private readonly identity: IdentityCache;
   private readonly inventory = new InventoryReporter();
   private readonly observed: ObservedVerdicts;
+  private readonly forecasts: ForecastRunner;
 
   constructor(private readonly options: AgentOptions) {
     this.schedule = { ...DEFAULT_SCHEDULE, ...options.schedule };
@@ -144,6 +148,11 @@ export class Agent {
       this.emit({ type: 'log', line });
     };
     this.timers = new Timers(() => this.running);
+    this.forecasts = new ForecastRunner({
+      now: this.now,
+      intervalMs: options.forecastIntervalMs,
+      log: this.log,
+    });
     this.checks = new CheckQueue({
       isRunning: () => this.running,
       runOnce: (runId, mode, extraVerdicts) => this.checkOnce(runId, mode, extraVerdicts),
@@ -442,6 +451,15 @@ export class Agent {
     });
     this.reportInventory(report);
     this.storage.write((store) => store.recordCheck(report));
+    this.storage.write((store) =>
+      this.afterCommit(
+        this.forecasts.afterCheck(store, {
+          report,
+          profile: this.profileInUse,
+          clockOffsetMs: this.outbox?.clockOffsetMs ?? null,
+        }),
+      ),
+    );
     if (hasPending(this.tracks.values())) {
       this.timers.after(this.schedule.confirmDelayMs, () => void this.requestCheck('passive'));
     } else if (this.district.continueVerifying(this.tracks.values())) {

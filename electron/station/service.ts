@@ -45,6 +45,7 @@ import { TechnicianLock } from './pin';
 import { buildStatus, listedFaults } from './status';
 import type { Store } from '../agent/store/store';
 import { writeFileAtomic } from '../agent/store/store';
+import { readForecasts } from '../agent/forecast/runner';
 
 export { PIN_ATTEMPTS, PIN_LOCKOUT_MS } from './pin';
 
@@ -354,6 +355,10 @@ export class StationService implements StationApi {
     logs: async (token) => {
       this.lock.authorise(token);
       return [...this.logLines];
+    },
+    forecasts: async (token) => {
+      this.lock.authorise(token);
+      return readForecasts(this.store());
     },
     serial: async (command: SerialCommand): Promise<SerialReply> => {
       const valid = SerialCommandSchema.parse(command);

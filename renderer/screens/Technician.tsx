@@ -11,8 +11,9 @@ import type {
 import { ROLES, type Role } from '../../protocol/roles';
 import type { ScreenProps } from '../App';
 import { formatTime } from './Board';
+import { TechnicianForecasts } from './TechnicianForecasts';
 
-type Tab = 'devices' | 'history' | 'logs' | 'serial' | 'actions';
+type Tab = 'devices' | 'history' | 'forecasts' | 'logs' | 'serial' | 'actions';
 
 function hex(value: number): string {
   return value.toString(16).padStart(4, '0');
@@ -166,7 +167,7 @@ function Panel(props: ScreenProps & { token: string; onLock: () => void }) {
         </div>
       )}
       <div className="tabs">
-        {(['devices', 'history', 'logs', 'serial', 'actions'] as const).map((name) => (
+        {(['devices', 'history', 'forecasts', 'logs', 'serial', 'actions'] as const).map((name) => (
           <button
             key={name}
             type="button"
@@ -179,11 +180,13 @@ function Panel(props: ScreenProps & { token: string; onLock: () => void }) {
                 ? 'tabDevices'
                 : name === 'history'
                   ? 'tabHistory'
-                  : name === 'logs'
-                    ? 'tabLogs'
-                    : name === 'serial'
-                      ? 'tabSerial'
-                      : 'tabActions',
+                  : name === 'forecasts'
+                    ? 'tabForecasts'
+                    : name === 'logs'
+                      ? 'tabLogs'
+                      : name === 'serial'
+                        ? 'tabSerial'
+                        : 'tabActions',
             )}
           </button>
         ))}
@@ -236,6 +239,7 @@ function Panel(props: ScreenProps & { token: string; onLock: () => void }) {
           </tbody>
         </table>
       )}
+      {tab === 'forecasts' && <TechnicianForecasts {...props} token={token} />}
       {tab === 'history' && (
         <div>
           <select

@@ -74,6 +74,15 @@ export const META = {
    * by runtime/observed-verdicts.ts, so one damaged entry does not lose the others.
    */
   observedVerdicts: metaKey('observed-verdicts', z.array(z.unknown()), []),
+  /**
+   * The station's current forecasts and when their set was last reported (forecast/runner.ts); the
+   * forecasts are checked one by one on reading (ForecastSchema), the kiosk shows them.
+   */
+  forecasts: metaKey(
+    'forecasts',
+    z.object({ forecasts: z.array(z.unknown()), signature: z.string(), reportedAt: z.number() }).nullable(),
+    null,
+  ),
 };
 
 export interface MetaFamily<T> {

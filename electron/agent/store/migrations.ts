@@ -99,6 +99,21 @@ const MIGRATIONS: readonly string[] = [
   `,
   // 2: one naming style for meta keys.
   RENAME_LEGACY_META_KEYS,
+  // 3: daily aggregates of what the forecasts watch (electron/agent/forecast/series-store.ts); IF NOT
+  // EXISTS: a store whose user_version was set back (a downgrade and upgrade) still migrates.
+  `
+  CREATE TABLE IF NOT EXISTS forecast_samples (
+    metric TEXT NOT NULL,
+    device_key TEXT NOT NULL,
+    -- UTC day of the samples, YYYY-MM-DD.
+    day TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    sum REAL NOT NULL,
+    last REAL NOT NULL,
+    last_at TEXT NOT NULL,
+    PRIMARY KEY (metric, device_key, day)
+  ) STRICT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

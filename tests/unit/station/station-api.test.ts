@@ -76,6 +76,7 @@ function recordingApi(calls: string[]): StationApi {
     'enroll',
     'exportDiagnostics',
     'changePin',
+    'forecasts',
   ];
   return {
     ...Object.fromEntries(
@@ -132,6 +133,7 @@ const VALID_ARGUMENTS: { [Name in CallName]: CallArguments<Name> } = {
   'technician.enroll': [{ token, districtUrl: 'http://district.test', code: 'ABCD-1234' }],
   'technician.exportDiagnostics': [token],
   'technician.changePin': [token, '246810'],
+  'technician.forecasts': [token],
 };
 
 test('client and dispatch map every channel onto the StationApi method of the same name', async () => {
@@ -157,7 +159,7 @@ test('client and dispatch map every channel onto the StationApi method of the sa
   }
   assert.equal(calls.length, IPC_CHANNELS.length);
   // Every method of the recording api (11 top-level, 9 technician) has its channel.
-  assert.equal(IPC_CHANNELS.length, 20);
+  assert.equal(IPC_CHANNELS.length, 21);
 });
 
 test('the client leaves out trailing undefined arguments, so an optional one survives JSON', async () => {

@@ -15,6 +15,7 @@ import boardRoutes from './api/dash/board';
 import calendarRoutes from './api/dash/calendar';
 import type { DashboardContext } from './api/dash/context';
 import faultRoutes from './api/dash/faults';
+import forecastRoutes from './api/dash/forecasts';
 import inventoryRoutes from './api/dash/inventory';
 import reportRoutes from './api/dash/reports';
 import sessionRoutes from './api/dash/session';
@@ -100,6 +101,7 @@ async function dashboardRoutes(app: FastifyInstance, options: { webDir: string }
   await app.register(sessionRoutes);
   await app.register(boardRoutes);
   await app.register(faultRoutes);
+  await app.register(forecastRoutes);
   await app.register(inventoryRoutes);
   await app.register(reportRoutes);
   await app.register(adminRoutes);

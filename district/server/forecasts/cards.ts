@@ -18,7 +18,9 @@ import { byUrgency, daysLeftNow } from './store';
 export const CARDS_FORECAST_DAYS = 14;
 
 function number(language: 'id' | 'en', value: number): string {
-  return new Intl.NumberFormat(language === 'id' ? 'id-ID' : 'en-GB', { maximumFractionDigits: 1 }).format(value);
+  return new Intl.NumberFormat(language === 'id' ? 'id-ID' : 'en-GB', { maximumFractionDigits: 1 }).format(
+    value,
+  );
 }
 
 /** A FORECAST_CARDS_RUNNING_OUT per station whose blank cards last fewer than `thresholdDays` now, most urgent first. */
@@ -28,36 +30,38 @@ export function cardForecasts(
   thresholds: StockThresholds = DEFAULT_THRESHOLDS,
   thresholdDays: number = CARDS_FORECAST_DAYS,
 ): ForecastView[] {
-  return stock.flatMap((station): ForecastView[] => {
-    const cards = station.blankCards;
-    if (station.reportedAt === null || cards === null || cards.daysLeft === null || cards.perDay === null) {
-      return [];
-    }
-    const likelyInDays = daysLeftNow(Math.floor(cards.daysLeft), station.reportedAt, nowMs);
-    if (likelyInDays === null || likelyInDays >= thresholdDays) {
-      return [];
-    }
-    const window = thresholds.rateWindowDays;
-    return [
-      {
-        source: 'district',
-        stationId: station.stationId,
-        stationName: station.stationName,
-        kecamatan: station.kecamatan,
-        code: 'FORECAST_CARDS_RUNNING_OUT',
-        role: 'card-printer',
-        deviceKey: null,
-        likelyInDays,
-        message: {
-          id: `Kartu blangko tersisa ${number('id', cards.remaining)} lembar, terpakai rata-rata ${number('id', cards.perDay)} lembar per hari (${window} hari terakhir).`,
-          en: `${number('en', cards.remaining)} blank cards left, ${number('en', cards.perDay)} used a day on average (last ${window} days).`,
+  return stock
+    .flatMap((station): ForecastView[] => {
+      const cards = station.blankCards;
+      if (station.reportedAt === null || cards === null || cards.daysLeft === null || cards.perDay === null) {
+        return [];
+      }
+      const likelyInDays = daysLeftNow(Math.floor(cards.daysLeft), station.reportedAt, nowMs);
+      if (likelyInDays === null || likelyInDays >= thresholdDays) {
+        return [];
+      }
+      const window = thresholds.rateWindowDays;
+      return [
+        {
+          source: 'district',
+          stationId: station.stationId,
+          stationName: station.stationName,
+          kecamatan: station.kecamatan,
+          code: 'FORECAST_CARDS_RUNNING_OUT',
+          role: 'card-printer',
+          deviceKey: null,
+          likelyInDays,
+          message: {
+            id: `Kartu blangko tersisa ${number('id', cards.remaining)} lembar, terpakai rata-rata ${number('id', cards.perDay)} lembar per hari (${window} hari terakhir).`,
+            en: `${number('en', cards.remaining)} blank cards left, ${number('en', cards.perDay)} used a day on average (last ${window} days).`,
+          },
+          computedAt: new Date(nowMs).toISOString(),
+          reportedAt: station.reportedAt,
+          stale: nowMs - Date.parse(station.reportedAt) > FORECAST_STALE_AFTER_HOURS * 3_600_000,
         },
-        computedAt: new Date(nowMs).toISOString(),
-        reportedAt: station.reportedAt,
-        stale: nowMs - Date.parse(station.reportedAt) > FORECAST_STALE_AFTER_HOURS * 3_600_000,
-      },
-    ];
-  }).sort(byUrgency);
+      ];
+    })
+    .sort(byUrgency);
 }
 
 /** The blank-card counts behind a district forecast: the station's reports in the rate window, limit 0. */

@@ -17,7 +17,13 @@ const DAY_MS = 86_400_000;
  */
 export async function recordForecasts(
   db: Db,
-  input: { stationId: string; eventId: string; seq: number; reportedAt: string; payload: ForecastReportedPayload },
+  input: {
+    stationId: string;
+    eventId: string;
+    seq: number;
+    reportedAt: string;
+    payload: ForecastReportedPayload;
+  },
 ): Promise<boolean> {
   const [station] = await db.query<{ enrolled_at: string | null }>(
     'SELECT enrolled_at FROM stations WHERE id = $1',

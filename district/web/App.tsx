@@ -1,5 +1,5 @@
 // The dashboard shell: the public page at /publik; otherwise login, navigation and the page named
-// by the URL's hash (#/, #/gangguan, #/gangguan/STATION/FAULT, #/inventaris, #/habis-pakai, #/angka, #/audit).
+// by the URL's hash (#/, #/gangguan, #/gangguan/STATION/FAULT, #/inventaris, #/habis-pakai, #/perkiraan[/STATION], #/angka, #/audit).
 import { useEffect, useState } from 'react';
 import type { SessionInfo, User } from '../dash-api';
 import { api, prefetch, setCsrfToken } from './api';
@@ -11,6 +11,7 @@ import { ConsumablesPage } from './pages/Consumables';
 import { FaultDetailPage } from './pages/FaultDetail';
 import { FaultsPage } from './pages/Faults';
 import { FiguresPage } from './pages/Figures';
+import { ForecastsPage } from './pages/Forecasts';
 import { InventoryPage } from './pages/Inventory';
 import { Login } from './pages/Login';
 import { PublicPage } from './pages/Public';
@@ -66,6 +67,8 @@ function Page({ hash, user }: { hash: string; user: User }) {
       return <InventoryPage user={user} />;
     case 'habis-pakai':
       return <ConsumablesPage />;
+    case 'perkiraan':
+      return <ForecastsPage key={parts[1] ?? ''} stationId={parts[1] || undefined} />;
     case 'angka':
       return <FiguresPage />;
     case 'audit':
@@ -94,6 +97,7 @@ function Shell({
     ['gangguan', t('navFaults')],
     ['inventaris', t('navInventory')],
     ['habis-pakai', t('navConsumables')],
+    ['perkiraan', t('navForecasts')],
     ['angka', t('navFigures')],
     ...(session.user.role === 'admin' ? ([['audit', t('navAudit')]] as [string, string][]) : []),
   ];

@@ -11,46 +11,20 @@ import type { Language } from '../../protocol/i18n';
 import { useTranslator } from './language';
 import { chartColumns } from './forecast-view';
 
-const DATE_NAMES: Record<Language, uPlot.DateNames> = {
-  id: {
-    MMMM: [
-      'Januari',
-      'Februari',
-      'Maret',
-      'April',
-      'Mei',
-      'Juni',
-      'Juli',
-      'Agustus',
-      'September',
-      'Oktober',
-      'November',
-      'Desember',
-    ],
-    MMM: ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'],
-    WWWW: ['Minggu', 'Senin', 'Selasa', 'Rabu', 'Kamis', 'Jumat', 'Sabtu'],
-    WWW: ['Min', 'Sen', 'Sel', 'Rab', 'Kam', 'Jum', 'Sab'],
-  },
-  en: {
-    MMMM: [
-      'January',
-      'February',
-      'March',
-      'April',
-      'May',
-      'June',
-      'July',
-      'August',
-      'September',
-      'October',
-      'November',
-      'December',
-    ],
-    MMM: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
-    WWWW: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
-    WWW: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'],
-  },
-};
+/** Ticks of the time axis: whole days and weeks (a forecast's series spans days to months), six hours at the least. */
+const TIME_INCREMENTS = [6, 12, 24, 48, 7 * 24, 14 * 24, 28 * 24, 56 * 24].map((hours) => hours * 3600);
+
+/** Time axis labels in the dashboard's language: `23 Nov` at midnight, `06.00` between. */
+function timeLabels(language: Language): (plot: uPlot, splits: number[]) => string[] {
+  const locale = language === 'id' ? 'id-ID' : 'en-GB';
+  const day = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short' });
+  const hour = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  return (_plot, splits) =>
+    splits.map((seconds) => {
+      const date = new Date(seconds * 1000);
+      return date.getHours() === 0 && date.getMinutes() === 0 ? day.format(date) : hour.format(date);
+    });
+}
 
 const HEIGHT = 200;
 /** Narrower than this the axes eat the plot; the page itself never scrolls sideways (the card clips). */
@@ -77,11 +51,13 @@ export function ForecastChart({ series }: { series: Series }) {
       {
         width: width(),
         height: HEIGHT,
-        fmtDate: (template) => uPlot.fmtDate(template, DATE_NAMES[language]),
         legend: { show: false },
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true }, y: { range: () => columns.range ?? [0, 1] } },
-        axes: [{}, { label: unit, size: 56 }],
+        axes: [
+          { incrs: TIME_INCREMENTS, values: timeLabels(language), space: 60 },
+          { label: unit, size: 56 },
+        ],
         series: [
           {},
           { label: metric, stroke: '#123a5f', width: 2, points: { show: columns.times.length <= 40 } },

@@ -117,14 +117,14 @@ function StationRow({ station }: { station: StationStatus }) {
               {t('andMore')} {station.hiddenFaults} {t('moreFaults')}
             </li>
           ) : null}
+          {state !== 'no-news' && station.problems.length === 0 ? (
+            <li className="muted">{t('noProblems')}</li>
+          ) : null}
           <ForecastItems
             forecasts={station.forecasts}
             hidden={station.hiddenForecasts}
             stationId={station.stationId}
           />
-          {state !== 'no-news' && station.problems.length === 0 ? (
-            <li className="muted">{t('noProblems')}</li>
-          ) : null}
         </ul>
       </td>
     </tr>

@@ -22,7 +22,11 @@ import type {
   StationState,
   StationStatus,
 } from '../../dash-api';
-import { BOARD_DISTRICT_FORECASTS, BOARD_FAULTS_PER_STATION, BOARD_FORECASTS_PER_STATION } from '../../dash-api';
+import {
+  BOARD_DISTRICT_FORECASTS,
+  BOARD_FAULTS_PER_STATION,
+  BOARD_FORECASTS_PER_STATION,
+} from '../../dash-api';
 import type { ForecastView } from '../../dash-api';
 import { isOpenAt, nextOpening } from '../calendar/service-hours';
 import { loadCalendar } from '../calendar/store';

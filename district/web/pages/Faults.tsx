@@ -34,36 +34,36 @@ export function FaultsPage() {
             <p>{t('noFaults')}</p>
           ) : (
             <>
-              <DataTable
-                className="faults"
-                headings={['age', 'station', 'device', 'openFaults', 'severity', 'state', 'assignee']}
-              >
-                {pageRows(paging, list).map((fault) => (
-                  <tr
-                    key={`${fault.stationId}/${fault.faultId}`}
-                    data-fault={fault.faultId}
-                    className={`tone-${faultTone(fault) || 'none'}`}
-                  >
-                    <td title={time(fault.firstSeen)}>{age(fault.ageHours)}</td>
-                    <td>
-                      {fault.kecamatan} / {fault.stationName}
-                    </td>
-                    <td>{deviceName(fault, t)}</td>
-                    <td>
-                      <a href={faultLink(fault)}>{fault.message[language]}</a>
-                      <div className="muted small">{fault.code}</div>
-                      <FaultTags fault={fault} />
-                    </td>
-                    <td className={`severity-${fault.severity}`}>{t.word('severity', fault.severity)}</td>
-                    <td>
-                      <span className={`state state-${fault.state} ${faultTone(fault)}`}>
-                        {t(`state.${fault.state}`)}
-                      </span>
-                    </td>
-                    <td>{fault.assignee ?? '—'}</td>
-                  </tr>
-                ))}
-              </DataTable>
+            <DataTable
+              className="faults"
+              headings={['age', 'station', 'device', 'openFaults', 'severity', 'state', 'assignee']}
+            >
+              {pageRows(paging, list).map((fault) => (
+                <tr
+                  key={`${fault.stationId}/${fault.faultId}`}
+                  data-fault={fault.faultId}
+                  className={`tone-${faultTone(fault) || 'none'}`}
+                >
+                  <td title={time(fault.firstSeen)}>{age(fault.ageHours)}</td>
+                  <td>
+                    {fault.kecamatan} / {fault.stationName}
+                  </td>
+                  <td>{deviceName(fault, t)}</td>
+                  <td>
+                    <a href={faultLink(fault)}>{fault.message[language]}</a>
+                    <div className="muted small">{fault.code}</div>
+                    <FaultTags fault={fault} />
+                  </td>
+                  <td className={`severity-${fault.severity}`}>{t.word('severity', fault.severity)}</td>
+                  <td>
+                    <span className={`state state-${fault.state} ${faultTone(fault)}`}>
+                      {t(`state.${fault.state}`)}
+                    </span>
+                  </td>
+                  <td>{fault.assignee ?? '—'}</td>
+                </tr>
+              ))}
+            </DataTable>
               <PageLinks paging={paging} received={list.length} />
             </>
           )

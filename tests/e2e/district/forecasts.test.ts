@@ -91,7 +91,9 @@ async function watchPolicy(page: Page): Promise<() => Promise<string[]>> {
     const violations: string[] = [];
     (window as unknown as { violations: string[] }).violations = violations;
     document.addEventListener('securitypolicyviolation', (event) =>
-      violations.push(`${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}:${event.columnNumber} ${event.sample}`),
+      violations.push(
+        `${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}:${event.columnNumber} ${event.sample}`,
+      ),
     );
   });
   return () => page.evaluate(() => (window as unknown as { violations: string[] }).violations);

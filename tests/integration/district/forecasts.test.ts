@@ -195,6 +195,31 @@ function forecastSuite(engine: 'SQLite' | 'PostgreSQL', url: () => string | unde
     );
   });
 
+  test(`${engine}: a station whose clock runs a year ahead: its forecast counts down from when the district received it`, async () => {
+    const ahead = new TestStation();
+    await ahead.enroll(district, 'Loket 9', 'Sambungmacan');
+    const year = 365 * DAY;
+    await postEvents(
+      district,
+      ahead,
+      [
+        heartbeat(ahead, clock + year, HEALTHY),
+        ahead.event('forecast.reported', { forecasts: [ribbon(clock + year, 6)] }, clock + year),
+      ],
+      clock,
+    );
+    const now = stationOf(await get<Board>('/api/dash/board'), ahead).forecasts[0];
+    assert.equal(now.reportedAt, new Date(clock).toISOString(), 'the district clock, not the station');
+    assert.equal(now.likelyInDays, 6);
+    assert.equal(
+      now.computedAt,
+      new Date(clock + year).toISOString(),
+      "the station's own word, kept as sent",
+    );
+    clock += 2 * DAY;
+    assert.equal(stationOf(await get<Board>('/api/dash/board'), ahead).forecasts[0].likelyInDays, 4);
+  });
+
   test(`${engine}: a newer set replaces the old one whole, an empty set clears it`, async () => {
     clock += HOUR;
     await postEvents(

@@ -6,8 +6,9 @@
 import { z } from 'zod';
 import type { Ribbon } from '../protocol/events';
 import type { Answer } from '../protocol/rules';
+import type { ForecastCode, Series } from '../protocol/forecast';
 import { RoleSchema } from '../protocol/verdict';
-import type { Status, Text } from '../protocol/verdict';
+import type { Role, Status, Text } from '../protocol/verdict';
 
 // ---- Limits of what lists and the board answer ----
 
@@ -240,6 +241,10 @@ export interface StationStatus {
   activeFaults: number;
   /** Active faults beyond BOARD_FAULTS_PER_STATION, not in `problems` ("... and N more"). */
   hiddenFaults: number;
+  /** The station's forecasts (amber warnings, never faults), fewest days left first; at most BOARD_FORECASTS_PER_STATION. */
+  forecasts: ForecastView[];
+  /** Forecasts beyond BOARD_FORECASTS_PER_STATION (on the forecast page). */
+  hiddenForecasts: number;
 }
 
 export interface KecamatanStatus {
@@ -293,6 +298,12 @@ export interface Board {
   /** By name; the summary names the ones that cannot record first. */
   kecamatan: KecamatanStatus[];
   notActive: InactiveStation[];
+  /**
+   * The district's own forecasts, shown with the summary (blank cards running out at a station),
+   * fewest days left first; at most BOARD_DISTRICT_FORECASTS. Never on the public board.
+   */
+  districtForecasts: ForecastView[];
+  hiddenDistrictForecasts: number;
 }
 
 /** What residents may see: per kecamatan whether recording is possible now, or when the office opens. */
@@ -823,3 +834,63 @@ export interface EscalationLetterStatus {
   configured: boolean;
   letters: EscalationLetterView[];
 }
+
+// ---- Forecasts (forecasts/store.ts, forecasts/cards.ts) ----
+
+/** Forecasts per station on the board (the most urgent); the rest are counted in `hiddenForecasts`. */
+export const BOARD_FORECASTS_PER_STATION = 5;
+/** The district's own forecasts on the board's summary (the most urgent); the forecast page lists all. */
+export const BOARD_DISTRICT_FORECASTS = 10;
+/** Forecasts a page of GET /api/dash/forecasts carries at most (each with its series). */
+export const MAX_FORECASTS_PAGE = 100;
+
+/**
+ * A warning that recording or printing is likely to stop: never a fault, never a reason for
+ * "cannot record". `station`: reported by the station (forecast.reported, its whole set each time);
+ * `district`: computed by the district (blank-card stock from the consumables reports).
+ */
+export interface ForecastView {
+  source: 'station' | 'district';
+  stationId: string;
+  stationName: string;
+  kecamatan: string;
+  code: ForecastCode;
+  role: Role;
+  deviceKey: string | null;
+  /**
+   * Days left as of now (the district's clock): the estimate reported, less the whole days since
+   * it was reported, never below 0. Null: the trend is clear but no date can be given.
+   */
+  likelyInDays: number | null;
+  /** The evidence in words, Bahasa Indonesia first (cut to LISTED_TEXT_MAX on the board). */
+  message: Text;
+  /** When the station computed it, by the station's clock. */
+  computedAt: string;
+  /** When it was reported, on the district's clock (the basis of `likelyInDays`). */
+  reportedAt: string;
+  /** Reported more than FORECAST_STALE_AFTER_HOURS ago: the station has not confirmed it since. */
+  stale: boolean;
+}
+
+/** A station reports its set at least daily: older than this (hours) the board marks it stale. */
+export const FORECAST_STALE_AFTER_HOURS = 48;
+
+export interface ForecastDetail extends ForecastView {
+  series: Series[];
+}
+
+/** GET /api/dash/forecasts?station=&limit=&offset=: the most urgent first (no date last). */
+export interface ForecastList {
+  generatedAt: string;
+  /** The district forecasts blank cards running out below this many days of stock left. */
+  cardsThresholdDays: number;
+  /** How many forecasts match, beyond this page too. */
+  total: number;
+  forecasts: ForecastDetail[];
+}
+
+export const ForecastListQuerySchema = z.object({
+  station: z.string().min(1).max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_FORECASTS_PAGE).default(MAX_FORECASTS_PAGE),
+  offset: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
+});

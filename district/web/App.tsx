@@ -1,6 +1,6 @@
 // The dashboard shell: the public page at /publik; otherwise login, navigation and the page named
-// by the URL's hash (#/, #/gangguan, #/gangguan/STATION/FAULT, #/inventaris, #/habis-pakai, #/angka, #/kantor, #/audit,
-// #/surat).
+// by the URL's hash (#/, #/gangguan, #/gangguan/STATION/FAULT, #/inventaris, #/habis-pakai, #/perkiraan[/STATION],
+// #/angka, #/kantor, #/audit, #/surat).
 import { useEffect, useState } from 'react';
 import type { SessionInfo, User } from '../dash-api';
 import { api, prefetch, setCsrfToken } from './api';
@@ -12,6 +12,7 @@ import { ConsumablesPage } from './pages/Consumables';
 import { FaultDetailPage } from './pages/FaultDetail';
 import { FaultsPage } from './pages/Faults';
 import { FiguresPage } from './pages/Figures';
+import { ForecastsPage } from './pages/Forecasts';
 import { InventoryPage } from './pages/Inventory';
 import { LetterSettingsPage } from './pages/LetterSettings';
 import { Login } from './pages/Login';
@@ -69,6 +70,8 @@ function Page({ hash, user }: { hash: string; user: User }) {
       return <InventoryPage user={user} />;
     case 'habis-pakai':
       return <ConsumablesPage />;
+    case 'perkiraan':
+      return <ForecastsPage key={parts[1] ?? ''} stationId={parts[1] || undefined} />;
     case 'angka':
       return <FiguresPage />;
     case 'audit':
@@ -101,6 +104,7 @@ function Shell({
     ['gangguan', t('navFaults')],
     ['inventaris', t('navInventory')],
     ['habis-pakai', t('navConsumables')],
+    ['perkiraan', t('navForecasts')],
     ['angka', t('navFigures')],
     ['kantor', t('navOffices')],
     ...(session.user.role === 'admin'

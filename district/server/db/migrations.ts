@@ -325,6 +325,35 @@ export const MIGRATIONS: Migration[] = [
     ],
   },
   {
+    id: 301,
+    name: "forecasts: each station's current set (forecast.reported)",
+    statements: [
+      // Which event the station's current set came from: a set replaces the previous one only
+      // when its seq is higher, or when the station enrolled again since (its seq restarts at 1).
+      `CREATE TABLE forecast_sets (
+        station_id TEXT PRIMARY KEY REFERENCES stations(id),
+        enrolled_at TEXT NOT NULL,
+        last_seq BIGINT NOT NULL,
+        event_id TEXT NOT NULL,
+        reported_at TEXT NOT NULL
+      )`,
+      // One row per forecast of the set; device_key '' when the station cannot tell the device
+      // (a primary key column cannot be NULL on PostgreSQL). message and series are JSON.
+      `CREATE TABLE forecasts (
+        station_id TEXT NOT NULL REFERENCES stations(id),
+        code TEXT NOT NULL,
+        role TEXT NOT NULL,
+        device_key TEXT NOT NULL,
+        likely_in_days INTEGER,
+        message TEXT NOT NULL,
+        series TEXT NOT NULL,
+        computed_at TEXT NOT NULL,
+        reported_at TEXT NOT NULL,
+        PRIMARY KEY (station_id, code, role, device_key)
+      )`,
+    ],
+  },
+  {
     id: 311,
     name: 'kecamatan offices (coordinates, technician emails) and the travel distance table',
     statements: [

@@ -1,5 +1,5 @@
 // What the dashboard keeps from each stored station event, beyond the intake's own projection:
-// fault history, recording availability, inventory and consumable stock. Called by intake.ts in
+// fault history, recording availability, inventory, consumable stock and forecasts. Called by intake.ts in
 // the same transaction that stores the event, so the two never disagree.
 import type { Event } from '../../../protocol/events';
 import { isFaultEvent } from '../../../protocol/events';
@@ -9,6 +9,7 @@ import { recordHeartbeat } from '../figures/availability';
 import { applyInventoryChange, applyInventoryReport } from '../inventory/devices';
 import type { HistoryKind } from '../faults/history';
 import { addHistory } from '../faults/history';
+import { recordForecasts } from '../forecasts/store';
 import { countReopening } from '../faults/repository';
 import { reportedAnswers } from '../stations/board';
 
@@ -74,6 +75,14 @@ export async function projectForDashboard(
       stationId,
       occurredAt: event.occurredAt,
       consumables: event.payload,
+    });
+  } else if (event.type === 'forecast.reported') {
+    await recordForecasts(db, {
+      stationId,
+      eventId: event.id,
+      seq: event.seq,
+      reportedAt: options.districtAt,
+      payload: event.payload,
     });
   }
 }

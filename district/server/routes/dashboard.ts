@@ -17,6 +17,7 @@ import calendarRoutes from './api/dash/calendar';
 import escalationLetterRoutes from './api/dash/escalation-letters';
 import type { DashboardContext } from './api/dash/context';
 import faultRoutes from './api/dash/faults';
+import forecastRoutes from './api/dash/forecasts';
 import inventoryRoutes from './api/dash/inventory';
 import loanSuggestionRoutes from './api/dash/loan-suggestions';
 import reportRoutes from './api/dash/reports';
@@ -111,6 +112,7 @@ async function dashboardRoutes(app: FastifyInstance, options: { webDir: string }
   await app.register(sessionRoutes);
   await app.register(boardRoutes);
   await app.register(faultRoutes);
+  await app.register(forecastRoutes);
   await app.register(inventoryRoutes);
   await app.register(loanSuggestionRoutes);
   await app.register(reportRoutes);

@@ -33,6 +33,10 @@ export default async function webRoutes(app: FastifyInstance, options: { webDir:
   app.get('/app.js', { config: { access: 'public' } }, async (_request, reply) =>
     send(reply, 'app.js', 'text/javascript; charset=utf-8'),
   );
+  // The stylesheets bundled with the app (uPlot's, for the forecast charts).
+  app.get('/app.css', { config: { access: 'public' } }, async (_request, reply) =>
+    send(reply, 'app.css', 'text/css; charset=utf-8'),
+  );
   app.get('/app.js.map', { config: { access: 'public' } }, async (_request, reply) =>
     send(reply, 'app.js.map', 'application/json'),
   );

@@ -2,7 +2,9 @@
 // ok and a heartbeat received within the window, by the district's clock)? Silent: "no news" within
 // the office's service hours, "closed" outside them. Can it print? When was it last heard from?
 // Which faults are open, on which device, since when, and what is the district doing about them?
-// Stations never enrolled are listed apart ("not active yet") and counted nowhere.
+// Stations never enrolled are listed apart ("not active yet") and counted nowhere. Forecasts (the
+// station's, and the district's own on blank cards) are amber warnings beside all this: they never
+// change a station's state.
 import type { HeartbeatPayload } from '../../../protocol/events';
 import type { Role, Status } from '../../../protocol/verdict';
 import type { Answer } from '../../../protocol/rules';
@@ -20,11 +22,19 @@ import type {
   StationState,
   StationStatus,
 } from '../../dash-api';
-import { BOARD_FAULTS_PER_STATION } from '../../dash-api';
+import {
+  BOARD_DISTRICT_FORECASTS,
+  BOARD_FAULTS_PER_STATION,
+  BOARD_FORECASTS_PER_STATION,
+} from '../../dash-api';
+import type { ForecastView } from '../../dash-api';
 import { isOpenAt, nextOpening } from '../calendar/service-hours';
 import { loadCalendar } from '../calendar/store';
 import type { Db } from '../db/types';
+import { stockReport } from '../consumables/stock';
 import { activeFaults, listedFault } from '../faults/repository';
+import { cardForecasts } from '../forecasts/cards';
+import { listedForecast, stationForecasts } from '../forecasts/store';
 
 export type { Board, KecamatanStatus, PublicBoard, StationProblem, StationStatus } from '../../dash-api';
 
@@ -52,6 +62,13 @@ export async function board(db: Db, nowMs: number, heartbeatWindowMs: number): P
     list.push(listedFault(fault));
     faultsByStation.set(fault.stationId, list);
   }
+  // Forecasts are warnings beside the faults: they never change a station's state.
+  const forecastsByStation = new Map<string, ForecastView[]>();
+  for (const forecast of await stationForecasts(db, nowMs)) {
+    const list = forecastsByStation.get(forecast.stationId) ?? [];
+    list.push(forecast);
+    forecastsByStation.set(forecast.stationId, list);
+  }
   const byKecamatan = new Map<string, StationStatus[]>();
   const notActive: InactiveStation[] = [];
   for (const row of stations) {
@@ -71,6 +88,7 @@ export async function board(db: Db, nowMs: number, heartbeatWindowMs: number): P
       ...stationStatus(row, shown, nowMs, heartbeatWindowMs, open),
       activeFaults: faults.length,
       hiddenFaults: faults.length - shown.length,
+      ...shownForecasts(forecastsByStation.get(String(row.id)) ?? []),
     };
     const list = byKecamatan.get(status.kecamatan) ?? [];
     list.push(status);
@@ -105,6 +123,7 @@ export async function board(db: Db, nowMs: number, heartbeatWindowMs: number): P
     };
   });
   const generatedAt = new Date(nowMs).toISOString();
+  const district = cardForecasts(await stockReport(db, nowMs), nowMs);
   return {
     generatedAt,
     heartbeatWindowMs,
@@ -112,6 +131,16 @@ export async function board(db: Db, nowMs: number, heartbeatWindowMs: number): P
     summary: summarize(kecamatan, generatedAt),
     kecamatan,
     notActive,
+    districtForecasts: district.slice(0, BOARD_DISTRICT_FORECASTS).map(listedForecast),
+    hiddenDistrictForecasts: Math.max(0, district.length - BOARD_DISTRICT_FORECASTS),
+  };
+}
+
+/** A station's forecasts on the board: the most urgent few (already sorted), their texts cut. */
+function shownForecasts(all: ForecastView[]): { forecasts: ForecastView[]; hiddenForecasts: number } {
+  return {
+    forecasts: all.slice(0, BOARD_FORECASTS_PER_STATION).map(listedForecast),
+    hiddenForecasts: Math.max(0, all.length - BOARD_FORECASTS_PER_STATION),
   };
 }
 
@@ -196,6 +225,8 @@ function stationStatus(
     problems,
     activeFaults: faults.length,
     hiddenFaults: 0,
+    forecasts: [],
+    hiddenForecasts: 0,
   };
 }
 

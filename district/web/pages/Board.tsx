@@ -2,17 +2,12 @@
 // then every station by kecamatan, those that cannot record first; for each problem, which device,
 // since when, and what the district is doing about it. Stations not active yet are listed apart.
 import type { Board, StationProblem, StationStatus } from '../../dash-api';
-import {
-  boardSummary,
-  kecamatanInOrder,
-  kecamatanState,
-  stateTone,
-  stationState,
-} from '../board-view';
+import { boardSummary, kecamatanInOrder, kecamatanState, stateTone, stationState } from '../board-view';
 import { DataTable, Pending } from '../data-table';
 import { useTranslator } from '../language';
 import { useApi } from '../use-api';
 import { deviceName, faultLink, problemTone } from './fault-format';
+import { ForecastItems } from './forecast-items';
 import type { Answer } from '../../../protocol/rules';
 import { answerTone } from '../../../protocol/rules';
 
@@ -125,6 +120,11 @@ function StationRow({ station }: { station: StationStatus }) {
           {state !== 'no-news' && station.problems.length === 0 ? (
             <li className="muted">{t('noProblems')}</li>
           ) : null}
+          <ForecastItems
+            forecasts={station.forecasts}
+            hidden={station.hiddenForecasts}
+            stationId={station.stationId}
+          />
         </ul>
       </td>
     </tr>
@@ -164,6 +164,15 @@ export function BoardPage() {
   return (
     <section className="board">
       <SummaryLine board={board.data} />
+      {board.data.districtForecasts.length > 0 ? (
+        <ul className="problems district-forecasts" data-district-forecasts>
+          <ForecastItems
+            forecasts={board.data.districtForecasts}
+            hidden={board.data.hiddenDistrictForecasts}
+            where
+          />
+        </ul>
+      ) : null}
       {kecamatanInOrder(board.data).map((kecamatan) => {
         const state = kecamatanState(kecamatan);
         const stations = kecamatan.stations;

@@ -32,6 +32,8 @@ const station = (overrides: Partial<StationStatus>): StationStatus => ({
   problems: [],
   activeFaults: 0,
   hiddenFaults: 0,
+  forecasts: [],
+  hiddenForecasts: 0,
   ...overrides,
 });
 const kecamatan = (name: string, state: KecamatanStatus['state'], stations: StationStatus[]): KecamatanStatus => ({
@@ -68,6 +70,8 @@ test('the board shows the server’s states and summary: kecamatan that cannot r
     summary,
     notActive: [],
     kecamatan: list,
+    districtForecasts: [],
+    hiddenDistrictForecasts: 0,
   };
   assert.deepEqual(boardSummary(data), summary);
   assert.deepEqual(

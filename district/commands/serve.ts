@@ -13,7 +13,8 @@ export const serve = defineCommand({
   usage: `serve [--port 8080] [--host 0.0.0.0] [--max-batches-per-second 10] [--heartbeat-window-minutes 10]
         [--tls-cert FILE --tls-key FILE]   HTTPS with the district's own certificate (docs/tls.md)
         [--district-name NAME] [--secure-cookies] [--log FILE] ${ESCALATION_USAGE}
-        [--upstream-poll-seconds 60]   how often a district not enrolled upstream looks again`,
+        [--upstream-poll-seconds 60]   how often a district not enrolled upstream looks again
+        [--upstream-max-backoff-seconds 300]   the longest wait between failed forwards upstream`,
   options: {
     port: { type: 'string', default: '8080' },
     host: { type: 'string', default: '0.0.0.0' },
@@ -25,6 +26,7 @@ export const serve = defineCommand({
     'tls-key': { type: 'string' },
     log: { type: 'string' },
     'upstream-poll-seconds': { type: 'string', default: '60' },
+    'upstream-max-backoff-seconds': { type: 'string', default: '300' },
     ...ESCALATION_OPTIONS,
   },
   run: async ({ values, positionals }, io) => {
@@ -44,6 +46,9 @@ export const serve = defineCommand({
     const forwarding = startForwarding(db, {
       log: (line) => writeLine(log, `${new Date().toISOString()} ${line}`),
       notEnrolledMs: numberOption(values['upstream-poll-seconds'], 'upstream-poll-seconds') * 1000,
+      policy: {
+        maxBackoffMs: numberOption(values['upstream-max-backoff-seconds'], 'upstream-max-backoff-seconds') * 1000,
+      },
     });
     const server = await startServer({
       stopBeforeClose: forwarding.stop,

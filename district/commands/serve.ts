@@ -4,6 +4,7 @@
 import { createWriteStream, readFileSync } from 'node:fs';
 import { UsageError, writeLine } from '../../cli/command';
 import { openDatabase } from '../server/db/open';
+import { pruneHeartbeats } from '../server/intake/retention';
 import { startForwarding } from '../server/peering/forwarder';
 import { closeOnSignals, startServer } from '../server/server';
 import { ESCALATION_OPTIONS, ESCALATION_USAGE, escalationConfig, notifierOf } from './escalation-options';
@@ -50,9 +51,21 @@ export const serve = defineCommand({
         maxBackoffMs: numberOption(values['upstream-max-backoff-seconds'], 'upstream-max-backoff-seconds') * 1000,
       },
     });
+    // Raw heartbeats are kept two days (intake/retention.ts): pruned at start and every hour.
+    const prune = (): void => {
+      pruneHeartbeats(db, Date.now()).catch((error: unknown) =>
+        writeLine(log, `${new Date().toISOString()} heartbeat pruning failed: ${(error as Error).message}`),
+      );
+    };
+    prune();
+    const pruning = setInterval(prune, 60 * 60_000);
+    const stopBackground = async (): Promise<void> => {
+      clearInterval(pruning);
+      await forwarding.stop();
+    };
     const server = await startServer({
-      stopBeforeClose: forwarding.stop,
-      onListenError: forwarding.stop,
+      stopBeforeClose: stopBackground,
+      onListenError: stopBackground,
       db,
       port: options.port,
       host: values.host,

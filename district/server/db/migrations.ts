@@ -374,6 +374,19 @@ export const MIGRATIONS: Migration[] = [
       `CREATE INDEX forward_outbox_position ON forward_outbox (position)`,
     ],
   },
+  {
+    id: 602,
+    name: 'raw heartbeats kept two days: an index to prune them; indexes for a year of data',
+    statements: [
+      // intake/retention.ts deletes heartbeat events older than the retention; this finds them
+      // without reading the year of faults, daily checks and inventory kept beside them.
+      `CREATE INDEX events_heartbeat_received ON events (received_at) WHERE type = 'heartbeat'`,
+      // The figures read the spans overlapping a month (figures/availability.ts unableIntervals) and
+      // the faults first seen in it (faults/repository.ts faultTimes).
+      `CREATE INDEX availability_spans_ended ON availability_spans (ended_at, started_at)`,
+      `CREATE INDEX faults_first_seen ON faults (first_seen)`,
+    ],
+  },
 ];
 
 /** Applies the migrations not applied yet; returns the ids applied now. */

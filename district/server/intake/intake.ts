@@ -15,6 +15,7 @@ import { Refusal } from './refusal';
 import { verifyRequestSignature } from './signature';
 import { reconcileOpenFaults } from '../faults/reconcile';
 import { queueForUpstream } from '../peering/forward-queue';
+import { isPrunedHeartbeat } from './retention';
 
 type HeartbeatEvent = Extract<Event, { type: 'heartbeat' }>;
 
@@ -199,6 +200,12 @@ export async function storeEvents(
         ],
       );
       if (inserted.length === 0) {
+        duplicates.push(event.id);
+        continue;
+      }
+      if (event.seq <= highestSeq && isPrunedHeartbeat(event, options.nowMs)) {
+        // Stored before and pruned since (retention.ts): a duplicate, and not kept again.
+        await transaction.run('DELETE FROM events WHERE station_id = $1 AND id = $2', [stationId, event.id]);
         duplicates.push(event.id);
         continue;
       }

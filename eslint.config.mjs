@@ -70,6 +70,11 @@ export default tseslint.config(
     'cli/ is what both command lines share (option parsing, exit codes): Node only, it imports nothing of ours.',
   ),
   layer(
+    ['link/**'],
+    ['**/native/**', '**/electron/**', '**/renderer/**', '**/district/**', '**/cli/**', 'electron', 'react'],
+    'link/ is what both ends of a signed link share (a station, a district forwarding upstream): Node only, it imports protocol/ only.',
+  ),
+  layer(
     ['native/**'],
     ['**/electron/**', '**/renderer/**', '**/district/**', 'electron', 'react'],
     'native/ holds OS and hardware adapters only: no business logic, no Electron.',

@@ -12,7 +12,7 @@ launch() {
   if [ ! -f "$here/$bundle" ]; then
     reason="no $bundle (npm run build makes it)"
   else
-    newer="$(cd "$here" && find protocol native electron district resources -newer "$bundle" -type f -print -quit 2>/dev/null)"
+    newer="$(cd "$here" && find protocol link native electron district resources -newer "$bundle" -type f -print -quit 2>/dev/null)"
     if [ -n "$newer" ]; then
       reason="$newer is newer than $bundle"
     fi

@@ -10,6 +10,7 @@ import { escalate } from './escalate';
 import { faults } from './faults';
 import type { DistrictCommand } from './io';
 import { DATABASE_USAGE } from './io';
+import { peerAdd, peers, upstreamEnroll, upstreamStatus } from './peer';
 import { serve } from './serve';
 import { stationAdd, stationCode, stations } from './station';
 import { userAdd } from './user';
@@ -27,6 +28,10 @@ const COMMANDS: Record<string, DistrictCommand> = {
   'closed-day remove': closedDayRemove,
   'time-zone': timeZone,
   escalate,
+  'peer add': peerAdd,
+  peers,
+  'upstream enroll': upstreamEnroll,
+  'upstream status': upstreamStatus,
 };
 
 const usageOf = (names: string[]): string =>

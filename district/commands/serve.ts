@@ -4,6 +4,8 @@
 import { createWriteStream, readFileSync } from 'node:fs';
 import { UsageError, writeLine } from '../../cli/command';
 import { openDatabase } from '../server/db/open';
+import { pruneHeartbeats } from '../server/intake/retention';
+import { startForwarding } from '../server/peering/forwarder';
 import { closeOnSignals, startServer } from '../server/server';
 import { ESCALATION_OPTIONS, ESCALATION_USAGE, escalationConfig, notifierOf } from './escalation-options';
 import { databaseOf, defineCommand, noPositionals, numberOption } from './io';
@@ -11,7 +13,9 @@ import { databaseOf, defineCommand, noPositionals, numberOption } from './io';
 export const serve = defineCommand({
   usage: `serve [--port 8080] [--host 0.0.0.0] [--max-batches-per-second 10] [--heartbeat-window-minutes 10]
         [--tls-cert FILE --tls-key FILE]   HTTPS with the district's own certificate (docs/tls.md)
-        [--district-name NAME] [--secure-cookies] [--log FILE] ${ESCALATION_USAGE}`,
+        [--district-name NAME] [--secure-cookies] [--log FILE] ${ESCALATION_USAGE}
+        [--upstream-poll-seconds 60]   how often a district not enrolled upstream looks again
+        [--upstream-max-backoff-seconds 300]   the longest wait between failed forwards upstream`,
   options: {
     port: { type: 'string', default: '8080' },
     host: { type: 'string', default: '0.0.0.0' },
@@ -22,6 +26,8 @@ export const serve = defineCommand({
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
     log: { type: 'string' },
+    'upstream-poll-seconds': { type: 'string', default: '60' },
+    'upstream-max-backoff-seconds': { type: 'string', default: '300' },
     ...ESCALATION_OPTIONS,
   },
   run: async ({ values, positionals }, io) => {
@@ -37,7 +43,29 @@ export const serve = defineCommand({
     const tls = tlsFiles(values['tls-cert'], values['tls-key']);
     const log = values.log === undefined ? io.stdout : createWriteStream(values.log, { flags: 'a' });
     const db = await openDatabase(database);
+    // Forwards to the upstream once `siaga-district upstream enroll` was run on this database.
+    const forwarding = startForwarding(db, {
+      log: (line) => writeLine(log, `${new Date().toISOString()} ${line}`),
+      notEnrolledMs: numberOption(values['upstream-poll-seconds'], 'upstream-poll-seconds') * 1000,
+      policy: {
+        maxBackoffMs: numberOption(values['upstream-max-backoff-seconds'], 'upstream-max-backoff-seconds') * 1000,
+      },
+    });
+    // Raw heartbeats are kept two days (intake/retention.ts): pruned at start and every hour.
+    const prune = (): void => {
+      pruneHeartbeats(db, Date.now()).catch((error: unknown) =>
+        writeLine(log, `${new Date().toISOString()} heartbeat pruning failed: ${(error as Error).message}`),
+      );
+    };
+    prune();
+    const pruning = setInterval(prune, 60 * 60_000);
+    const stopBackground = async (): Promise<void> => {
+      clearInterval(pruning);
+      await forwarding.stop();
+    };
     const server = await startServer({
+      stopBeforeClose: stopBackground,
+      onListenError: stopBackground,
       db,
       port: options.port,
       host: values.host,

@@ -6,6 +6,10 @@ import type { AppOptions } from './app';
 export interface ServeOptions extends AppOptions {
   port: number;
   host: string;
+  /** Background work on the database (forwarding upstream) to stop before the database closes. */
+  stopBeforeClose?: () => Promise<void>;
+  /** Called when the app cannot be built or cannot listen (the port is taken), before the error is thrown. */
+  onListenError?: () => Promise<void>;
 }
 
 export interface RunningServer {
@@ -16,11 +20,19 @@ export interface RunningServer {
 }
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
-  const app = await buildApp(options);
-  const url = await app.listen({ port: options.port, host: options.host });
+  let app: FastifyInstance;
+  let url: string;
+  try {
+    app = await buildApp(options);
+    url = await app.listen({ port: options.port, host: options.host });
+  } catch (error) {
+    await options.onListenError?.();
+    throw error;
+  }
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      await options.stopBeforeClose?.();
       await app.close();
       await options.db.close();
     })();

@@ -8,7 +8,7 @@ import os from 'node:os';
 import type { EnrollRequest } from '../../protocol/requests';
 import { EnrollResponseSchema, ErrorResponseSchema, PATHS } from '../../protocol/requests';
 import { HEADER_NONCE, HEADER_REPLY_SIGNATURE } from '../../protocol/signing';
-import { districtFetch, readReplyBody } from './district-fetch';
+import { pinnedFetch, readReplyBody } from '../../link/pinned-fetch';
 import type { Identity } from './identity';
 import { generateKeyPair, loadIdentity, newNonce, saveIdentity, verifyReply } from './identity';
 
@@ -66,7 +66,7 @@ export async function enroll(options: EnrollOptions): Promise<Identity> {
   };
   let response: Response;
   try {
-    response = await (options.fetch ?? districtFetch(options.caPem))(new URL(PATHS.enroll, districtUrl), {
+    response = await (options.fetch ?? pinnedFetch(options.caPem))(new URL(PATHS.enroll, districtUrl), {
       method: 'POST',
       headers: { 'content-type': 'application/json', [HEADER_NONCE]: nonce },
       body: JSON.stringify(request),

@@ -5,28 +5,20 @@
 // trusted only when signed by the district key pinned here at enrollment (SIAGA1-REPLY). An
 // identity written before district keys existed has none: such a station sends nothing until a
 // technician enrolls it again (`siaga enroll --force`), because no reply could be trusted.
-import {
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  randomBytes,
-  sign,
-  verify,
-} from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { StationIdSchema } from '../../protocol/events';
 import { PublicKeySchema } from '../../protocol/requests';
-import {
-  canonicalReply,
-  canonicalRequest,
-  isSignatureBase64,
-  signatureHeaders,
-} from '../../protocol/signing';
+import { signatureHeaders } from '../../protocol/signing';
+import { publicKeyBase64, signRequest } from '../../link/ed25519';
 import { writeFileAtomic } from './store/store';
+
+// The key, signature and nonce helpers are shared with the district's forwarding (link/ed25519.ts).
+export type { KeyPair } from '../../link/ed25519';
+export { generateKeyPair, newNonce, publicKeyBase64, sha256Hex, signRequest, verifyReply } from '../../link/ed25519';
 
 export const IDENTITY_FILE = 'identity.json';
 
@@ -65,38 +57,6 @@ export interface Identity {
 /** The identity without its private key: what may be shown (the technician screen). */
 export type Enrollment = Omit<Identity, 'privateKey'>;
 
-export interface KeyPair {
-  privateKey: KeyObject;
-  /** Raw 32-byte public key, standard base64 (PublicKeySchema). */
-  publicKey: string;
-}
-
-export function generateKeyPair(): KeyPair {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  return { privateKey, publicKey: publicKeyBase64(publicKey) };
-}
-
-export function publicKeyBase64(key: KeyObject): string {
-  const jwk = (key.type === 'private' ? createPublicKey(key) : key).export({ format: 'jwk' });
-  return Buffer.from(jwk.x!, 'base64url').toString('base64');
-}
-
-export function sha256Hex(body: Buffer | string): string {
-  return createHash('sha256').update(body).digest('hex');
-}
-
-/** Base64 Ed25519 signature of one request (canonical form of protocol/signing.ts). */
-export function signRequest(
-  privateKey: KeyObject,
-  method: string,
-  requestPath: string,
-  timestampMs: number,
-  body: Buffer | string,
-): string {
-  const canonical = canonicalRequest(method, requestPath, timestampMs, sha256Hex(body));
-  return sign(null, Buffer.from(canonical, 'utf8'), privateKey).toString('base64');
-}
-
 /** The three SIAGA1 headers for a request signed at `timestampMs` (district-corrected clock). */
 export function signedHeaders(
   identity: Identity,
@@ -111,37 +71,6 @@ export function signedHeaders(
     timestamp,
     signRequest(identity.privateKey, method, requestPath, timestamp, body),
   );
-}
-
-/** A fresh nonce for one request (HEADER_NONCE): 16 random bytes, base64url. */
-export function newNonce(): string {
-  return randomBytes(16).toString('base64url');
-}
-
-/**
- * Whether a reply (status, exact body bytes, its signature header) to the request that carried
- * `nonce` is signed by the district key `districtPublicKey` (raw base64); never throws.
- */
-export function verifyReply(
-  districtPublicKey: string,
-  nonce: string,
-  status: number,
-  body: Buffer | string,
-  signatureBase64: string | null,
-): boolean {
-  if (!isSignatureBase64(signatureBase64)) {
-    return false;
-  }
-  try {
-    const key = createPublicKey({
-      key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(districtPublicKey, 'base64').toString('base64url') },
-      format: 'jwk',
-    });
-    const canonical = canonicalReply(nonce, status, sha256Hex(body));
-    return verify(null, Buffer.from(canonical, 'utf8'), key, Buffer.from(signatureBase64, 'base64'));
-  } catch {
-    return false;
-  }
 }
 
 export function identityPath(dataDir: string): string {

@@ -34,11 +34,17 @@ import {
   ErrorResponseSchema,
 } from '../../protocol/requests';
 import { HEADER_NONCE, HEADER_REPLY_SIGNATURE } from '../../protocol/signing';
-import { districtFetch, readReplyBody } from './district-fetch';
+import type { SendOutcome } from '../../protocol/delivery';
+import { backoffMs, parseRetryAfter } from '../../protocol/delivery';
+import { pinnedFetch, readReplyBody } from '../../link/pinned-fetch';
 import type { Identity } from './identity';
 import { newNonce, signedHeaders, verifyReply } from './identity';
 import type { StoredEvent } from './store/store';
 import { Store } from './store/store';
+
+// Shared with the district's forwarding outbox (protocol/delivery.ts).
+export type { SendOutcome } from '../../protocol/delivery';
+export { parseRetryAfter } from '../../protocol/delivery';
 import { META, META_FAMILIES, pruneMetaFamily, readMeta, writeMeta, writeMetaIfChanged } from './store/meta';
 
 export interface DeliveryPolicy {
@@ -60,15 +66,6 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
   backlogIntervalMs: 50,
   requestTimeoutMs: 30_000,
 };
-
-export type SendOutcome =
-  /** Nothing queued. */
-  | { kind: 'idle' }
-  | { kind: 'not-enrolled' }
-  /** A batch was stored by the district; wait `waitMs` before the next one. */
-  | { kind: 'delivered'; count: number; remaining: number; waitMs: number }
-  /** Nothing was stored; try again after `waitMs`. */
-  | { kind: 'retry'; waitMs: number; reason: string };
 
 export interface OutboxOptions {
   policy?: Partial<DeliveryPolicy>;
@@ -333,7 +330,7 @@ export class Outbox {
     }
     let fetchFunction = this.fetchByCa.get(identity.districtCaPem);
     if (fetchFunction === undefined) {
-      fetchFunction = districtFetch(identity.districtCaPem);
+      fetchFunction = pinnedFetch(identity.districtCaPem);
       this.fetchByCa.set(identity.districtCaPem, fetchFunction);
     }
     return fetchFunction;
@@ -361,9 +358,7 @@ export class Outbox {
 
   /** Delay before the next attempt after `failures` consecutive failures: equal jitter, capped. */
   backoffMs(): number {
-    const exponent = Math.min(30, Math.max(0, this.failures - 1));
-    const ceiling = Math.min(this.policy.maxBackoffMs, this.policy.baseBackoffMs * 2 ** exponent);
-    return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
+    return backoffMs(this.failures, this.policy, this.random);
   }
 
   private fail(reason: string): SendOutcome {
@@ -434,16 +429,4 @@ export function buildBody(
     bytes += size;
   }
   return { body: `{"events":[${parts.join(',')}]}`, included };
-}
-
-/** Retry-After as seconds or an HTTP date, in ms from `nowMs`; null if absent or unreadable. */
-export function parseRetryAfter(value: string | null, nowMs: number): number | null {
-  if (value === null || value.trim() === '') {
-    return null;
-  }
-  if (/^\d+$/.test(value.trim())) {
-    return Number(value.trim()) * 1000;
-  }
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
 }

@@ -420,6 +420,69 @@ export const MIGRATIONS: Migration[] = [
       `CREATE INDEX escalation_letters_fault ON escalation_letters (station_id, fault_id, created_at)`,
     ],
   },
+  {
+    id: 601,
+    name: 'peers: districts that forward to this service, and the forward outbox to an upstream',
+    statements: [
+      // Upstream side. A district server that forwards its stations here (protocol/peering.ts).
+      // TENANCY MERGE: tie each peer to its row of the districts table (a district_id column here,
+      // and forwarded stations' district from it) so that scopes see forwarded stations too.
+      `CREATE TABLE peers (
+        id TEXT PRIMARY KEY,
+        district_name TEXT NOT NULL,
+        public_key TEXT,
+        created_at TEXT NOT NULL,
+        enrolled_at TEXT,
+        app_version TEXT,
+        last_forward_at TEXT
+      )`,
+      `CREATE TABLE peer_codes (
+        code_hash TEXT PRIMARY KEY,
+        peer_id TEXT NOT NULL REFERENCES peers(id),
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        used_at TEXT
+      )`,
+      // A forwarded station is a station row with the peer that forwards it; its id is
+      // '<peer id>_<station id downstream>' and it has no public key (it never posts here itself).
+      `ALTER TABLE stations ADD COLUMN peer_id TEXT`,
+      // Downstream side: the one upstream this district forwards to, and its own key for it.
+      `CREATE TABLE upstream_link (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        url TEXT NOT NULL,
+        peer_id TEXT NOT NULL,
+        public_key TEXT NOT NULL,
+        private_key_pem TEXT NOT NULL,
+        upstream_public_key TEXT NOT NULL,
+        ca_pem TEXT,
+        insecure INTEGER NOT NULL,
+        enrolled_at TEXT NOT NULL
+      )`,
+      // Events accepted here and not yet acknowledged upstream, in the order they were accepted
+      // (position), with the reason when the upstream refused one alone (parked, kept for a person).
+      `CREATE TABLE forward_outbox (
+        station_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        position BIGINT NOT NULL,
+        parked_reason TEXT,
+        PRIMARY KEY (station_id, event_id)
+      )`,
+      `CREATE INDEX forward_outbox_position ON forward_outbox (position)`,
+    ],
+  },
+  {
+    id: 602,
+    name: 'raw heartbeats kept two days: an index to prune them; indexes for a year of data',
+    statements: [
+      // intake/retention.ts deletes heartbeat events older than the retention; this finds them
+      // without reading the year of faults, daily checks and inventory kept beside them.
+      `CREATE INDEX events_heartbeat_received ON events (received_at) WHERE type = 'heartbeat'`,
+      // The figures read the spans overlapping a month (figures/availability.ts unableIntervals) and
+      // the faults first seen in it (faults/repository.ts faultTimes).
+      `CREATE INDEX availability_spans_ended ON availability_spans (ended_at, started_at)`,
+      `CREATE INDEX faults_first_seen ON faults (first_seen)`,
+    ],
+  },
 ];
 
 /** Applies the migrations not applied yet; returns the ids applied now. */

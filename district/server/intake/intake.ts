@@ -14,6 +14,8 @@ import type { ReplayMemory } from './guards';
 import { Refusal } from './refusal';
 import { verifyRequestSignature } from './signature';
 import { reconcileOpenFaults } from '../faults/reconcile';
+import { queueForUpstream } from '../peering/forward-queue';
+import { isPrunedHeartbeat } from './retention';
 
 type HeartbeatEvent = Extract<Event, { type: 'heartbeat' }>;
 
@@ -47,18 +49,37 @@ export async function verifySignedRequest(
   request: SignedRequest,
   options: VerifyOptions,
 ): Promise<StationRow> {
+  return verifySignedBy(request, options, 'station', async (stationId) => {
+    const [station] = await db.query<StationRow>(
+      'SELECT id, name, kecamatan, public_key FROM stations WHERE id = $1',
+      [stationId],
+    );
+    return station === undefined || station.public_key === null
+      ? null
+      : { signer: station, publicKeyBase64: station.public_key };
+  });
+}
+
+/**
+ * The SIAGA1 checks for any signer (a station; a peer district forwarding, peering/peers.ts):
+ * headers, signer, window, signature and replay, in that order; throws a Refusal. `findSigner`
+ * answers the enrolled signer of the `x-siaga-station` id and its public key, or null.
+ */
+export async function verifySignedBy<Signer>(
+  request: SignedRequest,
+  options: VerifyOptions,
+  kind: 'station' | 'peer',
+  findSigner: (id: string) => Promise<{ signer: Signer; publicKeyBase64: string } | null>,
+): Promise<Signer> {
   const parsed = parseSignatureHeaders(request.headers);
   if (!parsed.ok) {
     const claimed = request.headers['x-siaga-station'];
     throw new Refusal('unsigned', parsed.reason, typeof claimed === 'string' ? claimed : null);
   }
   const { stationId, timestampMs, signatureBase64 } = parsed.value;
-  const [station] = await db.query<StationRow>(
-    'SELECT id, name, kecamatan, public_key FROM stations WHERE id = $1',
-    [stationId],
-  );
-  if (station === undefined || station.public_key === null) {
-    throw new Refusal('unknown-station', 'no enrolled station has this id', stationId);
+  const found = await findSigner(stationId);
+  if (found === null) {
+    throw new Refusal('unknown-station', `no enrolled ${kind} has this id`, stationId);
   }
   if (
     options.checkWindow &&
@@ -71,7 +92,7 @@ export async function verifySignedRequest(
     );
   }
   const valid = verifyRequestSignature({
-    publicKeyBase64: station.public_key,
+    publicKeyBase64: found.publicKeyBase64,
     method: request.method,
     path: request.path,
     timestampMs,
@@ -79,7 +100,7 @@ export async function verifySignedRequest(
     signatureBase64,
   });
   if (!valid) {
-    throw new Refusal('bad-signature', "the signature does not verify with this station's key", stationId);
+    throw new Refusal('bad-signature', `the signature does not verify with this ${kind}'s key`, stationId);
   }
   if (
     options.replays !== undefined &&
@@ -91,7 +112,7 @@ export async function verifySignedRequest(
       stationId,
     );
   }
-  return station;
+  return found.signer;
 }
 
 /** Parses and validates an events body from a verified station; throws a Refusal. */
@@ -142,7 +163,13 @@ export async function storeEvents(
   db: Db,
   stationId: string,
   events: readonly Event[],
-  options: { nowMs: number; source: 'http' | 'bundle'; heartbeatWindowMs?: number },
+  options: {
+    nowMs: number;
+    source: 'http' | 'bundle';
+    heartbeatWindowMs?: number;
+    /** Forwarded by a peer district (peering/peers.ts): commands stay here, none is sent back. */
+    forwarded?: boolean;
+  },
 ): Promise<StoreResult> {
   const receivedAt = new Date(options.nowMs).toISOString();
   const clock = await stationClock(db, stationId, events, options);
@@ -176,6 +203,12 @@ export async function storeEvents(
         duplicates.push(event.id);
         continue;
       }
+      if (event.seq <= highestSeq && isPrunedHeartbeat(event, options.nowMs)) {
+        // Stored before and pruned since (retention.ts): a duplicate, and not kept again.
+        await transaction.run('DELETE FROM events WHERE station_id = $1 AND id = $2', [stationId, event.id]);
+        duplicates.push(event.id);
+        continue;
+      }
       checkSeqIncreases(event, index, highestSeq, stationId);
       accepted.push(event.id);
       highestSeq = event.seq;
@@ -188,13 +221,17 @@ export async function storeEvents(
     if (clock.newestHeartbeat !== null) {
       await recordLiveHeartbeat(transaction, stationId, clock.newestHeartbeat, options.nowMs);
     }
+    // In the same transaction: an event this district accepted is never lost on its way upstream.
+    await queueForUpstream(transaction, stationId, accepted);
     await transaction.run(
       `UPDATE stations SET last_seen_at = $1, last_seq = CASE WHEN last_seq < $2 THEN $2 ELSE last_seq END WHERE id = $3`,
       [receivedAt, highestSeq, stationId],
     );
     // Only a live reply can carry commands; a bundle import leaves them for the station's next contact.
     const commands =
-      options.source === 'http' ? await takePendingCommands(transaction, stationId, options.nowMs) : [];
+      options.source === 'http' && options.forwarded !== true
+        ? await takePendingCommands(transaction, stationId, options.nowMs)
+        : [];
     return { accepted, duplicates, ...(commands.length > 0 ? { commands } : {}) };
   });
 }

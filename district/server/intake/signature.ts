@@ -1,7 +1,6 @@
 // Verifies SIAGA1 request signatures and signs SIAGA1-REPLY replies (protocol/signing.ts) with
 // node:crypto Ed25519.
 import {
-  createHash,
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
@@ -10,6 +9,7 @@ import {
 } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { canonicalReply, canonicalRequest } from '../../../protocol/signing';
+import { sha256Hex } from '../../../link/ed25519';
 
 const keys = new Map<string, KeyObject>();
 
@@ -33,9 +33,6 @@ export function publicKeyFromBase64(publicKeyBase64: string): KeyObject {
   return key;
 }
 
-export function sha256Hex(body: Buffer | string): string {
-  return createHash('sha256').update(body).digest('hex');
-}
 
 /** Whether `signatureBase64` signs (method, path, timestamp, SHA-256 of body) with the key; never throws. */
 export function verifyRequestSignature(input: {

@@ -6,6 +6,7 @@ import { MAX_BODY_BYTES } from '../../../../../protocol/requests';
 import enrollRoute from './enroll';
 import eventsRoute from './events';
 import openApiRoute from './openapi';
+import peersRoute from './peers';
 import timeRoute from './time';
 
 export default async function stationApi(app: FastifyInstance): Promise<void> {
@@ -21,4 +22,5 @@ export default async function stationApi(app: FastifyInstance): Promise<void> {
   await app.register(eventsRoute);
   await app.register(timeRoute);
   await app.register(openApiRoute);
+  await app.register(peersRoute);
 }

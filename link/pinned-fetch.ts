@@ -1,9 +1,11 @@
-// The `fetch` the station uses to talk to its district: with a CA or certificate pinned at
-// enrollment (`siaga enroll --ca FILE`, kept in identity.json) HTTPS is verified against that PEM
-// only; without one, the global fetch and the system's trusted roots. Only what the outbox and
-// enrollment use is supported: method, headers, a string or Buffer body, an abort signal.
+// The `fetch` one end of a signed link uses to talk to the other (a station to its district, a
+// district server to the province's service it forwards to): with a CA or certificate pinned at
+// enrollment (`siaga enroll --ca FILE`, `siaga-district upstream enroll --ca FILE`) HTTPS is
+// verified against that PEM only; without one, the global fetch and the system's trusted roots.
+// Only what the outboxes and enrollment use is supported: method, headers, a string or Buffer body,
+// an abort signal.
 //
-// Neither follows a redirect: the district URL is the one the technician gave, and a redirect
+// Neither follows a redirect: the URL is the one the technician gave, and a redirect
 // (a proxy's http:// rewrite, or someone on the path) would carry the enrollment code or the signed
 // reports where it never said; a 3xx is an error naming where it pointed. A reply body is read
 // with readReplyBody, which stops at MAX_REPLY_BYTES, so a fake district cannot fill the memory.
@@ -11,9 +13,9 @@ import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { MAX_REPLY_BYTES } from '../../protocol/requests';
+import { MAX_REPLY_BYTES } from '../protocol/requests';
 
-export function districtFetch(caPem: string | undefined): typeof fetch {
+export function pinnedFetch(caPem: string | undefined): typeof fetch {
   const send =
     caPem === undefined
       ? (url: URL, init: RequestInit) => fetch(url, { ...init, redirect: 'manual' })
@@ -67,7 +69,7 @@ function requestWithCa(url: URL, init: RequestInit, caPem: string): Promise<Resp
   const headers = new Headers(init.headers);
   const body = init.body;
   if (body !== undefined && body !== null && typeof body !== 'string' && !Buffer.isBuffer(body)) {
-    return Promise.reject(new TypeError('districtFetch sends string or Buffer bodies only'));
+    return Promise.reject(new TypeError('pinnedFetch sends string or Buffer bodies only'));
   }
   return new Promise<Response>((resolve, reject) => {
     const transport = url.protocol === 'https:' ? https : http;

@@ -1,0 +1,189 @@
+// The upstream side of peering (protocol/peering.ts): districts that run their own server and
+// forward their stations here. `peer add` makes a peer and a one-time code; the district server
+// redeems it (POST /api/v1/peers/enroll) with its own Ed25519 key; its signed forwards are stored
+// under its stations, each kept as a station row `<peer id>_<station id>` with `peer_id` set, so the
+// board, figures and faults here count them like this service's own stations.
+//
+// TENANCY MERGE: peers are a flat list here. Once districts are tenants, `peer add` takes the
+// district the peer is (a district_id on peers) and a forwarded station belongs to that district.
+import { randomBytes } from 'node:crypto';
+import type { Event } from '../../../protocol/events';
+import { CROCKFORD_ALPHABET } from '../../../protocol/events';
+import type {
+  ForwardedRef,
+  ForwardRequest,
+  ForwardResponse,
+  PeerEnrollRequest,
+  PeerEnrollResponse,
+} from '../../../protocol/peering';
+import { forwardedStationId } from '../../../protocol/peering';
+import type { Db } from '../db/types';
+import { hashEnrollmentCode, newEnrollmentCode } from '../db/ids';
+import { InvalidInputError } from '../errors';
+import { storeEvents } from '../intake/intake';
+import { Refusal } from '../intake/refusal';
+import { publicKeyFromBase64 } from '../intake/signature';
+import { ENROLLMENT_CODE_LIFETIME_MS } from '../stations/stations';
+
+export interface PeerRow {
+  id: string;
+  district_name: string;
+  public_key: string | null;
+}
+
+export interface NewPeer {
+  peerId: string;
+  districtName: string;
+  /** Shown once; only its hash is kept. */
+  code: string;
+  expiresAt: string;
+}
+
+/** `pr-` and 10 random Crockford base32 characters (50 bits), lower case. */
+export function newPeerId(): string {
+  return `pr-${Array.from(randomBytes(10), (byte) => CROCKFORD_ALPHABET[byte % 32]).join('').toLowerCase()}`;
+}
+
+export async function addPeer(
+  db: Db,
+  input: { districtName: string; nowMs?: number; codeLifetimeMs?: number },
+): Promise<NewPeer> {
+  const nowMs = input.nowMs ?? Date.now();
+  const districtName = input.districtName.trim();
+  if (districtName === '' || districtName.length > 100) {
+    throw new InvalidInputError('a peer district needs a name of 1 to 100 characters');
+  }
+  const peerId = newPeerId();
+  const code = newEnrollmentCode();
+  const expiresAt = new Date(nowMs + (input.codeLifetimeMs ?? ENROLLMENT_CODE_LIFETIME_MS)).toISOString();
+  await db.transaction(async (transaction) => {
+    await transaction.run('INSERT INTO peers (id, district_name, created_at) VALUES ($1, $2, $3)', [
+      peerId,
+      districtName,
+      new Date(nowMs).toISOString(),
+    ]);
+    await transaction.run(
+      'INSERT INTO peer_codes (code_hash, peer_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',
+      [hashEnrollmentCode(code), peerId, new Date(nowMs).toISOString(), expiresAt],
+    );
+  });
+  return { peerId, districtName, code, expiresAt };
+}
+
+/** Redeems a peer code: stores the peer's public key. Throws Refusal('bad-code') for an unknown, used or expired code. */
+export async function enrollPeer(
+  db: Db,
+  request: PeerEnrollRequest,
+  nowMs: number,
+  upstreamPublicKey: string,
+): Promise<PeerEnrollResponse> {
+  try {
+    publicKeyFromBase64(request.publicKey);
+  } catch {
+    throw new Refusal('invalid-schema', 'publicKey is not an Ed25519 public key');
+  }
+  const nowIso = new Date(nowMs).toISOString();
+  const codeHash = hashEnrollmentCode(request.code);
+  return db.transaction(async (transaction) => {
+    const claimed = await transaction.query<{ peer_id: string }>(
+      'UPDATE peer_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING peer_id',
+      [nowIso, codeHash],
+    );
+    const peerId = claimed[0]?.peer_id;
+    if (peerId === undefined) {
+      throw new Refusal('bad-code', 'the peer code is unknown, already used or expired');
+    }
+    await transaction.run('UPDATE peers SET public_key = $1, enrolled_at = $2, app_version = $3 WHERE id = $4', [
+      request.publicKey,
+      nowIso,
+      request.appVersion,
+      peerId,
+    ]);
+    const [peer] = await transaction.query<{ district_name: string }>(
+      'SELECT district_name FROM peers WHERE id = $1',
+      [peerId],
+    );
+    return { peerId, districtName: peer.district_name, serverTime: nowMs, upstreamPublicKey };
+  });
+}
+
+/** The enrolled peer of an id with its key, for verifySignedBy; null if none. */
+export async function findEnrolledPeer(
+  db: Db,
+  peerId: string,
+): Promise<{ signer: PeerRow; publicKeyBase64: string } | null> {
+  const [peer] = await db.query<PeerRow>('SELECT id, district_name, public_key FROM peers WHERE id = $1', [
+    peerId,
+  ]);
+  return peer === undefined || peer.public_key === null ? null : { signer: peer, publicKeyBase64: peer.public_key };
+}
+
+/**
+ * Stores a verified peer's forward: its stations (made or renamed) and their events, each run of
+ * one station's events received together downstream stored as that station's batch would have
+ * been, at the downstream's receive time (never later than now here). Throws a Refusal.
+ */
+export async function storeForwarded(
+  db: Db,
+  peer: PeerRow,
+  request: ForwardRequest,
+  options: { nowMs: number; heartbeatWindowMs?: number },
+): Promise<Omit<ForwardResponse, 'serverTime'>> {
+  const named = new Map(request.stations.map((station) => [station.id, station]));
+  for (const [index, forwarded] of request.events.entries()) {
+    if (!named.has(forwarded.event.stationId)) {
+      throw new Refusal(
+        'invalid-schema',
+        `events.${index}.event.stationId: station ${forwarded.event.stationId} is not among the forward's stations`,
+        peer.id,
+      );
+    }
+  }
+  const nowIso = new Date(options.nowMs).toISOString();
+  for (const station of named.values()) {
+    const id = forwardedStationId(peer.id, station.id);
+    // A forwarded station is active from its first forward; it never holds a key here.
+    await db.run(
+      `INSERT INTO stations (id, name, kecamatan, created_at, enrolled_at, peer_id) VALUES ($1, $2, $3, $4, $4, $5)
+       ON CONFLICT (id) DO UPDATE SET name = $2, kecamatan = $3`,
+      [id, station.name, station.kecamatan, nowIso, peer.id],
+    );
+  }
+  const accepted: ForwardedRef[] = [];
+  const duplicates: ForwardedRef[] = [];
+  for (const run of runsOf(request.events)) {
+    const stationId = run.events[0]!.stationId;
+    const receivedMs = Math.min(options.nowMs, Date.parse(run.receivedAt));
+    const stored = await storeEvents(db, forwardedStationId(peer.id, stationId), run.events, {
+      nowMs: receivedMs,
+      source: run.source,
+      heartbeatWindowMs: options.heartbeatWindowMs,
+      forwarded: true,
+    });
+    accepted.push(...stored.accepted.map((id) => ({ stationId, id })));
+    duplicates.push(...stored.duplicates.map((id) => ({ stationId, id })));
+  }
+  await db.run('UPDATE peers SET last_forward_at = $1 WHERE id = $2', [nowIso, peer.id]);
+  return { accepted, duplicates };
+}
+
+/** Consecutive events of one station with one receive time and source: one downstream batch each. */
+function runsOf(
+  events: ForwardRequest['events'],
+): { receivedAt: string; source: 'http' | 'bundle'; events: Event[] }[] {
+  const runs: { receivedAt: string; source: 'http' | 'bundle'; events: Event[] }[] = [];
+  for (const forwarded of events) {
+    const last = runs.at(-1);
+    if (
+      last !== undefined &&
+      last.receivedAt === forwarded.receivedAt &&
+      last.source === forwarded.source &&
+      last.events[0]!.stationId === forwarded.event.stationId
+    ) {
+      last.events.push(forwarded.event);
+    } else {
+      runs.push({ receivedAt: forwarded.receivedAt, source: forwarded.source, events: [forwarded.event] });
+    }
+  }
+  return runs;
+}

@@ -25,6 +25,7 @@ import { isOpenAt, nextOpening } from '../calendar/service-hours';
 import { loadCalendar } from '../calendar/store';
 import type { Db } from '../db/types';
 import { activeFaults, listedFault } from '../faults/repository';
+import { DEFAULT_DISTRICT, districtScope } from '../tenancy/scope';
 
 export type { Board, KecamatanStatus, PublicBoard, StationProblem, StationStatus } from '../../dash-api';
 
@@ -40,14 +41,21 @@ export function reportedAnswers(heartbeat: HeartbeatPayload): { recording: Answe
   };
 }
 
-export async function board(db: Db, nowMs: number, heartbeatWindowMs: number): Promise<Board> {
-  const calendar = await loadCalendar(db);
+/** One district's board (default: the default district of a district's own server). */
+export async function board(
+  db: Db,
+  nowMs: number,
+  heartbeatWindowMs: number,
+  district: string = DEFAULT_DISTRICT,
+): Promise<Board> {
+  const calendar = await loadCalendar(db, district);
   const stations = await db.query<Row>(
     `SELECT id, name, kecamatan, created_at, enrolled_at, heard_at, measured_clock_offset_ms, last_heartbeat,
-     last_heartbeat_at, app_version FROM stations ORDER BY kecamatan, name, id`,
+     last_heartbeat_at, app_version FROM stations WHERE district_code = $1 ORDER BY kecamatan, name, id`,
+    [district],
   );
   const faultsByStation = new Map<string, FaultView[]>();
-  for (const fault of await activeFaults(db, nowMs)) {
+  for (const fault of await activeFaults(db, nowMs, districtScope(district))) {
     const list = faultsByStation.get(fault.stationId) ?? [];
     list.push(listedFault(fault));
     faultsByStation.set(fault.stationId, list);
@@ -79,13 +87,11 @@ export async function board(db: Db, nowMs: number, heartbeatWindowMs: number): P
   const kecamatan = [...byKecamatan].map(([name, list]): KecamatanStatus => {
     const open = isOpenAt(calendar, name, nowMs);
     const opening = nextOpening(calendar, name, nowMs);
-    const state: KecamatanState = !open
-      ? 'closed'
-      : list.some((station) => station.state === 'can-record')
-        ? 'can-record'
-        : list.some((station) => station.state === 'no-news')
-          ? 'no-news'
-          : 'cannot-record';
+    const state = kecamatanState({
+      open,
+      anyCanRecord: list.some((station) => station.state === 'can-record'),
+      anyNoNews: list.some((station) => station.state === 'no-news'),
+    });
     // "No news since ..." dates the silence: a station of the same kecamatan that spoke a minute
     // ago (to say it cannot record) must not make the silent one look recent.
     const heard = list
@@ -113,6 +119,14 @@ export async function board(db: Db, nowMs: number, heartbeatWindowMs: number): P
     kecamatan,
     notActive,
   };
+}
+
+/**
+ * A kecamatan's state (the board, the province and national views): closed outside its office's
+ * service hours; else it can record while any station there can; else "no news" while any is silent.
+ */
+export function kecamatanState(input: { open: boolean; anyCanRecord: boolean; anyNoNews: boolean }): KecamatanState {
+  return !input.open ? 'closed' : input.anyCanRecord ? 'can-record' : input.anyNoNews ? 'no-news' : 'cannot-record';
 }
 
 function summarize(kecamatan: readonly KecamatanStatus[], dataAt: string): BoardSummary {

@@ -21,7 +21,7 @@ import { monthRange } from '../figures/report';
 import { ACTIVE_STATES_SQL, hoursBetween } from '../faults/repository';
 import { kecamatanState } from '../stations/board';
 import type { Scope } from './scope';
-import { scopeCondition } from './scope';
+import { DEFAULT_DISTRICT, scopeCondition } from './scope';
 
 type Count = number | string | null;
 
@@ -73,8 +73,11 @@ export async function rollup(
 ): Promise<Rollup> {
   const { scope, nowMs } = input;
   const districtParams: SqlValue[] = [];
+  // The default district (a district's own server, migration 401) only once it has stations: a
+  // service of many districts that never used it does not show an empty nameless one.
   const districts = await db.query<DistrictRow>(
-    `SELECT code, name, province_code, time_zone FROM districts WHERE 1 = 1${scopeCondition(scope, 'code', districtParams)}
+    `SELECT code, name, province_code, time_zone FROM districts
+     WHERE (code <> '${DEFAULT_DISTRICT}' OR EXISTS (SELECT 1 FROM stations WHERE district_code = '${DEFAULT_DISTRICT}'))${scopeCondition(scope, 'code', districtParams)}
      ORDER BY code`,
     districtParams,
   );
@@ -167,6 +170,24 @@ export async function rollup(
       figures.unableHours = Math.max(0, Number(row.hours ?? 0));
     }
   }
+  // Silent now (no heartbeat within the window): from the last heartbeat, or from enrollment when
+  // never heard, to now (as figures/availability.ts counts it, less the window's few minutes).
+  const silentParams: SqlValue[] = [fromIso, cutoff, toIso];
+  const silentStart = `(CASE WHEN a.last_heartbeat_at IS NULL
+      THEN (CASE WHEN s.enrolled_at > $1 THEN s.enrolled_at ELSE $1 END)
+      ELSE (CASE WHEN a.last_heartbeat_at > $1 THEN a.last_heartbeat_at ELSE $1 END) END)`;
+  for (const row of await db.query<{ district_code: string; hours: Count }>(
+    `SELECT s.district_code, SUM(${hoursBetween(db, silentStart, '$3')}) AS hours
+     FROM stations s LEFT JOIN station_availability a ON a.station_id = s.id
+     WHERE s.enrolled_at IS NOT NULL AND (a.last_heartbeat_at IS NULL OR a.last_heartbeat_at < $2)${scopeCondition(scope, 's.district_code', silentParams)}
+     GROUP BY s.district_code`,
+    silentParams,
+  )) {
+    const figures = perDistrict.get(row.district_code);
+    if (figures !== undefined) {
+      figures.unableHours += Math.max(0, Number(row.hours ?? 0));
+    }
+  }
   const enrolledStart = '(CASE WHEN s.enrolled_at > $1 THEN s.enrolled_at ELSE $1 END)';
   // $3 is the end again, alone in the cast: PostgreSQL deduces one type per parameter.
   const existParams: SqlValue[] = [fromIso, toIso, toIso];
@@ -210,7 +231,12 @@ export async function rollup(
   const areas = new Map<string, { area: AreaRollup; unable: number; hours: number; zones: Set<string> }>();
   const areaNames =
     scope.level === 'national'
-      ? provinces.map((province) => [province.code, province.name] as const)
+      ? provinces
+          .filter(
+            (province) =>
+              province.code !== DEFAULT_DISTRICT || districts.some((district) => district.province_code === province.code),
+          )
+          .map((province) => [province.code, province.name] as const)
       : districts.map((district) => [district.code, district.name] as const);
   for (const [code, name] of areaNames) {
     areas.set(code, { area: emptyArea(code, name, null), unable: 0, hours: 0, zones: new Set() });

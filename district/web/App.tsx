@@ -1,8 +1,9 @@
 // The dashboard shell: the public page at /publik; otherwise login, navigation and the page named
-// by the URL's hash (#/, #/gangguan, #/gangguan/STATION/FAULT, #/inventaris, #/habis-pakai, #/angka, #/audit).
+// by the URL's hash (#/, #/gangguan, #/gangguan/STATION/FAULT, #/inventaris, #/habis-pakai, #/angka, #/audit;
+// for province and national accounts #/nasional, #/provinsi/CODE and #/kabupaten/CODE, a district's board).
 import { useEffect, useState } from 'react';
 import type { SessionInfo, User } from '../dash-api';
-import { api, prefetch, setCsrfToken } from './api';
+import { api, chooseDistrict, chosenDistrict, prefetch, setCsrfToken } from './api';
 import type { Language } from '../../protocol/i18n';
 import { LanguageContext, storedLanguage, storeLanguage, useTranslator } from './language';
 import { AuditPage } from './pages/Audit';
@@ -14,6 +15,7 @@ import { FiguresPage } from './pages/Figures';
 import { InventoryPage } from './pages/Inventory';
 import { Login } from './pages/Login';
 import { PublicPage } from './pages/Public';
+import { RollupPage } from './pages/Rollup';
 
 // The board is the page most often opened: its data is asked for at once, with the session.
 if (!window.location.pathname.startsWith('/publik') && /^(#\/?)?$/.test(window.location.hash)) {
@@ -70,8 +72,20 @@ function Page({ hash, user }: { hash: string; user: User }) {
       return <FiguresPage />;
     case 'audit':
       return <AuditPage />;
+    case 'nasional':
+      return <RollupPage key="" province={null} />;
+    case 'provinsi':
+      return <RollupPage key={parts[1] ?? ''} province={parts[1] ?? null} />;
+    case 'kabupaten':
+      // Drilling down: every district page from now on shows this district (api.ts).
+      chooseDistrict(parts[1] ?? null);
+      return <BoardPage key={parts[1]} />;
     case '':
-      return <BoardPage />;
+      return user.scope.level !== 'district' && chosenDistrict() === null ? (
+        <RollupPage province={null} />
+      ) : (
+        <BoardPage key={chosenDistrict() ?? ''} />
+      );
     default:
       return <InvalidLink />;
   }
@@ -89,7 +103,9 @@ function Shell({
   const { t } = useTranslator();
   const hash = useHash();
   const section = hash.replace(/^#\/?/, '').split('/')[0];
+  const wide = session.user.scope.level !== 'district';
   const links: [string, string][] = [
+    ...(wide ? ([['nasional', t('navRollup')]] as [string, string][]) : []),
     ['', t('navBoard')],
     ['gangguan', t('navFaults')],
     ['inventaris', t('navInventory')],

@@ -21,6 +21,11 @@ import { RollupPage } from './pages/Rollup';
 if (!window.location.pathname.startsWith('/publik') && /^(#\/?)?$/.test(window.location.hash)) {
   prefetch('/api/dash/board');
 }
+// Likewise the province and national views opened by their link (bookmarked by province staff).
+const rollupLink = /^#\/(nasional|provinsi\/([^/]+))$/.exec(window.location.hash);
+if (rollupLink !== null) {
+  prefetch(rollupLink[2] === undefined ? '/api/dash/rollup' : `/api/dash/rollup?province=${rollupLink[2]}`);
+}
 
 function useHash(): string {
   const [hash, setHash] = useState(window.location.hash);

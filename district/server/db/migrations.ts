@@ -353,7 +353,9 @@ export const MIGRATIONS: Migration[] = [
     statements: [
       // Faults, events, loans, consumables and availability belong to the district of their station.
       `ALTER TABLE stations ADD COLUMN district_code TEXT NOT NULL DEFAULT 'default'`,
-      `CREATE INDEX stations_district ON stations (district_code, kecamatan)`,
+      // Covers the province and national views' count per kecamatan (tenancy/rollup.ts) without
+      // reading the stations' wide rows (their last heartbeat's JSON).
+      `CREATE INDEX stations_district ON stations (district_code, kecamatan, enrolled_at, heard_at, id)`,
       // A device on the shelf (spare) has no station: it keeps its own district.
       `ALTER TABLE devices ADD COLUMN district_code TEXT NOT NULL DEFAULT 'default'`,
       `CREATE INDEX devices_district ON devices (district_code)`,

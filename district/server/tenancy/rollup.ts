@@ -14,6 +14,7 @@ import type {
 } from '../../dash-api';
 import { ROLLUP_LIST_SIZE } from '../../dash-api';
 import { isOpenAt, OFFSET_MINUTES } from '../calendar/service-hours';
+import type { Calendar } from '../calendar/service-hours';
 import { loadCalendars } from '../calendar/store';
 import { DEFAULT_THRESHOLDS } from '../consumables/stock';
 import type { Db, SqlValue } from '../db/types';
@@ -98,6 +99,7 @@ export async function rollup(
   const calendars = await loadCalendars(db, scope);
 
   // Kecamatan now: one row per kecamatan with its live stations that can record and its silent ones.
+  // heard_at is the receive time of a live heartbeat (never set without one: intake, migration 105).
   const cutoff = new Date(nowMs - input.windowMs).toISOString();
   const kecamatanParams: SqlValue[] = [cutoff];
   const kecamatanRows = await db.query<{
@@ -108,13 +110,27 @@ export async function rollup(
     silent: Count;
   }>(
     `SELECT s.district_code, s.kecamatan, COUNT(*) AS stations,
-       SUM(CASE WHEN s.last_heartbeat IS NOT NULL AND s.heard_at >= $1 AND a.can_record = 1 THEN 1 ELSE 0 END) AS able,
-       SUM(CASE WHEN s.last_heartbeat IS NULL OR s.heard_at IS NULL OR s.heard_at < $1 THEN 1 ELSE 0 END) AS silent
+       SUM(CASE WHEN s.heard_at >= $1 AND a.can_record = 1 THEN 1 ELSE 0 END) AS able,
+       SUM(CASE WHEN s.heard_at IS NULL OR s.heard_at < $1 THEN 1 ELSE 0 END) AS silent
      FROM stations s LEFT JOIN station_availability a ON a.station_id = s.id
      WHERE s.enrolled_at IS NOT NULL${scopeCondition(scope, 's.district_code', kecamatanParams)}
      GROUP BY s.district_code, s.kecamatan`,
     kecamatanParams,
   );
+  // Most offices keep their district's hours: one answer per district unless the kecamatan has its own.
+  const districtOpen = new Map<string, boolean>();
+  const openNow = (district: string, calendar: Calendar, kecamatan: string): boolean => {
+    if (calendar.kecamatan.has(kecamatan) || calendar.closedDays.has(kecamatan)) {
+      return isOpenAt(calendar, kecamatan, nowMs);
+    }
+    const known = districtOpen.get(district);
+    if (known !== undefined) {
+      return known;
+    }
+    const open = isOpenAt(calendar, kecamatan, nowMs);
+    districtOpen.set(district, open);
+    return open;
+  };
   for (const row of kecamatanRows) {
     const figures = perDistrict.get(row.district_code);
     const calendar = calendars.get(row.district_code);
@@ -122,7 +138,7 @@ export async function rollup(
       continue;
     }
     const state = kecamatanState({
-      open: isOpenAt(calendar, row.kecamatan, nowMs),
+      open: openNow(row.district_code, calendar, row.kecamatan),
       anyCanRecord: Number(row.able) > 0,
       anyNoNews: Number(row.silent) > 0,
     });
@@ -173,13 +189,14 @@ export async function rollup(
   // Silent now (no heartbeat within the window): from the last heartbeat, or from enrollment when
   // never heard, to now (as figures/availability.ts counts it, less the window's few minutes).
   const silentParams: SqlValue[] = [fromIso, cutoff, toIso];
-  const silentStart = `(CASE WHEN a.last_heartbeat_at IS NULL
+  // The last heard time is the district's receive time (stations.heard_at, in the covering index).
+  const silentStart = `(CASE WHEN s.heard_at IS NULL
       THEN (CASE WHEN s.enrolled_at > $1 THEN s.enrolled_at ELSE $1 END)
-      ELSE (CASE WHEN a.last_heartbeat_at > $1 THEN a.last_heartbeat_at ELSE $1 END) END)`;
+      ELSE (CASE WHEN s.heard_at > $1 THEN s.heard_at ELSE $1 END) END)`;
   for (const row of await db.query<{ district_code: string; hours: Count }>(
     `SELECT s.district_code, SUM(${hoursBetween(db, silentStart, '$3')}) AS hours
-     FROM stations s LEFT JOIN station_availability a ON a.station_id = s.id
-     WHERE s.enrolled_at IS NOT NULL AND (a.last_heartbeat_at IS NULL OR a.last_heartbeat_at < $2)${scopeCondition(scope, 's.district_code', silentParams)}
+     FROM stations s
+     WHERE s.enrolled_at IS NOT NULL AND (s.heard_at IS NULL OR s.heard_at < $2)${scopeCondition(scope, 's.district_code', silentParams)}
      GROUP BY s.district_code`,
     silentParams,
   )) {

@@ -13,6 +13,7 @@ import { DATABASE_USAGE } from './io';
 import { serve } from './serve';
 import { stationAdd, stationCode, stations } from './station';
 import { userAdd } from './user';
+import { districtAdd, provinceAdd } from './tenancy';
 
 const COMMANDS: Record<string, DistrictCommand> = {
   serve,
@@ -27,6 +28,8 @@ const COMMANDS: Record<string, DistrictCommand> = {
   'closed-day remove': closedDayRemove,
   'time-zone': timeZone,
   escalate,
+  'province add': provinceAdd,
+  'district add': districtAdd,
 };
 
 const usageOf = (names: string[]): string =>

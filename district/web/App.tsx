@@ -137,6 +137,12 @@ function Shell({
         <button onClick={onLogout}>{t('logout')}</button>
       </header>
       <main>
+        {wide && chosenDistrict() !== null && section !== 'nasional' && section !== 'provinsi' ? (
+          <p className="drill">
+            {t('rollupDistrictShown', { name: chosenDistrict() ?? '' })} ·{' '}
+            <a href="#/nasional">{t('rollupBack')}</a>
+          </p>
+        ) : null}
         <Page hash={hash} user={session.user} />
       </main>
     </>

@@ -82,8 +82,7 @@ function Page({ hash, user }: { hash: string; user: User }) {
     case 'provinsi':
       return <RollupPage key={parts[1] ?? ''} province={parts[1] ?? null} />;
     case 'kabupaten':
-      // Drilling down: every district page from now on shows this district (api.ts).
-      chooseDistrict(parts[1] ?? null);
+      // The Shell has chosen this district (api.ts): the board, then every district page, show it.
       return <BoardPage key={parts[1]} />;
     case '':
       return user.scope.level !== 'district' && chosenDistrict() === null ? (
@@ -109,6 +108,12 @@ function Shell({
   const hash = useHash();
   const section = hash.replace(/^#\/?/, '').split('/')[0];
   const wide = session.user.scope.level !== 'district';
+  // Drilling down (#/kabupaten/CODE): every district page from now on shows this district (api.ts),
+  // chosen before the page below asks for anything.
+  const drilled = hashParts(hash);
+  if (wide && drilled !== null && drilled[0] === 'kabupaten' && (drilled[1] ?? '') !== '') {
+    chooseDistrict(drilled[1]);
+  }
   const links: [string, string][] = [
     ...(wide ? ([['nasional', t('navRollup')]] as [string, string][]) : []),
     ['', t('navBoard')],

@@ -67,7 +67,15 @@ export interface User {
   name: string;
   email: string | null;
   role: StaffRole;
+  /** Which districts the user works on (tenancy/scope.ts); the role applies within it. */
+  scope: Scope;
 }
+
+/** One district, the districts of one province, or every district (codes as in the districts table). */
+export type Scope =
+  | { level: 'national' }
+  | { level: 'province'; code: string }
+  | { level: 'district'; code: string };
 
 /** GET /api/dash/session and POST /api/dash/login. */
 export interface SessionInfo {
@@ -894,3 +902,63 @@ export const ForecastListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_FORECASTS_PAGE).default(MAX_FORECASTS_PAGE),
   offset: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
 });
+
+// ---- Province and national views (tenancy/rollup.ts) ----
+
+/** One province (national view) or one district (province view), each figure summed over its kecamatan. */
+export interface AreaRollup {
+  code: string;
+  name: string;
+  /** WIB, WITA or WIT: a district's own; a province's when all its districts share one, else null. */
+  timeZone: TimeZoneName | null;
+  districts: number;
+  /** Kecamatan with an enrolled station, by the board's rule for each now (service hours respected). */
+  kecamatan: number;
+  canRecord: number;
+  cannotRecord: number;
+  noNews: number;
+  closed: number;
+  stations: number;
+  openFaults: number;
+  /** First seen of the oldest open fault, or null. */
+  oldestFaultAt: string | null;
+  /** Percent of station-hours this month (local, up to now, round the clock) the stations could record; null without stations. */
+  availabilityPercent: number | null;
+  /** Stations whose latest report has blank cards at or below the low mark. */
+  consumablesLow: number;
+}
+
+export interface WaitingDistrict {
+  code: string;
+  name: string;
+  provinceCode: string;
+  openFaults: number;
+  oldestFaultAt: string;
+  oldestAgeHours: number;
+}
+
+export interface OldFault extends FaultHeading {
+  districtCode: string;
+  districtName: string;
+  state: FaultState;
+  firstSeen: string;
+  ageHours: number;
+}
+
+/** GET /api/dash/rollup[?province=CODE] (viewer, province or national scope). */
+export interface Rollup {
+  generatedAt: string;
+  level: 'national' | 'province';
+  /** The province's code and name; '' and 'Nasional' for the nation. */
+  code: string;
+  name: string;
+  totals: AreaRollup;
+  /** Provinces (national view) or districts (province view), those with kecamatan that cannot record first. */
+  areas: AreaRollup[];
+  /** The oldest open faults in the scope, oldest first (at most ROLLUP_LIST_SIZE). */
+  oldestFaults: OldFault[];
+  /** Districts whose oldest open fault has waited longest (at most ROLLUP_LIST_SIZE). */
+  longestWaiting: WaitingDistrict[];
+}
+
+export const ROLLUP_LIST_SIZE = 10;

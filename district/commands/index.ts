@@ -14,6 +14,7 @@ import { peerAdd, peers, upstreamEnroll, upstreamStatus } from './peer';
 import { serve } from './serve';
 import { stationAdd, stationCode, stations } from './station';
 import { userAdd } from './user';
+import { districtAdd, provinceAdd } from './tenancy';
 
 const COMMANDS: Record<string, DistrictCommand> = {
   serve,
@@ -32,6 +33,8 @@ const COMMANDS: Record<string, DistrictCommand> = {
   peers,
   'upstream enroll': upstreamEnroll,
   'upstream status': upstreamStatus,
+  'province add': provinceAdd,
+  'district add': districtAdd,
 };
 
 const usageOf = (names: string[]): string =>

@@ -10,8 +10,8 @@ const CODE_OPTIONS = {
 
 export const stationAdd = defineCommand({
   usage:
-    'station add --name NAME --kecamatan KECAMATAN [--code-hours 72] [--json]   prints the one-time enrollment code',
-  options: { name: { type: 'string' }, kecamatan: { type: 'string' }, ...CODE_OPTIONS },
+    'station add --name NAME --kecamatan KECAMATAN [--district CODE] [--code-hours 72] [--json]   prints the one-time enrollment code',
+  options: { name: { type: 'string' }, kecamatan: { type: 'string' }, district: { type: 'string' }, ...CODE_OPTIONS },
   run: async ({ values, positionals }, io) => {
     noPositionals(positionals);
     const { name, kecamatan } = values;
@@ -19,7 +19,13 @@ export const stationAdd = defineCommand({
       throw new UsageError('station add needs --name and --kecamatan');
     }
     const codeLifetimeMs = numberOption(values['code-hours'], 'code-hours') * 3_600_000;
-    const station = await withDb(values, (db) => addStation(db, { name, kecamatan, codeLifetimeMs }));
+    const district = values.district;
+    const station = await withDb(values, async (db) => {
+      if (district !== undefined && (await db.query('SELECT code FROM districts WHERE code = $1', [district])).length === 0) {
+        throw new UsageError(`no district ${district} (siaga-district district add)`);
+      }
+      return addStation(db, { name, kecamatan, codeLifetimeMs, district });
+    });
     if (values.json) {
       writeLine(io.stdout, JSON.stringify(station));
     } else {

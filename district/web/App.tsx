@@ -1,9 +1,10 @@
 // The dashboard shell: the public page at /publik; otherwise login, navigation and the page named
 // by the URL's hash (#/, #/gangguan, #/gangguan/STATION/FAULT, #/inventaris, #/habis-pakai, #/perkiraan[/STATION],
-// #/angka, #/kantor, #/audit, #/surat).
+// #/angka, #/kantor, #/audit, #/surat; for province and national accounts #/nasional, #/provinsi/CODE and
+// #/kabupaten/CODE, a district's board).
 import { useEffect, useState } from 'react';
 import type { SessionInfo, User } from '../dash-api';
-import { api, prefetch, setCsrfToken } from './api';
+import { api, chooseDistrict, chosenDistrict, prefetch, setCsrfToken } from './api';
 import type { Language } from '../../protocol/i18n';
 import { LanguageContext, storedLanguage, storeLanguage, useTranslator } from './language';
 import { AuditPage } from './pages/Audit';
@@ -18,10 +19,16 @@ import { LetterSettingsPage } from './pages/LetterSettings';
 import { Login } from './pages/Login';
 import { OfficesPage } from './pages/Offices';
 import { PublicPage } from './pages/Public';
+import { RollupPage } from './pages/Rollup';
 
 // The board is the page most often opened: its data is asked for at once, with the session.
 if (!window.location.pathname.startsWith('/publik') && /^(#\/?)?$/.test(window.location.hash)) {
   prefetch('/api/dash/board');
+}
+// Likewise the province and national views opened by their link (bookmarked by province staff).
+const rollupLink = /^#\/(nasional|provinsi\/([^/]+))$/.exec(window.location.hash);
+if (rollupLink !== null) {
+  prefetch(rollupLink[2] === undefined ? '/api/dash/rollup' : `/api/dash/rollup?province=${rollupLink[2]}`);
 }
 
 function useHash(): string {
@@ -80,8 +87,19 @@ function Page({ hash, user }: { hash: string; user: User }) {
       return <LetterSettingsPage />;
     case 'kantor':
       return <OfficesPage user={user} />;
+    case 'nasional':
+      return <RollupPage key="" province={null} />;
+    case 'provinsi':
+      return <RollupPage key={parts[1] ?? ''} province={parts[1] ?? null} />;
+    case 'kabupaten':
+      // The Shell has chosen this district (api.ts): the board, then every district page, show it.
+      return <BoardPage key={parts[1]} />;
     case '':
-      return <BoardPage />;
+      return user.scope.level !== 'district' && chosenDistrict() === null ? (
+        <RollupPage province={null} />
+      ) : (
+        <BoardPage key={chosenDistrict() ?? ''} />
+      );
     default:
       return <InvalidLink />;
   }
@@ -99,7 +117,15 @@ function Shell({
   const { t } = useTranslator();
   const hash = useHash();
   const section = hash.replace(/^#\/?/, '').split('/')[0];
+  const wide = session.user.scope.level !== 'district';
+  // Drilling down (#/kabupaten/CODE): every district page from now on shows this district (api.ts),
+  // chosen before the page below asks for anything.
+  const drilled = hashParts(hash);
+  if (wide && drilled !== null && drilled[0] === 'kabupaten' && (drilled[1] ?? '') !== '') {
+    chooseDistrict(drilled[1]);
+  }
   const links: [string, string][] = [
+    ...(wide ? ([['nasional', t('navRollup')]] as [string, string][]) : []),
     ['', t('navBoard')],
     ['gangguan', t('navFaults')],
     ['inventaris', t('navInventory')],
@@ -133,6 +159,12 @@ function Shell({
         <button onClick={onLogout}>{t('logout')}</button>
       </header>
       <main>
+        {wide && chosenDistrict() !== null && section !== 'nasional' && section !== 'provinsi' ? (
+          <p className="drill">
+            {t('rollupDistrictShown', { name: chosenDistrict() ?? '' })} ·{' '}
+            <a href="#/nasional">{t('rollupBack')}</a>
+          </p>
+        ) : null}
         <Page hash={hash} user={session.user} />
       </main>
     </>

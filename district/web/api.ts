@@ -19,8 +19,37 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The district a province or national user has drilled into (kept for the tab's life): every
+ * district route of the dashboard API gets `?district=CODE`; null for a district's own staff.
+ */
+const DISTRICT_KEY = 'siaga.district';
+
+export function chosenDistrict(): string | null {
+  return window.sessionStorage.getItem(DISTRICT_KEY);
+}
+
+export function chooseDistrict(code: string | null): void {
+  if (code === null) {
+    window.sessionStorage.removeItem(DISTRICT_KEY);
+  } else {
+    window.sessionStorage.setItem(DISTRICT_KEY, code);
+  }
+}
+
+/** Routes that are not one district's: the session and the province and national views. */
+const WIDE_PATHS = /^\/api\/dash\/(login|logout|session|rollup)\b/;
+
+function withDistrict(path: string): string {
+  const district = chosenDistrict();
+  if (district === null || !path.startsWith('/api/dash/') || WIDE_PATHS.test(path)) {
+    return path;
+  }
+  return `${path}${path.includes('?') ? '&' : '?'}district=${encodeURIComponent(district)}`;
+}
+
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(path, {
+  const response = await fetch(withDistrict(path), {
     method,
     credentials: 'same-origin',
     headers: {

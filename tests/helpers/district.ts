@@ -78,8 +78,13 @@ export class TestStation {
   }
 
   /** Adds a station to the district and enrolls this key with its one-time code through the API. */
-  async enroll(district: TestDistrict, name = 'Loket 1', kecamatan = 'Sragen Kota'): Promise<void> {
-    const station = await addStation(district.db, { name, kecamatan });
+  async enroll(
+    district: TestDistrict,
+    name = 'Loket 1',
+    kecamatan = 'Sragen Kota',
+    districtCode?: string,
+  ): Promise<void> {
+    const station = await addStation(district.db, { name, kecamatan, district: districtCode });
     const response = await district.app.inject({
       method: 'POST',
       url: PATHS.enroll,

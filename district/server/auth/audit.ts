@@ -2,7 +2,9 @@
 import { DEFAULT_PAGE_SIZE } from '../../dash-api';
 import type { AuditEntry, Page, User } from '../../dash-api';
 import { StaffRoleSchema } from '../../dash-api';
-import type { Db } from '../db/types';
+import type { Db, SqlValue } from '../db/types';
+import type { Scope } from '../tenancy/scope';
+import { DEFAULT_DISTRICT, scopeCondition } from '../tenancy/scope';
 import { newId } from '../db/ids';
 
 export type { AuditEntry } from '../../dash-api';
@@ -16,10 +18,13 @@ export async function audit(
     target: string;
     detail?: unknown;
     ip?: string | null;
+    /** The district the change was made in (null: a province's or the nation's own change). */
+    district?: string | null;
   },
 ): Promise<void> {
   await db.run(
-    'INSERT INTO audit_log (id, at, user_id, username, action, target, detail, ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+    `INSERT INTO audit_log (id, at, user_id, username, action, target, detail, ip, district_code)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [
       newId(entry.nowMs),
       new Date(entry.nowMs).toISOString(),
@@ -29,6 +34,7 @@ export async function audit(
       entry.target,
       JSON.stringify(entry.detail ?? {}),
       entry.ip ?? null,
+      entry.district === undefined ? DEFAULT_DISTRICT : entry.district,
     ],
   );
 }
@@ -37,7 +43,10 @@ export async function audit(
 export async function listAudit(
   db: Db,
   page: Page = { limit: DEFAULT_PAGE_SIZE, offset: 0 },
+  scope?: Scope,
 ): Promise<AuditEntry[]> {
+  const params: SqlValue[] = [page.limit, page.offset];
+  const inScope = scopeCondition(scope, 'district_code', params);
   const rows = await db.query<{
     id: string;
     at: string;
@@ -47,8 +56,9 @@ export async function listAudit(
     detail: string;
     ip: string | null;
   }>(
-    'SELECT id, at, username, action, target, detail, ip FROM audit_log ORDER BY at DESC, id DESC LIMIT $1 OFFSET $2',
-    [page.limit, page.offset],
+    `SELECT id, at, username, action, target, detail, ip FROM audit_log WHERE 1 = 1${inScope}
+     ORDER BY at DESC, id DESC LIMIT $1 OFFSET $2`,
+    params,
   );
   const entries = rows.map((row) => ({ ...row, detail: JSON.parse(row.detail) as unknown }));
   return describeAudit(db, entries);

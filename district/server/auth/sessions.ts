@@ -39,10 +39,12 @@ export async function findSession(db: Db, token: string, nowMs: number): Promise
     name: string;
     email: string | null;
     role: string;
+    scope_level: string;
+    scope_code: string;
     csrf_token: string;
     expires_at: string;
   }>(
-    `SELECT u.id, u.username, u.name, u.email, u.role, s.csrf_token, s.expires_at FROM sessions s
+    `SELECT u.id, u.username, u.name, u.email, u.role, u.scope_level, u.scope_code, s.csrf_token, s.expires_at FROM sessions s
      JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL`,
     [hashToken(token), new Date(nowMs).toISOString()],
   );

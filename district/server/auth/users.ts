@@ -1,11 +1,12 @@
 // Staff accounts (table users). `siaga-district user add` creates them.
-import type { User } from '../../dash-api';
-import type { Db } from '../db/types';
+import type { Scope, User } from '../../dash-api';
+import type { Db, SqlValue } from '../db/types';
 import { newId } from '../db/ids';
 import { ConflictError } from '../errors';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password';
 import type { ScryptParameters } from './password';
 import { StaffRoleSchema } from './roles';
+import { DEFAULT_DISTRICT, scopeCondition } from '../tenancy/scope';
 
 export type { User } from '../../dash-api';
 
@@ -16,20 +17,36 @@ interface UserRow {
   email: string | null;
   role: string;
   password_hash: string;
+  scope_level: string;
+  scope_code: string;
 }
+
+/** The user's scope from its two columns; an unknown level reads as the narrowest (its district). */
+function scopeOf(row: Pick<UserRow, 'scope_level' | 'scope_code'>): Scope {
+  return row.scope_level === 'national'
+    ? { level: 'national' }
+    : row.scope_level === 'province'
+      ? { level: 'province', code: row.scope_code }
+      : { level: 'district', code: row.scope_code };
+}
+
+const USER_COLUMNS = 'id, username, name, email, role, scope_level, scope_code';
 
 /** A user that cannot be added as asked: a bad username, role or password, or the username is taken (409). */
 export class UserError extends ConflictError {}
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,49}$/;
 
-export function toUser(row: Pick<UserRow, 'id' | 'username' | 'name' | 'email' | 'role'>): User {
+export function toUser(
+  row: Pick<UserRow, 'id' | 'username' | 'name' | 'email' | 'role' | 'scope_level' | 'scope_code'>,
+): User {
   return {
     id: row.id,
     username: row.username,
     name: row.name,
     email: row.email,
     role: StaffRoleSchema.parse(row.role),
+    scope: scopeOf(row),
   };
 }
 
@@ -42,6 +59,8 @@ export async function addUser(
     role: string;
     password: string;
     nowMs?: number;
+    /** Default: the default district (a district running its own server). */
+    scope?: Scope;
   },
   scryptParameters?: ScryptParameters,
 ): Promise<User> {
@@ -68,9 +87,11 @@ export async function addUser(
     name: input.name.trim() || username,
     email: input.email ?? null,
     role: role.data,
+    scope: input.scope ?? { level: 'district', code: DEFAULT_DISTRICT },
   };
   await db.run(
-    'INSERT INTO users (id, username, name, email, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+    `INSERT INTO users (id, username, name, email, role, password_hash, created_at, scope_level, scope_code)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [
       id,
       username,
@@ -79,6 +100,8 @@ export async function addUser(
       user.role,
       passwordHash,
       new Date(input.nowMs ?? Date.now()).toISOString(),
+      user.scope.level,
+      user.scope.level === 'national' ? '' : user.scope.code,
     ],
   );
   return user;
@@ -87,7 +110,7 @@ export async function addUser(
 /** The user if the password is right and the account is active; null otherwise (same answer for both, no user enumeration). */
 export async function authenticate(db: Db, username: string, password: string): Promise<User | null> {
   const [row] = await db.query<UserRow>(
-    'SELECT id, username, name, email, role, password_hash FROM users WHERE username = $1 AND disabled_at IS NULL',
+    `SELECT ${USER_COLUMNS}, password_hash FROM users WHERE username = $1 AND disabled_at IS NULL`,
     [username.trim().toLowerCase()],
   );
   // Without a user we still spend one hash, so the answer time does not reveal which usernames exist.
@@ -95,9 +118,22 @@ export async function authenticate(db: Db, username: string, password: string): 
   return row !== undefined && ok ? toUser(row) : null;
 }
 
-export async function listUsers(db: Db): Promise<User[]> {
+/**
+ * Active users; with a scope, those whose own scope lies within it (a district admin sees its
+ * district's staff, not the province's or the nation's).
+ */
+export async function listUsers(db: Db, scope?: Scope): Promise<User[]> {
+  const params: SqlValue[] = [];
+  const within =
+    scope === undefined || scope.level === 'national'
+      ? ''
+      : scope.level === 'district'
+        ? ` AND scope_level = 'district'${scopeCondition(scope, 'scope_code', params)}`
+        : ` AND ((scope_level = 'province' AND scope_code = $${params.push(scope.code)})
+             OR (scope_level = 'district'${scopeCondition(scope, 'scope_code', params)}))`;
   const rows = await db.query<UserRow>(
-    'SELECT id, username, name, email, role FROM users WHERE disabled_at IS NULL ORDER BY username',
+    `SELECT ${USER_COLUMNS} FROM users WHERE disabled_at IS NULL${within} ORDER BY username`,
+    params,
   );
   return rows.map(toUser);
 }

@@ -2,7 +2,9 @@
 // consumables.reported events; days of stock left at the recent rate of use; low-stock alerts.
 import type { ConsumablesPayload, Ribbon } from '../../../protocol/events';
 import type { StationStock, StockLevel } from '../../dash-api';
-import type { Db } from '../db/types';
+import type { Db, SqlValue } from '../db/types';
+import type { Scope } from '../tenancy/scope';
+import { scopeCondition } from '../tenancy/scope';
 
 export interface StockThresholds {
   /** Alert at or below this many blank cards. */
@@ -76,11 +78,17 @@ export async function stockReport(
   db: Db,
   nowMs: number,
   thresholds: StockThresholds = DEFAULT_THRESHOLDS,
+  scope?: Scope,
 ): Promise<StationStock[]> {
   const since = new Date(nowMs - thresholds.rateWindowDays * 86_400_000).toISOString();
+  const stationParams: SqlValue[] = [];
   const stations = await db.query<{ id: string; name: string; kecamatan: string }>(
-    'SELECT id, name, kecamatan FROM stations ORDER BY kecamatan, name',
+    `SELECT id, name, kecamatan FROM stations WHERE 1 = 1${scopeCondition(scope, 'district_code', stationParams)}
+     ORDER BY kecamatan, name`,
+    stationParams,
   );
+  const reportParams: SqlValue[] = [since];
+  const reportScope = scopeCondition(scope, 's.district_code', reportParams);
   // The latest report of every station, whatever its age, plus all reports inside the rate window.
   const reports = await db.query<{
     station_id: string;
@@ -89,9 +97,10 @@ export async function stockReport(
     ribbons: string;
   }>(
     `SELECT r.station_id, r.at, r.blank_cards, r.ribbons FROM consumable_reports r
-     WHERE r.at >= $1 OR r.at = (SELECT MAX(l.at) FROM consumable_reports l WHERE l.station_id = r.station_id)
+     WHERE (r.at >= $1 OR r.at = (SELECT MAX(l.at) FROM consumable_reports l WHERE l.station_id = r.station_id))
+       AND r.station_id IN (SELECT s.id FROM stations s WHERE 1 = 1${reportScope})
      ORDER BY r.station_id, r.at`,
-    [since],
+    reportParams,
   );
   const byStation = new Map<string, typeof reports>();
   for (const report of reports) {

@@ -421,6 +421,89 @@ export const MIGRATIONS: Migration[] = [
     ],
   },
   {
+    id: 401,
+    name: 'tenancy: provinces and districts; the existing data is the default district',
+    statements: [
+      `CREATE TABLE provinces (
+        code TEXT PRIMARY KEY,
+        name TEXT NOT NULL
+      )`,
+      // time_zone: WIB, WITA or WIT (the district's service calendar and months).
+      `CREATE TABLE districts (
+        code TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        province_code TEXT NOT NULL REFERENCES provinces(code),
+        time_zone TEXT NOT NULL
+      )`,
+      `CREATE INDEX districts_province ON districts (province_code)`,
+      // A district that runs its own server is this one default district (tenancy/scope.ts); its
+      // name comes from the server's --district-name at start-up, its time zone from its settings.
+      `INSERT INTO provinces (code, name) VALUES ('default', '')`,
+      `INSERT INTO districts (code, name, province_code, time_zone) VALUES ('default', '', 'default',
+        COALESCE((SELECT value FROM district_settings WHERE name = 'time-zone'), 'WIB'))`,
+    ],
+  },
+  {
+    id: 402,
+    name: 'tenancy: stations, devices, users and the audit log belong to a district',
+    statements: [
+      // Faults, events, loans, consumables and availability belong to the district of their station.
+      `ALTER TABLE stations ADD COLUMN district_code TEXT NOT NULL DEFAULT 'default'`,
+      // Covers the province and national views' count per kecamatan (tenancy/rollup.ts) without
+      // reading the stations' wide rows (their last heartbeat's JSON).
+      `CREATE INDEX stations_district ON stations (district_code, kecamatan, enrolled_at, heard_at, id)`,
+      // A device on the shelf (spare) has no station: it keeps its own district.
+      `ALTER TABLE devices ADD COLUMN district_code TEXT NOT NULL DEFAULT 'default'`,
+      `CREATE INDEX devices_district ON devices (district_code)`,
+      // scope_level: district, province or national; scope_code: the district's or province's code ('' national).
+      `ALTER TABLE users ADD COLUMN scope_level TEXT NOT NULL DEFAULT 'district'`,
+      `ALTER TABLE users ADD COLUMN scope_code TEXT NOT NULL DEFAULT 'default'`,
+      `ALTER TABLE audit_log ADD COLUMN district_code TEXT`,
+      `UPDATE audit_log SET district_code = 'default'`,
+      `CREATE INDEX faults_active_opened ON faults (state, first_seen, station_id)`,
+    ],
+  },
+  {
+    id: 403,
+    name: 'tenancy: service calendar per district; the time zone lives in districts',
+    statements: [
+      `CREATE TABLE district_settings_by_district (
+        district_code TEXT NOT NULL,
+        name TEXT NOT NULL,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (district_code, name)
+      )`,
+      `INSERT INTO district_settings_by_district (district_code, name, value, updated_at)
+        SELECT 'default', name, value, updated_at FROM district_settings WHERE name <> 'time-zone'`,
+      `DROP TABLE district_settings`,
+      `ALTER TABLE district_settings_by_district RENAME TO district_settings`,
+      `CREATE TABLE kecamatan_weeks_by_district (
+        district_code TEXT NOT NULL,
+        kecamatan TEXT NOT NULL,
+        week TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (district_code, kecamatan)
+      )`,
+      `INSERT INTO kecamatan_weeks_by_district (district_code, kecamatan, week, updated_at)
+        SELECT 'default', kecamatan, week, updated_at FROM kecamatan_service_weeks`,
+      `DROP TABLE kecamatan_service_weeks`,
+      `ALTER TABLE kecamatan_weeks_by_district RENAME TO kecamatan_service_weeks`,
+      `CREATE TABLE closed_days_by_district (
+        district_code TEXT NOT NULL,
+        day TEXT NOT NULL,
+        kecamatan TEXT NOT NULL,
+        note TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (district_code, day, kecamatan)
+      )`,
+      `INSERT INTO closed_days_by_district (district_code, day, kecamatan, note, created_at)
+        SELECT 'default', day, kecamatan, note, created_at FROM closed_days`,
+      `DROP TABLE closed_days`,
+      `ALTER TABLE closed_days_by_district RENAME TO closed_days`,
+    ],
+  },
+  {
     id: 601,
     name: 'peers: districts that forward to this service, and the forward outbox to an upstream',
     statements: [

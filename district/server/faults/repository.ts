@@ -8,8 +8,10 @@ import { blocks, isUsable } from '../../../protocol/rules';
 import type { Role, Status, Text } from '../../../protocol/verdict';
 import { clipText } from '../../dash-api';
 import type { FaultDevice, FaultHeading, FaultState, FaultView, Page } from '../../dash-api';
-import type { Db } from '../db/types';
+import type { Db, SqlValue } from '../db/types';
 import { pageClause } from '../db/types';
+import type { Scope } from '../tenancy/scope';
+import { scopeCondition } from '../tenancy/scope';
 
 export const FAULT_STATES = [
   'open',
@@ -111,14 +113,16 @@ export function toFaultView(row: StationFaultRow, nowMs: number): FaultView {
 export async function findFaults(
   db: Db,
   nowMs: number,
-  filter: { state?: FaultState | 'active' | 'all'; stationId?: string } = {},
+  filter: { state?: FaultState | 'active' | 'all'; stationId?: string; scope?: Scope } = {},
   page?: Page,
 ): Promise<FaultView[]> {
   const state = filter.state ?? 'active';
-  const paged = pageClause(page, [state, filter.stationId ?? '']);
+  const params: SqlValue[] = [state, filter.stationId ?? ''];
+  const inScope = scopeCondition(filter.scope, 's.district_code', params);
+  const paged = pageClause(page, params);
   const rows = await db.query<StationFaultRow>(
     `${WITH_STATION} WHERE ($1 = 'all' OR ($1 = 'active' AND f.state IN ${ACTIVE_STATES_SQL}) OR f.state = $1)
-       AND ($2 = '' OR f.station_id = $2)
+       AND ($2 = '' OR f.station_id = $2)${inScope}
      ORDER BY f.first_seen, f.station_id, f.fault_id${paged.sql}`,
     paged.params,
   );
@@ -134,10 +138,12 @@ export function listedFault(fault: FaultView): FaultView {
   };
 }
 
-/** Every active fault of every station, oldest first (the board). */
-export async function activeFaults(db: Db, nowMs: number): Promise<FaultView[]> {
+/** Every active fault of every station in the scope (default: all), oldest first (the board). */
+export async function activeFaults(db: Db, nowMs: number, scope?: Scope): Promise<FaultView[]> {
+  const params: SqlValue[] = [];
   const rows = await db.query<StationFaultRow>(
-    `${WITH_STATION} WHERE f.state IN ${ACTIVE_STATES_SQL} ORDER BY f.first_seen`,
+    `${WITH_STATION} WHERE f.state IN ${ACTIVE_STATES_SQL}${scopeCondition(scope, 's.district_code', params)} ORDER BY f.first_seen`,
+    params,
   );
   return rows.map((row) => toFaultView(row, nowMs));
 }
@@ -289,7 +295,10 @@ export async function faultTimes(
   db: Db,
   fromIso: string,
   toIso: string,
+  scope?: Scope,
 ): Promise<{ opened: number; meanHoursToAcknowledge: number | null; meanHoursToRepair: number | null }> {
+  const params: SqlValue[] = [fromIso, toIso];
+  const inScope = scopeCondition(scope, 'district_code', params);
   const [times] = await db.query<{
     opened: number | string;
     acknowledged: number | string | null;
@@ -298,8 +307,9 @@ export async function faultTimes(
     `SELECT COUNT(*) AS opened,
        AVG(CASE WHEN acknowledged_at IS NOT NULL THEN ${hoursBetween(db, 'first_seen', 'acknowledged_at')} END) AS acknowledged,
        AVG(CASE WHEN resolved_at IS NOT NULL THEN ${hoursBetween(db, 'first_seen', 'resolved_at')} END) AS repaired
-     FROM faults WHERE first_seen >= $1 AND first_seen < $2`,
-    [fromIso, toIso],
+     FROM faults WHERE first_seen >= $1 AND first_seen < $2
+       AND station_id IN (SELECT id FROM stations WHERE 1 = 1${inScope})`,
+    params,
   );
   return {
     opened: Number(times.opened),
@@ -309,7 +319,7 @@ export async function faultTimes(
 }
 
 /** Hours between two ISO-8601 TEXT columns: the one expression that differs between the engines. */
-function hoursBetween(db: Db, fromColumn: string, toColumn: string): string {
+export function hoursBetween(db: Db, fromColumn: string, toColumn: string): string {
   return db.dialect === 'postgres'
     ? `EXTRACT(EPOCH FROM (${toColumn}::timestamptz - ${fromColumn}::timestamptz)) / 3600.0`
     : `(julianday(${toColumn}) - julianday(${fromColumn})) * 24.0`;

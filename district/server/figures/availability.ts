@@ -80,6 +80,8 @@ export async function unableIntervals(
   fromMs: number,
   toMs: number,
   windowMs: number,
+  /** One district's stations; all without. */
+  district?: string,
 ): Promise<StationUnavailability[]> {
   const stations = await db.query<{
     id: string;
@@ -88,11 +90,14 @@ export async function unableIntervals(
     last_heartbeat_at: string | null;
   }>(
     `SELECT s.id, s.kecamatan, s.enrolled_at, a.last_heartbeat_at FROM stations s
-     LEFT JOIN station_availability a ON a.station_id = s.id WHERE s.enrolled_at IS NOT NULL`,
+     LEFT JOIN station_availability a ON a.station_id = s.id
+     WHERE s.enrolled_at IS NOT NULL AND ($1 = '' OR s.district_code = $1)`,
+    [district ?? ''],
   );
   const spans = await db.query<{ station_id: string; started_at: string; ended_at: string | null }>(
-    'SELECT station_id, started_at, ended_at FROM availability_spans WHERE started_at < $1 AND (ended_at IS NULL OR ended_at > $2)',
-    [new Date(toMs).toISOString(), new Date(fromMs).toISOString()],
+    `SELECT station_id, started_at, ended_at FROM availability_spans WHERE started_at < $1 AND (ended_at IS NULL OR ended_at > $2)
+       AND ($3 = '' OR station_id IN (SELECT id FROM stations WHERE district_code = $3))`,
+    [new Date(toMs).toISOString(), new Date(fromMs).toISOString(), district ?? ''],
   );
   const byStation = new Map<string, Interval[]>();
   for (const span of spans) {

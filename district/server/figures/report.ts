@@ -6,6 +6,7 @@ import { OFFSET_MINUTES } from '../calendar/service-hours';
 import { loadCalendar } from '../calendar/store';
 import type { Db } from '../db/types';
 import { faultTimes } from '../faults/repository';
+import { DEFAULT_DISTRICT, districtScope } from '../tenancy/scope';
 import { kecamatanUnableHours, unableIntervals } from './availability';
 
 export type { Figures, MonthFigures } from '../../dash-api';
@@ -27,14 +28,16 @@ export function monthRange(
 
 export async function figures(
   db: Db,
-  options: { nowMs: number; windowMs: number; months?: number },
+  options: { nowMs: number; windowMs: number; months?: number; district?: string },
 ): Promise<Figures> {
   const count = options.months ?? 6;
-  const calendar = await loadCalendar(db);
+  const district = options.district ?? DEFAULT_DISTRICT;
+  const calendar = await loadCalendar(db, district);
   const offset = OFFSET_MINUTES[calendar.timeZone];
   const kecamatan = (
     await db.query<{ kecamatan: string }>(
-      'SELECT DISTINCT kecamatan FROM stations WHERE enrolled_at IS NOT NULL ORDER BY kecamatan',
+      'SELECT DISTINCT kecamatan FROM stations WHERE enrolled_at IS NOT NULL AND district_code = $1 ORDER BY kecamatan',
+      [district],
     )
   ).map((row) => row.kecamatan);
   const months: MonthFigures[] = [];
@@ -42,7 +45,7 @@ export async function figures(
     const range = monthRange(options.nowMs, back, offset);
     const toMs = Math.min(range.toMs, options.nowMs);
     const hours = kecamatanUnableHours(
-      await unableIntervals(db, range.fromMs, toMs, options.windowMs),
+      await unableIntervals(db, range.fromMs, toMs, options.windowMs, district),
       calendar,
       range.fromMs,
       toMs,
@@ -51,6 +54,7 @@ export async function figures(
       db,
       new Date(range.fromMs).toISOString(),
       new Date(range.toMs).toISOString(),
+      districtScope(district),
     );
     months.push({
       month: range.month,

@@ -3,8 +3,10 @@
 import type { InventoryItem, InventoryPayload, InventoryReportedPayload } from '../../../protocol/events';
 import type { DeviceIdentity } from '../../../protocol/verdict';
 import type { DeviceStatus, DeviceView, Page } from '../../dash-api';
-import type { Db } from '../db/types';
+import type { Db, SqlValue } from '../db/types';
 import { pageClause } from '../db/types';
+import type { Scope } from '../tenancy/scope';
+import { DEFAULT_DISTRICT, scopeCondition } from '../tenancy/scope';
 import { ConflictError } from '../errors';
 import { ACTIVE_STATES_SQL } from '../faults/repository';
 
@@ -21,11 +23,12 @@ export function deviceIdOf(device: DeviceIdentity, stationId: string): string {
 async function installDevice(db: Db, stationId: string, item: InventoryItem, atIso: string): Promise<string> {
   const id = deviceIdOf(item.device, stationId);
   await db.run(
-    `INSERT INTO devices (id, serial_number, device_key, vendor, model, role, station_id, status, first_seen_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 'installed', $8, $8)
+    `INSERT INTO devices (id, serial_number, device_key, vendor, model, role, station_id, status, first_seen_at, updated_at, district_code)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'installed', $8, $8, (SELECT district_code FROM stations WHERE id = $7))
      ON CONFLICT (id) DO UPDATE SET device_key = excluded.device_key, vendor = COALESCE(excluded.vendor, devices.vendor),
        model = COALESCE(excluded.model, devices.model), role = COALESCE(excluded.role, devices.role),
-       station_id = excluded.station_id, status = 'installed', updated_at = excluded.updated_at
+       station_id = excluded.station_id, status = 'installed', updated_at = excluded.updated_at,
+       district_code = excluded.district_code
      WHERE devices.updated_at <= excluded.updated_at`,
     [
       id,
@@ -93,6 +96,7 @@ export async function addSpare(
     role: string | null;
     note: string;
     nowMs: number;
+    district?: string;
   },
 ): Promise<string> {
   const id = deviceIdOf(
@@ -101,9 +105,9 @@ export async function addSpare(
   );
   const now = new Date(input.nowMs).toISOString();
   const changed = await db.run(
-    `INSERT INTO devices (id, serial_number, device_key, vendor, model, role, station_id, status, first_seen_at, updated_at, note)
-     VALUES ($1, $2, NULL, $3, $4, $5, NULL, 'spare', $6, $6, $7) ON CONFLICT (id) DO NOTHING`,
-    [id, input.serialNumber, input.vendor, input.model, input.role, now, input.note],
+    `INSERT INTO devices (id, serial_number, device_key, vendor, model, role, station_id, status, first_seen_at, updated_at, note, district_code)
+     VALUES ($1, $2, NULL, $3, $4, $5, NULL, 'spare', $6, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
+    [id, input.serialNumber, input.vendor, input.model, input.role, now, input.note, input.district ?? DEFAULT_DISTRICT],
   );
   if (changed === 0) {
     throw new ConflictError(`a device with serial number ${input.serialNumber} is already in the inventory`);
@@ -113,17 +117,19 @@ export async function addSpare(
 
 export async function listDevices(
   db: Db,
-  filter: { stationId?: string } = {},
+  filter: { stationId?: string; scope?: Scope } = {},
   page?: Page,
 ): Promise<DeviceView[]> {
-  const paged = pageClause(page, [filter.stationId ?? '']);
+  const params: SqlValue[] = [filter.stationId ?? ''];
+  const inScope = scopeCondition(filter.scope, 'd.district_code', params);
+  const paged = pageClause(page, params);
   const rows = await db.query<Record<string, string | number | null>>(
     `SELECT d.*, s.name AS station_name, s.kecamatan,
        (SELECT COUNT(*) FROM faults f WHERE f.station_id = d.station_id AND f.device_key = d.device_key
           AND f.state IN ${ACTIVE_STATES_SQL}) AS active_faults,
        (SELECT l.id FROM loans l WHERE l.device_id = d.id AND l.returned_on IS NULL) AS loan_id
      FROM devices d LEFT JOIN stations s ON s.id = d.station_id
-     WHERE ($1 = '' OR d.station_id = $1)
+     WHERE ($1 = '' OR d.station_id = $1)${inScope}
      ORDER BY s.kecamatan, s.name, d.role, d.serial_number, d.id${paged.sql}`,
     paged.params,
   );

@@ -1,8 +1,10 @@
 // Loans of devices between stations ("pinjam pakai"): a formal, dated record of which device went
 // from where to where, why, under which letter, and when it came back.
 import type { LoanView, Page } from '../../dash-api';
-import type { Db } from '../db/types';
+import type { Db, SqlValue } from '../db/types';
 import { pageClause } from '../db/types';
+import type { Scope } from '../tenancy/scope';
+import { scopeCondition } from '../tenancy/scope';
 import { newId } from '../db/ids';
 import { ConflictError } from '../errors';
 
@@ -33,8 +35,8 @@ export async function createLoan(
   await db.transaction(async (transaction) => {
     // The device's row is locked until commit, so two loans of one device at once cannot both see
     // it free (PostgreSQL reads committed rows; SQLite runs one transaction at a time anyway).
-    const [device] = await transaction.query<{ station_id: string | null }>(
-      `SELECT station_id FROM devices WHERE id = $1${transaction.dialect === 'postgres' ? ' FOR UPDATE' : ''}`,
+    const [device] = await transaction.query<{ station_id: string | null; district_code: string }>(
+      `SELECT station_id, district_code FROM devices WHERE id = $1${transaction.dialect === 'postgres' ? ' FOR UPDATE' : ''}`,
       [input.deviceId],
     );
     if (device === undefined) {
@@ -50,9 +52,16 @@ export async function createLoan(
     if (open.length > 0) {
       throw new LoanError('the device is on loan already; record its return first');
     }
-    const [station] = await transaction.query('SELECT id FROM stations WHERE id = $1', [input.toStationId]);
+    const [station] = await transaction.query<{ district_code: string }>(
+      'SELECT district_code FROM stations WHERE id = $1',
+      [input.toStationId],
+    );
     if (station === undefined) {
       throw new LoanError('no such station');
+    }
+    // A loan stays within one district (pinjam pakai is the district's own record).
+    if (station.district_code !== device.district_code) {
+      throw new LoanError('the device and the station belong to different districts');
     }
     await transaction.run(
       `INSERT INTO loans (id, device_id, from_station_id, to_station_id, starts_on, due_on, reference, purpose, created_by, created_at)
@@ -113,14 +122,20 @@ export async function returnLoan(
   });
 }
 
-export async function listLoans(db: Db, filter: { id?: string } = {}, page?: Page): Promise<LoanView[]> {
-  const paged = pageClause(page, [filter.id ?? '']);
+export async function listLoans(
+  db: Db,
+  filter: { id?: string; scope?: Scope } = {},
+  page?: Page,
+): Promise<LoanView[]> {
+  const params: SqlValue[] = [filter.id ?? ''];
+  const inScope = scopeCondition(filter.scope, 'd.district_code', params);
+  const paged = pageClause(page, params);
   const rows = await db.query<Record<string, string | null>>(
     `SELECT l.*, d.serial_number, d.vendor, d.model, d.role,
        fs.name AS from_name, fs.kecamatan AS from_kecamatan, ts.name AS to_name, ts.kecamatan AS to_kecamatan
      FROM loans l JOIN devices d ON d.id = l.device_id
      LEFT JOIN stations fs ON fs.id = l.from_station_id JOIN stations ts ON ts.id = l.to_station_id
-     WHERE ($1 = '' OR l.id = $1)
+     WHERE ($1 = '' OR l.id = $1)${inScope}
      ORDER BY CASE WHEN l.returned_on IS NULL THEN 0 ELSE 1 END, l.starts_on DESC, l.id DESC${paged.sql}`,
     paged.params,
   );

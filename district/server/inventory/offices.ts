@@ -6,6 +6,7 @@ import { OfficeRequestSchema } from '../../dash-api';
 import { checkKecamatan } from '../calendar/store';
 import type { Db } from '../db/types';
 import { InvalidInputError, NotFoundError } from '../errors';
+import { DEFAULT_DISTRICT } from '../tenancy/scope';
 import type { Coordinates, DistanceEntry } from './travel';
 import { officeKey, pairOf, ROAD_FACTOR, SPEED_KMH } from './travel';
 
@@ -113,7 +114,8 @@ async function checkOffice(db: Db, kecamatan: string | null, field: string): Pro
     return;
   }
   try {
-    await checkKecamatan(db, kecamatan);
+    // TODO(tenancy): offices are not yet per district; the default district's stations name them.
+    await checkKecamatan(db, kecamatan, DEFAULT_DISTRICT);
   } catch (error) {
     throw error instanceof NotFoundError
       ? new InvalidInputError(`${field}: tidak ada stasiun di kecamatan ${kecamatan} / ${error.message}`)

@@ -12,6 +12,8 @@ import { startEscalationTimer } from '../escalation/scheduler';
 import type { Notifier } from '../notify/types';
 import adminRoutes from './api/dash/admin';
 import { installAuthHook } from './api/dash/auth-hook';
+import { installScopeHook } from './api/dash/scope';
+import rollupRoutes from './api/dash/rollup';
 import boardRoutes from './api/dash/board';
 import calendarRoutes from './api/dash/calendar';
 import escalationLetterRoutes from './api/dash/escalation-letters';
@@ -64,6 +66,10 @@ async function dashboardPlugin(app: FastifyInstance, options: DashboardOptions):
     routes: [],
   };
   app.decorate('dashboard', context);
+  // The default district (a district's own server) takes the office's name once (migration 401 left it empty).
+  await app.district.db.run("UPDATE districts SET name = $1 WHERE code = 'default' AND name = ''", [
+    context.districtName,
+  ]);
   app.addHook('onClose', async () => {
     await escalation?.stop();
     options.escalation?.notifier.close();
@@ -85,6 +91,7 @@ const BODY_NOT_JSON = new Set(['FST_ERR_CTP_EMPTY_JSON_BODY', 'FST_ERR_CTP_INVAL
 
 async function dashboardRoutes(app: FastifyInstance, options: { webDir: string }): Promise<void> {
   installAuthHook(app);
+  installScopeHook(app);
   // JSON bodies by fastify's own parser (application/json only: anything else is refused with 415).
   app.removeContentTypeParser('text/plain');
   // The one place a dashboard error becomes an answer: typed refusals (errors.ts) by their status and
@@ -119,6 +126,7 @@ async function dashboardRoutes(app: FastifyInstance, options: { webDir: string }
   await app.register(adminRoutes);
   await app.register(calendarRoutes);
   await app.register(escalationLetterRoutes);
+  await app.register(rollupRoutes);
   await app.register(publicRoutes);
   await app.register(webRoutes, { webDir: options.webDir });
 }

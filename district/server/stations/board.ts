@@ -35,6 +35,7 @@ import { stockReport } from '../consumables/stock';
 import { activeFaults, listedFault } from '../faults/repository';
 import { cardForecasts } from '../forecasts/cards';
 import { listedForecast, stationForecasts } from '../forecasts/store';
+import { DEFAULT_DISTRICT, districtScope } from '../tenancy/scope';
 
 export type { Board, KecamatanStatus, PublicBoard, StationProblem, StationStatus } from '../../dash-api';
 
@@ -50,14 +51,21 @@ export function reportedAnswers(heartbeat: HeartbeatPayload): { recording: Answe
   };
 }
 
-export async function board(db: Db, nowMs: number, heartbeatWindowMs: number): Promise<Board> {
-  const calendar = await loadCalendar(db);
+/** One district's board (default: the default district of a district's own server). */
+export async function board(
+  db: Db,
+  nowMs: number,
+  heartbeatWindowMs: number,
+  district: string = DEFAULT_DISTRICT,
+): Promise<Board> {
+  const calendar = await loadCalendar(db, district);
   const stations = await db.query<Row>(
     `SELECT id, name, kecamatan, created_at, enrolled_at, heard_at, measured_clock_offset_ms, last_heartbeat,
-     last_heartbeat_at, app_version FROM stations ORDER BY kecamatan, name, id`,
+     last_heartbeat_at, app_version FROM stations WHERE district_code = $1 ORDER BY kecamatan, name, id`,
+    [district],
   );
   const faultsByStation = new Map<string, FaultView[]>();
-  for (const fault of await activeFaults(db, nowMs)) {
+  for (const fault of await activeFaults(db, nowMs, districtScope(district))) {
     const list = faultsByStation.get(fault.stationId) ?? [];
     list.push(listedFault(fault));
     faultsByStation.set(fault.stationId, list);
@@ -97,13 +105,11 @@ export async function board(db: Db, nowMs: number, heartbeatWindowMs: number): P
   const kecamatan = [...byKecamatan].map(([name, list]): KecamatanStatus => {
     const open = isOpenAt(calendar, name, nowMs);
     const opening = nextOpening(calendar, name, nowMs);
-    const state: KecamatanState = !open
-      ? 'closed'
-      : list.some((station) => station.state === 'can-record')
-        ? 'can-record'
-        : list.some((station) => station.state === 'no-news')
-          ? 'no-news'
-          : 'cannot-record';
+    const state = kecamatanState({
+      open,
+      anyCanRecord: list.some((station) => station.state === 'can-record'),
+      anyNoNews: list.some((station) => station.state === 'no-news'),
+    });
     // "No news since ..." dates the silence: a station of the same kecamatan that spoke a minute
     // ago (to say it cannot record) must not make the silent one look recent.
     const heard = list
@@ -123,7 +129,10 @@ export async function board(db: Db, nowMs: number, heartbeatWindowMs: number): P
     };
   });
   const generatedAt = new Date(nowMs).toISOString();
-  const district = cardForecasts(await stockReport(db, nowMs), nowMs);
+  const districtForecasts = cardForecasts(
+    await stockReport(db, nowMs, undefined, districtScope(district)),
+    nowMs,
+  );
   return {
     generatedAt,
     heartbeatWindowMs,
@@ -131,8 +140,8 @@ export async function board(db: Db, nowMs: number, heartbeatWindowMs: number): P
     summary: summarize(kecamatan, generatedAt),
     kecamatan,
     notActive,
-    districtForecasts: district.slice(0, BOARD_DISTRICT_FORECASTS).map(listedForecast),
-    hiddenDistrictForecasts: Math.max(0, district.length - BOARD_DISTRICT_FORECASTS),
+    districtForecasts: districtForecasts.slice(0, BOARD_DISTRICT_FORECASTS).map(listedForecast),
+    hiddenDistrictForecasts: Math.max(0, districtForecasts.length - BOARD_DISTRICT_FORECASTS),
   };
 }
 
@@ -142,6 +151,14 @@ function shownForecasts(all: ForecastView[]): { forecasts: ForecastView[]; hidde
     forecasts: all.slice(0, BOARD_FORECASTS_PER_STATION).map(listedForecast),
     hiddenForecasts: Math.max(0, all.length - BOARD_FORECASTS_PER_STATION),
   };
+}
+
+/**
+ * A kecamatan's state (the board, the province and national views): closed outside its office's
+ * service hours; else it can record while any station there can; else "no news" while any is silent.
+ */
+export function kecamatanState(input: { open: boolean; anyCanRecord: boolean; anyNoNews: boolean }): KecamatanState {
+  return !input.open ? 'closed' : input.anyCanRecord ? 'can-record' : input.anyNoNews ? 'no-news' : 'cannot-record';
 }
 
 function summarize(kecamatan: readonly KecamatanStatus[], dataAt: string): BoardSummary {

@@ -7,6 +7,7 @@ import { hashEnrollmentCode, newEnrollmentCode, newStationId } from '../db/ids';
 import { InvalidInputError, NotFoundError } from '../errors';
 import { Refusal } from '../intake/refusal';
 import { publicKeyFromBase64 } from '../intake/signature';
+import { DEFAULT_DISTRICT } from '../tenancy/scope';
 
 /** How long an enrollment code stays valid unless told otherwise. */
 export const ENROLLMENT_CODE_LIFETIME_MS = 72 * 60 * 60 * 1000;
@@ -22,7 +23,7 @@ export interface NewStation {
 
 export async function addStation(
   db: Db,
-  input: { name: string; kecamatan: string; nowMs?: number; codeLifetimeMs?: number },
+  input: { name: string; kecamatan: string; nowMs?: number; codeLifetimeMs?: number; district?: string },
 ): Promise<NewStation> {
   const nowMs = input.nowMs ?? Date.now();
   const name = input.name.trim();
@@ -38,12 +39,10 @@ export async function addStation(
   }
   const stationId = newStationId(nowMs);
   return db.transaction(async (transaction) => {
-    await transaction.run('INSERT INTO stations (id, name, kecamatan, created_at) VALUES ($1, $2, $3, $4)', [
-      stationId,
-      name,
-      kecamatan,
-      new Date(nowMs).toISOString(),
-    ]);
+    await transaction.run(
+      'INSERT INTO stations (id, name, kecamatan, created_at, district_code) VALUES ($1, $2, $3, $4, $5)',
+      [stationId, name, kecamatan, new Date(nowMs).toISOString(), input.district ?? DEFAULT_DISTRICT],
+    );
     const { code, expiresAt } = await insertCode(transaction, stationId, nowMs, input.codeLifetimeMs);
     return { stationId, name, kecamatan, code, expiresAt };
   });

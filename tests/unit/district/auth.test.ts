@@ -70,7 +70,7 @@ test('the session token is read from any Cookie header position; the cookie is H
 
 test('the CSRF header must equal the session token exactly', () => {
   const session: Session = {
-    user: { id: 'u', username: 'u', name: 'U', email: null, role: 'viewer' },
+    user: { id: 'u', username: 'u', name: 'U', email: null, role: 'viewer', scope: { level: 'district', code: 'default' } },
     csrfToken: 'token-123',
     expiresAt: '',
   };

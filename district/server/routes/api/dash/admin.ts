@@ -5,18 +5,26 @@ import { listAudit } from '../../../auth/audit';
 import { addUser, listUsers } from '../../../auth/users';
 import { ConflictError } from '../../../errors';
 import { auditByStaff, pageOf, parseBody } from './context';
+import { districtOf, scopeOf } from './scope';
 
 export default async function adminRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/dash/audit', { config: { access: 'admin' } }, async (request) =>
-    listAudit(app.district.db, pageOf(request)),
+    listAudit(app.district.db, pageOf(request), scopeOf(request)),
   );
 
-  app.get('/api/dash/users', { config: { access: 'admin' } }, async () => listUsers(app.district.db));
+  app.get('/api/dash/users', { config: { access: 'admin' } }, async (request) =>
+    listUsers(app.district.db, scopeOf(request)),
+  );
 
   app.post('/api/dash/users', { config: { access: 'admin' } }, async (request) => {
     const input = parseBody(request, NewUserRequestSchema);
     const nowMs = app.district.now();
-    const user = await addUser(app.district.db, { ...input, nowMs });
+    // A new account works in the admin's district (the one drilled into, for a wider admin).
+    const user = await addUser(app.district.db, {
+      ...input,
+      nowMs,
+      scope: { level: 'district', code: districtOf(request) },
+    });
     await auditByStaff(request, {
       nowMs,
       action: 'user.added',

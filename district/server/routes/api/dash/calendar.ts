@@ -14,40 +14,44 @@ import {
   setTimeZone,
 } from '../../../calendar/store';
 import { auditByStaff, parseBody } from './context';
+import { districtOf } from './scope';
 
 export default async function calendarRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/api/dash/calendar', { config: { access: 'viewer' } }, async () =>
-    serviceCalendar(app.district.db),
+  app.get('/api/dash/calendar', { config: { access: 'viewer' } }, async (request) =>
+    serviceCalendar(app.district.db, districtOf(request)),
   );
 
   app.post('/api/dash/calendar/time-zone', { config: { access: 'admin' } }, async (request) => {
     const { timeZone } = parseBody(request, TimeZoneRequestSchema);
     const nowMs = app.district.now();
-    await setTimeZone(app.district.db, timeZone, nowMs);
+    const district = districtOf(request);
+    await setTimeZone(app.district.db, timeZone, nowMs, district);
     await auditByStaff(request, { nowMs, action: 'calendar.time-zone', target: timeZone });
-    return serviceCalendar(app.district.db);
+    return serviceCalendar(app.district.db, district);
   });
 
   app.post('/api/dash/calendar/hours', { config: { access: 'admin' } }, async (request) => {
     const input = parseBody(request, ServiceHoursRequestSchema);
     const nowMs = app.district.now();
-    await setServiceWeek(app.district.db, { ...input, nowMs });
+    const district = districtOf(request);
+    await setServiceWeek(app.district.db, { ...input, nowMs, district });
     await auditByStaff(request, {
       nowMs,
       action: 'calendar.hours',
       target: input.kecamatan ?? 'district',
       detail: { week: input.week },
     });
-    return serviceCalendar(app.district.db);
+    return serviceCalendar(app.district.db, district);
   });
 
   app.post('/api/dash/calendar/closed-days', { config: { access: 'admin' } }, async (request) => {
     const input = parseBody(request, ClosedDayRequestSchema);
     const nowMs = app.district.now();
+    const district = districtOf(request);
     if (input.remove) {
-      await removeClosedDay(app.district.db, input);
+      await removeClosedDay(app.district.db, { ...input, district });
     } else {
-      await addClosedDay(app.district.db, { ...input, nowMs });
+      await addClosedDay(app.district.db, { ...input, nowMs, district });
     }
     await auditByStaff(request, {
       nowMs,
@@ -55,6 +59,6 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
       target: input.kecamatan ?? 'district',
       detail: { date: input.date, note: input.note },
     });
-    return serviceCalendar(app.district.db);
+    return serviceCalendar(app.district.db, district);
   });
 }

@@ -8,6 +8,7 @@ import { audit } from '../../../auth/audit';
 import type { Access } from '../../../auth/roles';
 import type { Session } from '../../../auth/sessions';
 import { DistrictError, InvalidInputError } from '../../../errors';
+import { singleDistrict } from '../../../tenancy/scope';
 import type { EscalationTimer } from '../../../escalation/scheduler';
 import type { Notifier } from '../../../notify/types';
 
@@ -80,7 +81,12 @@ export async function auditByStaff(
   request: FastifyRequest,
   entry: { nowMs: number; action: string; target: string; detail?: unknown },
 ): Promise<void> {
-  await audit(request.server.district.db, { ...entry, user: staffOf(request).user, ip: request.ip });
+  await audit(request.server.district.db, {
+    ...entry,
+    user: staffOf(request).user,
+    ip: request.ip,
+    district: request.scope === null ? null : singleDistrict(request.scope),
+  });
 }
 
 export function sendCsv(reply: FastifyReply, fileName: string, csv: string): FastifyReply {

@@ -11,6 +11,7 @@ import { InvalidInputError, NotFoundError } from '../../../errors';
 import { applyFaultAction, faultDetail } from '../../../faults/lifecycle';
 import { FAULT_STATES, findFaults, listedFault } from '../../../faults/repository';
 import { auditByStaff, parseBody, staffOf } from './context';
+import { scopeOf } from './scope';
 
 const FilterSchema = PageQuerySchema.extend({
   state: z.enum([...FAULT_STATES, 'active', 'all']).default('active'),
@@ -30,14 +31,14 @@ export default async function faultRoutes(app: FastifyInstance): Promise<void> {
     const faults = await findFaults(
       app.district.db,
       app.district.now(),
-      { state: filter.data.state, stationId: filter.data.station },
+      { state: filter.data.state, stationId: filter.data.station, scope: scopeOf(request) },
       { limit, offset },
     );
     return faults.map(listedFault);
   });
 
-  app.get('/api/dash/assignees', { config: { access: 'technician' } }, async (): Promise<Assignee[]> => {
-    const users = await listUsers(app.district.db);
+  app.get('/api/dash/assignees', { config: { access: 'technician' } }, async (request): Promise<Assignee[]> => {
+    const users = await listUsers(app.district.db, scopeOf(request));
     return users
       .filter((user) => user.role === 'technician' || user.role === 'admin')
       .map(({ username, name, role }) => ({ username, name, role }))

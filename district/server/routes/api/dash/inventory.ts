@@ -14,18 +14,19 @@ import { addSpare, listDevices } from '../../../inventory/devices';
 import { loanRecordHtml } from '../../../inventory/loan-record';
 import { createLoan, listLoans, returnLoan } from '../../../inventory/loans';
 import { auditByStaff, pageOf, parseBody, staffOf } from './context';
+import { districtOf, scopeOf } from './scope';
 
 const LoanParams = z.object({ loanId: z.string().max(64) });
 
 export default async function inventoryRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/dash/inventory/devices', { config: { access: 'viewer' } }, async (request) =>
-    listDevices(app.district.db, {}, pageOf(request)),
+    listDevices(app.district.db, { scope: scopeOf(request) }, pageOf(request)),
   );
 
   app.post('/api/dash/inventory/spares', { config: { access: 'technician' } }, async (request) => {
     const spare = parseBody(request, NewSpareRequestSchema);
     const nowMs = app.district.now();
-    const id = await addSpare(app.district.db, { ...spare, nowMs });
+    const id = await addSpare(app.district.db, { ...spare, nowMs, district: districtOf(request) });
     await auditByStaff(request, {
       nowMs,
       action: 'inventory.spare-added',
@@ -36,7 +37,7 @@ export default async function inventoryRoutes(app: FastifyInstance): Promise<voi
   });
 
   app.get('/api/dash/inventory/loans', { config: { access: 'viewer' } }, async (request) =>
-    listLoans(app.district.db, {}, pageOf(request)),
+    listLoans(app.district.db, { scope: scopeOf(request) }, pageOf(request)),
   );
 
   app.post('/api/dash/inventory/loans', { config: { access: 'technician' } }, async (request) => {
@@ -76,7 +77,7 @@ export default async function inventoryRoutes(app: FastifyInstance): Promise<voi
     { config: { access: 'viewer' } },
     async (request, reply) => {
       const { loanId } = LoanParams.parse(request.params);
-      const [loan] = await listLoans(app.district.db, { id: loanId });
+      const [loan] = await listLoans(app.district.db, { id: loanId, scope: scopeOf(request) });
       if (loan === undefined) {
         throw new NotFoundError('no such loan');
       }

@@ -8,12 +8,14 @@ import { toCsv } from '../../../figures/csv';
 import { figures } from '../../../figures/report';
 import { listDevices } from '../../../inventory/devices';
 import { sendCsv } from './context';
+import { districtOf, scopeOf } from './scope';
+import { DEFAULT_THRESHOLDS } from '../../../consumables/stock';
 
 const FiguresQuery = z.object({ months: z.coerce.number().int().min(1).max(24).default(6) });
 
 export default async function reportRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/api/dash/consumables', { config: { access: 'viewer' } }, async () =>
-    stockReport(app.district.db, app.district.now()),
+  app.get('/api/dash/consumables', { config: { access: 'viewer' } }, async (request) =>
+    stockReport(app.district.db, app.district.now(), DEFAULT_THRESHOLDS, scopeOf(request)),
   );
 
   app.get('/api/dash/figures', { config: { access: 'viewer' } }, async (request) => {
@@ -22,11 +24,15 @@ export default async function reportRoutes(app: FastifyInstance): Promise<void> 
       nowMs: app.district.now(),
       windowMs: app.dashboard.heartbeatWindowMs,
       months,
+      district: districtOf(request),
     });
   });
 
-  app.get('/api/dash/export/faults.csv', { config: { access: 'viewer' } }, async (_request, reply) => {
-    const faults = await findFaults(app.district.db, app.district.now(), { state: 'all' });
+  app.get('/api/dash/export/faults.csv', { config: { access: 'viewer' } }, async (request, reply) => {
+    const faults = await findFaults(app.district.db, app.district.now(), {
+      state: 'all',
+      scope: scopeOf(request),
+    });
     return sendCsv(
       reply,
       'gangguan.csv',
@@ -87,8 +93,8 @@ export default async function reportRoutes(app: FastifyInstance): Promise<void> 
     );
   });
 
-  app.get('/api/dash/export/inventory.csv', { config: { access: 'viewer' } }, async (_request, reply) => {
-    const devices = await listDevices(app.district.db);
+  app.get('/api/dash/export/inventory.csv', { config: { access: 'viewer' } }, async (request, reply) => {
+    const devices = await listDevices(app.district.db, { scope: scopeOf(request) });
     return sendCsv(
       reply,
       'inventaris.csv',
@@ -131,6 +137,7 @@ export default async function reportRoutes(app: FastifyInstance): Promise<void> 
       nowMs: app.district.now(),
       windowMs: app.dashboard.heartbeatWindowMs,
       months,
+      district: districtOf(request),
     });
     return sendCsv(
       reply,

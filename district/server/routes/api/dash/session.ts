@@ -13,6 +13,7 @@ import { authenticate } from '../../../auth/users';
 import { HashingBusyError } from '../../../auth/password';
 import { accountKey, admitLogin, forget, pruneThrottle, refundAddress } from '../../../auth/throttle';
 import { DistrictError, RetryLaterError } from '../../../errors';
+import { DEFAULT_DISTRICT, singleDistrict } from '../../../tenancy/scope';
 import { auditByStaff, parseBody, staffOf } from './context';
 
 /** Every this many ms a login also deletes throttling rows gone quiet. */
@@ -50,6 +51,11 @@ export default async function sessionRoutes(app: FastifyInstance): Promise<void>
       throw error;
     }
     if (user === null) {
+      // Seen by the district of the account named (an unknown name: the default district's, the service's own).
+      const [named] = await app.district.db.query<{ scope_level: string; scope_code: string }>(
+        'SELECT scope_level, scope_code FROM users WHERE username = $1',
+        [key],
+      );
       await audit(app.district.db, {
         nowMs,
         user: null,
@@ -57,13 +63,21 @@ export default async function sessionRoutes(app: FastifyInstance): Promise<void>
         target: key,
         detail: { failures: admission.accountFailures },
         ip: request.ip,
+        district: named === undefined ? DEFAULT_DISTRICT : named.scope_level === 'district' ? named.scope_code : null,
       });
       throw new DistrictError(401, 'bad-login', 'wrong username or password');
     }
     await forget(app.district.db, accountKey(key, request.ip));
     await refundAddress(app.district.db, request.ip);
     const { token, session } = await createSession(app.district.db, user, nowMs);
-    await audit(app.district.db, { nowMs, user, action: 'login', target: user.username, ip: request.ip });
+    await audit(app.district.db, {
+      nowMs,
+      user,
+      action: 'login',
+      target: user.username,
+      ip: request.ip,
+      district: singleDistrict(user.scope),
+    });
     void reply.header(
       'set-cookie',
       sessionCookie(token, {

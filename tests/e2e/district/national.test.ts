@@ -1,0 +1,102 @@
+// The province and national views in Debian's Chromium on a phone-sized screen (360 px): a national
+// account signs in, sees every province, drills into Jawa Tengah, then into Kabupaten Sragen's own
+// board and faults, which show nothing of another district. Screenshots go to a temporary folder.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { build } from 'esbuild';
+import type { Browser, Page } from 'playwright-core';
+import { openDatabase } from '../../../district/server/db/open';
+import { startServer } from '../../../district/server/server';
+import type { RunningServer } from '../../../district/server/server';
+import { launchChromium } from '../../helpers/browser';
+import { PASSWORD } from '../../helpers/dashboard';
+import type { TestDistrict } from '../../helpers/district';
+import { screenshotDirectory } from '../../helpers/screenshots';
+import { COUNTRY_NOW, seedCountry } from '../../helpers/tenancy';
+
+const clock = { now: COUNTRY_NOW };
+let dir: string;
+let screenshots: string;
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'siaga-national-e2e-'));
+  screenshots = screenshotDirectory();
+  const webDir = join(dir, 'web');
+  await build({
+    entryPoints: ['district/web/main.tsx'],
+    bundle: true,
+    outfile: join(webDir, 'app.js'),
+    format: 'esm',
+    platform: 'browser',
+    target: 'chrome120',
+    jsx: 'automatic',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'error',
+  });
+  writeFileSync(join(webDir, 'index.html'), readFileSync('district/web/index.html', 'utf8'));
+  const db = await openDatabase({ dataDir: join(dir, 'data') });
+  server = await startServer({ db, port: 0, host: '127.0.0.1', now: () => clock.now, dashboard: { webDir } });
+  await seedCountry({ db, app: server.app } as unknown as TestDistrict, clock);
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 360, height: 780 }, locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+  console.log(`screenshots: ${screenshots}`);
+});
+
+const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+test('national -> province -> district board on a 360 px phone, in Bahasa Indonesia', async () => {
+  await page.goto(server.url + '/');
+  await page.fill('input[name=username]', 'pusat');
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('button[type=submit]');
+  // A national account lands on the national view: two provinces, Jawa Tengah first (it has trouble).
+  await page.locator('li.area[data-area="51"]').waitFor();
+  assert.equal(await page.locator('.rollup h2').textContent(), 'Nasional');
+  assert.equal(await page.locator('.rollup .summary').textContent(), '2 dari 4 kecamatan bisa merekam sekarang');
+  assert.deepEqual(await page.locator('li.area').evaluateAll((items) => items.map((item) => item.getAttribute('data-area'))), ['33', '51']);
+  const jateng = page.locator('li.area[data-area="33"]');
+  assert.match((await jateng.textContent()) ?? '', /1\/3 bisa merekam · 1 tidak bisa · 1 tanpa kabar/);
+  assert.match((await page.locator('ol.oldest').textContent()) ?? '', /Kota Denpasar · Kec\. Denpasar Barat/);
+  assert.equal(await overflow(), 0, 'national view scrolls sideways at 360 px');
+  await page.screenshot({ path: join(screenshots, 'nasional-360.png'), fullPage: true });
+
+  await jateng.locator('a').first().click();
+  await page.locator('li.area[data-area="33.72"]').waitFor();
+  assert.equal(await page.locator('.rollup h2').textContent(), 'Jawa Tengah');
+  assert.equal(await page.locator('li.area').count(), 2);
+  assert.ok(!((await page.locator('.rollup').textContent()) ?? '').includes('Denpasar'));
+  assert.equal(await overflow(), 0, 'province view scrolls sideways at 360 px');
+  await page.screenshot({ path: join(screenshots, 'provinsi-360.png'), fullPage: true });
+
+  await page.locator('li.area[data-area="33.14"] a').first().click();
+  await page.locator('article.kecamatan').nth(1).waitFor();
+  assert.match((await page.locator('p.drill').textContent()) ?? '', /Kabupaten\/kota: 33\.14/);
+  const board = (await page.locator('main').textContent()) ?? '';
+  assert.match(board, /Tangen/);
+  assert.match(board, /Sragen Kota/);
+  assert.ok(!board.includes('Laweyan') && !board.includes('Denpasar'), board.slice(0, 300));
+  assert.equal(await overflow(), 0, 'district board scrolls sideways at 360 px');
+  await page.screenshot({ path: join(screenshots, 'kabupaten-360.png'), fullPage: true });
+
+  // The district stays chosen for its other pages: its faults, nobody else's.
+  await page.goto(server.url + '/#/gangguan');
+  await page.locator('text=Tangen').first().waitFor();
+  const faults = (await page.locator('main').textContent()) ?? '';
+  assert.ok(!faults.includes('Denpasar'), faults.slice(0, 300));
+
+  // Back to the regional view from the navigation.
+  await page.goto(server.url + '/#/nasional');
+  await page.locator('li.area[data-area="51"]').waitFor();
+});

@@ -11,7 +11,8 @@ import { databaseOf, defineCommand, noPositionals, numberOption } from './io';
 export const serve = defineCommand({
   usage: `serve [--port 8080] [--host 0.0.0.0] [--max-batches-per-second 10] [--heartbeat-window-minutes 10]
         [--tls-cert FILE --tls-key FILE]   HTTPS with the district's own certificate (docs/tls.md)
-        [--district-name NAME] [--secure-cookies] [--log FILE] ${ESCALATION_USAGE}`,
+        [--district-name NAME] [--secure-cookies] [--log FILE] ${ESCALATION_USAGE}
+        [--trust-proxy ADDR[,CIDR...]]   believe X-Forwarded-For from these proxies (docs/cluster.md)`,
   options: {
     port: { type: 'string', default: '8080' },
     host: { type: 'string', default: '0.0.0.0' },
@@ -22,6 +23,7 @@ export const serve = defineCommand({
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
     log: { type: 'string' },
+    'trust-proxy': { type: 'string' },
     ...ESCALATION_OPTIONS,
   },
   run: async ({ values, positionals }, io) => {
@@ -44,6 +46,7 @@ export const serve = defineCommand({
       logger: { level: 'warn', stream: log },
       requestLog: (line) => writeLine(log, line),
       tls,
+      trustProxy: trustedProxies(values['trust-proxy']),
       maxBatchesPerSecond: options.maxBatchesPerSecond,
       dashboard: {
         heartbeatWindowMs: options.heartbeatWindowMs,
@@ -62,6 +65,23 @@ export const serve = defineCommand({
     return 0;
   },
 });
+
+/**
+ * `--trust-proxy 127.0.0.1,10.0.0.0/8`: the load balancers whose X-Forwarded-For names the client
+ * (login throttling and enrollment pacing count per client address). Never `true`: a client could
+ * then name any address it likes.
+ */
+function trustedProxies(value: string | undefined): string[] | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const proxies = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  const bad = proxies.find((proxy) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(proxy));
+  if (proxies.length === 0 || bad !== undefined) {
+    throw new UsageError(`--trust-proxy takes IP addresses or CIDR ranges, comma-separated (got ${bad ?? value})`);
+  }
+  return proxies;
+}
 
 /** The certificate and key for HTTPS: both or neither, read now so a bad path is a usage error. */
 function tlsFiles(cert: string | undefined, key: string | undefined): { cert: string; key: string } | undefined {

@@ -10,7 +10,7 @@ import { projectForDashboard } from './projection';
 import { inGroupTransaction } from '../db/group-commit';
 import type { Db } from '../db/types';
 import { DEFAULT_HEARTBEAT_WINDOW_MS } from '../figures/availability';
-import type { ReplayMemory } from './guards';
+import type { ReplayGuard } from './guards';
 import { Refusal } from './refusal';
 import { verifyRequestSignature } from './signature';
 import { reconcileOpenFaults } from '../faults/reconcile';
@@ -37,7 +37,7 @@ export interface VerifyOptions {
   /** False for bundle import: a bundle's requests may be weeks old. */
   checkWindow: boolean;
   /** Absent for bundle import, where importing the same file twice is allowed. */
-  replays?: ReplayMemory;
+  replays?: ReplayGuard;
   windowMs?: number;
 }
 
@@ -83,7 +83,7 @@ export async function verifySignedRequest(
   }
   if (
     options.replays !== undefined &&
-    !options.replays.use(stationId, signatureBase64, timestampMs, options.nowMs)
+    !(await options.replays.use(stationId, signatureBase64, timestampMs, options.nowMs))
   ) {
     throw new Refusal(
       'replayed',

@@ -83,7 +83,14 @@ export async function verifySignedRequest(
   }
   if (
     options.replays !== undefined &&
-    !(await options.replays.use(stationId, signatureBase64, timestampMs, options.nowMs))
+    // Remembered by its bytes: the last base64 letter before `==` carries 4 unused bits, so one
+    // signature has 16 spellings that all verify; a replay must not pass by re-spelling it.
+    !(await options.replays.use(
+      stationId,
+      Buffer.from(signatureBase64, 'base64').toString('base64'),
+      timestampMs,
+      options.nowMs,
+    ))
   ) {
     throw new Refusal(
       'replayed',

@@ -19,9 +19,10 @@ import type { Db } from '../../../district/server/db/types';
 import { addStation } from '../../../district/server/stations/stations';
 import type { Event } from '../../../protocol/events';
 import { PATHS } from '../../../protocol/requests';
+import { HEADER_SIGNATURE } from '../../../protocol/signing';
 import type { DistrictProcess, Haproxy } from '../../helpers/cluster';
 import { startDistrictProcess, startHaproxy } from '../../helpers/cluster';
-import { TestStation } from '../../helpers/district';
+import { respellSignature, TestStation } from '../../helpers/district';
 import type { TestPostgres } from '../../helpers/postgres';
 import { startPostgres } from '../../helpers/postgres';
 import type { TestSmtp } from '../../helpers/smtp';
@@ -263,6 +264,17 @@ test('a captured request replayed to another process is refused, and its events 
   assert.equal(atOther.json.error, 'replayed');
   const throughProxy = await call(haproxy.url + PATHS.events, { method: 'POST', ...request });
   assert.equal(throughProxy.status, 409);
+  // The same signature spelled otherwise (the unused low bits of its last base64 letter) still verifies: refused too.
+  const signature = request.headers[HEADER_SIGNATURE];
+  const respelled = respellSignature(signature);
+  assert.notEqual(respelled, signature);
+  assert.deepEqual(Buffer.from(respelled, 'base64'), Buffer.from(signature, 'base64'));
+  const respelledAnswer = await call(servers[1].url + PATHS.events, {
+    method: 'POST',
+    body: request.body,
+    headers: { ...request.headers, [HEADER_SIGNATURE]: respelled },
+  });
+  assert.equal(respelledAnswer.status, 409, JSON.stringify(respelledAnswer.json));
   const [count] = await db.query<{ count: number | string }>(
     'SELECT COUNT(*) AS count FROM events WHERE station_id = $1',
     [station.stationId],

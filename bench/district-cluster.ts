@@ -115,7 +115,7 @@ const single = await startHaproxy([{ name: 'd1', port: servers[0].port }]);
   const used = usage();
   latencies.sort((left, right) => left - right);
   console.log(
-    `(a) heartbeats: ${STATIONS} stations, ${total} signed heartbeats through haproxy to 2 processes in ${elapsed.toFixed(1)} s (${(total / elapsed).toFixed(0)}/s), ${failures.length} failed`,
+    `(a) heartbeats: ${STATIONS} stations, ${total} signed heartbeats through haproxy to 2 processes in ${elapsed.toFixed(1)} s (${(total / elapsed).toFixed(0)}/s), ${failures.length} failed${failures.length > 0 ? ` (first: ${failures[0]})` : ''}`,
   );
   console.log(
     `    latency p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms (goal p99 < 50 ms)`,

@@ -90,7 +90,7 @@ export interface Haproxy {
 
 /**
  * haproxy in front of `backends` (round robin). A backend is checked with GET /api/v1/time every
- * 200 ms and taken out after 2 failures; a connection refused is tried again on another backend
+ * 500 ms and taken out after 2 failures; a connection refused is tried again on another backend
  * (`retries`, `option redispatch`). Only connection failures are retried: a request that reached a
  * server may have been stored, and the station itself resends a batch under a new signature.
  */
@@ -104,6 +104,9 @@ export function haproxyConfig(frontendPort: number, backends: readonly { name: s
     '  timeout client 30s',
     '  timeout server 30s',
     '  timeout http-keep-alive 30s',
+    // A check slower than this fails (without it, `inter` is the limit: a busy process would be
+    // taken out for answering in 600 ms). A dead process refuses the connection at once anyway.
+    '  timeout check 5s',
     '  retries 3',
     '  option redispatch 1',
     '  retry-on conn-failure',
@@ -116,7 +119,7 @@ export function haproxyConfig(frontendPort: number, backends: readonly { name: s
     '  balance roundrobin',
     `  option httpchk GET ${PATHS.time}`,
     '  http-check expect status 200',
-    '  default-server check inter 200ms fall 2 rise 2 maxconn 256',
+    '  default-server check inter 500ms fall 2 rise 2 maxconn 256',
     ...backends.map((backend) => `  server ${backend.name} 127.0.0.1:${backend.port}`),
     '',
   ].join('\n');

@@ -1,6 +1,6 @@
 // `siaga-district escalate`: one pass of the escalation rules now; prints what it did as JSON.
 import { writeLine } from '../../cli/command';
-import { runEscalation } from '../server/escalation/run';
+import { runEscalationExclusive } from '../server/escalation/scheduler';
 import { ESCALATION_OPTIONS, ESCALATION_USAGE, escalationConfig, notifierOf } from './escalation-options';
 import { defineCommand, noPositionals, withDb } from './io';
 
@@ -12,7 +12,10 @@ export const escalate = defineCommand({
     const config = escalationConfig(values);
     const notifier = notifierOf(values);
     try {
-      const result = await withDb(values, (db) => runEscalation({ db, notifier, config }, Date.now()));
+      // Waits for a pass a running server may be making on the same database (one at a time).
+      const result = await withDb(values, (db) =>
+        runEscalationExclusive({ db, notifier, config }, Date.now, { wait: true }),
+      );
       writeLine(io.stdout, JSON.stringify(result));
     } finally {
       notifier.close();

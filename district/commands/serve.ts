@@ -15,7 +15,8 @@ export const serve = defineCommand({
         [--tls-cert FILE --tls-key FILE]   HTTPS with the district's own certificate (docs/tls.md)
         [--district-name NAME] [--secure-cookies] [--log FILE] ${ESCALATION_USAGE}
         [--upstream-poll-seconds 60]   how often a district not enrolled upstream looks again
-        [--upstream-max-backoff-seconds 300]   the longest wait between failed forwards upstream`,
+        [--upstream-max-backoff-seconds 300]   the longest wait between failed forwards upstream
+        [--trust-proxy ADDR[,CIDR...]]   believe X-Forwarded-For from these proxies (docs/cluster.md)`,
   options: {
     port: { type: 'string', default: '8080' },
     host: { type: 'string', default: '0.0.0.0' },
@@ -28,6 +29,7 @@ export const serve = defineCommand({
     log: { type: 'string' },
     'upstream-poll-seconds': { type: 'string', default: '60' },
     'upstream-max-backoff-seconds': { type: 'string', default: '300' },
+    'trust-proxy': { type: 'string' },
     ...ESCALATION_OPTIONS,
   },
   run: async ({ values, positionals }, io) => {
@@ -72,6 +74,7 @@ export const serve = defineCommand({
       logger: { level: 'warn', stream: log },
       requestLog: (line) => writeLine(log, line),
       tls,
+      trustProxy: trustedProxies(values['trust-proxy']),
       maxBatchesPerSecond: options.maxBatchesPerSecond,
       dashboard: {
         heartbeatWindowMs: options.heartbeatWindowMs,
@@ -90,6 +93,23 @@ export const serve = defineCommand({
     return 0;
   },
 });
+
+/**
+ * `--trust-proxy 127.0.0.1,10.0.0.0/8`: the load balancers whose X-Forwarded-For names the client
+ * (login throttling and enrollment pacing count per client address). Never `true`: a client could
+ * then name any address it likes.
+ */
+function trustedProxies(value: string | undefined): string[] | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const proxies = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  const bad = proxies.find((proxy) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(proxy));
+  if (proxies.length === 0 || bad !== undefined) {
+    throw new UsageError(`--trust-proxy takes IP addresses or CIDR ranges, comma-separated (got ${bad ?? value})`);
+  }
+  return proxies;
+}
 
 /** The certificate and key for HTTPS: both or neither, read now so a bad path is a usage error. */
 function tlsFiles(cert: string | undefined, key: string | undefined): { cert: string; key: string } | undefined {

@@ -12,6 +12,7 @@ import { districtContext, refuse, refuseWith } from './context';
 import type { Db } from './db/types';
 import { loadDistrictKey } from './intake/district-key';
 import { ReplayMemory, StationPacer } from './intake/guards';
+import { SharedPacer, SharedReplayGuard } from './intake/shared-guards';
 import { Refusal } from './intake/refusal';
 import { signRepliesHook } from './intake/reply-signing';
 import { RejectionLog } from './intake/rejections';
@@ -71,6 +72,29 @@ function errorCodeOf(statusCode: number | undefined, code: string | undefined): 
   return 'internal';
 }
 
+/**
+ * The intake's guards: in memory for SQLite (one process on one PC, as before), in the database for
+ * PostgreSQL, where any number of processes may serve the same stations (docs/cluster.md).
+ */
+function intakeGuards(options: AppOptions): Pick<DistrictContext, 'replays' | 'pacer' | 'enrollPacer'> {
+  const batchesPerSecond = options.maxBatchesPerSecond ?? 10;
+  const enrollmentsPerMinute = options.maxEnrollmentsPerMinute ?? 10;
+  if (options.db.dialect === 'postgres') {
+    return {
+      replays: new SharedReplayGuard(options.db),
+      pacer: new SharedPacer(options.db, 'station-batches', batchesPerSecond),
+      enrollPacer: new SharedPacer(options.db, 'enroll-address', enrollmentsPerMinute / 60, {
+        burst: enrollmentsPerMinute,
+      }),
+    };
+  }
+  return {
+    replays: new ReplayMemory(),
+    pacer: new StationPacer(batchesPerSecond),
+    enrollPacer: new StationPacer(enrollmentsPerMinute / 60, { burst: enrollmentsPerMinute }),
+  };
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const serverOptions: FastifyServerOptions = {
     logger: options.logger ?? false,
@@ -93,11 +117,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const context: DistrictContext = {
     db: options.db,
     now: options.now ?? Date.now,
-    replays: new ReplayMemory(),
-    pacer: new StationPacer(options.maxBatchesPerSecond ?? 10),
-    enrollPacer: new StationPacer((options.maxEnrollmentsPerMinute ?? 10) / 60, {
-      burst: options.maxEnrollmentsPerMinute ?? 10,
-    }),
+    ...intakeGuards(options),
     rejections: new RejectionLog(options.db, options.rejectionLog),
     districtKey: await loadDistrictKey(options.db),
     inFlight: 0,

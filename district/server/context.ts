@@ -6,7 +6,7 @@ import type { ErrorCode } from '../../protocol/requests';
 import { ERROR_STATUS } from '../../protocol/requests';
 import type { Db } from './db/types';
 import type { DistrictKey } from './intake/district-key';
-import type { ReplayMemory, StationPacer } from './intake/guards';
+import type { Pacer, ReplayGuard } from './intake/guards';
 import type { Refusal } from './intake/refusal';
 import type { RejectionLog } from './intake/rejections';
 
@@ -14,10 +14,11 @@ export interface DistrictContext {
   db: Db;
   /** The district clock in ms; tests pass their own. */
   now: () => number;
-  replays: ReplayMemory;
-  pacer: StationPacer;
+  /** In memory on SQLite (one process), in the database on PostgreSQL (shared by every process). */
+  replays: ReplayGuard;
+  pacer: Pacer;
   /** Enrollment attempts per address (codes must not be guessed in a flood). */
-  enrollPacer: StationPacer;
+  enrollPacer: Pacer;
   rejections: RejectionLog;
   /** Signs every reply to a request that carries a nonce (intake/reply-signing.ts). */
   districtKey: DistrictKey;

@@ -54,7 +54,9 @@ export async function admit(db: Db, key: string, free: number, nowMs: number): P
   // The SET expressions all read the row as it was before this statement (SQL semantics on both engines).
   const now = 'CAST($2 AS BIGINT)';
   const stale = `login_throttle.last_attempt_ms < CAST($3 AS BIGINT)`;
-  const blocked = `(login_throttle.blocked_until_ms > ${now} AND NOT ${stale})`;
+  // A delay of 0 leaves blocked_until_ms = last_attempt_ms: never a block, even for an attempt
+  // stamped a little earlier (another server process's clock, or a statement that ran late).
+  const blocked = `(login_throttle.blocked_until_ms > ${now} AND login_throttle.blocked_until_ms > login_throttle.last_attempt_ms AND NOT ${stale})`;
   const failures = `(CASE WHEN ${stale} THEN 1 ELSE login_throttle.failures + 1 END)`;
   const [row] = await db.query<{
     failures: number | string;

@@ -2,12 +2,15 @@
 // Portable SQL only (see types.ts). Never edit an applied migration: add the next one (106 and up).
 // Ids jump from 1 to 101 because the dashboard's tables were once a list of their own; the ids stay
 // so that databases made then migrate as before.
+import { lockForTransaction } from './locks';
 import type { Db } from './types';
 
 export interface Migration {
   id: number;
   name: string;
   statements: string[];
+  /** Statements for one engine only (e.g. PostgreSQL's UNLOGGED); on the other the migration is recorded as applied and does nothing. */
+  only?: Db['dialect'];
 }
 
 export const MIGRATIONS: Migration[] = [
@@ -504,6 +507,43 @@ export const MIGRATIONS: Migration[] = [
     ],
   },
   {
+    id: 501,
+    name: 'intake guards shared by every server process: used request signatures, rate buckets',
+    statements: [
+      // A signed request is used once across all processes on the database (intake/shared-guards.ts):
+      // the INSERT that finds the row already there is the replay. Rows expire with the timestamp window.
+      `CREATE TABLE request_signatures (
+        station_id TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        expires_at_ms BIGINT NOT NULL,
+        PRIMARY KEY (station_id, signature)
+      )`,
+      `CREATE INDEX request_signatures_expiry ON request_signatures (expires_at_ms)`,
+      // A token bucket per (scope, key): a station's batches, an address's enrollment attempts.
+      `CREATE TABLE rate_buckets (
+        scope TEXT NOT NULL,
+        key TEXT NOT NULL,
+        tokens DOUBLE PRECISION NOT NULL,
+        at_ms BIGINT NOT NULL,
+        taken INTEGER NOT NULL,
+        PRIMARY KEY (scope, key)
+      )`,
+      `CREATE INDEX rate_buckets_age ON rate_buckets (scope, at_ms)`,
+    ],
+  },
+  {
+    id: 502,
+    name: 'the shared intake guards skip the write-ahead log',
+    only: 'postgres',
+    statements: [
+      // Guard state need not survive a crash of PostgreSQL itself (it is then truncated): a replay
+      // inside the window is still stored once by event id, and a bucket starts full. Unlogged, each
+      // request's guard writes cost no WAL flush of their own.
+      `ALTER TABLE request_signatures SET UNLOGGED`,
+      `ALTER TABLE rate_buckets SET UNLOGGED`,
+    ],
+  },
+  {
     id: 601,
     name: 'peers: districts that forward to this service, and the forward outbox to an upstream',
     statements: [
@@ -570,9 +610,14 @@ export const MIGRATIONS: Migration[] = [
 
 /** Applies the migrations not applied yet; returns the ids applied now. */
 export async function migrate(db: Db): Promise<number[]> {
-  await db.run(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
-  );
+  // Several server processes may start at once on one PostgreSQL: each step holds the migrations
+  // lock and looks again whether another process applied it meanwhile (IF NOT EXISTS alone races).
+  await db.transaction(async (transaction) => {
+    await lockForTransaction(transaction, 'migrations');
+    await transaction.run(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+  });
   const applied = new Set(
     (await db.query<{ id: number | string }>('SELECT id FROM schema_migrations')).map((row) =>
       Number(row.id),
@@ -583,8 +628,15 @@ export async function migrate(db: Db): Promise<number[]> {
     if (applied.has(migration.id)) {
       continue;
     }
-    await db.transaction(async (transaction) => {
-      for (const statement of migration.statements) {
+    const appliedNow = await db.transaction(async (transaction) => {
+      await lockForTransaction(transaction, 'migrations');
+      const [already] = await transaction.query('SELECT id FROM schema_migrations WHERE id = $1', [migration.id]);
+      if (already !== undefined) {
+        return false;
+      }
+      for (const statement of migration.only === undefined || migration.only === db.dialect
+        ? migration.statements
+        : []) {
         await transaction.run(statement);
       }
       await transaction.run('INSERT INTO schema_migrations (id, name, applied_at) VALUES ($1, $2, $3)', [
@@ -592,8 +644,11 @@ export async function migrate(db: Db): Promise<number[]> {
         migration.name,
         new Date().toISOString(),
       ]);
+      return true;
     });
-    done.push(migration.id);
+    if (appliedNow) {
+      done.push(migration.id);
+    }
   }
   return done;
 }

@@ -1,10 +1,25 @@
-// In-memory guards of the intake: replay memory, per-station pacing and per-address pacing of
-// enrollment. One server process holds them; a restart forgets them, which is harmless: a
-// replayed batch is still stored once (event ids).
+// The intake's guards: replay memory, per-station pacing and per-address pacing of enrollment.
+// These are the in-memory ones of a SQLite district (one process on one PC); a restart forgets
+// them, which is harmless: a replayed batch is still stored once (event ids). Several processes on
+// one PostgreSQL share theirs in the database (shared-guards.ts); app.ts picks by the database.
 import { TIMESTAMP_WINDOW_MS } from '../../../protocol/signing';
 
+/** Refuses the second use of a signed request while its timestamp could still pass the window. */
+export interface ReplayGuard {
+  /** Records the use of a signature; false if it was used before (a replay). */
+  use(stationId: string, signatureBase64: string, timestampMs: number, nowMs: number): boolean | Promise<boolean>;
+}
+
+/** A token bucket per key (a station id, an address). */
+export interface Pacer {
+  /** 0 if the key may go on now (and takes a token), else how many ms until it may. */
+  take(key: string, nowMs: number): number | Promise<number>;
+  /** Gives back the token `take` took, for an attempt that turned out well. */
+  refund(key: string): void | Promise<void>;
+}
+
 /** Remembers used signatures for as long as their timestamp could pass the window, and refuses a second use. */
-export class ReplayMemory {
+export class ReplayMemory implements ReplayGuard {
   private readonly seen = new Map<string, number>();
   private lastPruneMs = 0;
 
@@ -45,7 +60,7 @@ export class ReplayMemory {
  * first, so a flood from many addresses cannot grow the map without bound (a forgotten key starts
  * with a full bucket, which only helps the keys nobody floods).
  */
-export class StationPacer {
+export class StationPacer implements Pacer {
   private readonly buckets = new Map<string, { tokens: number; atMs: number }>();
   private readonly burst: number;
   private readonly maxKeys: number;

@@ -10,7 +10,7 @@ import { projectForDashboard } from './projection';
 import { inGroupTransaction } from '../db/group-commit';
 import type { Db } from '../db/types';
 import { DEFAULT_HEARTBEAT_WINDOW_MS } from '../figures/availability';
-import type { ReplayMemory } from './guards';
+import type { ReplayGuard } from './guards';
 import { Refusal } from './refusal';
 import { verifyRequestSignature } from './signature';
 import { reconcileOpenFaults } from '../faults/reconcile';
@@ -39,7 +39,7 @@ export interface VerifyOptions {
   /** False for bundle import: a bundle's requests may be weeks old. */
   checkWindow: boolean;
   /** Absent for bundle import, where importing the same file twice is allowed. */
-  replays?: ReplayMemory;
+  replays?: ReplayGuard;
   windowMs?: number;
 }
 
@@ -104,7 +104,14 @@ export async function verifySignedBy<Signer>(
   }
   if (
     options.replays !== undefined &&
-    !options.replays.use(stationId, signatureBase64, timestampMs, options.nowMs)
+    // Remembered by its bytes: the last base64 letter before `==` carries 4 unused bits, so one
+    // signature has 16 spellings that all verify; a replay must not pass by re-spelling it.
+    !(await options.replays.use(
+      stationId,
+      Buffer.from(signatureBase64, 'base64').toString('base64'),
+      timestampMs,
+      options.nowMs,
+    ))
   ) {
     throw new Refusal(
       'replayed',

@@ -10,8 +10,8 @@ import { addStation } from '../../../district/server/stations/stations';
 import type { Bundle } from '../../../protocol/bundle';
 import { EventsRequestSchema, MAX_BODY_BYTES, PATHS } from '../../../protocol/requests';
 import type { ErrorResponse, EventsResponse } from '../../../protocol/requests';
-import { TIMESTAMP_WINDOW_MS } from '../../../protocol/signing';
-import { startTestDistrict, TestStation } from '../../helpers/district';
+import { HEADER_SIGNATURE, TIMESTAMP_WINDOW_MS } from '../../../protocol/signing';
+import { respellSignature, startTestDistrict, TestStation } from '../../helpers/district';
 import type { TestDistrict } from '../../helpers/district';
 
 let district: TestDistrict;
@@ -320,6 +320,16 @@ describe('refusals store nothing and are logged', () => {
     assert.equal((await post(body, headers)).statusCode, 200);
     const before = await district.counts();
     await assertRefused(await post(body, headers), 409, 'replayed', before);
+  });
+
+  test('replayed with the signature spelled otherwise in base64 (the same bytes)', async () => {
+    const body = JSON.stringify({ events: [station.heartbeat(clockMs)] });
+    const headers = station.headers('POST', PATHS.events, body, clockMs);
+    assert.equal((await post(body, headers)).statusCode, 200);
+    const before = await district.counts();
+    const respelled = { ...headers, [HEADER_SIGNATURE]: respellSignature(headers[HEADER_SIGNATURE]) };
+    assert.notEqual(respelled[HEADER_SIGNATURE], headers[HEADER_SIGNATURE]);
+    await assertRefused(await post(body, respelled), 409, 'replayed', before);
   });
 
   test('oversized body', async () => {

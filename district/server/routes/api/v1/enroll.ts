@@ -9,7 +9,7 @@ import { enroll } from '../../../stations/stations';
 export default async function enrollRoute(app: FastifyInstance): Promise<void> {
   app.post(PATHS.enroll, async (request, reply) => {
     const context = app.district;
-    const waitMs = context.enrollPacer.take(request.ip, context.now());
+    const waitMs = await context.enrollPacer.take(request.ip, context.now());
     if (waitMs > 0) {
       throw new Refusal('rate-limited', 'too many enrollment attempts from this address; wait', null, waitMs);
     }
@@ -30,7 +30,7 @@ export default async function enrollRoute(app: FastifyInstance): Promise<void> {
     }
     const enrolled = await enroll(context.db, parsed.data, context.now(), context.districtKey.publicKeyBase64);
     // Only refused attempts (a guessed code, a malformed body) use up the address's allowance.
-    context.enrollPacer.refund(request.ip);
+    await context.enrollPacer.refund(request.ip);
     return reply.send(enrolled);
   });
 }

@@ -24,7 +24,7 @@ export default async function eventsRoute(app: FastifyInstance): Promise<void> {
         { method: request.method, path: request.url, headers: request.headers, body },
         { nowMs, checkWindow: true, replays: context.replays },
       );
-      const waitMs = context.pacer.take(station.id, nowMs);
+      const waitMs = await context.pacer.take(station.id, nowMs);
       if (waitMs > 0) {
         throw new Refusal(
           'rate-limited',

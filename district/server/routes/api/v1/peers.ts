@@ -38,13 +38,13 @@ function parseBody<T>(
 export default async function peersRoute(app: FastifyInstance): Promise<void> {
   app.post(PEER_PATHS.enroll, async (request, reply) => {
     const context = app.district;
-    const waitMs = context.enrollPacer.take(request.ip, context.now());
+    const waitMs = await context.enrollPacer.take(request.ip, context.now());
     if (waitMs > 0) {
       throw new Refusal('rate-limited', 'too many enrollment attempts from this address; wait', null, waitMs);
     }
     const enrollRequest = parseBody(request.body, PeerEnrollRequestSchema, 'peer enroll request', null);
     const enrolled = await enrollPeer(context.db, enrollRequest, context.now(), context.districtKey.publicKeyBase64);
-    context.enrollPacer.refund(request.ip);
+    await context.enrollPacer.refund(request.ip);
     return reply.send(enrolled);
   });
 
@@ -63,7 +63,7 @@ export default async function peersRoute(app: FastifyInstance): Promise<void> {
         'peer',
         (peerId) => findEnrolledPeer(context.db, peerId),
       );
-      const waitMs = context.pacer.take(peer.id, nowMs);
+      const waitMs = await context.pacer.take(peer.id, nowMs);
       if (waitMs > 0) {
         throw new Refusal('rate-limited', 'too many forwards from this peer; wait and send again', peer.id, waitMs);
       }

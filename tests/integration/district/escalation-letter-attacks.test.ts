@@ -377,17 +377,23 @@ function suite(backend: 'SQLite' | 'PostgreSQL'): void {
       const station = stations.flapped;
       const events = (kind: 'fault.opened' | 'fault.resolved' | 'fault.updated', atMs: number) =>
         station.fault(kind, 'f-flapped', { firstSeen: new Date(clock - 70 * DAY).toISOString() }, atMs);
-      // Open 70 days ago, recovered 40 days ago, back 35 days ago: 65 days open, 5 days working.
+      // Open 70 days ago, recovered 40 days ago (Thursday 22 October, 10.02 WIB), back 35 days ago
+      // (Tuesday 27 October, 10.02 WIB): both of those days count, Friday 23 to Monday 26 do not.
       await openFault(station, 'f-flapped', clock - 70 * DAY, clock - 70 * DAY);
       await postEvents(district, station, [events('fault.resolved', clock - 40 * DAY)], clock);
       await postEvents(district, station, [events('fault.updated', clock - 35 * DAY)], clock);
       const written = await issue(station, 'f-flapped');
       assert.equal(written.status, 200, JSON.stringify(written.json()));
-      const flapped = workingDaysOf(await pdfOf(written.json() as EscalationLetterView));
+      const flappedText = await pdfOf(written.json() as EscalationLetterView);
       await openFault(station, 'f-steady', clock - 70 * DAY, clock - 70 * DAY);
-      const steady = workingDaysOf(await pdfOf((await issue(station, 'f-steady')).json() as EscalationLetterView));
-      // Monday-Friday: five calendar days recovered are three to five working days fewer.
-      assert.ok(steady - flapped >= 3 && steady - flapped <= 5, `steady ${steady}, flapped ${flapped}`);
+      const steadyText = await pdfOf((await issue(station, 'f-steady')).json() as EscalationLetterView);
+      assert.match(steadyText, /71 hari kalender/);
+      assert.match(flappedText, /67 hari kalender/);
+      // Friday 23 and Monday 26 October were working days the station could record on.
+      assert.equal(workingDaysOf(steadyText) - workingDaysOf(flappedText), 2);
+      // The history says why: it recovered and came back.
+      assert.match(flappedText, /22 Oktober 2026 pukul 10\.02 WIB — Stasiun melaporkan perangkat pulih/);
+      assert.match(flappedText, /27 Oktober 2026 pukul 10\.02 WIB — Gangguan muncul kembali/);
     });
 
     test('users without the role and ids of other faults are refused, using no number', async () => {

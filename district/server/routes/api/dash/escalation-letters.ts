@@ -9,10 +9,10 @@ import { z } from 'zod';
 import { LetterSettingsRequestSchema, NewEscalationLetterRequestSchema } from '../../../../dash-api';
 import type { EscalationLetterStatus, FieldErrors } from '../../../../dash-api';
 import { InvalidInputError, NotFoundError } from '../../../errors';
-import { faultDetail } from '../../../faults/lifecycle';
 import {
   issueLetter,
   letterDocument,
+  letterFault,
   letterRefusal,
   lettersOfFault,
 } from '../../../escalation/letter/register';
@@ -87,12 +87,12 @@ export default async function escalationLetterRoutes(app: FastifyInstance): Prom
       }
       const { station, fault: faultId } = query.data;
       const nowMs = app.district.now();
-      const fault = await faultDetail(app.district.db, station, faultId, nowMs);
-      if (fault === null) {
+      const found = await letterFault(app.district.db, station, faultId, nowMs);
+      if (found === null) {
         throw new NotFoundError('Gangguan tidak ditemukan (no such fault)');
       }
       const thresholdHours = app.dashboard.letterThresholdHours;
-      const reason = letterRefusal(fault, thresholdHours);
+      const reason = letterRefusal(found.fault, thresholdHours);
       return {
         thresholdHours,
         eligible: reason === null,

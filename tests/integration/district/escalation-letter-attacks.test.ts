@@ -56,7 +56,9 @@ const SETTINGS: LetterSettingsRequest = {
 
 /** The start of a baseline JPEG claiming `width` x `height` pixels (SOI, SOF0), then garbage. */
 function jpegClaiming(width: number, height: number): Buffer {
-  const frame = Buffer.from([0xff, 0xc0, 0x00, 0x11, 0x08, 0, 0, 0, 0, 0x03, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
+  const frame = Buffer.from([
+    0xff, 0xc0, 0x00, 0x11, 0x08, 0, 0, 0, 0, 0x03, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1,
+  ]);
   frame.writeUInt16BE(height, 5);
   frame.writeUInt16BE(width, 7);
   return Buffer.concat([Buffer.from([0xff, 0xd8]), frame, Buffer.alloc(64, 0x55)]);
@@ -141,7 +143,10 @@ function suite(backend: 'SQLite' | 'PostgreSQL'): void {
           station.fault(
             'fault.opened',
             faultId,
-            { firstSeen: new Date(firstSeenMs).toISOString(), lastSeen: new Date(stationNowMs).toISOString() },
+            {
+              firstSeen: new Date(firstSeenMs).toISOString(),
+              lastSeen: new Date(stationNowMs).toISOString(),
+            },
             stationNowMs,
           ),
         ],
@@ -190,7 +195,11 @@ function suite(backend: 'SQLite' | 'PostgreSQL'): void {
         ['numberPattern', { ...SETTINGS, numberPattern: '470/{n}/Disdukcapil' }, '{year}'],
         ['signerNip', { ...SETTINGS, signerNip: '1970' }, '18'],
         ['copies.1', { ...SETTINGS, copies: ['Bupati', '  '] }, 'Wajib diisi'],
-        ['logo', { ...SETTINGS, logo: Buffer.from('<svg onload=alert(1)>').toString('base64') }, 'PNG atau JPEG'],
+        [
+          'logo',
+          { ...SETTINGS, logo: Buffer.from('<svg onload=alert(1)>').toString('base64') },
+          'PNG atau JPEG',
+        ],
         ['logo', { ...SETTINGS, logo: '!!! bukan base64 !!!' }, 'PNG atau JPEG'],
         ['logo', { ...SETTINGS, logo: Buffer.alloc(300 * 1024, 1).toString('base64') }, '256 KB'],
         [
@@ -427,7 +436,8 @@ function suite(backend: 'SQLite' | 'PostgreSQL'): void {
         await setTimeZone(district.db, zone, clock);
         const yearOfTest = 2026 + { WIB: 1, WITA: 2, WIT: 3 }[zone];
         // One second before local midnight of 31 December.
-        clock = Date.parse(`${yearOfTest - 1}-12-31T${String(24 - offsetHours).padStart(2, '0')}:00:00Z`) - 1_000;
+        clock =
+          Date.parse(`${yearOfTest - 1}-12-31T${String(24 - offsetHours).padStart(2, '0')}:00:00Z`) - 1_000;
         await relogin();
         await openFault(stations.other, `f-year-${zone}`, clock - THRESHOLD - DAY);
         const before = await Promise.all(

@@ -5,7 +5,7 @@
 // the new year of WIB, WITA and WIT; users without the role and ids of other faults. Every PDF is
 // read back with pdftotext.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ import type {
 } from '../../../district/dash-api';
 import { setTimeZone } from '../../../district/server/calendar/store';
 import type { Event } from '../../../protocol/events';
-import { addStaff, HEALTHY, login, postEvents, STAFF, staffHeaders } from '../../helpers/dashboard';
+import { addStaff, HEALTHY, login, PASSWORD, postEvents, STAFF, staffHeaders } from '../../helpers/dashboard';
 import type { Login } from '../../helpers/dashboard';
 import { startTestDistrict, TestStation } from '../../helpers/district';
 import type { TestDistrict } from '../../helpers/district';
@@ -472,3 +472,114 @@ function suite(backend: 'SQLite' | 'PostgreSQL'): void {
 
 suite('SQLite');
 suite('PostgreSQL');
+
+/** `siaga-district serve` on `dataDir`; with `hideFonts`, in a mount namespace where DejaVu's folder is empty. */
+async function serve(dataDir: string, hideFonts: boolean): Promise<{ url: string; stop(): Promise<void> }> {
+  const command = [
+    process.execPath,
+    '--import',
+    'tsx',
+    'district/cli.ts',
+    'serve',
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+  ];
+  const child = hideFonts
+    ? spawn(
+        'unshare',
+        ['-m', 'sh', '-c', `mount -t tmpfs none ${DEJAVU} && exec "$@"`, 'serve', ...command],
+        { env: { ...process.env, SIAGA_DISTRICT_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] },
+      )
+    : spawn(command[0], command.slice(1), {
+        env: { ...process.env, SIAGA_DISTRICT_DATA_DIR: dataDir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
+      if (match) {
+        resolve(match[1]);
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${output}`)));
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGINT');
+      }),
+  };
+}
+
+const DEJAVU = '/usr/share/fonts/truetype/dejavu';
+
+test('without the font the letter is refused with a 503 naming the package, and uses no number', async () => {
+  // Prepared in this process: staff, the letterhead and a fault 31 days old on the real clock.
+  const district = await startTestDistrict();
+  await addStaff(district.db);
+  const station = new TestStation();
+  await station.enroll(district, 'Loket 1', 'Sambungmacan');
+  const now = Date.now();
+  await postEvents(
+    district,
+    station,
+    [station.fault('fault.opened', 'f-font', { firstSeen: new Date(now - 31 * DAY).toISOString() }, now)],
+    now,
+  );
+  const admin = await login(district.app, STAFF.admin);
+  const saved = await district.app.inject({
+    method: 'POST',
+    url: '/api/dash/escalation-letters/settings',
+    payload: JSON.stringify(SETTINGS),
+    headers: staffHeaders(admin, 'POST'),
+  });
+  assert.equal(saved.statusCode, 200, saved.body);
+  await district.app.close();
+  await district.db.close();
+  const press = async (url: string) => {
+    const session = await fetch(`${url}/api/dash/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: STAFF.technician, password: PASSWORD }),
+    });
+    assert.equal(session.status, 200);
+    const cookie = String(session.headers.get('set-cookie')).split(';')[0];
+    const { csrfToken } = (await session.json()) as { csrfToken: string };
+    return fetch(`${url}/api/dash/escalation-letters`, {
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+      body: JSON.stringify({ stationId: station.stationId, faultId: 'f-font', recipient: 'province' }),
+    });
+  };
+  try {
+    const fontless = await serve(district.dir, true);
+    try {
+      const refused = await press(fontless.url);
+      assert.equal(refused.status, 503);
+      const body = (await refused.json()) as { error: string; message: string };
+      assert.equal(body.error, 'font-missing');
+      assert.match(body.message, /fonts-dejavu-core/);
+    } finally {
+      await fontless.stop();
+    }
+    // Once the font is there, the first letter of the year is number 1: the refusal used none.
+    const fonted = await serve(district.dir, false);
+    try {
+      const written = await press(fonted.url);
+      assert.equal(written.status, 200);
+      assert.match(((await written.json()) as EscalationLetterView).number, /^470\/1\/Disdukcapil\/\d{4}$/);
+    } finally {
+      await fonted.stop();
+    }
+  } finally {
+    rmSync(district.dir, { recursive: true, force: true });
+  }
+});

@@ -16,7 +16,7 @@ import {
   letterRefusal,
   lettersOfFault,
 } from '../../../escalation/letter/register';
-import { checkLogo, renderLetter } from '../../../escalation/letter/render';
+import { checkLogo, letterFonts, renderLetter } from '../../../escalation/letter/render';
 import { letterSettings, saveLetterSettings } from '../../../escalation/letter/settings';
 import { auditByStaff, parseBody, staffOf } from './context';
 
@@ -105,6 +105,8 @@ export default async function escalationLetterRoutes(app: FastifyInstance): Prom
 
   app.post('/api/dash/escalation-letters', { config: { access: 'technician' } }, async (request) => {
     const letterRequest = parseBody(request, NewEscalationLetterRequestSchema);
+    // A letter that cannot be printed is not given a number: the 503 font-missing comes first.
+    letterFonts();
     const nowMs = app.district.now();
     const letter = await issueLetter(app.district.db, {
       request: letterRequest,

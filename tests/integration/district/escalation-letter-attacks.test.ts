@@ -217,6 +217,13 @@ function suite(backend: 'SQLite' | 'PostgreSQL'): void {
         const refusal = response.json() as FieldErrors;
         assert.ok(refusal.fields[field]?.includes(words), `${field}: ${JSON.stringify(refusal)}`);
       }
+      // One refusal names every bad field, the logo among them, so the admin fixes all at once.
+      const together = await saveSettings({
+        ...SETTINGS,
+        agency: '',
+        logo: Buffer.from('GIF89a').toString('base64'),
+      });
+      assert.deepEqual(Object.keys((together.json() as FieldErrors).fields).sort(), ['agency', 'logo']);
       // Not an admin: refused whatever the body.
       assert.equal((await saveSettings(SETTINGS, sessions.technician)).status, 403);
       assert.equal((await saveSettings(SETTINGS, sessions.viewer)).status, 403);

@@ -36,28 +36,29 @@ export default async function escalationLetterRoutes(app: FastifyInstance): Prom
         throw new InvalidInputError('the body is not JSON', 'malformed');
       }
       const parsed = LetterSettingsRequestSchema.safeParse(request.body);
+      const fields: Record<string, string> = {};
       if (!parsed.success) {
-        const fields: Record<string, string> = {};
         for (const issue of parsed.error.issues) {
           const path = issue.path.join('.') || '(body)';
           fields[path] ??= issue.message;
         }
-        const [first] = Object.entries(fields);
+      }
+      // The logo is checked whatever else is wrong, so one refusal names every bad field.
+      const logo = (request.body as { logo?: unknown } | null)?.logo;
+      if (fields.logo === undefined && typeof logo === 'string') {
+        try {
+          await checkLogo(logo);
+        } catch (error) {
+          if (!(error instanceof InvalidInputError)) {
+            throw error;
+          }
+          fields.logo = error.message.replace(/^logo: /, '');
+        }
+      }
+      const [first] = Object.entries(fields);
+      if (!parsed.success || first !== undefined) {
         const refusal: FieldErrors = { error: 'invalid', message: `${first[0]}: ${first[1]}`, fields };
         return reply.code(400).send(refusal);
-      }
-      try {
-        await checkLogo(parsed.data.logo);
-      } catch (error) {
-        if (error instanceof InvalidInputError) {
-          const refusal: FieldErrors = {
-            error: 'invalid',
-            message: error.message,
-            fields: { logo: error.message.replace(/^logo: /, '') },
-          };
-          return reply.code(400).send(refusal);
-        }
-        throw error;
       }
       const nowMs = app.district.now();
       await saveLetterSettings(app.district.db, parsed.data, {

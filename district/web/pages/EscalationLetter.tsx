@@ -35,6 +35,7 @@ export function EscalationLetterPanel({
   const [note, setNote] = useState('');
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [written, setWritten] = useState<EscalationLetterView | null>(null);
   if (status.data === null) {
     return null;
   }
@@ -55,7 +56,9 @@ export function EscalationLetterPanel({
     api.post<EscalationLetterView>('/api/dash/escalation-letters', body).then(
       (letter) => {
         setBusy(false);
+        setWritten(letter);
         status.reload();
+        // A browser may block a tab opened after the request: the notice below links the PDF too.
         window.open(letter.pdfUrl, '_blank', 'noopener');
       },
       (error: unknown) => {
@@ -68,7 +71,9 @@ export function EscalationLetterPanel({
     <section className="escalation-letter">
       <h3>{t('letterTitle')}</h3>
       {!eligible ? (
-        <p className="muted">{t('letterNotYet', { days: Math.floor(thresholdHours / 24) })}</p>
+        <p className="muted letter-reason">
+          {status.data.reason ?? t('letterNotYet', { days: Math.floor(thresholdHours / 24) })}
+        </p>
       ) : null}
       {eligible && !configured ? (
         <p className="notice">
@@ -139,6 +144,14 @@ export function EscalationLetterPanel({
           {failure !== null ? (
             <p className="error" role="alert">
               {failure}
+            </p>
+          ) : null}
+          {written !== null ? (
+            <p className="notice letter-written">
+              {t('letterWritten', { number: written.number })}{' '}
+              <a href={written.pdfUrl} target="_blank" rel="noopener">
+                {t('letterOpen')}
+              </a>
             </p>
           ) : null}
         </form>

@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'react';
 import type { ChangeEvent, FormEvent } from 'react';
 import type { LetterSettings, LetterSettingsView } from '../../dash-api';
+import { LETTER_LOGO_MAX_BYTES } from '../../dash-api';
 import { api, ApiError, messageOf } from '../api';
 import { Pending } from '../data-table';
 import { useTranslator } from '../language';
@@ -54,6 +55,14 @@ export function LetterSettingsPage() {
     if (file === undefined) {
       return;
     }
+    // Refused here: the server's body limit would refuse a big file without naming the logo.
+    if (file.size > LETTER_LOGO_MAX_BYTES) {
+      setErrors({ ...errors, logo: t('letterLogoTooBig', { size: Math.ceil(file.size / 1024) }) });
+      setDone(false);
+      event.target.value = '';
+      return;
+    }
+    setErrors(Object.fromEntries(Object.entries(errors).filter(([name]) => name !== 'logo')));
     const reader = new FileReader();
     reader.onload = () => set('logo', String(reader.result).replace(/^data:[^,]*,/, ''));
     reader.readAsDataURL(file);

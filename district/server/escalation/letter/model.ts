@@ -16,10 +16,11 @@ import { translator } from '../../../../protocol/i18n';
 import { blocks } from '../../../../protocol/rules';
 import type { Role } from '../../../../protocol/roles';
 import type { Calendar } from '../../calendar/service-hours';
+import type { Interval } from '../../figures/intervals';
 import { offsetMsOf } from '../../calendar/service-hours';
 import { formatNip, indonesianDate, indonesianDateOf, indonesianDateTime } from './indonesian';
 import type { WorkingDays } from './working-days';
-import { workingDaysBetween } from './working-days';
+import { workingDaysBetween, workingDaysWhileOpen } from './working-days';
 
 export type LetterBlock =
   | { kind: 'paragraph'; text: string }
@@ -66,6 +67,8 @@ export interface LetterInput {
   staffNames: Readonly<Record<string, string>>;
   /** Residents' recording appointments the fault stopped; null: the district keeps no such record. */
   appointmentsAffected: number | null;
+  /** The spans the fault was open (register.ts letterFault); absent: from firstSeen to the letter. */
+  openSpans?: readonly Interval[];
 }
 
 const words = translator('dashboard', 'id');
@@ -275,7 +278,10 @@ export function buildLetter(input: LetterInput): LetterDocument {
   const { settings, fault, calendar } = input;
   const zone = calendar.timeZone;
   const since = Date.parse(fault.firstSeen);
-  const days: WorkingDays = workingDaysBetween(calendar, fault.kecamatan, since, input.issuedAtMs);
+  const days: WorkingDays =
+    input.openSpans === undefined
+      ? workingDaysBetween(calendar, fault.kecamatan, since, input.issuedAtMs)
+      : workingDaysWhileOpen(calendar, fault.kecamatan, input.openSpans);
   const effect = effectOf(fault);
   const week = calendar.kecamatan.get(fault.kecamatan) ?? calendar.district;
   const station = letterText(fault.stationName);

@@ -16,6 +16,8 @@ import { newId } from '../../db/ids';
 import { ConflictError, NotFoundError } from '../../errors';
 import { faultDetail } from '../../faults/lifecycle';
 import { ACTIVE_STATES } from '../../faults/repository';
+import type { Interval } from '../../figures/intervals';
+import { normalize, totalMs } from '../../figures/intervals';
 import { listLoans } from '../../inventory/loans';
 import { localDay } from '../../calendar/service-hours';
 import type { LetterDocument } from './model';
@@ -26,6 +28,64 @@ import { letterSettings } from './settings';
 type LetterRequest = z.infer<typeof NewEscalationLetterRequestSchema>;
 
 const days = (hours: number): number => Math.floor(hours / 24);
+
+/**
+ * A fault as its letter tells it: the station's times (first seen, its own reports in the
+ * history) moved onto the district's clock by the station's own estimate of its clock offset
+ * (reported in every heartbeat, measured on round trips), never later than now; and the spans it
+ * was open, so a fault that recovered for weeks and came back is not as old as its first report.
+ */
+export interface LetterFault {
+  fault: FaultDetail;
+  open: Interval[];
+  /** Hours within `open`: what the threshold is compared with. */
+  openHours: number;
+}
+
+export async function letterFault(
+  db: Db,
+  stationId: string,
+  faultId: string,
+  nowMs: number,
+): Promise<LetterFault | null> {
+  const detail = await faultDetail(db, stationId, faultId, nowMs);
+  if (detail === null) {
+    return null;
+  }
+  const [station] = await db.query<{ clock_offset_ms: number | string | null }>(
+    'SELECT clock_offset_ms FROM stations WHERE id = $1',
+    [stationId],
+  );
+  const offsetMs = Number(station?.clock_offset_ms ?? 0);
+  const onDistrictClock = (at: string): string =>
+    new Date(Math.min(nowMs, Date.parse(at) + offsetMs)).toISOString();
+  const fault: FaultDetail = {
+    ...detail,
+    firstSeen: onDistrictClock(detail.firstSeen),
+    history: detail.history
+      .map((entry) => (entry.actor === null ? { ...entry, at: onDistrictClock(entry.at) } : entry))
+      .sort((left, right) => Date.parse(left.at) - Date.parse(right.at)),
+  };
+  const open: Interval[] = [];
+  let openSince: number | null = Date.parse(fault.firstSeen);
+  for (const entry of fault.history) {
+    const atMs = Math.max(Date.parse(entry.at), Date.parse(fault.firstSeen));
+    if ((entry.kind === 'resolved' || entry.kind === 'closed') && openSince !== null) {
+      open.push({ start: openSince, end: atMs });
+      openSince = null;
+    } else if (
+      (entry.kind === 'reopened' || entry.kind === 'updated' || entry.kind === 'opened') &&
+      openSince === null
+    ) {
+      openSince = atMs;
+    }
+  }
+  if (openSince !== null && ACTIVE_STATES.includes(fault.state)) {
+    open.push({ start: openSince, end: nowMs });
+  }
+  const openHours = totalMs(normalize(open, -Infinity, Infinity)) / 3_600_000;
+  return { fault: { ...fault, ageHours: openHours }, open, openHours };
+}
 
 /** Why no letter may be written for this fault now (Bahasa Indonesia, then English); null when one may. */
 export function letterRefusal(fault: FaultDetail, thresholdHours: number): string | null {
@@ -114,10 +174,11 @@ export async function issueLetter(
       'Kop surat belum diisi: admin mengisinya dulu di halaman Surat eskalasi (the letterhead is not set yet: an admin fills it in first)',
     );
   }
-  const fault = await faultDetail(db, request.stationId, request.faultId, nowMs);
-  if (fault === null) {
+  const found = await letterFault(db, request.stationId, request.faultId, nowMs);
+  if (found === null) {
     throw new NotFoundError('Gangguan tidak ditemukan (no such fault)');
   }
+  const { fault } = found;
   const refusal = letterRefusal(fault, input.thresholdHours);
   if (refusal !== null) {
     throw new ConflictError(refusal);
@@ -159,6 +220,7 @@ export async function issueLetter(
         loans,
         staffNames,
         appointmentsAffected: null,
+        openSpans: found.open,
       });
       await transaction.run(
         `INSERT INTO escalation_letters (id, year, seq, number, station_id, fault_id, recipient, perihal, created_at, created_by, document)

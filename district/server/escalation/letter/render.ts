@@ -47,6 +47,46 @@ export function letterFonts(): { regular: string; bold: string } {
   return { regular, bold };
 }
 
+/** Pixels per side of a logo: printed 22 mm wide, 300 dpi needs 260; a scan at 2000 is plenty. */
+export const LOGO_MAX_PIXELS = 2000;
+
+/** Width and height from a PNG's IHDR or a JPEG's first start-of-frame marker; null when not found. */
+export function imageSize(bytes: Buffer, kind: 'png' | 'jpeg'): { width: number; height: number } | null {
+  if (kind === 'png') {
+    // Signature (8), IHDR length (4) and type (4), then width and height, 4 bytes each.
+    return bytes.length >= 24 && bytes.toString('latin1', 12, 16) === 'IHDR'
+      ? { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) }
+      : null;
+  }
+  let offset = 2;
+  while (offset + 4 <= bytes.length) {
+    if (bytes[offset] !== 0xff) {
+      return null;
+    }
+    const marker = bytes[offset + 1];
+    if (marker === 0xff) {
+      offset += 1; // fill byte
+      continue;
+    }
+    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      offset += 2; // markers without a length
+      continue;
+    }
+    const length = bytes.readUInt16BE(offset + 2);
+    // SOF0-SOF15 but DHT (C4), JPG (C8) and DAC (CC): precision (1), height (2), width (2).
+    if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
+      return offset + 9 <= bytes.length
+        ? { width: bytes.readUInt16BE(offset + 7), height: bytes.readUInt16BE(offset + 5) }
+        : null;
+    }
+    if (marker === 0xda || length < 2) {
+      return null; // image data before any frame header
+    }
+    offset += 2 + length;
+  }
+  return null;
+}
+
 /** The logo's bytes when they are a PNG or JPEG pdfkit can embed; an InvalidInputError naming `logo` otherwise. */
 export async function checkLogo(base64: string): Promise<void> {
   if (base64 === '') {
@@ -62,6 +102,18 @@ export async function checkLogo(base64: string): Promise<void> {
   }
   if (bytes.length > LETTER_LOGO_MAX_BYTES) {
     throw new InvalidInputError('logo: Logo paling besar 256 KB (logo at most 256 KB)');
+  }
+  // Checked before decoding: a blank PNG of 8000 x 8000 pixels is 249 KB of file but 256 MB
+  // once decoded (35 s and 1.1 GB in pdfkit), on every letter printed with it.
+  const size = imageSize(bytes, png ? 'png' : 'jpeg');
+  if (size === null) {
+    throw new InvalidInputError('logo: Berkas logo rusak atau tidak terbaca (the logo file is damaged)');
+  }
+  if (size.width > LOGO_MAX_PIXELS || size.height > LOGO_MAX_PIXELS) {
+    throw new InvalidInputError(
+      `logo: Logo paling besar ${LOGO_MAX_PIXELS} × ${LOGO_MAX_PIXELS} piksel, berkas ini ${size.width} × ${size.height} ` +
+        `(the logo is at most ${LOGO_MAX_PIXELS} x ${LOGO_MAX_PIXELS} pixels)`,
+    );
   }
   try {
     await toBuffer(new PDFDocument({ size: 'A6', font: letterFonts().regular }), (document) => {

@@ -9,14 +9,14 @@ import { z } from 'zod';
 import { LetterSettingsRequestSchema, NewEscalationLetterRequestSchema } from '../../../../dash-api';
 import type { EscalationLetterStatus, FieldErrors } from '../../../../dash-api';
 import { InvalidInputError, NotFoundError } from '../../../errors';
-import { faultDetail } from '../../../faults/lifecycle';
 import {
   issueLetter,
   letterDocument,
+  letterFault,
   letterRefusal,
   lettersOfFault,
 } from '../../../escalation/letter/register';
-import { checkLogo, renderLetter } from '../../../escalation/letter/render';
+import { checkLogo, letterFonts, renderLetter } from '../../../escalation/letter/render';
 import { letterSettings, saveLetterSettings } from '../../../escalation/letter/settings';
 import { auditByStaff, parseBody, staffOf } from './context';
 
@@ -36,28 +36,29 @@ export default async function escalationLetterRoutes(app: FastifyInstance): Prom
         throw new InvalidInputError('the body is not JSON', 'malformed');
       }
       const parsed = LetterSettingsRequestSchema.safeParse(request.body);
+      const fields: Record<string, string> = {};
       if (!parsed.success) {
-        const fields: Record<string, string> = {};
         for (const issue of parsed.error.issues) {
           const path = issue.path.join('.') || '(body)';
           fields[path] ??= issue.message;
         }
-        const [first] = Object.entries(fields);
+      }
+      // The logo is checked whatever else is wrong, so one refusal names every bad field.
+      const logo = (request.body as { logo?: unknown } | null)?.logo;
+      if (fields.logo === undefined && typeof logo === 'string') {
+        try {
+          await checkLogo(logo);
+        } catch (error) {
+          if (!(error instanceof InvalidInputError)) {
+            throw error;
+          }
+          fields.logo = error.message.replace(/^logo: /, '');
+        }
+      }
+      const [first] = Object.entries(fields);
+      if (!parsed.success || first !== undefined) {
         const refusal: FieldErrors = { error: 'invalid', message: `${first[0]}: ${first[1]}`, fields };
         return reply.code(400).send(refusal);
-      }
-      try {
-        await checkLogo(parsed.data.logo);
-      } catch (error) {
-        if (error instanceof InvalidInputError) {
-          const refusal: FieldErrors = {
-            error: 'invalid',
-            message: error.message,
-            fields: { logo: error.message.replace(/^logo: /, '') },
-          };
-          return reply.code(400).send(refusal);
-        }
-        throw error;
       }
       const nowMs = app.district.now();
       await saveLetterSettings(app.district.db, parsed.data, {
@@ -87,12 +88,12 @@ export default async function escalationLetterRoutes(app: FastifyInstance): Prom
       }
       const { station, fault: faultId } = query.data;
       const nowMs = app.district.now();
-      const fault = await faultDetail(app.district.db, station, faultId, nowMs);
-      if (fault === null) {
+      const found = await letterFault(app.district.db, station, faultId, nowMs);
+      if (found === null) {
         throw new NotFoundError('Gangguan tidak ditemukan (no such fault)');
       }
       const thresholdHours = app.dashboard.letterThresholdHours;
-      const reason = letterRefusal(fault, thresholdHours);
+      const reason = letterRefusal(found.fault, thresholdHours);
       return {
         thresholdHours,
         eligible: reason === null,
@@ -105,6 +106,8 @@ export default async function escalationLetterRoutes(app: FastifyInstance): Prom
 
   app.post('/api/dash/escalation-letters', { config: { access: 'technician' } }, async (request) => {
     const letterRequest = parseBody(request, NewEscalationLetterRequestSchema);
+    // A letter that cannot be printed is not given a number: the 503 font-missing comes first.
+    letterFonts();
     const nowMs = app.district.now();
     const letter = await issueLetter(app.district.db, {
       request: letterRequest,

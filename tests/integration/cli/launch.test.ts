@@ -75,6 +75,7 @@ describe('bundle or tsx', () => {
       'native',
       'electron',
       'district',
+      'link',
       'resources',
       'scripts',
     ]) {

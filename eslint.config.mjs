@@ -95,7 +95,7 @@ export default tseslint.config(
     'electron/station implements StationApi on the agent: never electron, the renderer or the district.',
   ),
   layer(
-    ['electron/station-api.ts', 'electron/station-api-ipc.ts'],
+    ['electron/station-api.ts', 'electron/station-api-ipc.ts', 'electron/station-api-client.ts'],
     ['electron', '**/agent/**', '**/station/**', '**/native/**', '**/renderer/**', '**/district/**', 'node:*'],
     'The StationApi contract is pure types and schemas.',
   ),

@@ -3,7 +3,7 @@
 // validates bodies with these schemas; the browser (district/web) sends exactly the `...Request`
 // types (`z.input`: fields with a default may be left out). Pure: nothing here may import Node or
 // server code.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Ribbon } from '../protocol/events';
 import type { Answer } from '../protocol/rules';
 import { RoleSchema } from '../protocol/verdict';

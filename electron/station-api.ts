@@ -1,7 +1,7 @@
 // The UI <-> agent contract. The renderer knows nothing else: the preload implements StationApi over
 // IPC (main validates every argument with the schemas below), the tests implement it over HTTP with
 // a real agent behind it. Pure types and zod schemas only.
-import { z } from 'zod';
+import * as z from 'zod';
 import { RoleSchema } from '../protocol/verdict';
 import type { Role, Status, Text, Verdict } from '../protocol/verdict';
 import type { Answer } from '../protocol/rules';

@@ -17,7 +17,7 @@ import {
 import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { StationIdSchema } from '../../protocol/events';
 import { PublicKeySchema } from '../../protocol/requests';
 import {

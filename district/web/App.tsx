@@ -2,7 +2,7 @@
 // by the URL's hash (#/, #/gangguan, #/gangguan/STATION/FAULT, #/inventaris, #/habis-pakai, #/angka, #/audit).
 import { useEffect, useState } from 'react';
 import type { SessionInfo, User } from '../dash-api';
-import { api, prefetch, setCsrfToken } from './api';
+import { api, setCsrfToken } from './api';
 import type { Language } from '../../protocol/i18n';
 import { LanguageContext, storedLanguage, storeLanguage, useTranslator } from './language';
 import { AuditPage } from './pages/Audit';
@@ -14,11 +14,6 @@ import { FiguresPage } from './pages/Figures';
 import { InventoryPage } from './pages/Inventory';
 import { Login } from './pages/Login';
 import { PublicPage } from './pages/Public';
-
-// The board is the page most often opened: its data is asked for at once, with the session.
-if (!window.location.pathname.startsWith('/publik') && /^(#\/?)?$/.test(window.location.hash)) {
-  prefetch('/api/dash/board');
-}
 
 function useHash(): string {
   const [hash, setHash] = useState(window.location.hash);
@@ -123,7 +118,7 @@ function Shell({
 }
 
 export function App() {
-  const [language, setLanguage] = useState<Language>(storedLanguage());
+  const [language, setLanguage] = useState<Language>(storedLanguage);
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
   const isPublic = window.location.pathname.startsWith('/publik');
   useEffect(() => {

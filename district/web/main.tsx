@@ -1,3 +1,4 @@
+import './prefetch-board';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 

@@ -1,0 +1,7 @@
+// The board is the page most often opened: its data is asked for at once, with the session. main.tsx
+// imports this module first, so the request leaves before React and the pages are evaluated.
+import { prefetch } from './api';
+
+if (!window.location.pathname.startsWith('/publik') && /^(#\/?)?$/.test(window.location.hash)) {
+  prefetch('/api/dash/board');
+}

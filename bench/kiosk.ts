@@ -9,20 +9,29 @@ const RUNS = 5;
 await buildRenderer();
 const launches: number[] = [];
 const automatic: number[] = [];
+/** Chromium's own part: the browser process, and a new window with an empty page. */
+const chromiumLaunches: number[] = [];
+const windows: number[] = [];
 for (let run = 0; run < RUNS; run++) {
   const started = performance.now();
-  const server = await startKioskServer({ skipBuild: true });
-  // What main.ts does at launch: the startup check runs while the window opens.
-  const startupCheck = server.service.runCheck({ mode: 'active' });
+  // In the order of Electron and main.ts: the browser process is up before main's code runs; then
+  // the station is set up, the window opens, and the agent starts (store, startup check) while the
+  // page loads. (Until 2026-12 this bench started the agent, awaited its startup check, launched
+  // Chromium only then, and ran a second startup check beside the page.)
   const browser = await launchChromium();
+  chromiumLaunches.push(performance.now() - started);
+  const server = await startKioskServer({ skipBuild: true, startAgent: false });
   try {
+    const windowStarted = performance.now();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    windows.push(performance.now() - windowStarted);
+    const agentStarted = server.agent.start();
     await page.goto(server.url);
     await page
       .locator('[data-testid="tile-network"]:not([data-status="unknown"])')
       .waitFor({ timeout: 10_000 });
     launches.push(performance.now() - started);
-    await startupCheck;
+    await agentStarted;
     const dailyStarted = performance.now();
     await server.service.startDailyCheck();
     automatic.push(performance.now() - dailyStarted);
@@ -37,6 +46,9 @@ const summary = (values: number[]) => {
 };
 console.log(
   `launch (server + agent + Chromium) to populated board: ${summary(launches)} over ${RUNS} runs (goal < 2000 ms)`,
+);
+console.log(
+  `  of which Chromium itself: browser launch ${summary(chromiumLaunches)}, new window ${summary(windows)}`,
 );
 console.log(
   `daily check automatic phase, all simulated peers: ${summary(automatic)} over ${RUNS} runs (goal < 3000 ms)`,

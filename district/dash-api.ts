@@ -3,7 +3,8 @@
 // validates bodies with these schemas; the browser (district/web) sends exactly the `...Request`
 // types (`z.input`: fields with a default may be left out). Pure: nothing here may import Node or
 // server code.
-import { z } from 'zod';
+import * as z from 'zod';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './dash-paging';
 import type { Ribbon } from '../protocol/events';
 import type { Answer } from '../protocol/rules';
 import type { ForecastCode, Series } from '../protocol/forecast';
@@ -16,8 +17,7 @@ import type { Role, Status, Text } from '../protocol/verdict';
 export const LISTED_TEXT_MAX = 500;
 /** Active faults per station on the board; the rest are counted in `StationStatus.hiddenFaults`. */
 export const BOARD_FAULTS_PER_STATION = 50;
-export const DEFAULT_PAGE_SIZE = 100;
-export const MAX_PAGE_SIZE = 1000;
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './dash-paging';
 
 /** `?limit=&offset=` of every list (faults, devices, loans, audit log): at most MAX_PAGE_SIZE rows a request. */
 export const PageQuerySchema = z.object({

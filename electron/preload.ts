@@ -2,7 +2,7 @@
 // no ipcRenderer, no Node. main.ts validates every argument again.
 import { contextBridge, ipcRenderer } from 'electron';
 import type { IpcRendererEvent } from 'electron';
-import { createIpcClient, EVENT_CHANNEL } from './station-api-ipc';
+import { createIpcClient, EVENT_CHANNEL } from './station-api-client';
 import type { StationEvent } from './station-api';
 
 const api = createIpcClient(

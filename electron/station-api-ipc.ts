@@ -1,17 +1,15 @@
 // StationApi across a process boundary, derived from the contract's one table (STATION_CALLS in
-// station-api.ts): one channel per call, the client the preload (IPC) and the test shim (HTTP) build
-// over an `invoke(channel, ...args)`, and the dispatch main.ts (IPC) and the test server (HTTP) run,
-// which validates every argument before it reaches the agent. Pure: no Node, no Electron.
-import type { CallName, StationApi } from './station-api';
-import { CALL_NAMES, STATION_CALLS } from './station-api';
+// station-api.ts): one channel per call and the dispatch main.ts (IPC) and the test server (HTTP)
+// run, which validates every argument before it reaches the agent. The client the preload and the
+// test shim build lives in station-api-client.ts (no zod) and is re-exported here. Pure: no Node,
+// no Electron.
+import type { StationApi } from './station-api';
+import { STATION_CALLS } from './station-api';
+import type { CallName, IpcChannel } from './station-api-client';
+import { CALL_NAMES, ipcChannel, locateCall } from './station-api-client';
 
-export type IpcChannel = `siaga:${CallName}`;
-/** Channel the main process pushes StationEvents on. */
-export const EVENT_CHANNEL = 'siaga:event';
-
-export function ipcChannel<Name extends CallName>(name: Name): `siaga:${Name}` {
-  return `siaga:${name}`;
-}
+export type { IpcChannel } from './station-api-client';
+export { createIpcClient, EVENT_CHANNEL, ipcChannel } from './station-api-client';
 
 export const IPC_CHANNELS: readonly IpcChannel[] = CALL_NAMES.map(ipcChannel);
 /** A Map, not an object: 'constructor' or '__proto__' must not name a call. */
@@ -32,12 +30,6 @@ export function parseIpcArguments(channel: string, args: unknown[]): unknown[] {
 
 type AnyCall = (...args: unknown[]) => Promise<unknown>;
 
-/** Where a call lives on a StationApi: `getStatus` on the api itself, `technician.usbTree` on api.technician. */
-function locate(name: CallName): { group: string | null; method: string } {
-  const dot = name.indexOf('.');
-  return dot < 0 ? { group: null, method: name } : { group: name.slice(0, dot), method: name.slice(dot + 1) };
-}
-
 /**
  * Runs the call a channel names on `api` with validated arguments (defaults filled in). Rejects an
  * unknown channel, extra arguments and malformed values before the agent sees them.
@@ -45,37 +37,10 @@ function locate(name: CallName): { group: string | null; method: string } {
 export async function dispatchIpcCall(api: StationApi, channel: string, args: unknown[]): Promise<unknown> {
   const name = callOfChannel(channel);
   const valid = parseIpcArguments(channel, args);
-  const { group, method } = locate(name);
+  const { group, method } = locateCall(name);
   const target = (group === null ? api : api[group as keyof StationApi]) as unknown as Record<
     string,
     AnyCall
   >;
   return target[method]!.apply(target, valid);
-}
-
-/**
- * A StationApi whose every call is `invoke(channel, ...args)`. Trailing undefined arguments are left
- * out (JSON would send them as null, which an optional argument refuses).
- */
-export function createIpcClient(
-  invoke: (channel: IpcChannel, ...args: unknown[]) => Promise<unknown>,
-  subscribe: StationApi['subscribe'],
-): StationApi {
-  const api: Record<string, unknown> = { subscribe };
-  for (const name of CALL_NAMES) {
-    const channel = ipcChannel(name);
-    const call: AnyCall = (...args) => {
-      while (args.length > 0 && args[args.length - 1] === undefined) {
-        args.pop();
-      }
-      return invoke(channel, ...args);
-    };
-    const { group, method } = locate(name);
-    if (group === null) {
-      api[method] = call;
-    } else {
-      ((api[group] ??= {}) as Record<string, AnyCall>)[method] = call;
-    }
-  }
-  return api as unknown as StationApi;
 }

@@ -1,11 +1,12 @@
 // The UI <-> agent contract. The renderer knows nothing else: the preload implements StationApi over
 // IPC (main validates every argument with the schemas below), the tests implement it over HTTP with
 // a real agent behind it. Pure types and zod schemas only.
-import { z } from 'zod';
+import * as z from 'zod';
 import { RoleSchema } from '../protocol/verdict';
 import type { Role, Status, Text, Verdict } from '../protocol/verdict';
 import type { Answer } from '../protocol/rules';
 import type { Forecast } from '../protocol/forecast';
+import type { CallName } from './station-api-client';
 
 export type Language = 'id' | 'en';
 
@@ -332,8 +333,9 @@ const returns = <Result>(): Result => undefined as Result;
  * Every call of the kiosk UI to the station agent: its arguments as one zod tuple (checked wherever
  * they cross a process boundary; optional tail elements may be left out) and its result type (not
  * checked: it comes from our own agent). A name `group.method` is reached as `api.group.method`.
- * The StationApi type, the IPC channels, the client and the validating dispatch
- * (station-api-ipc.ts) all derive from this table.
+ * The StationApi type, the IPC channels and the validating dispatch (station-api-ipc.ts) derive
+ * from this table; its names are CALL_NAMES of station-api-client.ts (zod-free, for the preload),
+ * and `satisfies Record<CallName, ...>` makes the compiler refuse a call missing from either side.
  */
 export const STATION_CALLS = {
   getStatus: { args: z.tuple([]), result: returns<StationStatus>() },
@@ -373,11 +375,11 @@ export const STATION_CALLS = {
   'technician.changePin': { args: z.tuple([TokenSchema, PinSchema]), result: returns<void>() },
   /** The station's current forecasts (never faults), soonest first, with the series behind each. */
   'technician.forecasts': { args: z.tuple([TokenSchema]), result: returns<Forecast[]>() },
-} as const satisfies Record<string, { args: z.ZodTuple; result: unknown }>;
+} as const satisfies Record<CallName, { args: z.ZodTuple; result: unknown }>;
 
 export type StationCalls = typeof STATION_CALLS;
-export type CallName = keyof StationCalls;
-export const CALL_NAMES = Object.keys(STATION_CALLS) as CallName[];
+export type { CallName } from './station-api-client';
+export { CALL_NAMES } from './station-api-client';
 /** What a caller passes (zod input: defaulted and optional tail values may be left out). */
 export type CallArguments<Name extends CallName> = z.input<StationCalls[Name]['args']>;
 /** What the agent side receives once the arguments are validated (defaults filled in). */

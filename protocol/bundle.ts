@@ -15,7 +15,7 @@
 // imported, in the station's seq order whatever their order in the file. Each entry obeys the same limits as a request (MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH).
 // Exporting does not remove events from the station's outbox: they are still sent when the link
 // returns, and the district stores them once.
-import { z } from 'zod';
+import * as z from 'zod';
 import { StationIdSchema, IsoTimeSchema } from './events';
 import { MAX_BODY_BYTES, PATHS } from './requests';
 

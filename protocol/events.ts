@@ -15,7 +15,7 @@
 //   feed and carriage return (NUL included): SQLite and PostgreSQL then accept exactly the same
 //   events (PostgreSQL cannot store NUL in TEXT), and a refusal names the field
 //   (e.g. `events.3.payload.message.id`).
-import { z } from 'zod';
+import * as z from 'zod';
 import { DeviceIdentitySchema, RoleSchema, SeveritySchema, StatusSchema } from './verdict';
 import { ANSWERS } from './rules';
 import { IsoTimeSchema, wireCount, wireText, WireTextSchema } from './wire-text';

@@ -8,7 +8,7 @@
 //   the set or an estimate changes, and at least once a day; the district replaces the station's
 //   previous set with it (a forecast missing from the new set has cleared).
 // - Too little data gives no forecast: a predictor that cannot see a trend says nothing.
-import { z } from 'zod';
+import * as z from 'zod';
 import { RoleSchema } from './verdict';
 import { IsoTimeSchema, WireTextSchema, wireText } from './wire-text';
 

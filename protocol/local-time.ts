@@ -9,22 +9,36 @@ const INDONESIAN_ZONES: Record<number, string> = { 420: 'WIB', 480: 'WITA', 540:
 
 /**
  * Intl.DateTimeFormat objects are slow to build (a board formats thousands of times), so each
- * (locale, zone, style) is built once.
+ * (use, locale, zone) is built once, under a key its caller names (no JSON of the options per call).
  */
 const formats = new Map<string, Intl.DateTimeFormat>();
-function cachedFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${locale}|${JSON.stringify(options)}`;
-  let format = formats.get(key);
+function cachedFormat(key: string, locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const fullKey = `${key}|${locale}|${options.timeZone ?? ''}`;
+  let format = formats.get(fullKey);
   if (format === undefined) {
     format = new Intl.DateTimeFormat(locale, options);
-    formats.set(key, format);
+    formats.set(fullKey, format);
   }
   return format;
 }
 
+/**
+ * Offsets by zone and quarter hour: a zone's offset changes only at an instant on a UTC quarter
+ * hour (offsets are whole quarter hours, transitions at whole local minutes of the hour such as
+ * 02:00), so one formatToParts per quarter hour serves every time in it. Bounded: cleared when full.
+ */
+const QUARTER_HOUR_MS = 15 * 60_000;
+const offsets = new Map<string, number>();
+const OFFSETS_KEPT = 10_000;
+
 /** Minutes east of UTC of `timeZone` at `date`. */
 function offsetMinutes(date: Date, timeZone: string | undefined): number {
-  const parts = cachedFormat('en-US', {
+  const key = `${timeZone ?? ''}|${Math.floor(date.getTime() / QUARTER_HOUR_MS)}`;
+  const known = offsets.get(key);
+  if (known !== undefined) {
+    return known;
+  }
+  const parts = cachedFormat('offset', 'en-US', {
     timeZone,
     hourCycle: 'h23',
     year: 'numeric',
@@ -35,7 +49,12 @@ function offsetMinutes(date: Date, timeZone: string | undefined): number {
   }).formatToParts(date);
   const part = (type: string) => Number(parts.find((candidate) => candidate.type === type)?.value ?? 0);
   const asUtc = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'));
-  return Math.round((asUtc - Math.floor(date.getTime() / 60_000) * 60_000) / 60_000);
+  const offset = Math.round((asUtc - Math.floor(date.getTime() / 60_000) * 60_000) / 60_000);
+  if (offsets.size >= OFFSETS_KEPT) {
+    offsets.clear();
+  }
+  offsets.set(key, offset);
+  return offset;
 }
 
 /** `WIB`, `WITA`, `WIT`, or `UTC+5:30` style for any other zone. */
@@ -54,7 +73,7 @@ export function zoneLabel(date: Date, timeZone?: string): string {
 /** `07.42 WIB` (id) or `07:42 WIB` (en). */
 export function formatClock(language: Language, iso: string, timeZone?: string): string {
   const date = new Date(iso);
-  const clock = cachedFormat(LOCALES[language], {
+  const clock = cachedFormat('clock', LOCALES[language], {
     timeZone,
     hour: '2-digit',
     minute: '2-digit',
@@ -66,7 +85,7 @@ export function formatClock(language: Language, iso: string, timeZone?: string):
 /** `23 Nov 2026 14.05 WIB` (id) or `23 Nov 2026, 14:05 WIB` (en). */
 export function formatDateTime(language: Language, iso: string, timeZone?: string): string {
   const date = new Date(iso);
-  const text = cachedFormat(LOCALES[language], {
+  const text = cachedFormat('date-time', LOCALES[language], {
     timeZone,
     dateStyle: 'medium',
     timeStyle: 'short',
@@ -78,7 +97,7 @@ export function formatDateTime(language: Language, iso: string, timeZone?: strin
 /** A `YYYY-MM` month as `Januari 2026` (id) or `January 2026` (en); `short` gives `Jan 2026`. */
 export function formatMonth(language: Language, month: string, short = false): string {
   const [year, number] = month.split('-').map(Number);
-  return cachedFormat(LOCALES[language], {
+  return cachedFormat(short ? 'month-short' : 'month', LOCALES[language], {
     timeZone: 'UTC',
     month: short ? 'short' : 'long',
     year: 'numeric',

@@ -17,7 +17,7 @@
 // every listed (stationId, id) is durably stored upstream; the downstream deletes exactly those
 // from its forward outbox. A refused forward may have stored a prefix of its events (one
 // transaction per station run); sending it again is safe for the same reason.
-import { z } from 'zod';
+import * as z from 'zod';
 import { EventSchema, IsoTimeSchema, StationIdSchema } from './events';
 import { API_PREFIX, EnrollmentCodeSchema, MAX_EVENTS_PER_BATCH, PublicKeySchema } from './requests';
 

@@ -14,7 +14,7 @@
 // A 200 for events means every event in `accepted` or `duplicates` is durably stored: the station
 // may delete them from its outbox. `duplicates` were stored before (by an earlier send, a bundle or
 // an earlier event of the same batch with the same id).
-import { z } from 'zod';
+import * as z from 'zod';
 import { EventSchema, StationIdSchema } from './events';
 
 export const API_PREFIX = '/api/v1';

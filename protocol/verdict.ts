@@ -1,5 +1,5 @@
 // The vocabulary shared by the station, the kiosk UI and the district: roles, statuses, verdicts.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ROLES } from './roles';
 import { statusRank } from './rules';
 

@@ -1,5 +1,5 @@
 // Text and count fields on the wire: the same limits for SQLite and PostgreSQL (see events.ts).
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** UTC ISO-8601 time as `Date.prototype.toISOString()` writes it. */
 export const IsoTimeSchema = z.iso.datetime();

@@ -4,7 +4,7 @@
 // #/kabupaten/CODE, a district's board).
 import { useEffect, useState } from 'react';
 import type { SessionInfo, User } from '../dash-api';
-import { api, chooseDistrict, chosenDistrict, prefetch, setCsrfToken } from './api';
+import { api, chooseDistrict, chosenDistrict, setCsrfToken } from './api';
 import type { Language } from '../../protocol/i18n';
 import { LanguageContext, storedLanguage, storeLanguage, useTranslator } from './language';
 import { AuditPage } from './pages/Audit';
@@ -20,16 +20,6 @@ import { Login } from './pages/Login';
 import { OfficesPage } from './pages/Offices';
 import { PublicPage } from './pages/Public';
 import { RollupPage } from './pages/Rollup';
-
-// The board is the page most often opened: its data is asked for at once, with the session.
-if (!window.location.pathname.startsWith('/publik') && /^(#\/?)?$/.test(window.location.hash)) {
-  prefetch('/api/dash/board');
-}
-// Likewise the province and national views opened by their link (bookmarked by province staff).
-const rollupLink = /^#\/(nasional|provinsi\/([^/]+))$/.exec(window.location.hash);
-if (rollupLink !== null) {
-  prefetch(rollupLink[2] === undefined ? '/api/dash/rollup' : `/api/dash/rollup?province=${rollupLink[2]}`);
-}
 
 function useHash(): string {
   const [hash, setHash] = useState(window.location.hash);
@@ -172,7 +162,7 @@ function Shell({
 }
 
 export function App() {
-  const [language, setLanguage] = useState<Language>(storedLanguage());
+  const [language, setLanguage] = useState<Language>(storedLanguage);
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
   const isPublic = window.location.pathname.startsWith('/publik');
   useEffect(() => {

@@ -2,7 +2,7 @@
 // has loaded, tables with one row of translated headings, and lists a page at a time.
 import { useLayoutEffect, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
-import { DEFAULT_PAGE_SIZE } from '../dash-api';
+import { DEFAULT_PAGE_SIZE } from '../dash-paging';
 import type { TextKey } from '../../protocol/i18n';
 import { useTranslator } from './language';
 import type { Resource } from './use-api';

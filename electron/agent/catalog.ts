@@ -2,7 +2,7 @@
 // JSON on disk (resources/catalog.json), validated with zod; ids and classes are hex strings there
 // ("09b0", "0e") and numbers here. An invalid file is a CatalogError naming the field.
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, parseConfig, readJsonFile } from './config-file';
 import { RoleSchema } from '../../protocol/verdict';
 import type { UsbDeviceInfo } from '../../native/usb/types';

@@ -9,7 +9,7 @@ import { createPrivateKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { StationIdSchema } from '../../protocol/events';
 import { PublicKeySchema } from '../../protocol/requests';
 import { signatureHeaders } from '../../protocol/signing';

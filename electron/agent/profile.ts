@@ -1,6 +1,6 @@
 // The station profile: which roles this station must have and how each is matched.
 // JSON on disk, validated with zod; an invalid file is a ProfileError naming the field.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, parseConfig, readJsonFile } from './config-file';
 import { RoleSchema } from '../../protocol/verdict';
 import type { Role } from '../../protocol/verdict';

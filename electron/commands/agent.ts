@@ -6,7 +6,7 @@
 // Exit 0 after a clean stop, 2 for usage or configuration errors and for a data folder that cannot
 // be written (one line, Bahasa Indonesia then English).
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CommandIo } from './io';
 import { EXIT_OK, EXIT_USAGE, languageOption, parseOptions, unwritableLine, writeLine } from './io';
 import { FaultNarration } from './fault-narration';
@@ -67,8 +67,6 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
-  // How often the fault list is compared for news: deliveries happen without an event to hear.
-  const NARRATION_INTERVAL_MS = 1_000;
   const narration = new FaultNarration(languageOption(values.lang));
   const narrate = () => {
     try {
@@ -79,11 +77,14 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
         }
       }
     } catch {
-      // An unreadable store is reported by the agent's own log; the narration waits for the next tick.
+      // An unreadable store is reported by the agent's own log; the narration catches up at the
+      // next fault, district or delivery event.
     }
   };
+  // Event-driven, no polling: a fault opens or resolves (faults-changed), the district acknowledges
+  // a batch (delivered) or reports a fault's state (district-changed). An idle agent does nothing.
   const unsubscribe = agent.subscribe((event) => {
-    if (event.type === 'faults-changed' || event.type === 'district-changed') {
+    if (event.type === 'faults-changed' || event.type === 'district-changed' || event.type === 'delivered') {
       narrate();
     }
   });
@@ -100,14 +101,12 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     return EXIT_USAGE;
   }
   narrate();
-  const narrationTimer = setInterval(narrate, NARRATION_INTERVAL_MS);
   const status = agent.status();
   writeLine(
     io.stdout,
     `siaga agent running: data ${station.dataDir}, ${status.enrolled ? 'enrolled' : 'NOT enrolled (events are kept until `siaga enroll`)'}, ${status.outboxPending} queued`,
   );
   await stopped;
-  clearInterval(narrationTimer);
   unsubscribe();
   await agent.stop();
   narrate();

@@ -11,8 +11,14 @@ import type { LumaFrame } from './analysis';
 const ANALYSIS_WIDTH = 320;
 const SNAPSHOT_WIDTH = 160;
 const SAMPLE_COUNT = 4;
-/** Sampled frames are at least this far apart so a live sensor shows change. */
-const SAMPLE_SPACING_MS = 70;
+/**
+ * Sampled frames are at least this far apart so a live sensor shows change: every frame at 15 fps
+ * (67 ms), every other one at 30 fps. Four samples span >= 150 ms, more than one frame of a sensor
+ * slowed to 7.5 fps in low light whose frames the driver repeats, so such a camera still shows
+ * change between two of them. (At 70 ms a 15 fps camera was sampled every other frame: the first
+ * verdict took ~470 ms after the first frame instead of ~270 ms.)
+ */
+const SAMPLE_SPACING_MS = 50;
 const FIRST_FRAME_TIMEOUT_MS = 4000;
 /** While watching, the frames of the last FREEZE_WINDOW_MS are judged together: a picture with no
  *  change at all (not even sensor noise) for that long is frozen. */

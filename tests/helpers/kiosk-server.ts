@@ -41,6 +41,11 @@ export interface KioskServerOptions {
   agent?: Partial<AgentOptions>;
   /** Skip rebuilding dist/renderer (a previous server in the same run built it). */
   skipBuild?: boolean;
+  /**
+   * false: return before the agent starts (the caller calls `agent.start()`), as main.ts opens the
+   * window before it awaits the agent's start (store, startup check). Default true.
+   */
+  startAgent?: boolean;
 }
 
 const TYPES: Record<string, string> = {
@@ -149,7 +154,9 @@ export async function startKioskServer(options: KioskServerOptions = {}): Promis
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  await agent.start();
+  if (options.startAgent !== false) {
+    await agent.start();
+  }
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     service,

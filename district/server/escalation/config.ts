@@ -1,7 +1,7 @@
 // Escalation rules by age and severity, and whom each rule notifies. Loaded from a JSON file
 // (`serve --escalation FILE`); the defaults follow the registry's practice:
 //   unacknowledged 1 day -> head of technicians; open 14 days -> registry head; open 30 days -> province.
-import { z } from 'zod';
+import * as z from 'zod';
 import { SeveritySchema } from '../../../protocol/verdict';
 
 export const ContactSchema = z.strictObject({

@@ -1,5 +1,5 @@
 // The OpenAPI 3.1 description served at GET /api/v1/openapi.json, generated from the protocol's zod schemas.
-import { z } from 'zod';
+import * as z from 'zod';
 import { BundleSchema } from '../../../protocol/bundle';
 import { EventSchema, PROTOCOL_VERSION } from '../../../protocol/events';
 import {

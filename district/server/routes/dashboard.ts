@@ -3,7 +3,7 @@
 // it after the station API.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DistrictError, RetryLaterError } from '../errors';
 import { DEFAULT_HEARTBEAT_WINDOW_MS } from '../figures/availability';
 import type { EscalationConfig } from '../escalation/config';

@@ -3,7 +3,7 @@
 // item) is `<family>:<id>`. Values are JSON checked with the key's zod schema when read: a missing,
 // unreadable or invalid value reads as the key's fallback, so a damaged value never stops the station.
 // Keys of schema 1 in other styles are renamed by migration 2 (migrations.ts).
-import { z } from 'zod';
+import * as z from 'zod';
 import { DistrictFaultSchema } from '../../../protocol/requests';
 import type { Store } from './store';
 

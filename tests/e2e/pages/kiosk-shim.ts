@@ -1,6 +1,6 @@
 // Browser side of the kiosk test server: window.siaga implemented over fetch + server-sent events,
 // the same role the preload plays over IPC.
-import { createIpcClient } from '../../../electron/station-api-ipc';
+import { createIpcClient } from '../../../electron/station-api-client';
 import type { StationEvent } from '../../../electron/station-api';
 
 const listeners = new Set<(event: StationEvent) => void>();

@@ -5,7 +5,7 @@
 //   POST /api/dash/escalation-letters                   issue one: a new number (technician)
 //   GET  /api/dash/escalation-letters/:letterId/pdf      the letter as issued, as PDF (viewer)
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { LetterSettingsRequestSchema, NewEscalationLetterRequestSchema } from '../../../../dash-api';
 import type { EscalationLetterStatus, FieldErrors } from '../../../../dash-api';
 import { InvalidInputError, NotFoundError } from '../../../errors';

@@ -3,7 +3,7 @@
 // POST /api/dash/faults/:stationId/:faultId/actions {type: acknowledge|repair|verify|close|reopen, ...},
 // GET /api/dash/assignees (technician): the district's technicians and admins, to assign a repair to.
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { FaultActionRequestSchema, MAX_PAGE_SIZE, PageQuerySchema } from '../../../../dash-api';
 import type { Assignee } from '../../../../dash-api';
 import { listUsers } from '../../../auth/users';

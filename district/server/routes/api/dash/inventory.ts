@@ -7,7 +7,7 @@
 //   POST /api/dash/inventory/loans/:loanId/return
 //   GET  /api/dash/inventory/loans/:loanId/record   the printable loan record (HTML)
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { LoanReturnRequestSchema, NewLoanRequestSchema, NewSpareRequestSchema } from '../../../../dash-api';
 import { NotFoundError } from '../../../errors';
 import { addSpare, listDevices } from '../../../inventory/devices';

@@ -5,7 +5,7 @@
 //   POST /api/dash/offices                                             (admin) an office's coordinates and technicians
 //   POST /api/dash/offices/distances                                   (admin) one entry of the distance table
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AcceptLoanRequestSchema, DistanceRequestSchema, OfficeRequestSchema } from '../../../../dash-api';
 import { acceptLoanSuggestion, loanSuggestions } from '../../../inventory/loan-suggestions';
 import { officeMap, setDistance, setOffice } from '../../../inventory/offices';

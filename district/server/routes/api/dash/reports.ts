@@ -1,7 +1,7 @@
 // Read-only reports: GET /api/dash/consumables, GET /api/dash/figures?months=N, and the CSV
 // exports GET /api/dash/export/{faults,inventory,availability}.csv.
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { findFaults } from '../../../faults/repository';
 import { stockReport } from '../../../consumables/stock';
 import { toCsv } from '../../../figures/csv';

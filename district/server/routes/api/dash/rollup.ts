@@ -2,7 +2,7 @@
 // user, a province's view (its districts) for a national user naming it or for the province's own
 // users. A district user has no wider view: 404, like a province outside the user's scope.
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Rollup } from '../../../../dash-api';
 import { NotFoundError } from '../../../errors';
 import { rollup } from '../../../tenancy/rollup';

@@ -1,5 +1,6 @@
 // A small country for the tenancy tests (SQLite and PostgreSQL alike): two provinces, three
-// districts, four kecamatan, a fault, a spare, a loan and an account at each level; and the walk of
+// districts, four kecamatan, a fault, a spare, a loan, an office, a forecast, letter settings and a
+// letter (Denpasar's) and an account at each level; and the walk of
 // fastify's route table that checks a district's account gets nothing of another district.
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
@@ -8,6 +9,9 @@ import { addClosedDay, serviceCalendar, setServiceWeek } from '../../district/se
 import type { AreaRollup, Rollup, Scope } from '../../district/dash-api';
 import { addSpare } from '../../district/server/inventory/devices';
 import { createLoan } from '../../district/server/inventory/loans';
+import { setOffice } from '../../district/server/inventory/offices';
+import { issueLetter } from '../../district/server/escalation/letter/register';
+import { SUGGESTED_SETTINGS, saveLetterSettings } from '../../district/server/escalation/letter/settings';
 import { addDistrict, addProvince } from '../../district/server/tenancy/districts';
 import { ALL_WEEK, HEALTHY, heartbeat, login, postEvents, staffHeaders, TEST_SCRYPT, PASSWORD } from './dashboard';
 import type { Login } from './dashboard';
@@ -29,6 +33,7 @@ export interface Country {
   stations: { sragenKota: TestStation; tangen: TestStation; laweyan: TestStation; denpasar: TestStation };
   denpasarSpare: string;
   denpasarLoan: string;
+  denpasarLetter: string;
   /** Texts of Surakarta and Denpasar (ids and names) that must not appear in any Sragen answer. */
   foreignMarkers: string[];
 }
@@ -88,6 +93,23 @@ export async function seedCountry(district: TestDistrict, clock: { now: number }
         device: { key: 'usb:080b:0010:DPS9', vendor: 'Cross Match', serialNumber: 'DPS9', transport: 'usb' },
       }),
       stations.denpasar.event('consumables.reported', { blankCards: 20, ribbons: [] }, COUNTRY_NOW),
+      stations.denpasar.event(
+        'forecast.reported',
+        {
+          forecasts: [
+            {
+              code: 'FORECAST_RIBBON_RUNNING_OUT',
+              role: 'card-printer',
+              deviceKey: 'usb:EV-DPS',
+              likelyInDays: 3,
+              message: { id: 'Pita Denpasar hampir habis.', en: 'Denpasar ribbon nearly out.' },
+              series: [],
+              computedAt: new Date(COUNTRY_NOW).toISOString(),
+            },
+          ],
+        },
+        COUNTRY_NOW,
+      ),
     ],
     COUNTRY_NOW,
   );
@@ -110,6 +132,32 @@ export async function seedCountry(district: TestDistrict, clock: { now: number }
     createdBy: 'dps-admin',
     nowMs: COUNTRY_NOW,
   });
+  await setOffice(
+    db,
+    { kecamatan: 'Denpasar Barat', latitude: -8.65, longitude: 115.2, technicianEmails: ['teknisi@dps.example'] },
+    COUNTRY_NOW,
+    DENPASAR,
+  );
+  await saveLetterSettings(
+    db,
+    { ...SUGGESTED_SETTINGS, authority: 'Pemerintah Kota Denpasar', numberPattern: '470/{n}/DPS/{year}' },
+    { username: 'dps-admin', nowMs: COUNTRY_NOW },
+    DENPASAR,
+  );
+  const denpasarLetter = await issueLetter(db, {
+    request: {
+      stationId: stations.denpasar.stationId,
+      faultId: 'fp-dps',
+      recipient: 'province',
+      sifat: 'Penting',
+      lampiran: '-',
+      perihal: '',
+      note: '',
+    },
+    username: 'dps-admin',
+    nowMs: COUNTRY_NOW,
+    thresholdHours: 1,
+  });
   await account(db, 'sragen-admin', { level: 'district', code: SRAGEN });
   await account(db, 'dps-admin', { level: 'district', code: DENPASAR });
   await account(db, 'jateng', { level: 'province', code: '33' });
@@ -125,6 +173,7 @@ export async function seedCountry(district: TestDistrict, clock: { now: number }
     stations,
     denpasarSpare,
     denpasarLoan,
+    denpasarLetter: denpasarLetter.id,
     foreignMarkers: [
       stations.laweyan.stationId,
       stations.denpasar.stationId,
@@ -134,6 +183,10 @@ export async function seedCountry(district: TestDistrict, clock: { now: number }
       'SN-DPS-1',
       'DPS9',
       denpasarLoan,
+      denpasarLetter.id,
+      '/DPS/',
+      'teknisi@dps.example',
+      'usb:EV-DPS',
       'dps-admin',
       'jateng',
       'pusat',
@@ -152,6 +205,11 @@ async function denpasarState(district: TestDistrict, country: Country): Promise<
       DENPASAR,
     ]),
     users: await db.query("SELECT username FROM users WHERE scope_code <> $1 ORDER BY username", [SRAGEN]),
+    offices: await db.query('SELECT * FROM kecamatan_offices WHERE district_code <> $1 ORDER BY district_code, kecamatan', [SRAGEN]),
+    distances: await db.query('SELECT * FROM kecamatan_distances WHERE district_code <> $1 ORDER BY district_code', [SRAGEN]),
+    letterSettings: await db.query('SELECT * FROM escalation_letter_settings WHERE district_code <> $1', [SRAGEN]),
+    letters: await db.query('SELECT id, number FROM escalation_letters WHERE district_code <> $1 ORDER BY id', [SRAGEN]),
+    counters: await db.query('SELECT * FROM escalation_letter_counters WHERE district_code <> $1', [SRAGEN]),
   };
 }
 
@@ -170,6 +228,7 @@ export async function walkIsolation(district: TestDistrict, country: Country): P
     stationId: country.stations.denpasar.stationId,
     faultId: 'fp-dps',
     loanId: country.denpasarLoan,
+    letterId: country.denpasarLetter,
   };
   const body = {
     deviceId: country.denpasarSpare,

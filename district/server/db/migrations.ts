@@ -507,6 +507,87 @@ export const MIGRATIONS: Migration[] = [
     ],
   },
   {
+    id: 404,
+    name: 'tenancy: kecamatan offices, the distance table and escalation letters per district',
+    statements: [
+      // Two districts may both have a kecamatan of one name: offices and distances are keyed by district.
+      `CREATE TABLE kecamatan_offices_by_district (
+        district_code TEXT NOT NULL,
+        kecamatan TEXT NOT NULL,
+        latitude DOUBLE PRECISION,
+        longitude DOUBLE PRECISION,
+        technician_emails TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (district_code, kecamatan),
+        CHECK ((latitude IS NULL) = (longitude IS NULL))
+      )`,
+      `INSERT INTO kecamatan_offices_by_district (district_code, kecamatan, latitude, longitude, technician_emails, updated_at)
+        SELECT 'default', kecamatan, latitude, longitude, technician_emails, updated_at FROM kecamatan_offices`,
+      `DROP TABLE kecamatan_offices`,
+      `ALTER TABLE kecamatan_offices_by_district RENAME TO kecamatan_offices`,
+      `CREATE TABLE kecamatan_distances_by_district (
+        district_code TEXT NOT NULL,
+        kecamatan_a TEXT NOT NULL,
+        kecamatan_b TEXT NOT NULL,
+        road_km DOUBLE PRECISION,
+        travel_minutes INTEGER,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (district_code, kecamatan_a, kecamatan_b),
+        CHECK (road_km IS NOT NULL OR travel_minutes IS NOT NULL)
+      )`,
+      `INSERT INTO kecamatan_distances_by_district (district_code, kecamatan_a, kecamatan_b, road_km, travel_minutes, updated_at)
+        SELECT 'default', kecamatan_a, kecamatan_b, road_km, travel_minutes, updated_at FROM kecamatan_distances`,
+      `DROP TABLE kecamatan_distances`,
+      `ALTER TABLE kecamatan_distances_by_district RENAME TO kecamatan_distances`,
+      // One row per district (LetterSettings as JSON) instead of the single row id = 1.
+      `CREATE TABLE letter_settings_by_district (
+        district_code TEXT PRIMARY KEY,
+        settings TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL
+      )`,
+      `INSERT INTO letter_settings_by_district (district_code, settings, updated_at, updated_by)
+        SELECT 'default', settings, updated_at, updated_by FROM escalation_letter_settings`,
+      `DROP TABLE escalation_letter_settings`,
+      `ALTER TABLE letter_settings_by_district RENAME TO escalation_letter_settings`,
+      // Each district numbers its own letters, from 1 every (local) year.
+      `CREATE TABLE letter_counters_by_district (
+        district_code TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        last_number INTEGER NOT NULL,
+        PRIMARY KEY (district_code, year)
+      )`,
+      `INSERT INTO letter_counters_by_district (district_code, year, last_number)
+        SELECT 'default', year, last_number FROM escalation_letter_counters`,
+      `DROP TABLE escalation_letter_counters`,
+      `ALTER TABLE letter_counters_by_district RENAME TO escalation_letter_counters`,
+      `CREATE TABLE letters_by_district (
+        id TEXT PRIMARY KEY,
+        district_code TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        number TEXT NOT NULL,
+        station_id TEXT NOT NULL REFERENCES stations(id),
+        fault_id TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        perihal TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        document TEXT NOT NULL,
+        UNIQUE (district_code, number),
+        UNIQUE (district_code, year, seq)
+      )`,
+      // A letter belongs to the district of its station (all of them the default one before 402).
+      `INSERT INTO letters_by_district (id, district_code, year, seq, number, station_id, fault_id, recipient, perihal, created_at, created_by, document)
+        SELECT l.id, COALESCE(s.district_code, 'default'), l.year, l.seq, l.number, l.station_id, l.fault_id, l.recipient,
+          l.perihal, l.created_at, l.created_by, l.document
+        FROM escalation_letters l LEFT JOIN stations s ON s.id = l.station_id`,
+      `DROP TABLE escalation_letters`,
+      `ALTER TABLE letters_by_district RENAME TO escalation_letters`,
+      `CREATE INDEX escalation_letters_fault ON escalation_letters (station_id, fault_id, created_at)`,
+    ],
+  },
+  {
     id: 501,
     name: 'intake guards shared by every server process: used request signatures, rate buckets',
     statements: [

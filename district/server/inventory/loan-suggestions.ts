@@ -8,7 +8,8 @@
 // not usable in its station's last heartbeat, one on loan already, the broken station's own, or a
 // device of a station that cannot record itself (it waits for its own repair; its kit is unproven).
 // Ranked by travel between kecamatan offices (travel.ts); accepting one creates the loan (loans.ts)
-// and emails the technicians of both offices (loan-notice.ts).
+// and emails the technicians of both offices (loan-notice.ts). Everything is of the fault's own
+// district (its stations, spares, calendar and offices): a loan never crosses districts.
 import type { HeartbeatPayload } from '../../../protocol/events';
 import { isUsable } from '../../../protocol/rules';
 import type { RoleStatuses } from '../../../protocol/rules';
@@ -33,6 +34,7 @@ import type { FaultRow } from '../faults/repository';
 import { ACTIVE_STATES_SQL, stopsRecording } from '../faults/repository';
 import type { Notifier } from '../notify/types';
 import { board, reportedAnswers } from '../stations/board';
+import { districtScope } from '../tenancy/scope';
 import { listDevices } from './devices';
 import { loanNotice } from './loan-notice';
 import { createLoan, listLoans } from './loans';
@@ -199,12 +201,12 @@ export function rankCandidates(input: RankInput): RankedCandidate[] {
   return ranked.slice(0, MAX_LOAN_CANDIDATES).map((candidate, index) => ({ ...candidate, rank: index + 1 }));
 }
 
-type FaultWithStation = FaultRow & { station_name: string; kecamatan: string };
+type FaultWithStation = FaultRow & { station_name: string; kecamatan: string; district_code: string };
 
 /** The fault a loan is sought for: it must exist and stop recording. */
 async function blockingFault(db: Db, stationId: string, faultId: string): Promise<FaultWithStation> {
   const [fault] = await db.query<FaultWithStation>(
-    `SELECT f.*, s.name AS station_name, s.kecamatan FROM faults f JOIN stations s ON s.id = f.station_id
+    `SELECT f.*, s.name AS station_name, s.kecamatan, s.district_code FROM faults f JOIN stations s ON s.id = f.station_id
      WHERE f.station_id = $1 AND f.fault_id = $2`,
     [stationId, faultId],
   );
@@ -219,22 +221,25 @@ async function blockingFault(db: Db, stationId: string, faultId: string): Promis
   return fault;
 }
 
-/** Every fact the ranking needs, read now. */
+/** Every fact the ranking needs of one district, read now. */
 async function gatherFacts(
   db: Db,
   nowMs: number,
   heartbeatWindowMs: number,
+  district: string,
 ): Promise<{ stations: StationFacts[]; devices: DeviceFacts[]; offices: Offices; today: string }> {
-  const calendar = await loadCalendar(db);
+  const calendar = await loadCalendar(db, district);
   const day = localDay(nowMs, calendar.timeZone);
-  const now = await board(db, nowMs, heartbeatWindowMs);
+  const now = await board(db, nowMs, heartbeatWindowMs, district);
   const heartbeats = new Map(
     (
       await db.query<{ id: string; last_heartbeat: string | null; heard_at: string | null }>(
-        'SELECT id, last_heartbeat, heard_at FROM stations',
+        'SELECT id, last_heartbeat, heard_at FROM stations WHERE district_code = $1',
+        [district],
       )
     ).map((row) => [row.id, row]),
   );
+  // Every district's active faults: a device moved between districts keeps its serial number's faults.
   const active = await db.query<FaultRow>(`SELECT * FROM faults WHERE state IN ${ACTIVE_STATES_SQL}`);
   const stations = now.kecamatan.flatMap((kecamatan) =>
     kecamatan.stations.map((station): StationFacts => {
@@ -259,7 +264,7 @@ async function gatherFacts(
       };
     }),
   );
-  const devices = (await listDevices(db)).map((device): DeviceFacts => ({
+  const devices = (await listDevices(db, { scope: districtScope(district) })).map((device): DeviceFacts => ({
     device,
     openFaults: active
       .filter(
@@ -277,11 +282,11 @@ async function gatherFacts(
         since: fault.first_seen,
       })),
   }));
-  return { stations, devices, offices: await loadOffices(db), today: day.date };
+  return { stations, devices, offices: await loadOffices(db, district), today: day.date };
 }
 
 /** Earlier faults and loans of a candidate device. */
-async function historyOf(db: Db, device: DeviceView): Promise<LoanCandidate['history']> {
+async function historyOf(db: Db, device: DeviceView, district: string): Promise<LoanCandidate['history']> {
   const faults = await db.query<{
     code: string;
     first_seen: string;
@@ -291,8 +296,9 @@ async function historyOf(db: Db, device: DeviceView): Promise<LoanCandidate['his
     `SELECT f.code, f.first_seen, f.resolved_at, s.kecamatan FROM faults f JOIN stations s ON s.id = f.station_id
      WHERE f.state NOT IN ${ACTIVE_STATES_SQL}
        AND (($1 <> '' AND f.station_id = $2 AND f.device_key = $1) OR ($3 <> '' AND f.device_serial = $3))
+       AND s.district_code = $4
      ORDER BY f.first_seen DESC`,
-    [device.deviceKey ?? '', device.stationId ?? '', device.serialNumber ?? ''],
+    [device.deviceKey ?? '', device.stationId ?? '', device.serialNumber ?? '', district],
   );
   const loans = await db.query<{
     id: string;
@@ -302,8 +308,8 @@ async function historyOf(db: Db, device: DeviceView): Promise<LoanCandidate['his
     kecamatan: string;
   }>(
     `SELECT l.id, l.reference, l.starts_on, l.returned_on, s.kecamatan FROM loans l JOIN stations s ON s.id = l.to_station_id
-     WHERE l.device_id = $1 ORDER BY l.starts_on DESC, l.id DESC`,
-    [device.id],
+     WHERE l.device_id = $1 AND s.district_code = $2 ORDER BY l.starts_on DESC, l.id DESC`,
+    [device.id, district],
   );
   return {
     earlierFaults: faults.slice(0, HISTORY_SHOWN).map((fault) => ({
@@ -339,7 +345,7 @@ export async function loanSuggestions(
   input: { stationId: string; faultId: string; nowMs: number; heartbeatWindowMs: number },
 ): Promise<LoanSuggestions> {
   const fault = await blockingFault(db, input.stationId, input.faultId);
-  const facts = await gatherFacts(db, input.nowMs, input.heartbeatWindowMs);
+  const facts = await gatherFacts(db, input.nowMs, input.heartbeatWindowMs, fault.district_code);
   const ranked = rankCandidates({
     fault: { stationId: fault.station_id, kecamatan: fault.kecamatan, role: fault.role },
     stations: facts.stations,
@@ -348,7 +354,7 @@ export async function loanSuggestions(
   });
   const candidates: LoanCandidate[] = [];
   for (const candidate of ranked) {
-    candidates.push({ ...candidate, history: await historyOf(db, candidate.device) });
+    candidates.push({ ...candidate, history: await historyOf(db, candidate.device, fault.district_code) });
   }
   const offices = new Set<string | null>([
     fault.kecamatan,
@@ -412,14 +418,19 @@ export async function acceptLoanSuggestion(
     nowMs: input.nowMs,
   });
   const [loan] = await listLoans(db, { id: loanId });
-  const offices = await loadOffices(db);
+  const [district] = await db.query<{ code: string; name: string }>(
+    'SELECT d.code, d.name FROM districts d JOIN stations s ON s.district_code = d.code WHERE s.id = $1',
+    [input.stationId],
+  );
+  const offices = await loadOffices(db, district.code);
   const sides = [candidate.fromStation?.kecamatan ?? null, suggestions.fault.kecamatan];
   const recipients = [...new Set(sides.flatMap((office) => offices.emails.get(officeKey(office)) ?? []))];
   const message = loanNotice({
     loan,
     candidate,
     fault: suggestions.fault,
-    districtName: input.districtName,
+    // The district's own name; the server's --district-name for the default district (named '').
+    districtName: district.name === '' ? input.districtName : district.name,
     dashboardUrl: input.dashboardUrl,
   });
   const notified: string[] = [];

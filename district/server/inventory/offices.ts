@@ -1,6 +1,7 @@
 // The map the loan suggestions rank by: each office's coordinates and technicians' emails
 // (kecamatan_offices; '' is the district office), and the district's own table of travel between
-// two offices (kecamatan_distances), changed by an admin through the dashboard.
+// two offices (kecamatan_distances), changed by an admin through the dashboard. Both belong to one
+// district (migration 404): two districts may each have a kecamatan of the same name.
 import type { DistanceView, OfficeMap, OfficeRequest, OfficeView } from '../../dash-api';
 import { OfficeRequestSchema } from '../../dash-api';
 import { checkKecamatan } from '../calendar/store';
@@ -43,9 +44,11 @@ function emailsOf(row: OfficeRow): string[] {
   return parsed.success ? parsed.data : [];
 }
 
-export async function loadOffices(db: Db): Promise<Offices> {
-  const offices = await db.query<OfficeRow>('SELECT * FROM kecamatan_offices');
-  const distances = await db.query<DistanceRow>('SELECT * FROM kecamatan_distances');
+export async function loadOffices(db: Db, district: string = DEFAULT_DISTRICT): Promise<Offices> {
+  const offices = await db.query<OfficeRow>('SELECT * FROM kecamatan_offices WHERE district_code = $1', [district]);
+  const distances = await db.query<DistanceRow>('SELECT * FROM kecamatan_distances WHERE district_code = $1', [
+    district,
+  ]);
   const coordinates = new Map<string, Coordinates>();
   const emails = new Map<string, string[]>();
   for (const row of offices) {
@@ -67,14 +70,18 @@ export async function loadOffices(db: Db): Promise<Offices> {
 }
 
 /** GET /api/dash/offices: the district office first, then every kecamatan with a station or an office row. */
-export async function officeMap(db: Db): Promise<OfficeMap> {
+export async function officeMap(db: Db, district: string = DEFAULT_DISTRICT): Promise<OfficeMap> {
   const rows = new Map(
-    (await db.query<OfficeRow>('SELECT * FROM kecamatan_offices')).map((row) => [row.kecamatan, row]),
+    (await db.query<OfficeRow>('SELECT * FROM kecamatan_offices WHERE district_code = $1', [district])).map(
+      (row) => [row.kecamatan, row],
+    ),
   );
   const names = new Set<string>([
-    ...(await db.query<{ kecamatan: string }>('SELECT DISTINCT kecamatan FROM stations')).map(
-      (row) => row.kecamatan,
-    ),
+    ...(
+      await db.query<{ kecamatan: string }>('SELECT DISTINCT kecamatan FROM stations WHERE district_code = $1', [
+        district,
+      ])
+    ).map((row) => row.kecamatan),
     ...rows.keys(),
   ]);
   names.delete('');
@@ -92,7 +99,8 @@ export async function officeMap(db: Db): Promise<OfficeMap> {
     };
   });
   const distances = await db.query<DistanceRow>(
-    'SELECT * FROM kecamatan_distances ORDER BY kecamatan_a, kecamatan_b',
+    'SELECT * FROM kecamatan_distances WHERE district_code = $1 ORDER BY kecamatan_a, kecamatan_b',
+    [district],
   );
   return {
     offices,
@@ -108,14 +116,13 @@ export async function officeMap(db: Db): Promise<OfficeMap> {
   };
 }
 
-/** An office named in a setting: the district office, or a kecamatan that has a station (`field` names it). */
-async function checkOffice(db: Db, kecamatan: string | null, field: string): Promise<void> {
+/** An office named in a setting: the district office, or a kecamatan of the district that has a station (`field` names it). */
+async function checkOffice(db: Db, kecamatan: string | null, field: string, district: string): Promise<void> {
   if (kecamatan === null) {
     return;
   }
   try {
-    // TODO(tenancy): offices are not yet per district; the default district's stations name them.
-    await checkKecamatan(db, kecamatan, DEFAULT_DISTRICT);
+    await checkKecamatan(db, kecamatan, district);
   } catch (error) {
     throw error instanceof NotFoundError
       ? new InvalidInputError(`${field}: tidak ada stasiun di kecamatan ${kecamatan} / ${error.message}`)
@@ -124,7 +131,12 @@ async function checkOffice(db: Db, kecamatan: string | null, field: string): Pro
 }
 
 /** Sets an office's coordinates (both or neither) and technicians' emails. */
-export async function setOffice(db: Db, input: OfficeRequest, nowMs: number): Promise<void> {
+export async function setOffice(
+  db: Db,
+  input: OfficeRequest,
+  nowMs: number,
+  district: string = DEFAULT_DISTRICT,
+): Promise<void> {
   const office = OfficeRequestSchema.parse(input);
   if ((office.latitude === null) !== (office.longitude === null)) {
     throw new InvalidInputError(
@@ -133,13 +145,16 @@ export async function setOffice(db: Db, input: OfficeRequest, nowMs: number): Pr
   }
   const emails = [...new Set(office.technicianEmails.map((email) => email.trim().toLowerCase()))];
   await db.transaction(async (transaction) => {
-    await checkOffice(transaction, office.kecamatan, 'kecamatan');
+    await checkOffice(transaction, office.kecamatan, 'kecamatan', district);
     const key = officeKey(office.kecamatan);
-    await transaction.run('DELETE FROM kecamatan_offices WHERE kecamatan = $1', [key]);
+    await transaction.run('DELETE FROM kecamatan_offices WHERE district_code = $1 AND kecamatan = $2', [
+      district,
+      key,
+    ]);
     await transaction.run(
-      `INSERT INTO kecamatan_offices (kecamatan, latitude, longitude, technician_emails, updated_at)
-       VALUES ($1, $2, $3, $4, $5)`,
-      [key, office.latitude, office.longitude, JSON.stringify(emails), new Date(nowMs).toISOString()],
+      `INSERT INTO kecamatan_offices (district_code, kecamatan, latitude, longitude, technician_emails, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [district, key, office.latitude, office.longitude, JSON.stringify(emails), new Date(nowMs).toISOString()],
     );
   });
 }
@@ -154,8 +169,11 @@ export async function setDistance(
     minutes: number | null;
     remove: boolean;
     nowMs: number;
+    /** The district whose table it is (DEFAULT_DISTRICT when absent). */
+    district?: string;
   },
 ): Promise<void> {
+  const district = input.district ?? DEFAULT_DISTRICT;
   const [a, b] = pairOf(input.from, input.to);
   if (a === b) {
     throw new InvalidInputError('to: pilih kantor lain dari "dari" / choose another office than "from"');
@@ -168,24 +186,24 @@ export async function setDistance(
   await db.transaction(async (transaction) => {
     if (input.remove) {
       const removed = await transaction.run(
-        'DELETE FROM kecamatan_distances WHERE kecamatan_a = $1 AND kecamatan_b = $2',
-        [a, b],
+        'DELETE FROM kecamatan_distances WHERE district_code = $1 AND kecamatan_a = $2 AND kecamatan_b = $3',
+        [district, a, b],
       );
       if (removed === 0) {
         throw new NotFoundError('the table has no entry between these offices');
       }
       return;
     }
-    await checkOffice(transaction, input.from, 'from');
-    await checkOffice(transaction, input.to, 'to');
-    await transaction.run('DELETE FROM kecamatan_distances WHERE kecamatan_a = $1 AND kecamatan_b = $2', [
-      a,
-      b,
-    ]);
+    await checkOffice(transaction, input.from, 'from', district);
+    await checkOffice(transaction, input.to, 'to', district);
     await transaction.run(
-      `INSERT INTO kecamatan_distances (kecamatan_a, kecamatan_b, road_km, travel_minutes, updated_at)
-       VALUES ($1, $2, $3, $4, $5)`,
-      [a, b, input.roadKm, input.minutes, new Date(input.nowMs).toISOString()],
+      'DELETE FROM kecamatan_distances WHERE district_code = $1 AND kecamatan_a = $2 AND kecamatan_b = $3',
+      [district, a, b],
+    );
+    await transaction.run(
+      `INSERT INTO kecamatan_distances (district_code, kecamatan_a, kecamatan_b, road_km, travel_minutes, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [district, a, b, input.roadKm, input.minutes, new Date(input.nowMs).toISOString()],
     );
   });
 }

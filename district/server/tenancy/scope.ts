@@ -46,16 +46,17 @@ export async function districtWithin(db: Db, districtCode: string, outer: Scope)
   return rows.length > 0;
 }
 
-/** The district of a station, device or loan, or null when there is none such (path and body ids). */
+/** The district of a station, device, loan or escalation letter, or null when there is none such (path and body ids). */
 export async function districtOfId(
   db: Db,
-  kind: 'station' | 'device' | 'loan',
+  kind: 'station' | 'device' | 'loan' | 'letter',
   id: string,
 ): Promise<string | null> {
   const sql = {
     station: 'SELECT district_code FROM stations WHERE id = $1',
     device: 'SELECT district_code FROM devices WHERE id = $1',
     loan: 'SELECT d.district_code FROM loans l JOIN devices d ON d.id = l.device_id WHERE l.id = $1',
+    letter: 'SELECT district_code FROM escalation_letters WHERE id = $1',
   }[kind];
   const [row] = await db.query<{ district_code: string }>(sql, [id]);
   return row?.district_code ?? null;

@@ -1,7 +1,8 @@
 // The register of escalation letters: issuing one gives it the next number of its year and keeps
 // its document model, in one transaction, so a number is never given twice (two staff pressing
 // the button at once included, on SQLite and on PostgreSQL alike: the year's counter row is
-// bumped with an upsert, which PostgreSQL locks and SQLite's BEGIN IMMEDIATE serializes).
+// bumped with an upsert, which PostgreSQL locks and SQLite's BEGIN IMMEDIATE serializes). A letter
+// is of its station's district: that district's letterhead, calendar, loans and running number.
 import type {
   EscalationLetterView,
   FaultDetail,
@@ -11,9 +12,11 @@ import type {
 import type { z } from 'zod';
 import { listUsers } from '../../auth/users';
 import { loadCalendar } from '../../calendar/store';
-import type { Db } from '../../db/types';
+import type { Db, SqlValue } from '../../db/types';
 import { newId } from '../../db/ids';
 import { ConflictError, NotFoundError } from '../../errors';
+import type { Scope } from '../../tenancy/scope';
+import { districtOfId, districtScope, scopeCondition } from '../../tenancy/scope';
 import { faultDetail } from '../../faults/lifecycle';
 import { ACTIVE_STATES } from '../../faults/repository';
 import type { Interval } from '../../figures/intervals';
@@ -146,13 +149,16 @@ export async function lettersOfFault(
   return rows.map(toView);
 }
 
+/** A letter as issued, if it lies within the scope (another district's letter is unknown). */
 export async function letterDocument(
   db: Db,
   id: string,
+  scope?: Scope,
 ): Promise<{ letter: EscalationLetterView; document: LetterDocument } | null> {
+  const params: SqlValue[] = [id];
   const [row] = await db.query<LetterRow & { document: string }>(
-    `SELECT ${COLUMNS}, document FROM escalation_letters WHERE id = $1`,
-    [id],
+    `SELECT ${COLUMNS}, document FROM escalation_letters WHERE id = $1${scopeCondition(scope, 'district_code', params)}`,
+    params,
   );
   return row === undefined
     ? null
@@ -168,7 +174,11 @@ export async function issueLetter(
   input: { request: LetterRequest; username: string; nowMs: number; thresholdHours: number },
 ): Promise<EscalationLetterView> {
   const { request, nowMs } = input;
-  const settings = await letterSettings(db);
+  const district = await districtOfId(db, 'station', request.stationId);
+  if (district === null) {
+    throw new NotFoundError('Gangguan tidak ditemukan (no such fault)');
+  }
+  const settings = await letterSettings(db, district);
   if (!settings.configured) {
     throw new ConflictError(
       'Kop surat belum diisi: admin mengisinya dulu di halaman Surat eskalasi (the letterhead is not set yet: an admin fills it in first)',
@@ -183,10 +193,10 @@ export async function issueLetter(
   if (refusal !== null) {
     throw new ConflictError(refusal);
   }
-  const calendar = await loadCalendar(db);
+  const calendar = await loadCalendar(db, district);
   const openedDay = localDay(Date.parse(fault.firstSeen), calendar.timeZone).date;
   // The district's loans are few (a register kept by hand until now): read them all, keep those tried here.
-  const loans = (await listLoans(db)).filter(
+  const loans = (await listLoans(db, { scope: districtScope(district) })).filter(
     (loan) =>
       loan.toStationId === fault.stationId &&
       loan.role === fault.role &&
@@ -199,10 +209,10 @@ export async function issueLetter(
   try {
     await db.transaction(async (transaction) => {
       const [counter] = await transaction.query<{ last_number: number | string }>(
-        `INSERT INTO escalation_letter_counters (year, last_number) VALUES ($1, 1)
-         ON CONFLICT (year) DO UPDATE SET last_number = escalation_letter_counters.last_number + 1
+        `INSERT INTO escalation_letter_counters (district_code, year, last_number) VALUES ($1, $2, 1)
+         ON CONFLICT (district_code, year) DO UPDATE SET last_number = escalation_letter_counters.last_number + 1
          RETURNING last_number`,
-        [year],
+        [district, year],
       );
       const seq = Number(counter.last_number);
       const number = letterNumber(settings.settings.numberPattern, seq, nowMs, calendar.timeZone);
@@ -223,10 +233,11 @@ export async function issueLetter(
         openSpans: found.open,
       });
       await transaction.run(
-        `INSERT INTO escalation_letters (id, year, seq, number, station_id, fault_id, recipient, perihal, created_at, created_by, document)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        `INSERT INTO escalation_letters (id, district_code, year, seq, number, station_id, fault_id, recipient, perihal, created_at, created_by, document)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
         [
           id,
+          district,
           year,
           seq,
           number,

@@ -1,8 +1,9 @@
 // The district's letterhead, numbering pattern, recipients and signatory for escalation letters
-// (table escalation_letter_settings, one row), changed by an admin through the dashboard.
+// (table escalation_letter_settings, one row per district), changed by an admin through the dashboard.
 import type { LetterSettings, LetterSettingsView } from '../../../dash-api';
 import { LetterSettingsRequestSchema } from '../../../dash-api';
 import type { Db } from '../../db/types';
+import { DEFAULT_DISTRICT } from '../../tenancy/scope';
 
 /** What the form starts with before an admin saved anything: the usual words, no district's own. */
 export const SUGGESTED_SETTINGS: LetterSettings = LetterSettingsRequestSchema.parse({
@@ -21,9 +22,10 @@ export const SUGGESTED_SETTINGS: LetterSettings = LetterSettingsRequestSchema.pa
   copies: ['Arsip'],
 });
 
-export async function letterSettings(db: Db): Promise<LetterSettingsView> {
+export async function letterSettings(db: Db, district: string = DEFAULT_DISTRICT): Promise<LetterSettingsView> {
   const [row] = await db.query<{ settings: string; updated_at: string; updated_by: string }>(
-    'SELECT settings, updated_at, updated_by FROM escalation_letter_settings WHERE id = 1',
+    'SELECT settings, updated_at, updated_by FROM escalation_letter_settings WHERE district_code = $1',
+    [district],
   );
   if (row === undefined) {
     return { configured: false, settings: SUGGESTED_SETTINGS, updatedAt: null, updatedBy: null };
@@ -42,10 +44,11 @@ export async function saveLetterSettings(
   db: Db,
   settings: LetterSettings,
   by: { username: string; nowMs: number },
+  district: string = DEFAULT_DISTRICT,
 ): Promise<void> {
   await db.run(
-    `INSERT INTO escalation_letter_settings (id, settings, updated_at, updated_by) VALUES (1, $1, $2, $3)
-     ON CONFLICT (id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-    [JSON.stringify(settings), new Date(by.nowMs).toISOString(), by.username],
+    `INSERT INTO escalation_letter_settings (district_code, settings, updated_at, updated_by) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (district_code) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+    [district, JSON.stringify(settings), new Date(by.nowMs).toISOString(), by.username],
   );
 }

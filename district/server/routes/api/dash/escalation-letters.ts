@@ -4,6 +4,8 @@
 //   GET  /api/dash/escalation-letters?station=&fault=    may a letter be written now, and those written (viewer)
 //   POST /api/dash/escalation-letters                   issue one: a new number (technician)
 //   GET  /api/dash/escalation-letters/:letterId/pdf      the letter as issued, as PDF (viewer)
+// Settings are the request's district's (districtOf); a letter is of its fault's station's district
+// (its letterhead and numbering); another district's station or letter answers 404 (scope hook).
 import type { FastifyInstance } from 'fastify';
 import * as z from 'zod';
 import { LetterSettingsRequestSchema, NewEscalationLetterRequestSchema } from '../../../../dash-api';
@@ -18,20 +20,23 @@ import {
 } from '../../../escalation/letter/register';
 import { checkLogo, letterFonts, renderLetter } from '../../../escalation/letter/render';
 import { letterSettings, saveLetterSettings } from '../../../escalation/letter/settings';
+import { districtOfId } from '../../../tenancy/scope';
 import { auditByStaff, parseBody, staffOf } from './context';
+import { districtOf, scopeOf } from './scope';
 
 const FaultQuery = z.object({ station: z.string().min(1).max(64), fault: z.string().min(1).max(128) });
 const LetterParams = z.object({ letterId: z.string().max(64) });
 
 export default async function escalationLetterRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/api/dash/escalation-letters/settings', { config: { access: 'viewer' } }, async () =>
-    letterSettings(app.district.db),
+  app.get('/api/dash/escalation-letters/settings', { config: { access: 'viewer' } }, async (request) =>
+    letterSettings(app.district.db, districtOf(request)),
   );
 
   app.post(
     '/api/dash/escalation-letters/settings',
     { config: { access: 'admin' } },
     async (request, reply) => {
+      const district = districtOf(request);
       if (request.body === undefined) {
         throw new InvalidInputError('the body is not JSON', 'malformed');
       }
@@ -64,7 +69,7 @@ export default async function escalationLetterRoutes(app: FastifyInstance): Prom
       await saveLetterSettings(app.district.db, parsed.data, {
         username: staffOf(request).user.username,
         nowMs,
-      });
+      }, district);
       await auditByStaff(request, {
         nowMs,
         action: 'escalation.letter-settings',
@@ -74,7 +79,7 @@ export default async function escalationLetterRoutes(app: FastifyInstance): Prom
           logo: parsed.data.logo === '' ? '' : `(${parsed.data.logo.length} base64 characters)`,
         },
       });
-      return letterSettings(app.district.db);
+      return letterSettings(app.district.db, district);
     },
   );
 
@@ -98,7 +103,8 @@ export default async function escalationLetterRoutes(app: FastifyInstance): Prom
         thresholdHours,
         eligible: reason === null,
         reason,
-        configured: (await letterSettings(app.district.db)).configured,
+        configured: (await letterSettings(app.district.db, (await districtOfId(app.district.db, 'station', station)) ?? undefined))
+          .configured,
         letters: await lettersOfFault(app.district.db, station, faultId),
       };
     },
@@ -129,7 +135,7 @@ export default async function escalationLetterRoutes(app: FastifyInstance): Prom
     { config: { access: 'viewer' } },
     async (request, reply) => {
       const { letterId } = LetterParams.parse(request.params);
-      const found = await letterDocument(app.district.db, letterId);
+      const found = await letterDocument(app.district.db, letterId, scopeOf(request));
       if (found === null) {
         throw new NotFoundError('Surat tidak ditemukan (no such letter)');
       }

@@ -1,5 +1,6 @@
 // GET /api/dash/forecasts (viewer): the forecast page's list, every forecast of the district (or of
-// one station with ?station=) with the series behind it, most urgent first, a page at a time.
+// one station with ?station=) with the series behind it, most urgent first, a page at a time. Only
+// the request's scope: a district sees its own stations' forecasts and blank-card warnings.
 import type { FastifyInstance } from 'fastify';
 import type { ForecastList } from '../../../../dash-api';
 import { ForecastListQuerySchema, MAX_FORECASTS_PAGE } from '../../../../dash-api';
@@ -7,6 +8,7 @@ import { stockReport } from '../../../consumables/stock';
 import { InvalidInputError } from '../../../errors';
 import { CARDS_FORECAST_DAYS, cardForecasts, cardSeries } from '../../../forecasts/cards';
 import { byUrgency, forecastSeries, stationForecasts } from '../../../forecasts/store';
+import { scopeOf } from './scope';
 
 export default async function forecastRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/dash/forecasts', { config: { access: 'viewer' } }, async (request): Promise<ForecastList> => {
@@ -19,10 +21,11 @@ export default async function forecastRoutes(app: FastifyInstance): Promise<void
     const { station, limit, offset } = parsed.data;
     const db = app.district.db;
     const nowMs = app.district.now();
-    const district = cardForecasts(await stockReport(db, nowMs), nowMs).filter(
+    const scope = scopeOf(request);
+    const district = cardForecasts(await stockReport(db, nowMs, undefined, scope), nowMs).filter(
       (forecast) => station === undefined || forecast.stationId === station,
     );
-    const all = [...(await stationForecasts(db, nowMs, station ?? null)), ...district].sort(byUrgency);
+    const all = [...(await stationForecasts(db, nowMs, station ?? null, scope)), ...district].sort(byUrgency);
     const page = all.slice(offset, offset + limit);
     const forecasts = [];
     // Series only for the page: they are most of the bytes.

@@ -4,12 +4,15 @@
 //   GET  /api/dash/offices                                             (viewer) coordinates, technicians, distance table
 //   POST /api/dash/offices                                             (admin) an office's coordinates and technicians
 //   POST /api/dash/offices/distances                                   (admin) one entry of the distance table
+// Offices and distances are the request's district's (districtOf); a fault of another district is
+// unknown (the scope hook answers 404 for its station), and its suggestions come from its own district.
 import type { FastifyInstance } from 'fastify';
 import * as z from 'zod';
 import { AcceptLoanRequestSchema, DistanceRequestSchema, OfficeRequestSchema } from '../../../../dash-api';
 import { acceptLoanSuggestion, loanSuggestions } from '../../../inventory/loan-suggestions';
 import { officeMap, setDistance, setOffice } from '../../../inventory/offices';
 import { auditByStaff, parseBody, staffOf } from './context';
+import { districtOf } from './scope';
 
 const ParamsSchema = z.object({ stationId: z.string().max(64), faultId: z.string().max(128) });
 
@@ -67,31 +70,35 @@ export default async function loanSuggestionRoutes(app: FastifyInstance): Promis
     },
   );
 
-  app.get('/api/dash/offices', { config: { access: 'viewer' } }, async () => officeMap(app.district.db));
+  app.get('/api/dash/offices', { config: { access: 'viewer' } }, async (request) =>
+    officeMap(app.district.db, districtOf(request)),
+  );
 
   app.post('/api/dash/offices', { config: { access: 'admin' } }, async (request) => {
     const office = parseBody(request, OfficeRequestSchema);
+    const district = districtOf(request);
     const nowMs = app.district.now();
-    await setOffice(app.district.db, office, nowMs);
+    await setOffice(app.district.db, office, nowMs, district);
     await auditByStaff(request, {
       nowMs,
       action: 'office.set',
       target: office.kecamatan ?? 'Disdukcapil',
       detail: office,
     });
-    return officeMap(app.district.db);
+    return officeMap(app.district.db, district);
   });
 
   app.post('/api/dash/offices/distances', { config: { access: 'admin' } }, async (request) => {
     const distance = parseBody(request, DistanceRequestSchema);
+    const district = districtOf(request);
     const nowMs = app.district.now();
-    await setDistance(app.district.db, { ...distance, nowMs });
+    await setDistance(app.district.db, { ...distance, nowMs, district });
     await auditByStaff(request, {
       nowMs,
       action: distance.remove ? 'office.distance-removed' : 'office.distance-set',
       target: `${distance.from ?? 'Disdukcapil'} – ${distance.to ?? 'Disdukcapil'}`,
       detail: distance,
     });
-    return officeMap(app.district.db);
+    return officeMap(app.district.db, district);
   });
 }

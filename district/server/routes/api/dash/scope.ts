@@ -1,6 +1,6 @@
 // The request's scope (tenancy/scope.ts), resolved once per dashboard request after the auth hook:
 // the signed-in user's own scope, narrowed to one district by `?district=CODE` (a province or
-// national user drilling down). Ids of stations, devices and loans in the path, the query or the
+// national user drilling down). Ids of stations, devices, loans and letters in the path, the query or the
 // body must lie within it: another district's id answers 404 as if it did not exist, so nothing
 // leaks. Routes read the scope with `scopeOf` (lists) or `districtOf` (one district's calendar,
 // board, figures, new rows) and pass it to the repositories.
@@ -23,6 +23,7 @@ const ID_FIELDS = {
   station: 'station',
   deviceId: 'device',
   loanId: 'loan',
+  letterId: 'letter',
 } as const;
 
 const fieldsOf = (value: unknown): Record<string, unknown> =>

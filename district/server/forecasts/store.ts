@@ -6,7 +6,9 @@ import type { Forecast, ForecastCode, ForecastReportedPayload, Series } from '..
 import type { Role, Text } from '../../../protocol/verdict';
 import type { ForecastDetail, ForecastView } from '../../dash-api';
 import { clipText, FORECAST_STALE_AFTER_HOURS } from '../../dash-api';
-import type { Db } from '../db/types';
+import type { Db, SqlValue } from '../db/types';
+import type { Scope } from '../tenancy/scope';
+import { scopeCondition } from '../tenancy/scope';
 
 const DAY_MS = 86_400_000;
 
@@ -143,17 +145,24 @@ function toView(row: Row, nowMs: number): ForecastView {
 const SELECT = `SELECT f.station_id, s.name AS station_name, s.kecamatan, f.code, f.role, f.device_key,
   f.likely_in_days, f.message, f.computed_at, f.reported_at`;
 
-/** Every station's forecasts without their series, most urgent first (the board and the forecast list). */
+/**
+ * Every station's forecasts without their series, most urgent first (the board and the forecast
+ * list), of the stations within `scope` only (tenancy/scope.ts; undefined: every district).
+ */
 export async function stationForecasts(
   db: Db,
   nowMs: number,
   stationId: string | null = null,
+  scope?: Scope,
 ): Promise<ForecastView[]> {
-  const rows = await db.query<Row>(
-    `${SELECT} FROM forecasts f JOIN stations s ON s.id = f.station_id
-     WHERE s.enrolled_at IS NOT NULL${stationId === null ? '' : ' AND f.station_id = $1'}`,
-    stationId === null ? [] : [stationId],
-  );
+  const params: SqlValue[] = [];
+  let where = 'WHERE s.enrolled_at IS NOT NULL';
+  if (stationId !== null) {
+    params.push(stationId);
+    where += ` AND f.station_id = $${params.length}`;
+  }
+  where += scopeCondition(scope, 's.district_code', params);
+  const rows = await db.query<Row>(`${SELECT} FROM forecasts f JOIN stations s ON s.id = f.station_id ${where}`, params);
   return rows.map((row) => toView(row, nowMs)).sort(byUrgency);
 }
 

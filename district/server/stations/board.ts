@@ -72,7 +72,7 @@ export async function board(
   }
   // Forecasts are warnings beside the faults: they never change a station's state.
   const forecastsByStation = new Map<string, ForecastView[]>();
-  for (const forecast of await stationForecasts(db, nowMs)) {
+  for (const forecast of await stationForecasts(db, nowMs, null, districtScope(district))) {
     const list = forecastsByStation.get(forecast.stationId) ?? [];
     list.push(forecast);
     forecastsByStation.set(forecast.stationId, list);

@@ -3,10 +3,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ForecastList } from '../../../../dash-api';
 import { ForecastListQuerySchema, MAX_FORECASTS_PAGE } from '../../../../dash-api';
-import { stockReport } from '../../../consumables/stock';
+import { DEFAULT_THRESHOLDS, stockReport } from '../../../consumables/stock';
 import { InvalidInputError } from '../../../errors';
 import { CARDS_FORECAST_DAYS, cardForecasts, cardSeries } from '../../../forecasts/cards';
 import { byUrgency, forecastSeries, stationForecasts } from '../../../forecasts/store';
+import { scopeOf } from './scope';
 
 export default async function forecastRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/dash/forecasts', { config: { access: 'viewer' } }, async (request): Promise<ForecastList> => {
@@ -19,10 +20,12 @@ export default async function forecastRoutes(app: FastifyInstance): Promise<void
     const { station, limit, offset } = parsed.data;
     const db = app.district.db;
     const nowMs = app.district.now();
-    const district = cardForecasts(await stockReport(db, nowMs), nowMs).filter(
+    // Only the stations within the account's scope (a district account never sees another's).
+    const scope = scopeOf(request);
+    const district = cardForecasts(await stockReport(db, nowMs, DEFAULT_THRESHOLDS, scope), nowMs).filter(
       (forecast) => station === undefined || forecast.stationId === station,
     );
-    const all = [...(await stationForecasts(db, nowMs, station ?? null)), ...district].sort(byUrgency);
+    const all = [...(await stationForecasts(db, nowMs, station ?? null, scope)), ...district].sort(byUrgency);
     const page = all.slice(offset, offset + limit);
     const forecasts = [];
     // Series only for the page: they are most of the bytes.

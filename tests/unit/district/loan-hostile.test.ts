@@ -81,11 +81,11 @@ test('a spare that is itself faulty (a fault naming its serial) is never offered
   warned.openFaults = [
     { faultId: 'f2', code: 'FINGERPRINT_SLOW', status: 'warning', message: { id: 'lambat', en: 'slow' }, since: '2026-12-01T00:00:00Z' },
   ];
-  const missing = device('fp-spare-missing', null);
-  missing.openFaults = [
-    { faultId: 'f3', code: 'FINGERPRINT_MISSING', status: 'missing', message: { id: 'hilang', en: 'missing' }, since: '2026-12-01T00:00:00Z' },
+  const unknown = device('fp-spare-unknown', null);
+  unknown.openFaults = [
+    { faultId: 'f3', code: 'FINGERPRINT_UNKNOWN', status: 'unknown', message: { id: 'tidak diketahui', en: 'unknown' }, since: '2026-12-01T00:00:00Z' },
   ];
-  const ranked = rankCandidates(input([], [faulty, warned, missing]));
+  const ranked = rankCandidates(input([], [faulty, warned, unknown]));
   assert.deepEqual(ids(ranked), ['fp-spare-warn']);
   assert.deepEqual(ranked[0]!.condition.warnings.map((warning) => warning.code), ['FINGERPRINT_SLOW']);
 });

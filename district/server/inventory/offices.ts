@@ -4,9 +4,10 @@
 import type { DistanceView, OfficeMap, OfficeRequest, OfficeView } from '../../dash-api';
 import { OfficeRequestSchema } from '../../dash-api';
 import { checkKecamatan } from '../calendar/store';
-import type { Db } from '../db/types';
+import type { Db, SqlValue } from '../db/types';
 import { InvalidInputError, NotFoundError } from '../errors';
-import { DEFAULT_DISTRICT } from '../tenancy/scope';
+import type { Scope } from '../tenancy/scope';
+import { DEFAULT_DISTRICT, scopeCondition } from '../tenancy/scope';
 import type { Coordinates, DistanceEntry } from './travel';
 import { officeKey, pairOf, ROAD_FACTOR, SPEED_KMH } from './travel';
 
@@ -66,17 +67,28 @@ export async function loadOffices(db: Db): Promise<Offices> {
   };
 }
 
-/** GET /api/dash/offices: the district office first, then every kecamatan with a station or an office row. */
-export async function officeMap(db: Db): Promise<OfficeMap> {
+/**
+ * GET /api/dash/offices: the district office first, then every kecamatan with a station within
+ * `scope` (undefined: every district) and the office rows and distances of those kecamatan only.
+ * Office rows are not yet per district (TODO(tenancy)): two districts with a kecamatan of the same
+ * name share its row; a district account at least never sees another district's kecamatan listed.
+ */
+export async function officeMap(db: Db, scope?: Scope): Promise<OfficeMap> {
+  const params: SqlValue[] = [];
+  const stationNames = (
+    await db.query<{ kecamatan: string }>(
+      `SELECT DISTINCT kecamatan FROM stations WHERE 1 = 1${scopeCondition(scope, 'district_code', params)}`,
+      params,
+    )
+  ).map((row) => row.kecamatan);
+  const wide = scope === undefined || scope.level === 'national';
+  const visible = (kecamatan: string): boolean => wide || kecamatan === '' || stationNames.includes(kecamatan);
   const rows = new Map(
-    (await db.query<OfficeRow>('SELECT * FROM kecamatan_offices')).map((row) => [row.kecamatan, row]),
+    (await db.query<OfficeRow>('SELECT * FROM kecamatan_offices'))
+      .filter((row) => visible(row.kecamatan))
+      .map((row) => [row.kecamatan, row]),
   );
-  const names = new Set<string>([
-    ...(await db.query<{ kecamatan: string }>('SELECT DISTINCT kecamatan FROM stations')).map(
-      (row) => row.kecamatan,
-    ),
-    ...rows.keys(),
-  ]);
+  const names = new Set<string>([...stationNames, ...rows.keys()]);
   names.delete('');
   const offices: OfficeView[] = [
     '',
@@ -91,9 +103,9 @@ export async function officeMap(db: Db): Promise<OfficeMap> {
       updatedAt: row?.updated_at ?? null,
     };
   });
-  const distances = await db.query<DistanceRow>(
-    'SELECT * FROM kecamatan_distances ORDER BY kecamatan_a, kecamatan_b',
-  );
+  const distances = (
+    await db.query<DistanceRow>('SELECT * FROM kecamatan_distances ORDER BY kecamatan_a, kecamatan_b')
+  ).filter((row) => visible(row.kecamatan_a) && visible(row.kecamatan_b));
   return {
     offices,
     distances: distances.map((row): DistanceView => ({

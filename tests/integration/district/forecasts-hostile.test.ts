@@ -9,7 +9,7 @@ import { postEvents, staffHeaders } from '../../helpers/dashboard';
 import type { Login } from '../../helpers/dashboard';
 import { startTestDistrict } from '../../helpers/district';
 import type { TestDistrict } from '../../helpers/district';
-import { COUNTRY_NOW, DENPASAR, seedCountry } from '../../helpers/tenancy';
+import { COUNTRY_NOW, DENPASAR, seedCountry, walkIsolation } from '../../helpers/tenancy';
 import type { Country } from '../../helpers/tenancy';
 
 const DAY = 86_400_000;
@@ -90,8 +90,6 @@ test("a district account's forecast list holds its own stations' forecasts, neve
 });
 
 test("another district's station or district named on the forecast list answers 404, its forecast nowhere", async () => {
-  // (The whole-route walk of tests/helpers/tenancy.ts also covers this route; it stops earlier at
-  // /api/dash/offices, whose offices are not yet per district: README "Still missing".)
   const { denpasar } = country.stations;
   await get(`/api/dash/forecasts?station=${denpasar.stationId}`, country.accounts.sragen, 404);
   await get(`/api/dash/forecasts?district=${DENPASAR}`, country.accounts.sragen, 404);
@@ -102,6 +100,13 @@ test("another district's station or district named on the forecast list answers 
   });
   assert.ok(!board.body.includes('UPS-DPS9'));
   assert.ok(!board.body.includes(denpasar.stationId));
+});
+
+test('the whole-route isolation walk holds with forecasts on both sides', async () => {
+  country.foreignMarkers.push('UPS-DPS9');
+  const checked = await walkIsolation(district, country);
+  assert.ok(checked.includes('GET /api/dash/forecasts'));
+  assert.ok(checked.includes('GET /api/dash/offices'));
 });
 
 test('a forecast is never a fault and never changes can-record (0 days left included)', async () => {

@@ -59,7 +59,7 @@ export interface Trend {
   valueNow: number;
   /** Robust standard deviation of the residuals. */
   noise: number;
-  /** The cleaned points after the last reset, oldest first, times in ms. */
+  /** The cleaned points after the last reset (merged to MAX_TREND_POINTS), oldest first, times in ms. */
   points: { atMs: number; value: number }[];
   /** Days until the fitted line reaches the limit (>= 0), or null when it does not within the horizon. */
   daysToLimit: number | null;
@@ -81,7 +81,7 @@ export function cleanPoints(
   now: number,
   range: TrendRule['range'],
 ): { atMs: number; value: number }[] {
-  const byTime = new Map<number, number[]>();
+  const valid: { atMs: number; value: number }[] = [];
   for (const point of raw) {
     const atMs = timeOf(point?.at);
     const value = point?.value;
@@ -96,13 +96,25 @@ export function cleanPoints(
     ) {
       continue;
     }
-    const values = byTime.get(atMs) ?? [];
-    values.push(value);
-    byTime.set(atMs, values);
+    valid.push({ atMs, value });
   }
-  return [...byTime.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([atMs, values]) => ({ atMs, value: median(values) }));
+  // One sort (time, then value) and a pass over runs of the same time: a Map of arrays per time costs
+  // seconds on a runaway store of a million points.
+  valid.sort((left, right) => left.atMs - right.atMs || left.value - right.value);
+  const merged: { atMs: number; value: number }[] = [];
+  for (let start = 0; start < valid.length; ) {
+    let end = start + 1;
+    while (end < valid.length && valid[end]!.atMs === valid[start]!.atMs) {
+      end++;
+    }
+    const middle = (start + end) >> 1;
+    merged.push({
+      atMs: valid[start]!.atMs,
+      value: (end - start) % 2 === 1 ? valid[middle]!.value : (valid[middle - 1]!.value + valid[middle]!.value) / 2,
+    });
+    start = end;
+  }
+  return merged;
 }
 
 /** The index where the last step (swap, refill, set) starts a new series; 0 when there is none. */
@@ -140,6 +152,32 @@ export function lastResetIndex(
   return 0;
 }
 
+/**
+ * The most points the Theil-Sen fit takes: it compares every pair (n² / 2 slopes), so a store that
+ * hands over a reading a minute (20 000 a fortnight) would exhaust the agent's memory. More points
+ * are merged, neighbours in time, into this many (mean time, median value): a day's points are one
+ * point of a daily series anyway, and the median keeps a storm reading from moving the fit.
+ */
+export const MAX_TREND_POINTS = 400;
+
+function thinned(points: readonly { atMs: number; value: number }[]): { atMs: number; value: number }[] {
+  if (points.length <= MAX_TREND_POINTS) {
+    return [...points];
+  }
+  const merged: { atMs: number; value: number }[] = [];
+  for (let bucket = 0; bucket < MAX_TREND_POINTS; bucket++) {
+    const part = points.slice(
+      Math.floor((bucket * points.length) / MAX_TREND_POINTS),
+      Math.floor(((bucket + 1) * points.length) / MAX_TREND_POINTS),
+    );
+    merged.push({
+      atMs: part.reduce((sum, point) => sum + point.atMs, 0) / part.length,
+      value: median(part.map((point) => point.value)),
+    });
+  }
+  return merged;
+}
+
 /** The robust trend of `raw` under `rule` at `now`, or null when there is too little data or no trend. */
 export function trend(raw: readonly RawPoint[], rule: TrendRule, now: number): Trend | null {
   const cleaned = cleanPoints(raw, now, rule.range);
@@ -152,15 +190,16 @@ export function trend(raw: readonly RawPoint[], rule: TrendRule, now: number): T
   if (points.length < rule.minPoints) {
     return null;
   }
-  const first = points[0]!.atMs;
-  const days = points.map((point) => (point.atMs - first) / DAY_MS);
-  if (days[days.length - 1]! < rule.minSpanDays) {
+  if ((points[points.length - 1]!.atMs - points[0]!.atMs) / DAY_MS < rule.minSpanDays) {
     return null;
   }
-  const values = points.map((point) => point.value);
+  const fitted = thinned(points);
+  const first = fitted[0]!.atMs;
+  const days = fitted.map((point) => (point.atMs - first) / DAY_MS);
+  const values = fitted.map((point) => point.value);
   const slopes: number[] = [];
-  for (let i = 0; i < points.length; i++) {
-    for (let j = i + 1; j < points.length; j++) {
+  for (let i = 0; i < fitted.length; i++) {
+    for (let j = i + 1; j < fitted.length; j++) {
       slopes.push((values[j]! - values[i]!) / (days[j]! - days[i]!));
     }
   }
@@ -183,7 +222,7 @@ export function trend(raw: readonly RawPoint[], rule: TrendRule, now: number): T
     return null;
   }
   const daysToLimit = crossing(valueNow, slopePerDay, rule);
-  return { slopePerDay, valueNow, noise, points, daysToLimit };
+  return { slopePerDay, valueNow, noise, points: fitted, daysToLimit };
 }
 
 function crossing(valueNow: number, slopePerDay: number, rule: TrendRule): number | null {

@@ -63,6 +63,12 @@ export interface StationFacts {
   blockingFault: boolean;
   /** Its office has no service hours on the district's local date today. */
   closedToday: boolean;
+  /**
+   * Roles of its devices out on an open loan from it. Its board state lags (until its next
+   * heartbeat it still says it can record), so it never counts as keeping its kecamatan recording
+   * for those roles. Absent: none.
+   */
+  lentRoles?: readonly string[];
 }
 
 export interface OpenDeviceFault {
@@ -132,7 +138,8 @@ function sourceOf(
         other.kecamatan === station.kecamatan &&
         other.stationId !== station.stationId &&
         other.stationId !== input.fault.stationId &&
-        other.state === 'can-record',
+        other.state === 'can-record' &&
+        !(other.lentRoles ?? []).includes(input.fault.role),
     )
     .map((other) => other.name);
   return stillRecording.length > 0 ? { kind: 'idle', station, stillRecording } : null;
@@ -221,7 +228,10 @@ async function blockingFault(db: Db, stationId: string, faultId: string): Promis
   return fault;
 }
 
-/** Every fact the ranking needs of one district, read now. */
+/**
+ * Every fact the ranking needs, read now, of the fault's district only: a loan never crosses
+ * districts (each keeps its own stock and its own letters).
+ */
 async function gatherFacts(
   db: Db,
   nowMs: number,
@@ -241,6 +251,10 @@ async function gatherFacts(
   );
   // Every district's active faults: a device moved between districts keeps its serial number's faults.
   const active = await db.query<FaultRow>(`SELECT * FROM faults WHERE state IN ${ACTIVE_STATES_SQL}`);
+  const lent = await db.query<{ from_station_id: string; role: string | null }>(
+    `SELECT l.from_station_id, d.role FROM loans l JOIN devices d ON d.id = l.device_id
+     WHERE l.returned_on IS NULL AND l.from_station_id IS NOT NULL`,
+  );
   const stations = now.kecamatan.flatMap((kecamatan) =>
     kecamatan.stations.map((station): StationFacts => {
       const row = heartbeats.get(station.stationId);
@@ -261,6 +275,9 @@ async function gatherFacts(
         ),
         closedToday:
           serviceIntervals(calendar, station.kecamatan, day.startMs, day.startMs + DAY_MS).length === 0,
+        lentRoles: lent
+          .filter((loan) => String(loan.from_station_id) === station.stationId && loan.role !== null)
+          .map((loan) => loan.role!),
       };
     }),
   );

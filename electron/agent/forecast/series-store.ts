@@ -114,9 +114,26 @@ export function seriesDevices(store: Store, metric: Metric): string[] {
   ).map((row) => row.device_key);
 }
 
-/** Deletes days older than RETENTION_DAYS and days ahead of `nowMs` (written while the clock was wrong). */
+/**
+ * Deletes days older than RETENTION_DAYS before `nowMs`, only while the clock looks steady: when
+ * `nowMs` lies before the newest stored day (the clock went back: a dead CMOS battery resets it to
+ * 2000, a wrong year typed in) or beyond the retention after it (set far ahead, or the station off
+ * for months), nothing is deleted, because the months of points may be the true ones and the clock
+ * the wrong one. Days ahead of the clock are kept too; the predictors ignore points after `now`.
+ * Storage stays bounded: a row per metric, device and day.
+ */
 export function pruneSamples(store: Store, nowMs: number): number {
+  const { newest } = store.db.prepare('SELECT max(day) AS newest FROM forecast_samples').get() as {
+    newest: string | null;
+  };
+  if (newest === null || !Number.isFinite(nowMs)) {
+    return 0;
+  }
+  const newestMs = Date.parse(`${newest}T00:00:00.000Z`);
+  if (nowMs < newestMs - DAY_MS || nowMs > newestMs + RETENTION_DAYS * DAY_MS) {
+    return 0;
+  }
   return store.db
-    .prepare('DELETE FROM forecast_samples WHERE day < ? OR day > ?')
-    .run(dayOf(nowMs - RETENTION_DAYS * DAY_MS), dayOf(nowMs + DAY_MS)).changes;
+    .prepare('DELETE FROM forecast_samples WHERE day < ?')
+    .run(dayOf(nowMs - RETENTION_DAYS * DAY_MS)).changes;
 }

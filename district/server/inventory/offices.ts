@@ -4,9 +4,10 @@
 import type { DistanceView, OfficeMap, OfficeRequest, OfficeView } from '../../dash-api';
 import { OfficeRequestSchema } from '../../dash-api';
 import { checkKecamatan } from '../calendar/store';
-import type { Db } from '../db/types';
+import type { Db, SqlValue } from '../db/types';
 import { InvalidInputError, NotFoundError } from '../errors';
-import { DEFAULT_DISTRICT } from '../tenancy/scope';
+import type { Scope } from '../tenancy/scope';
+import { DEFAULT_DISTRICT, scopeCondition } from '../tenancy/scope';
 import type { Coordinates, DistanceEntry } from './travel';
 import { officeKey, pairOf, ROAD_FACTOR, SPEED_KMH } from './travel';
 
@@ -67,16 +68,23 @@ export async function loadOffices(db: Db): Promise<Offices> {
 }
 
 /** GET /api/dash/offices: the district office first, then every kecamatan with a station or an office row. */
-export async function officeMap(db: Db): Promise<OfficeMap> {
+export async function officeMap(db: Db, scope?: Scope): Promise<OfficeMap> {
+  // Offices are keyed by kecamatan name alone (not yet per district): a scoped caller sees the
+  // district office and the kecamatan its own stations name, never another district's names.
+  const stationParams: SqlValue[] = [];
+  const stationNames = (
+    await db.query<{ kecamatan: string }>(
+      `SELECT DISTINCT kecamatan FROM stations WHERE 1 = 1${scopeCondition(scope, 'district_code', stationParams)}`,
+      stationParams,
+    )
+  ).map((row) => row.kecamatan);
+  const visible = (key: string): boolean => key === '' || scope === undefined || stationNames.includes(key);
   const rows = new Map(
-    (await db.query<OfficeRow>('SELECT * FROM kecamatan_offices')).map((row) => [row.kecamatan, row]),
+    (await db.query<OfficeRow>('SELECT * FROM kecamatan_offices'))
+      .filter((row) => visible(row.kecamatan))
+      .map((row) => [row.kecamatan, row]),
   );
-  const names = new Set<string>([
-    ...(await db.query<{ kecamatan: string }>('SELECT DISTINCT kecamatan FROM stations')).map(
-      (row) => row.kecamatan,
-    ),
-    ...rows.keys(),
-  ]);
+  const names = new Set<string>([...stationNames, ...rows.keys()]);
   names.delete('');
   const offices: OfficeView[] = [
     '',
@@ -91,9 +99,9 @@ export async function officeMap(db: Db): Promise<OfficeMap> {
       updatedAt: row?.updated_at ?? null,
     };
   });
-  const distances = await db.query<DistanceRow>(
-    'SELECT * FROM kecamatan_distances ORDER BY kecamatan_a, kecamatan_b',
-  );
+  const distances = (
+    await db.query<DistanceRow>('SELECT * FROM kecamatan_distances ORDER BY kecamatan_a, kecamatan_b')
+  ).filter((row) => visible(row.kecamatan_a) && visible(row.kecamatan_b));
   return {
     offices,
     distances: distances.map((row): DistanceView => ({

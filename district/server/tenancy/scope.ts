@@ -46,17 +46,37 @@ export async function districtWithin(db: Db, districtCode: string, outer: Scope)
   return rows.length > 0;
 }
 
-/** The district of a station, device or loan, or null when there is none such (path and body ids). */
+/** The district of a station, device, loan or escalation letter, or null when there is none such (path and body ids). */
 export async function districtOfId(
   db: Db,
-  kind: 'station' | 'device' | 'loan',
+  kind: 'station' | 'device' | 'loan' | 'letter',
   id: string,
 ): Promise<string | null> {
   const sql = {
     station: 'SELECT district_code FROM stations WHERE id = $1',
     device: 'SELECT district_code FROM devices WHERE id = $1',
     loan: 'SELECT d.district_code FROM loans l JOIN devices d ON d.id = l.device_id WHERE l.id = $1',
+    letter: 'SELECT s.district_code FROM escalation_letters l JOIN stations s ON s.id = l.station_id WHERE l.id = $1',
   }[kind];
   const [row] = await db.query<{ district_code: string }>(sql, [id]);
   return row?.district_code ?? null;
+}
+
+/**
+ * Whether `scope` holds every district of the service (the default district counts only once it has
+ * stations, as in the views): what a setting shared by all districts needs before a user may change it.
+ */
+export async function scopeCoversService(db: Db, scope: Scope): Promise<boolean> {
+  if (scope.level === 'national') {
+    return true;
+  }
+  const params: SqlValue[] = [scope.code];
+  const outside = await db.query(
+    `SELECT code FROM districts
+     WHERE (code <> '${DEFAULT_DISTRICT}' OR EXISTS (SELECT 1 FROM stations WHERE district_code = '${DEFAULT_DISTRICT}'))
+       AND ${scope.level === 'district' ? 'code <> $1' : 'province_code <> $1'}
+     LIMIT 1`,
+    params,
+  );
+  return outside.length === 0;
 }

@@ -19,6 +19,8 @@ import {
 import { checkLogo, renderLetter } from '../../../escalation/letter/render';
 import { letterSettings, saveLetterSettings } from '../../../escalation/letter/settings';
 import { auditByStaff, parseBody, staffOf } from './context';
+import { scopeOf } from './scope';
+import { scopeCoversService } from '../../../tenancy/scope';
 
 const FaultQuery = z.object({ station: z.string().min(1).max(64), fault: z.string().min(1).max(128) });
 const LetterParams = z.object({ letterId: z.string().max(64) });
@@ -34,6 +36,15 @@ export default async function escalationLetterRoutes(app: FastifyInstance): Prom
     async (request, reply) => {
       if (request.body === undefined) {
         throw new InvalidInputError('the body is not JSON', 'malformed');
+      }
+      // One letterhead serves every district of the service (not yet per district): only an account
+      // that holds all of them may change it, never one district's admin over its neighbours' letters.
+      if (!(await scopeCoversService(app.district.db, scopeOf(request)))) {
+        return reply.code(403).send({
+          error: 'forbidden',
+          message:
+            'Kop surat dipakai semua kabupaten/kota di layanan ini; hanya admin nasional yang dapat mengubahnya (the letterhead is shared by every district of this service: only a national admin may change it)',
+        });
       }
       const parsed = LetterSettingsRequestSchema.safeParse(request.body);
       if (!parsed.success) {

@@ -10,6 +10,7 @@ import { AcceptLoanRequestSchema, DistanceRequestSchema, OfficeRequestSchema } f
 import { acceptLoanSuggestion, loanSuggestions } from '../../../inventory/loan-suggestions';
 import { officeMap, setDistance, setOffice } from '../../../inventory/offices';
 import { auditByStaff, parseBody, staffOf } from './context';
+import { scopeOf } from './scope';
 
 const ParamsSchema = z.object({ stationId: z.string().max(64), faultId: z.string().max(128) });
 
@@ -67,7 +68,9 @@ export default async function loanSuggestionRoutes(app: FastifyInstance): Promis
     },
   );
 
-  app.get('/api/dash/offices', { config: { access: 'viewer' } }, async () => officeMap(app.district.db));
+  app.get('/api/dash/offices', { config: { access: 'viewer' } }, async (request) =>
+    officeMap(app.district.db, scopeOf(request)),
+  );
 
   app.post('/api/dash/offices', { config: { access: 'admin' } }, async (request) => {
     const office = parseBody(request, OfficeRequestSchema);
@@ -79,7 +82,7 @@ export default async function loanSuggestionRoutes(app: FastifyInstance): Promis
       target: office.kecamatan ?? 'Disdukcapil',
       detail: office,
     });
-    return officeMap(app.district.db);
+    return officeMap(app.district.db, scopeOf(request));
   });
 
   app.post('/api/dash/offices/distances', { config: { access: 'admin' } }, async (request) => {
@@ -92,6 +95,6 @@ export default async function loanSuggestionRoutes(app: FastifyInstance): Promis
       target: `${distance.from ?? 'Disdukcapil'} – ${distance.to ?? 'Disdukcapil'}`,
       detail: distance,
     });
-    return officeMap(app.district.db);
+    return officeMap(app.district.db, scopeOf(request));
   });
 }

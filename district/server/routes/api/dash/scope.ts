@@ -23,6 +23,7 @@ const ID_FIELDS = {
   station: 'station',
   deviceId: 'device',
   loanId: 'loan',
+  letterId: 'letter',
 } as const;
 
 const fieldsOf = (value: unknown): Record<string, unknown> =>
@@ -83,7 +84,14 @@ export function districtOf(request: FastifyRequest): string {
 }
 
 /** A public page's district: `?district=CODE`, else the default district (a district's own server). */
-export function publicDistrictOf(request: FastifyRequest): string {
+export async function publicDistrictOf(app: FastifyInstance, request: FastifyRequest): Promise<string> {
   const asked = fieldsOf(request.query).district;
-  return typeof asked === 'string' && asked !== '' ? asked : DEFAULT_DISTRICT;
+  if (typeof asked !== 'string' || asked === '') {
+    return DEFAULT_DISTRICT;
+  }
+  // An unknown code is told as such, not shown as a board with no kecamatan (residents would read "nothing works").
+  if ((await app.district.db.query('SELECT code FROM districts WHERE code = $1', [asked])).length === 0) {
+    throw new NotFoundError('Kabupaten/kota tidak dikenal (no such district)');
+  }
+  return asked;
 }

@@ -33,6 +33,7 @@ import type { FaultRow } from '../faults/repository';
 import { ACTIVE_STATES_SQL, stopsRecording } from '../faults/repository';
 import type { Notifier } from '../notify/types';
 import { board, reportedAnswers } from '../stations/board';
+import { districtScope } from '../tenancy/scope';
 import { listDevices } from './devices';
 import { loanNotice } from './loan-notice';
 import { createLoan, listLoans } from './loans';
@@ -199,12 +200,12 @@ export function rankCandidates(input: RankInput): RankedCandidate[] {
   return ranked.slice(0, MAX_LOAN_CANDIDATES).map((candidate, index) => ({ ...candidate, rank: index + 1 }));
 }
 
-type FaultWithStation = FaultRow & { station_name: string; kecamatan: string };
+type FaultWithStation = FaultRow & { station_name: string; kecamatan: string; district_code: string };
 
 /** The fault a loan is sought for: it must exist and stop recording. */
 async function blockingFault(db: Db, stationId: string, faultId: string): Promise<FaultWithStation> {
   const [fault] = await db.query<FaultWithStation>(
-    `SELECT f.*, s.name AS station_name, s.kecamatan FROM faults f JOIN stations s ON s.id = f.station_id
+    `SELECT f.*, s.name AS station_name, s.kecamatan, s.district_code FROM faults f JOIN stations s ON s.id = f.station_id
      WHERE f.station_id = $1 AND f.fault_id = $2`,
     [stationId, faultId],
   );
@@ -219,15 +220,16 @@ async function blockingFault(db: Db, stationId: string, faultId: string): Promis
   return fault;
 }
 
-/** Every fact the ranking needs, read now. */
+/** Every fact the ranking needs, read now, of the fault's district (a loan stays within one district). */
 async function gatherFacts(
   db: Db,
   nowMs: number,
   heartbeatWindowMs: number,
+  district: string,
 ): Promise<{ stations: StationFacts[]; devices: DeviceFacts[]; offices: Offices; today: string }> {
-  const calendar = await loadCalendar(db);
+  const calendar = await loadCalendar(db, district);
   const day = localDay(nowMs, calendar.timeZone);
-  const now = await board(db, nowMs, heartbeatWindowMs);
+  const now = await board(db, nowMs, heartbeatWindowMs, district);
   const heartbeats = new Map(
     (
       await db.query<{ id: string; last_heartbeat: string | null; heard_at: string | null }>(
@@ -259,7 +261,7 @@ async function gatherFacts(
       };
     }),
   );
-  const devices = (await listDevices(db)).map((device): DeviceFacts => ({
+  const devices = (await listDevices(db, { scope: districtScope(district) })).map((device): DeviceFacts => ({
     device,
     openFaults: active
       .filter(
@@ -339,7 +341,7 @@ export async function loanSuggestions(
   input: { stationId: string; faultId: string; nowMs: number; heartbeatWindowMs: number },
 ): Promise<LoanSuggestions> {
   const fault = await blockingFault(db, input.stationId, input.faultId);
-  const facts = await gatherFacts(db, input.nowMs, input.heartbeatWindowMs);
+  const facts = await gatherFacts(db, input.nowMs, input.heartbeatWindowMs, fault.district_code);
   const ranked = rankCandidates({
     fault: { stationId: fault.station_id, kecamatan: fault.kecamatan, role: fault.role },
     stations: facts.stations,

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { OfficeMap, Rollup } from '../../../district/dash-api';
 import { addUser } from '../../../district/server/auth/users';
+import { addSpare } from '../../../district/server/inventory/devices';
 import { login, PASSWORD, staffHeaders, TEST_SCRYPT } from '../../helpers/dashboard';
 import type { Login } from '../../helpers/dashboard';
 import { startTestDistrict } from '../../helpers/district';
@@ -95,6 +96,40 @@ describe('tenancy against a hostile user', () => {
     const kept = await get('/api/dash/escalation-letters/settings', country.accounts.denpasar);
     assert.ok(kept.body.includes('I Made Wirawan'), kept.body);
     assert.ok(!kept.body.includes('Palsu'), kept.body);
+  });
+
+  it("loan suggestions for a district's fault never offer another district's spare", async () => {
+    const own = await addSpare(district.db, {
+      serialNumber: 'SN-SRG-1',
+      vendor: 'Cross Match',
+      model: 'Guardian',
+      role: 'fingerprint',
+      note: 'cadangan Sragen',
+      nowMs: COUNTRY_NOW,
+      district: SRAGEN,
+    });
+    const foreign = await addSpare(district.db, {
+      serialNumber: 'SN-DPS-2',
+      vendor: 'Cross Match',
+      model: 'Guardian',
+      role: 'fingerprint',
+      note: 'cadangan Denpasar di rak',
+      nowMs: COUNTRY_NOW,
+      district: DENPASAR,
+    });
+    const url = `/api/dash/faults/${country.stations.tangen.stationId}/fp-srg/loan-suggestions`;
+    const suggestions = await get(url, country.accounts.sragen);
+    assert.equal(suggestions.statusCode, 200, suggestions.body);
+    assert.ok(suggestions.body.includes('SN-SRG-1'), `its own spare is offered: ${suggestions.body.slice(0, 400)}`);
+    assert.ok(!suggestions.body.includes('SN-DPS-2'), `Denpasar's spare offered to Sragen: ${suggestions.body.slice(0, 400)}`);
+    const taken = await post(`${url}/accept`, country.accounts.sragen, {
+      deviceId: foreign,
+      dueOn: '2026-03-20',
+      reference: 'PP/SRG/9',
+    });
+    assert.equal(taken.statusCode, 404, taken.body);
+    assert.deepEqual(await district.db.query('SELECT id FROM loans WHERE device_id = $1', [foreign]), []);
+    assert.ok(own !== '');
   });
 
   it('a province account reaches nothing of another province', async () => {

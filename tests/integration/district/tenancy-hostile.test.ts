@@ -3,14 +3,15 @@
 // scope changes or whose district is gone, and the letterhead every district shares. SQLite.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { OfficeMap, Rollup } from '../../../district/dash-api';
+import type { AreaRollup, Board, OfficeMap, Rollup } from '../../../district/dash-api';
 import { addUser } from '../../../district/server/auth/users';
 import { addSpare } from '../../../district/server/inventory/devices';
+import { addStation } from '../../../district/server/stations/stations';
 import { login, PASSWORD, staffHeaders, TEST_SCRYPT } from '../../helpers/dashboard';
 import type { Login } from '../../helpers/dashboard';
-import { startTestDistrict } from '../../helpers/district';
+import { startTestDistrict, TestStation } from '../../helpers/district';
 import type { TestDistrict } from '../../helpers/district';
-import { COUNTRY_NOW, DENPASAR, seedCountry, SRAGEN, SURAKARTA } from '../../helpers/tenancy';
+import { closeLaweyanToday, COUNTRY_NOW, DENPASAR, seedCountry, SRAGEN, SURAKARTA } from '../../helpers/tenancy';
 import type { Country } from '../../helpers/tenancy';
 
 const LETTER_SETTINGS = {
@@ -224,5 +225,49 @@ describe('tenancy against a hostile user', () => {
     const known = await district.app.inject({ method: 'GET', url: `/api/public/board?district=${SRAGEN}` });
     assert.equal(known.statusCode, 200, known.body);
     assert.ok(known.body.includes('Tangen') && !known.body.includes('Laweyan'), known.body);
+  });
+
+  it('the national and province views add up to the district boards (closed office, no news, not yet active)', async () => {
+    // Not yet enrolled: on no board's kecamatan and in no view. Enrolled but never heard: no news.
+    await addStation(district.db, { name: 'Loket Gemolong', kecamatan: 'Gemolong', district: SRAGEN });
+    const silent = new TestStation();
+    clock.now = COUNTRY_NOW - 30 * 60_000;
+    await silent.enroll(district, 'Loket Denpasar Timur', 'Denpasar Timur', DENPASAR);
+    clock.now = COUNTRY_NOW;
+    await closeLaweyanToday(district);
+    const national = country.accounts.national;
+    const boards = new Map<string, Board>();
+    for (const code of [SRAGEN, SURAKARTA, DENPASAR]) {
+      const answer = await get(`/api/dash/board?district=${code}`, national);
+      assert.equal(answer.statusCode, 200, answer.body);
+      boards.set(code, answer.json() as Board);
+    }
+    const fromBoard = (board: Board) => [
+      board.kecamatan.length,
+      board.kecamatan.filter((kecamatan) => kecamatan.state === 'can-record').length,
+      board.kecamatan.filter((kecamatan) => kecamatan.state === 'cannot-record').length,
+      board.kecamatan.filter((kecamatan) => kecamatan.state === 'no-news').length,
+      board.kecamatan.filter((kecamatan) => kecamatan.state === 'closed').length,
+      board.kecamatan.reduce((sum, kecamatan) => sum + kecamatan.stations.length, 0),
+    ];
+    const fromView = (area: AreaRollup) => [area.kecamatan, area.canRecord, area.cannotRecord, area.noNews, area.closed, area.stations];
+    assert.deepEqual(fromBoard(boards.get(SURAKARTA)!), [1, 0, 0, 0, 1, 1], 'Laweyan closed today, not "no news"');
+    assert.deepEqual(fromBoard(boards.get(DENPASAR)!), [2, 1, 0, 1, 0, 2]);
+    assert.ok(!boards.get(SRAGEN)!.kecamatan.some((kecamatan) => kecamatan.name === 'Gemolong'));
+    const jateng = (await get('/api/dash/rollup?province=33', national)).json() as Rollup;
+    const bali = (await get('/api/dash/rollup?province=51', national)).json() as Rollup;
+    for (const area of [...jateng.areas, ...bali.areas]) {
+      assert.deepEqual(fromView(area), fromBoard(boards.get(area.code)!), `district ${area.code}`);
+    }
+    const sum = (rows: number[][]) => rows.reduce((total, row) => total.map((value, index) => value + row[index]));
+    const nation = (await get('/api/dash/rollup', national)).json() as Rollup;
+    assert.deepEqual(fromView(nation.totals), sum([...boards.values()].map(fromBoard)));
+    assert.deepEqual(
+      nation.areas.map((area) => [area.code, ...fromView(area)]),
+      [
+        ['33', ...sum([fromBoard(boards.get(SRAGEN)!), fromBoard(boards.get(SURAKARTA)!)])],
+        ['51', ...fromBoard(boards.get(DENPASAR)!)],
+      ],
+    );
   });
 });

@@ -142,12 +142,16 @@ export async function storeForwarded(
   const nowIso = new Date(options.nowMs).toISOString();
   for (const station of named.values()) {
     const id = forwardedStationId(peer.id, station.id);
-    // A forwarded station is active from its first forward; it never holds a key here.
-    await db.run(
+    // A forwarded station is active from its first forward; it never holds a key here. A row of that
+    // id that is not this peer's (a station of the province's own) is never renamed or fed.
+    const written = await db.run(
       `INSERT INTO stations (id, name, kecamatan, created_at, enrolled_at, peer_id) VALUES ($1, $2, $3, $4, $4, $5)
-       ON CONFLICT (id) DO UPDATE SET name = $2, kecamatan = $3`,
+       ON CONFLICT (id) DO UPDATE SET name = $2, kecamatan = $3 WHERE stations.peer_id = $5`,
       [id, station.name, station.kecamatan, nowIso, peer.id],
     );
+    if (written === 0) {
+      throw new Refusal('station-mismatch', `station ${id} here is not one of this peer's stations`, peer.id);
+    }
   }
   const accepted: ForwardedRef[] = [];
   const duplicates: ForwardedRef[] = [];

@@ -61,3 +61,22 @@ export async function districtOfId(
   const [row] = await db.query<{ district_code: string }>(sql, [id]);
   return row?.district_code ?? null;
 }
+
+/**
+ * Whether `scope` holds every district of the service (the default district counts only once it has
+ * stations, as in the views): what a setting shared by all districts needs before a user may change it.
+ */
+export async function scopeCoversService(db: Db, scope: Scope): Promise<boolean> {
+  if (scope.level === 'national') {
+    return true;
+  }
+  const params: SqlValue[] = [scope.code];
+  const outside = await db.query(
+    `SELECT code FROM districts
+     WHERE (code <> '${DEFAULT_DISTRICT}' OR EXISTS (SELECT 1 FROM stations WHERE district_code = '${DEFAULT_DISTRICT}'))
+       AND ${scope.level === 'district' ? 'code <> $1' : 'province_code <> $1'}
+     LIMIT 1`,
+    params,
+  );
+  return outside.length === 0;
+}

@@ -10,7 +10,7 @@ export default async function boardRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/public/board', { config: { access: 'public' } }, async (request, reply) => {
     void reply.header('cache-control', 'public, max-age=60');
     return publicBoard(
-      await board(app.district.db, app.district.now(), app.dashboard.heartbeatWindowMs, publicDistrictOf(request)),
+      await board(app.district.db, app.district.now(), app.dashboard.heartbeatWindowMs, await publicDistrictOf(app, request)),
     );
   });
 }

@@ -25,7 +25,7 @@ export default async function rollupRoutes(app: FastifyInstance): Promise<void> 
     }
     const [known] = await db.query('SELECT code FROM provinces WHERE code = $1', [province]);
     if (known === undefined || (scope.level === 'province' && scope.code !== province)) {
-      throw new NotFoundError('no such province');
+      throw new NotFoundError('Provinsi tidak ditemukan (no such province)');
     }
     return rollup(db, { scope: { level: 'province', code: province }, nowMs, windowMs });
   });

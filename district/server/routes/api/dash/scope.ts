@@ -26,6 +26,9 @@ const ID_FIELDS = {
   letterId: 'letter',
 } as const;
 
+/** Bahasa Indonesia first in the refusal staff read. */
+const KIND_NAMES = { station: 'Stasiun', device: 'Perangkat', loan: 'Pinjaman', letter: 'Surat' } as const;
+
 const fieldsOf = (value: unknown): Record<string, unknown> =>
   typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
 
@@ -42,7 +45,7 @@ export function installScopeHook(app: FastifyInstance): void {
     const asked = fieldsOf(request.query).district;
     if (typeof asked === 'string' && asked !== '') {
       if (!(await districtWithin(db, asked, scope))) {
-        throw new NotFoundError('no such district');
+        throw new NotFoundError('Kabupaten/kota tidak ditemukan (no such district)');
       }
       scope = { level: 'district', code: asked };
     }
@@ -55,7 +58,7 @@ export function installScopeHook(app: FastifyInstance): void {
         const owner = await districtOfId(db, kind, value);
         // An unknown id is left to the route (its own 404 or refusal); another district's is unknown here.
         if (owner !== null && !(scope.level === 'district' ? owner === scope.code : await districtWithin(db, owner, scope))) {
-          throw new NotFoundError(`no such ${kind}`);
+          throw new NotFoundError(`${KIND_NAMES[kind]} tidak ditemukan (no such ${kind})`);
         }
       }
     }
@@ -84,7 +87,14 @@ export function districtOf(request: FastifyRequest): string {
 }
 
 /** A public page's district: `?district=CODE`, else the default district (a district's own server). */
-export function publicDistrictOf(request: FastifyRequest): string {
+export async function publicDistrictOf(app: FastifyInstance, request: FastifyRequest): Promise<string> {
   const asked = fieldsOf(request.query).district;
-  return typeof asked === 'string' && asked !== '' ? asked : DEFAULT_DISTRICT;
+  if (typeof asked !== 'string' || asked === '') {
+    return DEFAULT_DISTRICT;
+  }
+  // An unknown code is told as such, not shown as a board with no kecamatan (residents would read "nothing works").
+  if ((await app.district.db.query('SELECT code FROM districts WHERE code = $1', [asked])).length === 0) {
+    throw new NotFoundError('Kabupaten/kota tidak dikenal (no such district)');
+  }
+  return asked;
 }

@@ -8,7 +8,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { openDatabase } from '../../../district/server/db/open';
 import { EscalationConfigSchema } from '../../../district/server/escalation/config';
@@ -25,6 +24,7 @@ import { TestStation } from '../../helpers/district';
 import type { TestDistrict } from '../../helpers/district';
 import { startSmtp } from '../../helpers/smtp';
 import type { TestSmtp } from '../../helpers/smtp';
+import { buildDashboardWeb } from '../../helpers/dashboard-web';
 
 const HOUR = 3_600_000;
 let clock = Date.now();
@@ -176,20 +176,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'siaga-dashboard-e2e-'));
   screenshots = screenshotDirectory(join(dir, 'screenshots'));
   const webDir = join(dir, 'web');
-  await build({
-    entryPoints: ['district/web/main.tsx'],
-    bundle: true,
-    outfile: join(webDir, 'app.js'),
-    format: 'esm',
-    platform: 'browser',
-    target: 'chrome120',
-    jsx: 'automatic',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'error',
-  });
-  const html = readFileSync('district/web/index.html', 'utf8');
-  const { writeFileSync } = await import('node:fs');
-  writeFileSync(join(webDir, 'index.html'), html);
+  await buildDashboardWeb(webDir);
   smtp = await startSmtp();
   const db = await openDatabase({ dataDir: join(dir, 'data') });
   await addStaff(db);
@@ -256,7 +243,10 @@ test('log in and see the board: which kecamatan cannot record, which device, sin
   // The summary line: how many kecamatan can record, which cannot, which gave no news during
   // service hours (counted as unable), and the time of the data in WIB.
   const summary = await page.locator('[data-summary]').innerText();
-  assert.match(summary, /6 dari 8 kecamatan bisa merekam sekarang; tidak bisa: Tangen; tidak ada kabar: Kalijambe/);
+  assert.match(
+    summary,
+    /6 dari 8 kecamatan bisa merekam sekarang; tidak bisa: Tangen; tidak ada kabar: Kalijambe/,
+  );
   const dataAt = new Intl.DateTimeFormat('id-ID', {
     timeZone: 'Asia/Jakarta',
     hour: '2-digit',

@@ -6,11 +6,10 @@
 // scrolling sideways. Screenshots and the letter's first page go to a temporary folder.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { openDatabase } from '../../../district/server/db/open';
 import { startServer } from '../../../district/server/server';
@@ -23,6 +22,7 @@ import { TestStation } from '../../helpers/district';
 import type { TestDistrict } from '../../helpers/district';
 import { blankPng } from '../../helpers/png';
 import { screenshotDirectory } from '../../helpers/screenshots';
+import { buildDashboardWeb } from '../../helpers/dashboard-web';
 
 const DAY = 86_400_000;
 // Tuesday 1 December 2026, 10.00 WIB: the district's clock.
@@ -92,18 +92,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'siaga-letter-e2e-'));
   screenshots = screenshotDirectory(join(dir, 'screenshots'));
   const webDir = join(dir, 'web');
-  await build({
-    entryPoints: ['district/web/main.tsx'],
-    bundle: true,
-    outfile: join(webDir, 'app.js'),
-    format: 'esm',
-    platform: 'browser',
-    target: 'chrome120',
-    jsx: 'automatic',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'error',
-  });
-  writeFileSync(join(webDir, 'index.html'), readFileSync('district/web/index.html', 'utf8'));
+  await buildDashboardWeb(webDir);
   const db = await openDatabase({ dataDir: join(dir, 'data') });
   await addStaff(db);
   server = await startServer({

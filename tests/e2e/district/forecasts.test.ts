@@ -5,11 +5,10 @@
 // limit line (pixels drawn on the canvas), under the dashboard's Content-Security-Policy with no
 // violation; nothing scrolls sideways on a 360 px phone. Screenshots into a temporary folder.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { openDatabase } from '../../../district/server/db/open';
 import { startServer } from '../../../district/server/server';
@@ -22,6 +21,7 @@ import { screenshotDirectory } from '../../helpers/screenshots';
 import { addStaff, HEALTHY, heartbeat, openAllWeek, PASSWORD, STAFF } from '../../helpers/dashboard';
 import { TestStation } from '../../helpers/district';
 import type { TestDistrict } from '../../helpers/district';
+import { buildDashboardWeb } from '../../helpers/dashboard-web';
 
 const DAY = 86_400_000;
 const clock = Date.now();
@@ -128,19 +128,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'siaga-forecasts-e2e-'));
   screenshots = screenshotDirectory(join(dir, 'screenshots'));
   const webDir = join(dir, 'web');
-  // As scripts/build.mjs: app.js, and app.css from the stylesheets it imports (uPlot's).
-  await build({
-    entryPoints: ['district/web/main.tsx'],
-    bundle: true,
-    outfile: join(webDir, 'app.js'),
-    format: 'esm',
-    platform: 'browser',
-    target: 'chrome120',
-    jsx: 'automatic',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'error',
-  });
-  writeFileSync(join(webDir, 'index.html'), readFileSync('district/web/index.html', 'utf8'));
+  await buildDashboardWeb(webDir);
   const db = await openDatabase({ dataDir: join(dir, 'data') });
   await addStaff(db);
   await openAllWeek(db);

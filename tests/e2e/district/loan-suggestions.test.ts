@@ -4,11 +4,10 @@
 // an admin's bad coordinate is refused naming the field and keeps what was typed; on a 360 px phone
 // nothing scrolls sideways. Screenshots into a temporary folder (SIAGA_SCREENSHOTS_DIR to keep them).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { localDay } from '../../../district/server/calendar/service-hours';
 import { addClosedDay } from '../../../district/server/calendar/store';
@@ -27,6 +26,7 @@ import type { TestDistrict } from '../../helpers/district';
 import { screenshotDirectory } from '../../helpers/screenshots';
 import { startSmtp } from '../../helpers/smtp';
 import type { TestSmtp } from '../../helpers/smtp';
+import { buildDashboardWeb } from '../../helpers/dashboard-web';
 
 const clock = Date.now();
 let dir: string;
@@ -76,18 +76,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'siaga-loan-e2e-'));
   screenshots = screenshotDirectory(join(dir, 'screenshots'));
   const webDir = join(dir, 'web');
-  await build({
-    entryPoints: ['district/web/main.tsx'],
-    bundle: true,
-    outfile: join(webDir, 'app.js'),
-    format: 'esm',
-    platform: 'browser',
-    target: 'chrome120',
-    jsx: 'automatic',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'error',
-  });
-  writeFileSync(join(webDir, 'index.html'), readFileSync('district/web/index.html', 'utf8'));
+  await buildDashboardWeb(webDir);
   smtp = await startSmtp();
   const db = await openDatabase({ dataDir: join(dir, 'data') });
   await addStaff(db);

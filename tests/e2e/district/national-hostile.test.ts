@@ -2,11 +2,10 @@
 // (#/provinsi/51, #/kabupaten/51.71, #/nasional): each shows nothing of Bali, and the page says so
 // instead of going blank. Screenshots go to a temporary folder.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { openDatabase } from '../../../district/server/db/open';
 import { startServer } from '../../../district/server/server';
@@ -16,6 +15,7 @@ import { PASSWORD } from '../../helpers/dashboard';
 import type { TestDistrict } from '../../helpers/district';
 import { screenshotDirectory } from '../../helpers/screenshots';
 import { COUNTRY_NOW, seedCountry } from '../../helpers/tenancy';
+import { buildDashboardWeb } from '../../helpers/dashboard-web';
 
 const clock = { now: COUNTRY_NOW };
 let dir: string;
@@ -28,23 +28,16 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'siaga-national-hostile-e2e-'));
   screenshots = screenshotDirectory();
   const webDir = join(dir, 'web');
-  await build({
-    entryPoints: ['district/web/main.tsx'],
-    bundle: true,
-    outfile: join(webDir, 'app.js'),
-    format: 'esm',
-    platform: 'browser',
-    target: 'chrome120',
-    jsx: 'automatic',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'error',
-  });
-  writeFileSync(join(webDir, 'index.html'), readFileSync('district/web/index.html', 'utf8'));
+  await buildDashboardWeb(webDir);
   const db = await openDatabase({ dataDir: join(dir, 'data') });
   server = await startServer({ db, port: 0, host: '127.0.0.1', now: () => clock.now, dashboard: { webDir } });
   await seedCountry({ db, app: server.app } as unknown as TestDistrict, clock);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 360, height: 780 }, locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
+  page = await browser.newPage({
+    viewport: { width: 360, height: 780 },
+    locale: 'id-ID',
+    timezoneId: 'Asia/Jakarta',
+  });
 });
 
 after(async () => {
@@ -69,13 +62,21 @@ test("a province officer typing Bali's addresses sees nothing of Bali, and is to
   ] as const) {
     await page.goto(`${server.url}/${hash}`);
     // A hand-typed hash is a same-document navigation: wait for the view to answer.
-    await page.waitForFunction(() => /tidak ditemukan|Jawa Tengah/.test(document.querySelector('main')?.textContent ?? document.body.innerText));
+    await page.waitForFunction(() =>
+      /tidak ditemukan|Jawa Tengah/.test(
+        document.querySelector('main')?.textContent ?? document.body.innerText,
+      ),
+    );
     const text = await page.evaluate(() => document.body.innerText);
     await page.screenshot({ path: join(screenshots, `jateng-${name}-360.png`), fullPage: true });
     for (const marker of BALI) {
       assert.ok(!text.includes(marker), `${hash} shows ${marker}: ${text.slice(0, 300)}`);
     }
     // Not a blank page: in Bahasa Indonesia first, "not found" for Bali, or the officer's own province.
-    assert.match(text, hash === '#/nasional' ? /tidak ditemukan|Jawa Tengah/ : /tidak ditemukan/, `${hash}: ${text.slice(0, 300)}`);
+    assert.match(
+      text,
+      hash === '#/nasional' ? /tidak ditemukan|Jawa Tengah/ : /tidak ditemukan/,
+      `${hash}: ${text.slice(0, 300)}`,
+    );
   }
 });

@@ -2,11 +2,10 @@
 // account signs in, sees every province, drills into Jawa Tengah, then into Kabupaten Sragen's own
 // board and faults, which show nothing of another district. Screenshots go to a temporary folder.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { openDatabase } from '../../../district/server/db/open';
 import { startServer } from '../../../district/server/server';
@@ -16,6 +15,7 @@ import { PASSWORD } from '../../helpers/dashboard';
 import type { TestDistrict } from '../../helpers/district';
 import { screenshotDirectory } from '../../helpers/screenshots';
 import { COUNTRY_NOW, seedCountry } from '../../helpers/tenancy';
+import { buildDashboardWeb } from '../../helpers/dashboard-web';
 
 const clock = { now: COUNTRY_NOW };
 let dir: string;
@@ -28,23 +28,16 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'siaga-national-e2e-'));
   screenshots = screenshotDirectory();
   const webDir = join(dir, 'web');
-  await build({
-    entryPoints: ['district/web/main.tsx'],
-    bundle: true,
-    outfile: join(webDir, 'app.js'),
-    format: 'esm',
-    platform: 'browser',
-    target: 'chrome120',
-    jsx: 'automatic',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'error',
-  });
-  writeFileSync(join(webDir, 'index.html'), readFileSync('district/web/index.html', 'utf8'));
+  await buildDashboardWeb(webDir);
   const db = await openDatabase({ dataDir: join(dir, 'data') });
   server = await startServer({ db, port: 0, host: '127.0.0.1', now: () => clock.now, dashboard: { webDir } });
   await seedCountry({ db, app: server.app } as unknown as TestDistrict, clock);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 360, height: 780 }, locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
+  page = await browser.newPage({
+    viewport: { width: 360, height: 780 },
+    locale: 'id-ID',
+    timezoneId: 'Asia/Jakarta',
+  });
 });
 
 after(async () => {
@@ -64,8 +57,14 @@ test('national -> province -> district board on a 360 px phone, in Bahasa Indone
   // A national account lands on the national view: two provinces, Jawa Tengah first (it has trouble).
   await page.locator('li.area[data-area="51"]').waitFor();
   assert.equal(await page.locator('.rollup h2').textContent(), 'Nasional');
-  assert.equal(await page.locator('.rollup .summary').textContent(), '2 dari 4 kecamatan bisa merekam sekarang');
-  assert.deepEqual(await page.locator('li.area').evaluateAll((items) => items.map((item) => item.getAttribute('data-area'))), ['33', '51']);
+  assert.equal(
+    await page.locator('.rollup .summary').textContent(),
+    '2 dari 4 kecamatan bisa merekam sekarang',
+  );
+  assert.deepEqual(
+    await page.locator('li.area').evaluateAll((items) => items.map((item) => item.getAttribute('data-area'))),
+    ['33', '51'],
+  );
   const jateng = page.locator('li.area[data-area="33"]');
   assert.match((await jateng.textContent()) ?? '', /1\/3 bisa merekam · 1 tidak bisa · 1 tanpa kabar/);
   assert.match((await page.locator('ol.oldest').textContent()) ?? '', /Kota Denpasar · Kec\. Denpasar Barat/);

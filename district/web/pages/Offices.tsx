@@ -30,6 +30,32 @@ function parseNumber(text: string, field: string, t: Translator['t']): number | 
   return value;
 }
 
+/**
+ * A form that builds its body from the fields (a builder that throws names the bad field) and
+ * posts it: the message says what went wrong, or "saved" and the new map goes to `onSaved`.
+ */
+function useOfficeSave(path: string, onSaved: (map: OfficeMap) => void) {
+  const { t } = useTranslator();
+  const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
+  const save = (build: () => unknown) => {
+    let body: unknown;
+    try {
+      body = build();
+    } catch (error) {
+      setMessage({ error: true, text: messageOf(error) });
+      return;
+    }
+    api.post<OfficeMap>(path, body).then(
+      (saved) => {
+        setMessage({ error: false, text: t('saved') });
+        onSaved(saved);
+      },
+      (error: unknown) => setMessage({ error: true, text: messageOf(error) }),
+    );
+  };
+  return { message, setMessage, save };
+}
+
 function OfficeForm({ map, onSaved }: { map: OfficeMap; onSaved: (map: OfficeMap) => void }) {
   const { t } = useTranslator();
   const first = map.offices[0];
@@ -37,7 +63,7 @@ function OfficeForm({ map, onSaved }: { map: OfficeMap; onSaved: (map: OfficeMap
   const [latitude, setLatitude] = useState(first?.latitude === null ? '' : String(first?.latitude ?? ''));
   const [longitude, setLongitude] = useState(first?.longitude === null ? '' : String(first?.longitude ?? ''));
   const [emails, setEmails] = useState(first?.technicianEmails.join(', ') ?? '');
-  const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
+  const { message, setMessage, save } = useOfficeSave('/api/dash/offices', onSaved);
   const choose = (value: string) => {
     setOffice(value);
     const current = map.offices.find((candidate) => candidate.kecamatan === officeOf(value));
@@ -48,28 +74,15 @@ function OfficeForm({ map, onSaved }: { map: OfficeMap; onSaved: (map: OfficeMap
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    let body: OfficeRequest;
-    try {
-      body = {
-        kecamatan: officeOf(office),
-        latitude: parseNumber(latitude, 'latitude', t),
-        longitude: parseNumber(longitude, 'longitude', t),
-        technicianEmails: emails
-          .split(/[,;\s]+/)
-          .map((email) => email.trim())
-          .filter((email) => email !== ''),
-      };
-    } catch (error) {
-      setMessage({ error: true, text: messageOf(error) });
-      return;
-    }
-    api.post<OfficeMap>('/api/dash/offices', body).then(
-      (saved) => {
-        setMessage({ error: false, text: t('saved') });
-        onSaved(saved);
-      },
-      (error: unknown) => setMessage({ error: true, text: messageOf(error) }),
-    );
+    save((): OfficeRequest => ({
+      kecamatan: officeOf(office),
+      latitude: parseNumber(latitude, 'latitude', t),
+      longitude: parseNumber(longitude, 'longitude', t),
+      technicianEmails: emails
+        .split(/[,;\s]+/)
+        .map((email) => email.trim())
+        .filter((email) => email !== ''),
+    }));
   };
   return (
     <form className="grid-form office-form" onSubmit={submit} noValidate>
@@ -124,28 +137,15 @@ function DistanceForm({ map, onSaved }: { map: OfficeMap; onSaved: (map: OfficeM
   const [to, setTo] = useState(DISTRICT);
   const [roadKm, setRoadKm] = useState('');
   const [minutes, setMinutes] = useState('');
-  const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
+  const { message, save } = useOfficeSave('/api/dash/offices/distances', onSaved);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    let body: DistanceRequest;
-    try {
-      body = {
-        from: officeOf(from),
-        to: officeOf(to),
-        roadKm: parseNumber(roadKm, 'roadKm', t),
-        minutes: parseNumber(minutes, 'minutes', t),
-      };
-    } catch (error) {
-      setMessage({ error: true, text: messageOf(error) });
-      return;
-    }
-    api.post<OfficeMap>('/api/dash/offices/distances', body).then(
-      (saved) => {
-        setMessage({ error: false, text: t('saved') });
-        onSaved(saved);
-      },
-      (error: unknown) => setMessage({ error: true, text: messageOf(error) }),
-    );
+    save((): DistanceRequest => ({
+      from: officeOf(from),
+      to: officeOf(to),
+      roadKm: parseNumber(roadKm, 'roadKm', t),
+      minutes: parseNumber(minutes, 'minutes', t),
+    }));
   };
   const choices = map.offices.map((candidate) => (
     <option key={candidate.kecamatan ?? DISTRICT} value={candidate.kecamatan ?? DISTRICT}>

@@ -33,12 +33,12 @@ import {
   EventsResponseSchema,
   ErrorResponseSchema,
 } from '../../protocol/requests';
-import { HEADER_NONCE, HEADER_REPLY_SIGNATURE } from '../../protocol/signing';
 import type { SendOutcome } from '../../protocol/delivery';
 import { backoffMs, parseRetryAfter } from '../../protocol/delivery';
-import { pinnedFetch, readReplyBody } from '../../link/pinned-fetch';
+import { pinnedFetch } from '../../link/pinned-fetch';
+import { postSigned } from '../../link/signed-post';
 import type { Identity } from './identity';
-import { newNonce, signedHeaders, verifyReply } from './identity';
+import { signedHeaders } from './identity';
 import type { StoredEvent } from './store/store';
 import { Store } from './store/store';
 
@@ -183,40 +183,21 @@ export class Outbox {
     const { body, included } = buildBody(events, identity.stationId);
     const timestamp = Math.max(Math.round(this.districtNow()), this.lastTimestamp + 1);
     this.lastTimestamp = timestamp;
-    const nonce = newNonce();
-    const headers = {
-      'content-type': 'application/json',
-      [HEADER_NONCE]: nonce,
-      ...signedHeaders(identity, 'POST', PATHS.events, timestamp, body),
-    };
     this.store.noteAttempt(included.map((event) => event.seq));
     const sentAt = this.now();
-    let response: Response;
-    let bytes: Buffer;
-    try {
-      response = await this.fetchFor(identity)(new URL(PATHS.events, identity.districtUrl), {
-        method: 'POST',
-        headers,
-        body,
-        signal: AbortSignal.timeout(this.policy.requestTimeoutMs),
-      });
-      bytes = await readReplyBody(response);
-    } catch (error) {
-      return this.fail(`network: ${(error as Error).message}`);
+    const posted = await postSigned({
+      fetch: this.fetchFor(identity),
+      url: new URL(PATHS.events, identity.districtUrl),
+      body,
+      signatureHeaders: signedHeaders(identity, 'POST', PATHS.events, timestamp, body),
+      timeoutMs: this.policy.requestTimeoutMs,
+      replyKey: districtKey,
+      replyKeyName: 'district',
+    });
+    if (!posted.ok) {
+      return this.fail(posted.reason);
     }
-    if (
-      !verifyReply(districtKey, nonce, response.status, bytes, response.headers.get(HEADER_REPLY_SIGNATURE))
-    ) {
-      return this.fail(
-        `unverified reply (HTTP ${response.status}): not signed for this request by the pinned district key; nothing deleted`,
-      );
-    }
-    let reply: unknown = null;
-    try {
-      reply = JSON.parse(bytes.toString('utf8'));
-    } catch {
-      // Signed but not JSON: handled as an unreadable reply below.
-    }
+    const { response, reply } = posted;
     const receivedAt = this.now();
     this.noteServerTime(reply, sentAt, receivedAt);
 

@@ -16,9 +16,10 @@ import { backoffMs, parseRetryAfter, runDelivery as runDeliveryLoop } from '../.
 import { PROTOCOL_VERSION } from '../../../protocol/events';
 import type { ForwardedStation } from '../../../protocol/peering';
 import { ForwardResponseSchema, PEER_PATHS } from '../../../protocol/peering';
-import { HEADER_NONCE, HEADER_REPLY_SIGNATURE, signatureHeaders } from '../../../protocol/signing';
-import { newNonce, signRequest, verifyReply } from '../../../link/ed25519';
-import { pinnedFetch, readReplyBody } from '../../../link/pinned-fetch';
+import { signatureHeaders } from '../../../protocol/signing';
+import { signRequest } from '../../../link/ed25519';
+import { pinnedFetch } from '../../../link/pinned-fetch';
+import { postSigned } from '../../../link/signed-post';
 import type { Db } from '../db/types';
 import type { UpstreamLink } from './upstream-link';
 import { loadUpstreamLink } from './upstream-link';
@@ -103,37 +104,24 @@ export class Forwarder {
     const { body, included } = buildForwardBody(rows);
     const timestamp = Math.max(Math.round(this.now() + this.offsetMs), this.lastTimestamp + 1);
     this.lastTimestamp = timestamp;
-    const nonce = newNonce();
-    const headers = {
-      'content-type': 'application/json',
-      [HEADER_NONCE]: nonce,
-      ...signatureHeaders(link.peerId, timestamp, signRequest(link.privateKey, 'POST', PEER_PATHS.events, timestamp, body)),
-    };
     const sentAt = this.now();
-    let response: Response;
-    let bytes: Buffer;
-    try {
-      response = await this.fetchFor(link)(new URL(PEER_PATHS.events, link.url), {
-        method: 'POST',
-        headers,
-        body,
-        signal: AbortSignal.timeout(this.policy.requestTimeoutMs),
-      });
-      bytes = await readReplyBody(response);
-    } catch (error) {
-      return this.fail(`network: ${(error as Error).message}`);
+    const posted = await postSigned({
+      fetch: this.fetchFor(link),
+      url: new URL(PEER_PATHS.events, link.url),
+      body,
+      signatureHeaders: signatureHeaders(
+        link.peerId,
+        timestamp,
+        signRequest(link.privateKey, 'POST', PEER_PATHS.events, timestamp, body),
+      ),
+      timeoutMs: this.policy.requestTimeoutMs,
+      replyKey: link.upstreamPublicKey,
+      replyKeyName: 'upstream',
+    });
+    if (!posted.ok) {
+      return this.fail(posted.reason);
     }
-    if (!verifyReply(link.upstreamPublicKey, nonce, response.status, bytes, response.headers.get(HEADER_REPLY_SIGNATURE))) {
-      return this.fail(
-        `unverified reply (HTTP ${response.status}): not signed for this request by the pinned upstream key; nothing deleted`,
-      );
-    }
-    let reply: unknown = null;
-    try {
-      reply = JSON.parse(bytes.toString('utf8'));
-    } catch {
-      // Signed but not JSON: an unreadable reply below.
-    }
+    const { response, reply } = posted;
     const receivedAt = this.now();
     const serverTime = (reply as { serverTime?: unknown } | null)?.serverTime;
     if (typeof serverTime === 'number' && Number.isFinite(serverTime)) {
@@ -153,7 +141,10 @@ export class Forwarder {
       }
       await this.db.transaction(async (transaction) => {
         for (const ref of acknowledged) {
-          await transaction.run('DELETE FROM forward_outbox WHERE station_id = $1 AND event_id = $2', [ref.stationId, ref.id]);
+          await transaction.run('DELETE FROM forward_outbox WHERE station_id = $1 AND event_id = $2', [
+            ref.stationId,
+            ref.id,
+          ]);
         }
       });
       this.failures = 0;
@@ -164,10 +155,17 @@ export class Forwarder {
       );
       const remaining = Number(left?.n ?? 0);
       const pace = remaining > 0 ? Math.max(this.policy.backlogIntervalMs, receivedAt - sentAt) : 0;
-      return { kind: 'delivered', count: acknowledged.length, remaining, waitMs: Math.max(pace, parsed.data.retryAfterMs ?? 0) };
+      return {
+        kind: 'delivered',
+        count: acknowledged.length,
+        remaining,
+        waitMs: Math.max(pace, parsed.data.retryAfterMs ?? 0),
+      };
     }
     const refusal = ErrorResponseSchema.safeParse(reply);
-    const detail = refusal.success ? `${refusal.data.error}: ${refusal.data.message}` : `HTTP ${response.status}`;
+    const detail = refusal.success
+      ? `${refusal.data.error}: ${refusal.data.message}`
+      : `HTTP ${response.status}`;
     if (response.status === 429 || response.status === 503) {
       const retryAfterMs =
         (refusal.success ? refusal.data.retryAfterMs : undefined) ??
@@ -176,7 +174,11 @@ export class Forwarder {
       this.lastError = detail;
       return { kind: 'retry', waitMs: retryAfterMs ?? this.backoffMs(), reason: detail };
     }
-    if (refusal.success && (refusal.data.error === 'stale-timestamp' || refusal.data.error === 'replayed') && this.failures < 3) {
+    if (
+      refusal.success &&
+      (refusal.data.error === 'stale-timestamp' || refusal.data.error === 'replayed') &&
+      this.failures < 3
+    ) {
       this.failures++;
       this.lastError = detail;
       this.lastTimestamp = 0;
@@ -188,18 +190,23 @@ export class Forwarder {
         if (response.status === 500) {
           this.failures++;
           this.lastError = detail;
-          return { kind: 'retry', waitMs: this.backoffMs(), reason: `${detail}; batch halved to ${this.batchLimit}` };
+          return {
+            kind: 'retry',
+            waitMs: this.backoffMs(),
+            reason: `${detail}; batch halved to ${this.batchLimit}`,
+          };
         }
         return { kind: 'retry', waitMs: 0, reason: `${detail}; batch halved to ${this.batchLimit}` };
       }
       if (response.status !== 500) {
         const lone = included[0]!;
-        await this.db.run('UPDATE forward_outbox SET parked_reason = $1 WHERE station_id = $2 AND event_id = $3', [
-          detail.slice(0, 1000),
-          lone.station_id,
-          lone.event_id,
-        ]);
-        this.options.log?.(`forward of event ${lone.event_id} (station ${lone.station_id}) parked: ${detail}`);
+        await this.db.run(
+          'UPDATE forward_outbox SET parked_reason = $1 WHERE station_id = $2 AND event_id = $3',
+          [detail.slice(0, 1000), lone.station_id, lone.event_id],
+        );
+        this.options.log?.(
+          `forward of event ${lone.event_id} (station ${lone.station_id}) parked: ${detail}`,
+        );
         return { kind: 'retry', waitMs: 0, reason: `event ${lone.event_id} refused: ${detail}` };
       }
     }
@@ -239,7 +246,9 @@ export function buildForwardBody(rows: readonly QueuedRow[]): { body: string; in
     // The event as the station sent it (v1 envelope), with its own id, seq and payload.
     const event = `{"v":${PROTOCOL_VERSION},"id":${JSON.stringify(row.event_id)},"stationId":${JSON.stringify(row.station_id)},"seq":${Number(row.seq)},"occurredAt":${JSON.stringify(row.occurred_at)},"type":${JSON.stringify(row.type)},"payload":${row.payload}}`;
     const part = `{"event":${event},"receivedAt":${JSON.stringify(row.received_at)},"source":${JSON.stringify(row.source === 'bundle' ? 'bundle' : 'http')}}`;
-    const station = stations.has(row.station_id) ? '' : JSON.stringify({ id: row.station_id, name: row.name, kecamatan: row.kecamatan });
+    const station = stations.has(row.station_id)
+      ? ''
+      : JSON.stringify({ id: row.station_id, name: row.name, kecamatan: row.kecamatan });
     const size = Buffer.byteLength(part) + Buffer.byteLength(station) + 2;
     if (included.length > 0 && bytes + size > MAX_BODY_BYTES - BODY_MARGIN) {
       break;
@@ -263,7 +272,12 @@ export function buildForwardBody(rows: readonly QueuedRow[]): { body: string; in
  */
 export function startForwarding(
   db: Db,
-  options: { log: (line: string) => void; idleMs?: number; notEnrolledMs?: number; policy?: Partial<ForwardPolicy> },
+  options: {
+    log: (line: string) => void;
+    idleMs?: number;
+    notEnrolledMs?: number;
+    policy?: Partial<ForwardPolicy>;
+  },
 ): { stop: () => Promise<void>; forwarder: Forwarder } {
   const forwarder = new Forwarder(db, { log: options.log, policy: options.policy });
   let running = true;
@@ -284,7 +298,11 @@ export function startForwarding(
     isRunning: () => running,
     sender: () => forwarder,
     sleep,
-    schedule: { idleMs: options.idleMs ?? 1_000, notEnrolledMs: options.notEnrolledMs ?? 60_000, errorRetryMs: 20_000 },
+    schedule: {
+      idleMs: options.idleMs ?? 1_000,
+      notEnrolledMs: options.notEnrolledMs ?? 60_000,
+      errorRetryMs: 20_000,
+    },
     log: (line) => options.log(`upstream ${line}`),
   });
   return {

@@ -84,6 +84,7 @@ export interface Haproxy {
   /** http://127.0.0.1:PORT of the frontend. */
   url: string;
   config: string;
+  pid: number;
   output(): string;
   stop(): Promise<void>;
 }
@@ -159,6 +160,7 @@ export async function startHaproxy(backends: readonly { name: string; port: numb
   return {
     url,
     config,
+    pid: child.pid!,
     output: () => output,
     async stop() {
       const gone = exited(child);

@@ -1,0 +1,117 @@
+// CPU and memory of processes from /proc (Linux), for benches that run servers as child processes.
+// CPU is utime + stime of a process and all its descendants (PostgreSQL's backends are children of
+// the postmaster), in seconds; the machine's busy time comes from /proc/stat, so what the
+// processes under test did not use is shown as other work or idle, not left out.
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+
+/** USER_HZ: the unit of /proc/PID/stat times on every Linux this runs on. */
+const TICKS_PER_SECOND = 100;
+
+function statFields(pid: number): string[] | null {
+  try {
+    // Fields after "(comm) ": the name may hold spaces, so split after its closing parenthesis.
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  } catch {
+    return null; // gone meanwhile
+  }
+}
+
+/** utime + stime of one process, seconds (0 if it is gone). */
+export function cpuSeconds(pid: number): number {
+  const fields = statFields(pid);
+  return fields === null ? 0 : (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+export function rssMegabytes(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match === null ? 0 : Number(match[1]) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** `pid` and every process below it. */
+export function processTree(pid: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) {
+      continue;
+    }
+    const fields = statFields(Number(name));
+    if (fields !== null) {
+      const parent = Number(fields[1]);
+      parents.set(parent, [...(parents.get(parent) ?? []), Number(name)]);
+    }
+  }
+  const tree: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const current = queue.shift()!;
+    tree.push(current);
+    queue.push(...(parents.get(current) ?? []));
+  }
+  return tree;
+}
+
+/** Busy seconds of the whole machine (all cores) so far: everything but idle and iowait. */
+function machineBusySeconds(): number {
+  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const ticks = values.slice(0, 8).map(Number);
+  const idle = ticks[3] + ticks[4];
+  return (ticks.reduce((sum, value) => sum + value, 0) - idle) / TICKS_PER_SECOND;
+}
+
+export interface CpuShare {
+  name: string;
+  /** % of one core over the window. */
+  percent: number;
+}
+
+/**
+ * Starts a CPU window over named groups of processes (for a process and its children, pass
+ * processTree(pid); the pids are taken now, so start the window after the processes).
+ * The returned stop() gives each group's share, then "other work" (the rest of the machine's busy
+ * time: other programs, the kernel's own threads) and "idle", all in % of one core, summing to
+ * cores x 100.
+ */
+export function cpuWindow(groups: Record<string, readonly number[]>): () => CpuShare[] {
+  const trees = Object.entries(groups).map(([name, pids]) => ({ name, pids }));
+  const total = (pids: readonly number[]): number => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const before = trees.map((tree) => total(tree.pids));
+  const busyBefore = machineBusySeconds();
+  const started = performance.now();
+  return () => {
+    const seconds = (performance.now() - started) / 1000;
+    const shares = trees.map((tree, index) => ({
+      name: tree.name,
+      percent: ((total(tree.pids) - before[index]) / seconds) * 100,
+    }));
+    const busy = ((machineBusySeconds() - busyBefore) / seconds) * 100;
+    const ours = shares.reduce((sum, share) => sum + share.percent, 0);
+    return [
+      ...shares,
+      { name: 'other work', percent: Math.max(0, busy - ours) },
+      { name: 'idle', percent: Math.max(0, cpus().length * 100 - busy) },
+    ];
+  };
+}
+
+/** "server 1 80 %, PostgreSQL 40 %, ... (of 200 %)" */
+export function formatCpuShares(shares: readonly CpuShare[]): string {
+  return `${shares.map((share) => `${share.name} ${share.percent.toFixed(0)} %`).join(', ')} (of ${cpus().length * 100} %)`;
+}
+
+/** Samples each pid's RSS every second until the returned stop(): median and max, MB. */
+export function rssSampler(pids: readonly number[]): () => { median: number; max: number }[] {
+  const samples: number[][] = pids.map((pid) => [rssMegabytes(pid)]);
+  const timer = setInterval(() => pids.forEach((pid, index) => samples[index].push(rssMegabytes(pid))), 1000);
+  return () => {
+    clearInterval(timer);
+    return samples.map((values) => {
+      const sorted = [...values].sort((left, right) => left - right);
+      return { median: sorted[Math.floor(sorted.length / 2)], max: sorted[sorted.length - 1] };
+    });
+  };
+}

@@ -22,7 +22,7 @@ import { addBenchStations, faultEvent, heartbeatEvent, signedBatch } from './dis
 import type { SignedRequest } from './heartbeat-load';
 import { closedLoop, keepAliveAgent, openLoopHeartbeats, printOpenLoop } from './heartbeat-load';
 import type { CpuShare } from './proc-usage';
-import { cpuWindow, formatCpuShares, processTree, rssSampler } from './proc-usage';
+import { cpuPerRequest, cpuWindow, formatCpuShares, processTree, rssSampler } from './proc-usage';
 
 const STATIONS = 20_000;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -31,6 +31,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CONCURRENCY = 32; // below the 64 in flight at which one process sheds load (503 busy)
 const EVENTS_PER_BATCH = 5;
 const THROUGHPUT_STATIONS = 2_000;
+// CPU per request of the serving side: a load-independent figure (cores needed = rate x cost).
+const PER_REQUEST = { servers: 'server', haproxy: 'haproxy', PostgreSQL: 'PostgreSQL' };
 
 const load = (): string => loadavg().map((value) => value.toFixed(2)).join(' ');
 
@@ -98,6 +100,9 @@ const groups = (backends: number): Record<string, readonly number[]> => ({
     ),
   );
   console.log(`    CPU split: ${formatCpuShares(shares)}`);
+  console.log(
+    `    CPU per stored heartbeat (refused ones' cost included): ${cpuPerRequest(shares, result.latency.length, PER_REQUEST)}`,
+  );
   console.log(`    load average after (a): ${load()}`);
 }
 
@@ -127,11 +132,14 @@ const groups = (backends: number): Record<string, readonly number[]> => ({
     }
   }
   // Each side's CPU split averaged over its rounds (rounds are of equal length).
-  const average = (rounds: CpuShare[][]): CpuShare[] =>
+  const total = (rounds: CpuShare[][]): CpuShare[] =>
     rounds[0].map((share, index) => ({
       name: share.name,
-      percent: rounds.reduce((sum, shares) => sum + shares[index].percent, 0) / rounds.length,
+      percent: rounds.reduce((sum, shares) => sum + shares[index].percent, 0),
+      seconds: rounds.reduce((sum, shares) => sum + shares[index].seconds, 0),
     }));
+  const average = (rounds: CpuShare[][]): CpuShare[] =>
+    total(rounds).map((share) => ({ ...share, percent: share.percent / rounds.length }));
   const oneRate = sides.one.answered / sides.one.seconds;
   const twoRate = sides.two.answered / sides.two.seconds;
   console.log('');
@@ -141,8 +149,10 @@ const groups = (backends: number): Record<string, readonly number[]> => ({
   );
   console.log(`    one process    ${oneRate.toFixed(0)} batches/s (${(oneRate * EVENTS_PER_BATCH).toFixed(0)} events/s)`);
   console.log(`        CPU split: ${formatCpuShares(average(sides.one.cpu))}`);
+  console.log(`        CPU per batch: ${cpuPerRequest(total(sides.one.cpu), sides.one.answered, PER_REQUEST)}`);
   console.log(`    two processes  ${twoRate.toFixed(0)} batches/s (${(twoRate * EVENTS_PER_BATCH).toFixed(0)} events/s)`);
   console.log(`        CPU split: ${formatCpuShares(average(sides.two.cpu))}`);
+  console.log(`        CPU per batch: ${cpuPerRequest(total(sides.two.cpu), sides.two.answered, PER_REQUEST)}`);
   console.log(`    ratio two/one  ${(twoRate / oneRate).toFixed(2)}x`);
   console.log(
     `    (on ${cpus().length} cores shared by the generator, haproxy, PostgreSQL and the servers, a second process can only use ` +

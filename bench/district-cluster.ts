@@ -22,7 +22,7 @@ import { addBenchStations, faultEvent, heartbeatEvent, signedBatch } from './dis
 import type { SignedRequest } from './heartbeat-load';
 import { closedLoop, keepAliveAgent, openLoopHeartbeats, printOpenLoop } from './heartbeat-load';
 import type { CpuShare } from './proc-usage';
-import { cpuPerRequest, cpuWindow, formatCpuShares, processTree, rssSampler } from './proc-usage';
+import { cpuPerRequest, cpuWindow, formatCpuShares, rssSampler } from './proc-usage';
 
 const STATIONS = 20_000;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -77,11 +77,11 @@ await closedLoop({ url: both.url, requests: intakeBatches(400), concurrency: 8, 
 await closedLoop({ url: single.url, requests: intakeBatches(200), concurrency: 8, seconds: 30, failures, agent });
 failures.length = 0;
 
-const groups = (backends: number): Record<string, readonly number[]> => ({
-  generator: [process.pid],
-  ...Object.fromEntries(servers.slice(0, backends).map((server, index) => [`server ${index + 1}`, [server.pid]])),
-  haproxy: [backends === 1 ? single.pid : both.pid],
-  PostgreSQL: processTree(postgres.pid),
+const groups = (backends: number): Parameters<typeof cpuWindow>[0] => ({
+  generator: { pid: process.pid },
+  ...Object.fromEntries(servers.slice(0, backends).map((server, index) => [`server ${index + 1}`, { pid: server.pid }])),
+  haproxy: { pid: backends === 1 ? single.pid : both.pid },
+  PostgreSQL: { tree: postgres.pid },
 });
 
 // ---- (a) 20,000 stations, one heartbeat a minute each, through haproxy to two processes.
@@ -101,7 +101,7 @@ const groups = (backends: number): Record<string, readonly number[]> => ({
   );
   console.log(`    CPU split: ${formatCpuShares(shares)}`);
   console.log(
-    `    CPU per stored heartbeat (refused ones' cost included): ${cpuPerRequest(shares, result.latency.length, PER_REQUEST)}`,
+    `    CPU per request (${result.latency.length} stored, ${result.failures.length} refused or failed): ${cpuPerRequest(shares, result.requests, PER_REQUEST)}`,
   );
   console.log(`    load average after (a): ${load()}`);
 }

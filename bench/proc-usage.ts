@@ -32,9 +32,9 @@ export function rssMegabytes(pid: number): number {
   }
 }
 
-/** `pid` and every process below it. */
+/** `pid` and every process below it, now. */
 export function processTree(pid: number): number[] {
-  const parents = new Map<number, number[]>();
+  const children = new Map<number, number[]>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) {
       continue;
@@ -42,7 +42,7 @@ export function processTree(pid: number): number[] {
     const fields = statFields(Number(name));
     if (fields !== null) {
       const parent = Number(fields[1]);
-      parents.set(parent, [...(parents.get(parent) ?? []), Number(name)]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(name)]);
     }
   }
   const tree: number[] = [];
@@ -50,9 +50,23 @@ export function processTree(pid: number): number[] {
   while (queue.length > 0) {
     const current = queue.shift()!;
     tree.push(current);
-    queue.push(...(parents.get(current) ?? []));
+    queue.push(...(children.get(current) ?? []));
   }
   return tree;
+}
+
+/**
+ * CPU seconds of `pid` and its descendants, those that ended included: each live process's own
+ * time plus the time of the children it has reaped (cutime + cstime), so a PostgreSQL backend that
+ * exits moves its time into the postmaster's instead of dropping out of the sum.
+ */
+export function treeCpuSeconds(pid: number): number {
+  return processTree(pid).reduce((sum, member) => {
+    const fields = statFields(member);
+    return fields === null
+      ? sum
+      : sum + (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND;
+  }, 0);
 }
 
 /** Busy seconds of the whole machine (all cores) so far: everything but idle and iowait. */
@@ -72,22 +86,23 @@ export interface CpuShare {
 }
 
 /**
- * Starts a CPU window over named groups of processes (for a process and its children, pass
- * processTree(pid); the pids are taken now, so start the window after the processes).
+ * Starts a CPU window over named processes: `pid` alone, or `tree` (the process and all below it,
+ * as read at each end of the window).
  * The returned stop() gives each group's share, then "other work" (the rest of the machine's busy
  * time: other programs, the kernel's own threads) and "idle", all in % of one core, summing to
  * cores x 100.
  */
-export function cpuWindow(groups: Record<string, readonly number[]>): () => CpuShare[] {
-  const trees = Object.entries(groups).map(([name, pids]) => ({ name, pids }));
-  const total = (pids: readonly number[]): number => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
-  const before = trees.map((tree) => total(tree.pids));
+export function cpuWindow(groups: Record<string, { pid: number } | { tree: number }>): () => CpuShare[] {
+  const entries = Object.entries(groups);
+  const used = (group: { pid: number } | { tree: number }): number =>
+    'pid' in group ? cpuSeconds(group.pid) : treeCpuSeconds(group.tree);
+  const before = entries.map(([, group]) => used(group));
   const busyBefore = machineBusySeconds();
   const started = performance.now();
   return () => {
     const seconds = (performance.now() - started) / 1000;
     const share = (name: string, used: number): CpuShare => ({ name, percent: (used / seconds) * 100, seconds: used });
-    const shares = trees.map((tree, index) => share(tree.name, total(tree.pids) - before[index]));
+    const shares = entries.map(([name, group], index) => share(name, used(group) - before[index]));
     const busy = machineBusySeconds() - busyBefore;
     const ours = shares.reduce((sum, entry) => sum + entry.seconds, 0);
     return [

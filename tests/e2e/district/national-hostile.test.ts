@@ -2,58 +2,26 @@
 // (#/provinsi/51, #/kabupaten/51.71, #/nasional): each shows nothing of Bali, and the page says so
 // instead of going blank. Screenshots go to a temporary folder.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { openDatabase } from '../../../district/server/db/open';
-import { startServer } from '../../../district/server/server';
-import type { RunningServer } from '../../../district/server/server';
-import { launchChromium } from '../../helpers/browser';
-import { PASSWORD } from '../../helpers/dashboard';
-import type { TestDistrict } from '../../helpers/district';
-import { screenshotDirectory } from '../../helpers/screenshots';
-import { COUNTRY_NOW, seedCountry } from '../../helpers/tenancy';
-import { buildDashboardWeb } from '../../helpers/dashboard-web';
+import type { CountryBrowser } from '../../helpers/country-browser';
+import { startCountryBrowser } from '../../helpers/country-browser';
 
-const clock = { now: COUNTRY_NOW };
-let dir: string;
-let screenshots: string;
-let server: RunningServer;
-let browser: Browser;
-let page: Page;
+let country: CountryBrowser;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'siaga-national-hostile-e2e-'));
-  screenshots = screenshotDirectory();
-  const webDir = join(dir, 'web');
-  await buildDashboardWeb(webDir);
-  const db = await openDatabase({ dataDir: join(dir, 'data') });
-  server = await startServer({ db, port: 0, host: '127.0.0.1', now: () => clock.now, dashboard: { webDir } });
-  await seedCountry({ db, app: server.app } as unknown as TestDistrict, clock);
-  browser = await launchChromium();
-  page = await browser.newPage({
-    viewport: { width: 360, height: 780 },
-    locale: 'id-ID',
-    timezoneId: 'Asia/Jakarta',
-  });
+  country = await startCountryBrowser('national-hostile-e2e');
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-  console.log(`screenshots: ${screenshots}`);
+  await country?.close();
 });
 
 const BALI = ['Denpasar', 'fp-dps', 'Bali', 'SN-DPS-1'];
 
 test("a province officer typing Bali's addresses sees nothing of Bali, and is told so", async () => {
-  await page.goto(server.url + '/');
-  await page.fill('input[name=username]', 'jateng');
-  await page.fill('input[name=password]', PASSWORD);
-  await page.click('button[type=submit]');
+  const { page, server, screenshots } = country;
+  await country.signIn('jateng');
   await page.locator('li.area[data-area="33.72"]').waitFor();
   for (const [hash, name] of [
     ['#/provinsi/51', 'provinsi-51'],

@@ -18,16 +18,16 @@ import { openDatabase } from '../district/server/db/open';
 import { startDistrictProcess, startHaproxy } from '../tests/helpers/cluster';
 import { startPostgres } from '../tests/helpers/postgres';
 import type { BenchStation } from './district-seed';
-import { addBenchStations, faultEvent, heartbeatEvent, signedBatch } from './district-seed';
+import { addBenchStations, benchSetting, faultEvent, heartbeatEvent, signedBatch } from './district-seed';
 import type { SignedRequest } from './heartbeat-load';
 import { closedLoop, keepAliveAgent, openLoopHeartbeats, printOpenLoop } from './heartbeat-load';
 import type { CpuShare } from './proc-usage';
 import { cpuPerRequest, cpuWindow, formatCpuShares, rssSampler } from './proc-usage';
 
 const STATIONS = 20_000;
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
-const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 6);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const SECONDS = benchSetting('BENCH_SECONDS', 20);
+const ROUND_SECONDS = benchSetting('BENCH_ROUND_SECONDS', 6);
+const ROUNDS = Math.ceil(benchSetting('BENCH_ROUNDS', 2));
 const CONCURRENCY = 32; // below the 64 in flight at which one process sheds load (503 busy)
 const EVENTS_PER_BATCH = 5;
 const THROUGHPUT_STATIONS = 2_000;

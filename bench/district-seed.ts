@@ -171,3 +171,13 @@ export function signedBatch(
 export function percentile(sorted: readonly number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
 }
+
+/** A positive number from the environment variable `name`, else `fallback`; anything else stops the bench with a clear message. */
+export function benchSetting(name: string, fallback: number): number {
+  const text = process.env[name];
+  const value = text === undefined || text === '' ? fallback : Number(text);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new Error(`${name}=${text}: a positive number is needed`);
+  }
+  return value;
+}

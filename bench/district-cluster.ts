@@ -22,7 +22,7 @@ import { addBenchStations, benchSetting, faultEvent, heartbeatEvent, signedBatch
 import type { SignedRequest } from './heartbeat-load';
 import { closedLoop, keepAliveAgent, openLoopHeartbeats, printOpenLoop } from './heartbeat-load';
 import type { CpuShare } from './proc-usage';
-import { cpuPerRequest, cpuWindow, formatCpuShares, rssSampler } from './proc-usage';
+import { contentionWarning, cpuPerRequest, cpuWindow, formatCpuShares, rssSampler } from './proc-usage';
 
 const STATIONS = 20_000;
 const SECONDS = benchSetting('BENCH_SECONDS', 20);
@@ -34,6 +34,11 @@ const THROUGHPUT_STATIONS = 2_000;
 // CPU per request of the serving side: a load-independent figure (cores needed = rate x cost).
 const PER_REQUEST = { servers: 'server', haproxy: 'haproxy', PostgreSQL: 'PostgreSQL' };
 
+const printWarning = (line: string | null): void => {
+  if (line !== null) {
+    console.log(line);
+  }
+};
 const load = (): string => loadavg().map((value) => value.toFixed(2)).join(' ');
 
 const postgres = await startPostgres();
@@ -103,6 +108,7 @@ const groups = (backends: number): Parameters<typeof cpuWindow>[0] => ({
   console.log(
     `    CPU per request (${result.latency.length} stored, ${result.failures.length} refused or failed): ${cpuPerRequest(shares, result.requests, PER_REQUEST)}`,
   );
+  printWarning(contentionWarning(shares));
   console.log(`    load average after (a): ${load()}`);
 }
 
@@ -154,10 +160,13 @@ const groups = (backends: number): Parameters<typeof cpuWindow>[0] => ({
   console.log(`        CPU split: ${formatCpuShares(average(sides.two.cpu))}`);
   console.log(`        CPU per batch: ${cpuPerRequest(total(sides.two.cpu), sides.two.answered, PER_REQUEST)}`);
   console.log(`    ratio two/one  ${(twoRate / oneRate).toFixed(2)}x`);
+  const idleOne = average(sides.one.cpu).find((share) => share.name === 'idle')!.percent;
   console.log(
-    `    (on ${cpus().length} cores shared by the generator, haproxy, PostgreSQL and the servers, a second process can only use ` +
-      `what the first leaves idle: the ratio is bounded by the idle share of the one-process side, not a measure of scaling)`,
+    `    On ${cpus().length} cores shared by the generator, haproxy, PostgreSQL and the servers, a second process can add only what ` +
+      `one process leaves idle (here ${idleOne.toFixed(0)} % of a core) plus, on a busy machine, the larger share of the CPU ` +
+      `the scheduler gives two processes over other programs: a bound, not a measure of scaling across machines.`,
   );
+  printWarning(contentionWarning([...sides.one.cpu.flat(), ...sides.two.cpu.flat()]));
   console.log(`    load average after (b): ${load()}`);
 }
 

@@ -3,7 +3,7 @@
 // the postmaster), in seconds; the machine's busy time comes from /proc/stat, so what the
 // processes under test did not use is shown as other work or idle, not left out.
 import { readdirSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 
 /** USER_HZ: the unit of /proc/PID/stat times on every Linux this runs on. */
 const TICKS_PER_SECOND = 100;
@@ -139,4 +139,17 @@ export function cpuPerRequest(shares: readonly CpuShare[], requests: number, nam
       return `${label} ${((seconds * 1000) / Math.max(1, requests)).toFixed(2)} ms`;
     })
     .join(', ');
+}
+
+/**
+ * A warning line when other programs took more than a fifth of a core (the most of any 'other work'
+ * share given): the figures are then the scheduler's sharing, not the system's own.
+ */
+export function contentionWarning(shares: readonly CpuShare[]): string | null {
+  const other = Math.max(0, ...shares.filter((share) => share.name === 'other work').map((share) => share.percent));
+  return other <= 20
+    ? null
+    : `    WARNING: other programs used up to ${other.toFixed(0)} % of a core meanwhile (load average ${loadavg()
+        .map((value) => value.toFixed(2))
+        .join(' ')}): rerun on a quiet machine for the closing figures`;
 }

@@ -91,11 +91,22 @@ const groups = (backends: number): Parameters<typeof cpuWindow>[0] => ({
 
 // ---- (a) 20,000 stations, one heartbeat a minute each, through haproxy to two processes.
 {
-  const cpu = cpuWindow(groups(2));
-  const rss = rssSampler(servers.map((server) => server.pid));
-  const result = await openLoopHeartbeats({ url: both.url, stations, seconds: SECONDS, agent });
-  const shares = cpu();
-  const memory = rss();
+  let shares: CpuShare[] = [];
+  let memory: { median: number; max: number }[] = [];
+  const result = await openLoopHeartbeats({
+    url: both.url,
+    stations,
+    seconds: SECONDS,
+    agent,
+    during: () => {
+      const cpu = cpuWindow(groups(2));
+      const rss = rssSampler(servers.map((server) => server.pid));
+      return () => {
+        shares = cpu();
+        memory = rss();
+      };
+    },
+  });
   console.log('');
   printOpenLoop('(a) heartbeats through haproxy to 2 processes on PostgreSQL', result);
   memory.forEach((sample, index) =>

@@ -6,6 +6,7 @@
 import { loadavg } from 'node:os';
 import { addBenchStations, benchSetting, heartbeatEvent, signedBatch, startBenchDistrict } from './district-seed';
 import { closedLoop, keepAliveAgent, openLoopHeartbeats, printOpenLoop } from './heartbeat-load';
+import type { CpuShare } from './proc-usage';
 import { contentionWarning, cpuWindow, formatCpuShares } from './proc-usage';
 
 const STATIONS = 10_000;
@@ -16,9 +17,19 @@ const agent = keepAliveAgent();
 // Warm-up, not measured: the intake's code compiled, connections open.
 const warmUp = stations.slice(0, 200).map((station) => signedBatch(station, [heartbeatEvent(station, Date.now())], Date.now()));
 await closedLoop({ url: district.server.url, requests: warmUp, concurrency: 8, seconds: 30, failures: [], agent });
-const cpu = cpuWindow({ 'generator and server': { pid: process.pid } });
-const result = await openLoopHeartbeats({ url: district.server.url, stations, seconds: SECONDS, agent });
-const shares = cpu();
+let shares: CpuShare[] = [];
+const result = await openLoopHeartbeats({
+  url: district.server.url,
+  stations,
+  seconds: SECONDS,
+  agent,
+  during: () => {
+    const cpu = cpuWindow({ 'generator and server': { pid: process.pid } });
+    return () => {
+      shares = cpu();
+    };
+  },
+});
 agent.destroy();
 await district.close();
 printOpenLoop('heartbeats to one process on SQLite (server in the generator process)', result);

@@ -56,6 +56,8 @@ export interface OpenLoopOptions {
   stations: BenchStation[];
   seconds: number;
   agent?: http.Agent;
+  /** Called when the first request is due (signing and the wait before it are over); what it returns is called after the last answer. For CPU and memory windows. */
+  during?: () => () => void;
 }
 
 export interface OpenLoopResult {
@@ -112,6 +114,7 @@ export async function openLoopHeartbeats(options: OpenLoopOptions): Promise<Open
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
   const cpuStarted = process.cpuUsage();
+  const ended = options.during?.();
   const fire = (index: number): void => {
     const scheduled = begin + index * intervalMs;
     const sent = performance.now();
@@ -145,6 +148,7 @@ export async function openLoopHeartbeats(options: OpenLoopOptions): Promise<Open
     }
   }
   await Promise.all(pending);
+  ended?.();
   const elapsed = (performance.now() - begin) / 1000;
   const cpu = process.cpuUsage(cpuStarted);
   loopDelay.disable();

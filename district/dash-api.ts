@@ -1005,7 +1005,8 @@ export const EscalationSettingsSchema = z
   .refine((settings) => new Set(settings.rules.map((rule) => rule.id)).size === settings.rules.length, {
     message: 'aturan harus punya id berbeda (every rule needs its own id)',
   })
-  .refine((settings) => settings.rules.every((rule) => rule.notify in settings.contacts), {
+  // Own keys only: `"toString" in {}` is true, and such a rule would break every district's pass.
+  .refine((settings) => settings.rules.every((rule) => Object.hasOwn(settings.contacts, rule.notify)), {
     message: 'setiap aturan harus memberi tahu kontak yang ada (every rule must notify a key of contacts)',
   });
 export type EscalationSettings = z.infer<typeof EscalationSettingsSchema>;

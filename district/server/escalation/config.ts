@@ -29,7 +29,7 @@ export const EscalationConfigSchema = z
      */
     letterAfterHours: z.number().positive().optional(),
   })
-  .refine((config) => config.rules.every((rule) => rule.notify in config.contacts), {
+  .refine((config) => config.rules.every((rule) => Object.hasOwn(config.contacts, rule.notify)), {
     message: 'every rule must notify a key of contacts',
   });
 export type EscalationConfig = z.infer<typeof EscalationConfigSchema>;

@@ -19,7 +19,13 @@ interface Row {
 
 /** A saved row as settings; a row that no longer parses (hand-edited) escalates nothing rather than guess. */
 function parsed(row: Row): EscalationSettings | null {
-  const result = EscalationSettingsSchema.safeParse(JSON.parse(row.settings));
+  let json: unknown;
+  try {
+    json = JSON.parse(row.settings);
+  } catch {
+    return null;
+  }
+  const result = EscalationSettingsSchema.safeParse(json);
   return result.success ? result.data : null;
 }
 

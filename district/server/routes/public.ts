@@ -133,7 +133,7 @@ export default async function publicRoutes(app: FastifyInstance): Promise<void> 
   for (const url of ['/publik', '/publik/']) {
     app.get(url, { config: { access: 'public' } }, index);
   }
-  app.get('/publik/:district', { config: { access: 'public' } }, async (request: PublicRequest, reply) => {
+  const districtRoute = async (request: PublicRequest, reply: FastifyReply) => {
     const code = request.params.district ?? '';
     const districts = await publicDistricts(app.district.db);
     const found =
@@ -144,7 +144,10 @@ export default async function publicRoutes(app: FastifyInstance): Promise<void> 
       return send(request, reply, renderPublicNotFound({ language: languageOf(request) }), 404);
     }
     return districtPage(request, reply, found, { path: publicPath(found.code), listed: districts.length > 1 });
-  });
+  };
+  for (const url of ['/publik/:district', '/publik/:district/']) {
+    app.get(url, { config: { access: 'public' } }, districtRoute);
+  }
   const icon = favicon();
   app.get('/favicon.ico', { config: { access: 'public' } }, async (_request, reply) =>
     reply.header('cache-control', 'public, max-age=86400').type(icon.type).send(icon.body),

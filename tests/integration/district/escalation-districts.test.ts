@@ -98,6 +98,12 @@ test("a district's staff save their own rules; a bad set is refused in Indonesia
   );
   assert.match(refused.message, /setiap aturan harus memberi tahu kontak yang ada \(every rule must notify a key of contacts\)/);
   await call('POST', '/api/dash/escalation/settings', country.accounts.sragen, { ...sragenRules, contacts: { teknisi: { emails: ['bukan alamat'] } } }, 400);
+  // A rule naming an inherited property of every object is no contact (it would break every district's pass).
+  for (const notify of ['toString', '__proto__', 'constructor']) {
+    await call('POST', '/api/dash/escalation/settings', country.accounts.sragen, { rules: [{ ...sragenRules.rules![0], notify }], contacts: sragenRules.contacts }, 400);
+  }
+  const tooMany = Object.fromEntries(Array.from({ length: 21 }, (_, index) => [`k-${index}`, { emails: [SRAGEN_MAIL] }]));
+  await call('POST', '/api/dash/escalation/settings', country.accounts.sragen, { rules: [], contacts: tooMany }, 400);
   await call('POST', '/api/dash/escalation/settings', country.accounts.sragen, { rules: [...sragenRules.rules!, ...sragenRules.rules!], contacts: sragenRules.contacts }, 400);
   assert.equal((await call<EscalationSettingsView>('GET', '/api/dash/escalation/settings', country.accounts.sragen)).source, 'none');
 

@@ -57,6 +57,8 @@ test("/publik/<code> is that district's own page only: light, cached, its langua
   for (const foreign of ['Laweyan', 'Denpasar', 'Layanan Provinsi']) {
     assert.ok(!html.includes(foreign), `${foreign} on Sragen's page`);
   }
+  // A trailing slash (as typed or copied) is the same page.
+  assert.equal((await gzipped(`/publik/${SRAGEN}/`)).html, html);
   const again = await gzipped(`/publik/${SRAGEN}`, { 'if-none-match': String(response.headers.etag) });
   assert.equal(again.response.statusCode, 304);
   // Another district's page differs (its own kecamatan and time zone), so its ETag does too.
@@ -71,7 +73,7 @@ test("/publik/<code> is that district's own page only: light, cached, its langua
 });
 
 test('an unknown district code is a 404 page in Indonesian, not an empty board', async () => {
-  for (const code of ['99.99', '%3Cscript%3E', 'default', '33.14x']) {
+  for (const code of ['99.99', '%3Cscript%3E', 'default', '33.14x', 'x'.repeat(300), '..%2F..', '%00']) {
     const response = await district.app.inject({ url: `/publik/${code}` });
     // The default district has no stations in this service: its page is the empty one, not a 404.
     if (code === 'default') {

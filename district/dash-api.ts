@@ -8,7 +8,7 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './dash-paging';
 import type { Ribbon } from '../protocol/events';
 import type { Answer } from '../protocol/rules';
 import type { ForecastCode, Series } from '../protocol/forecast';
-import { RoleSchema } from '../protocol/verdict';
+import { RoleSchema, SeveritySchema } from '../protocol/verdict';
 import type { Role, Status, Text } from '../protocol/verdict';
 
 // ---- Limits of what lists and the board answer ----
@@ -962,3 +962,65 @@ export interface Rollup {
 }
 
 export const ROLLUP_LIST_SIZE = 10;
+
+// ---- Escalation rules and contacts of one district (GET/POST /api/dash/escalation/settings) ----
+
+export const EscalationContactSchema = z.strictObject({
+  emails: z.array(z.email()).default([]),
+  /** URLs that receive a JSON POST per escalation (or per digest). */
+  webhooks: z.array(z.url()).default([]),
+});
+export type EscalationContact = z.infer<typeof EscalationContactSchema>;
+
+export const EscalationRuleSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]{1,64}$/),
+  /** `unacknowledged`: nobody at the district acknowledged it yet; `open`: not resolved by the station. */
+  condition: z.enum(['unacknowledged', 'open']),
+  afterHours: z.number().positive(),
+  /** Faults of this severity or worse. */
+  minSeverity: SeveritySchema.default('minor'),
+  /** A key of `contacts`. */
+  notify: z.string(),
+});
+export type EscalationRule = z.infer<typeof EscalationRuleSchema>;
+
+/** At most this many rules and contacts a district; each contact at most this many addresses. */
+export const ESCALATION_SETTINGS_LIMIT = 20;
+
+/** One district's rules and whom they notify (the service-wide timing stays in the server's --escalation file). */
+export const EscalationSettingsSchema = z
+  .strictObject({
+    rules: z.array(EscalationRuleSchema).max(ESCALATION_SETTINGS_LIMIT),
+    contacts: z.record(
+      z.string().regex(/^[a-z0-9-]{1,64}$/),
+      z.strictObject({
+        emails: z.array(z.email()).max(ESCALATION_SETTINGS_LIMIT).default([]),
+        webhooks: z.array(z.url()).max(ESCALATION_SETTINGS_LIMIT).default([]),
+      }),
+    ),
+  })
+  .refine((settings) => Object.keys(settings.contacts).length <= ESCALATION_SETTINGS_LIMIT, {
+    message: `at most ${ESCALATION_SETTINGS_LIMIT} contacts`,
+  })
+  .refine((settings) => new Set(settings.rules.map((rule) => rule.id)).size === settings.rules.length, {
+    message: 'aturan harus punya id berbeda (every rule needs its own id)',
+  })
+  // Own keys only: `"toString" in {}` is true, and such a rule would break every district's pass.
+  .refine((settings) => settings.rules.every((rule) => Object.hasOwn(settings.contacts, rule.notify)), {
+    message: 'setiap aturan harus memberi tahu kontak yang ada (every rule must notify a key of contacts)',
+  });
+export type EscalationSettings = z.infer<typeof EscalationSettingsSchema>;
+export type EscalationSettingsRequest = z.input<typeof EscalationSettingsSchema>;
+
+export interface EscalationSettingsView {
+  districtCode: string;
+  /**
+   * `district`: saved by the district's staff; `file`: the server's --escalation file (the default
+   * district until its staff save their own); `none`: this district escalates nothing yet (the
+   * settings shown are the file's rules with empty contacts, to start from).
+   */
+  source: 'district' | 'file' | 'none';
+  settings: EscalationSettings;
+  updatedAt: string | null;
+  updatedBy: string | null;
+}

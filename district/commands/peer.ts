@@ -14,9 +14,11 @@ import { defineCommand, noPositionals, numberOption, withDb } from './io';
 const DISTRICT_VERSION = '0.1.0';
 
 export const peerAdd = defineCommand({
-  usage: 'peer add --name DISTRICT [--code-hours 72] [--json]   a district that forwards here; prints its one-time code',
+  usage:
+    'peer add --name DISTRICT [--district CODE] [--code-hours 72] [--json]   a district that forwards here (into district CODE, required when this service has several); prints its one-time code',
   options: {
     name: { type: 'string' },
+    district: { type: 'string' },
     'code-hours': { type: 'string', default: '72' },
     json: { type: 'boolean', default: false },
   },
@@ -27,11 +29,12 @@ export const peerAdd = defineCommand({
     }
     const codeLifetimeMs = numberOption(values['code-hours'], 'code-hours') * 3_600_000;
     const name = values.name;
-    const peer = await withDb(values, (db) => addPeer(db, { districtName: name, codeLifetimeMs }));
+    const district = values.district;
+    const peer = await withDb(values, (db) => addPeer(db, { districtName: name, district, codeLifetimeMs }));
     if (values.json) {
       writeLine(io.stdout, JSON.stringify(peer));
     } else {
-      writeLine(io.stdout, `peer ${peer.peerId} (${peer.districtName})`);
+      writeLine(io.stdout, `peer ${peer.peerId} (${peer.districtName}) -> district ${peer.districtCode}`);
       writeLine(io.stdout, `peer code: ${peer.code}  (one use, valid until ${peer.expiresAt})`);
     }
     return 0;
@@ -45,7 +48,7 @@ export const peers = defineCommand({
     noPositionals(positionals);
     const rows = await withDb(values, (db) =>
       db.query<Record<string, unknown>>(
-        `SELECT p.id, p.district_name, p.enrolled_at, p.last_forward_at,
+        `SELECT p.id, p.district_name, p.district_code, p.enrolled_at, p.last_forward_at,
                 (SELECT COUNT(*) FROM stations s WHERE s.peer_id = p.id) AS stations
          FROM peers p ORDER BY p.district_name`,
       ),
@@ -56,7 +59,7 @@ export const peers = defineCommand({
       for (const peer of rows) {
         writeLine(
           io.stdout,
-          `${peer.id}  ${peer.district_name}  enrolled ${peer.enrolled_at ?? 'no'}  stations ${Number(peer.stations)}  last forward ${peer.last_forward_at ?? 'never'}`,
+          `${peer.id}  ${peer.district_name}  district ${peer.district_code}  enrolled ${peer.enrolled_at ?? 'no'}  stations ${Number(peer.stations)}  last forward ${peer.last_forward_at ?? 'never'}`,
         );
       }
     }

@@ -1,6 +1,6 @@
 // The dashboard shell: the public page at /publik; otherwise login, navigation and the page named
 // by the URL's hash (#/, #/gangguan, #/gangguan/STATION/FAULT, #/inventaris, #/habis-pakai, #/perkiraan[/STATION],
-// #/angka, #/kantor, #/audit, #/surat; for province and national accounts #/nasional, #/provinsi/CODE and
+// #/angka, #/kantor, #/eskalasi, #/audit, #/surat; for province and national accounts #/nasional, #/provinsi/CODE and
 // #/kabupaten/CODE, a district's board).
 import { useEffect, useState } from 'react';
 import type { SessionInfo, User } from '../dash-api';
@@ -15,6 +15,7 @@ import { FaultsPage } from './pages/Faults';
 import { FiguresPage } from './pages/Figures';
 import { ForecastsPage } from './pages/Forecasts';
 import { InventoryPage } from './pages/Inventory';
+import { EscalationSettingsPage } from './pages/EscalationSettings';
 import { LetterSettingsPage } from './pages/LetterSettings';
 import { Login } from './pages/Login';
 import { OfficesPage } from './pages/Offices';
@@ -77,6 +78,8 @@ function Page({ hash, user }: { hash: string; user: User }) {
       return <LetterSettingsPage />;
     case 'kantor':
       return <OfficesPage user={user} />;
+    case 'eskalasi':
+      return <EscalationSettingsPage user={user} />;
     case 'nasional':
       return <RollupPage key="" province={null} />;
     case 'provinsi':
@@ -123,6 +126,7 @@ function Shell({
     ['perkiraan', t('navForecasts')],
     ['angka', t('navFigures')],
     ['kantor', t('navOffices')],
+    ['eskalasi', t('navEscalation')],
     ...(session.user.role === 'admin'
       ? ([
           ['audit', t('navAudit')],

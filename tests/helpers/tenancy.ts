@@ -1,6 +1,6 @@
 // A small country for the tenancy tests (SQLite and PostgreSQL alike): two provinces, three
-// districts, four kecamatan, a fault, a spare, a loan, an office, a forecast, letter settings and a
-// letter (Denpasar's) and an account at each level; and the walk of
+// districts, four kecamatan, a fault, a spare, a loan, an office, a forecast, letter settings, a
+// letter and escalation rules (Denpasar's) and an account at each level; and the walk of
 // fastify's route table that checks a district's account gets nothing of another district.
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
@@ -10,6 +10,7 @@ import type { AreaRollup, Rollup, Scope } from '../../district/dash-api';
 import { addSpare } from '../../district/server/inventory/devices';
 import { createLoan } from '../../district/server/inventory/loans';
 import { setOffice } from '../../district/server/inventory/offices';
+import { saveEscalationSettings } from '../../district/server/escalation/district-settings';
 import { issueLetter } from '../../district/server/escalation/letter/register';
 import { SUGGESTED_SETTINGS, saveLetterSettings } from '../../district/server/escalation/letter/settings';
 import { addDistrict, addProvince } from '../../district/server/tenancy/districts';
@@ -144,6 +145,15 @@ export async function seedCountry(district: TestDistrict, clock: { now: number }
     { username: 'dps-admin', nowMs: COUNTRY_NOW },
     DENPASAR,
   );
+  await saveEscalationSettings(
+    db,
+    DENPASAR,
+    {
+      rules: [{ id: 'dps-unacknowledged', condition: 'unacknowledged', afterHours: 1, minSeverity: 'minor', notify: 'dps-teknisi' }],
+      contacts: { 'dps-teknisi': { emails: ['eskalasi@dps.example'], webhooks: [] } },
+    },
+    { username: 'dps-admin', nowMs: COUNTRY_NOW },
+  );
   const denpasarLetter = await issueLetter(db, {
     request: {
       stationId: stations.denpasar.stationId,
@@ -186,6 +196,8 @@ export async function seedCountry(district: TestDistrict, clock: { now: number }
       denpasarLetter.id,
       '/DPS/',
       'teknisi@dps.example',
+      'eskalasi@dps.example',
+      'dps-unacknowledged',
       'usb:EV-DPS',
       'dps-admin',
       'jateng',
@@ -210,6 +222,7 @@ async function denpasarState(district: TestDistrict, country: Country): Promise<
     letterSettings: await db.query('SELECT * FROM escalation_letter_settings WHERE district_code <> $1', [SRAGEN]),
     letters: await db.query('SELECT id, number FROM escalation_letters WHERE district_code <> $1 ORDER BY id', [SRAGEN]),
     counters: await db.query('SELECT * FROM escalation_letter_counters WHERE district_code <> $1', [SRAGEN]),
+    escalation: await db.query('SELECT * FROM escalation_settings WHERE district_code <> $1', [SRAGEN]),
   };
 }
 

@@ -687,6 +687,30 @@ export const MIGRATIONS: Migration[] = [
       `CREATE INDEX faults_first_seen ON faults (first_seen)`,
     ],
   },
+  {
+    id: 711,
+    name: 'peers: each peer forwards into one district of this service',
+    statements: [
+      // Chosen at `peer add --district`; peers enrolled before forward into the default district,
+      // where their stations already are (stations.district_code defaulted to it).
+      `ALTER TABLE peers ADD COLUMN district_code TEXT NOT NULL DEFAULT 'default'`,
+    ],
+  },
+  {
+    id: 712,
+    name: 'escalation rules and contacts per district',
+    statements: [
+      // One row per district that set its own (EscalationSettings of dash-api.ts as JSON); a
+      // district without a row: the default district uses the server's --escalation file, the
+      // others escalate nothing until their staff save theirs (escalation/district-settings.ts).
+      `CREATE TABLE escalation_settings (
+        district_code TEXT PRIMARY KEY,
+        settings TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL
+      )`,
+    ],
+  },
 ];
 
 /** Applies the migrations not applied yet; returns the ids applied now. */

@@ -2,25 +2,12 @@
 // (`serve --escalation FILE`); the defaults follow the registry's practice:
 //   unacknowledged 1 day -> head of technicians; open 14 days -> registry head; open 30 days -> province.
 import * as z from 'zod';
-import { SeveritySchema } from '../../../protocol/verdict';
+import { EscalationContactSchema, EscalationRuleSchema } from '../../dash-api';
 
-export const ContactSchema = z.strictObject({
-  emails: z.array(z.email()).default([]),
-  /** URLs that receive a JSON POST per escalation (or per digest). */
-  webhooks: z.array(z.url()).default([]),
-});
-
-export const RuleSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9-]{1,64}$/),
-  /** `unacknowledged`: nobody at the district acknowledged it yet; `open`: not resolved by the station. */
-  condition: z.enum(['unacknowledged', 'open']),
-  afterHours: z.number().positive(),
-  /** Faults of this severity or worse. */
-  minSeverity: SeveritySchema.default('minor'),
-  /** A key of `contacts`. */
-  notify: z.string(),
-});
-export type EscalationRule = z.infer<typeof RuleSchema>;
+// The rule and contact shapes are the dashboard's (a district's staff edit their own, dash-api.ts).
+export const ContactSchema = EscalationContactSchema;
+export const RuleSchema = EscalationRuleSchema;
+export type { EscalationRule } from '../../dash-api';
 
 export const EscalationConfigSchema = z
   .strictObject({
@@ -42,7 +29,7 @@ export const EscalationConfigSchema = z
      */
     letterAfterHours: z.number().positive().optional(),
   })
-  .refine((config) => config.rules.every((rule) => rule.notify in config.contacts), {
+  .refine((config) => config.rules.every((rule) => Object.hasOwn(config.contacts, rule.notify)), {
     message: 'every rule must notify a key of contacts',
   });
 export type EscalationConfig = z.infer<typeof EscalationConfigSchema>;

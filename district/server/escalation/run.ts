@@ -2,13 +2,18 @@
 // with their own clock). Each (rule, fault) escalates once (escalation_notices). Each recipient
 // gets at most `maxSinglePerDay` single messages per local day; the rest wait for one daily
 // digest at `digestHour`, so a bad morning sends one message, not a storm.
+// Each district's faults escalate by that district's rules to that district's contacts only
+// (district-settings.ts); a pass may be limited to a scope (a district's admin runs their own).
 import type { FaultView } from '../faults/lifecycle';
 import { faultDetail } from '../faults/lifecycle';
 import { ACTIVE_STATES, findFaults } from '../faults/repository';
-import type { Db } from '../db/types';
+import type { EscalationSettings, Scope } from '../../dash-api';
+import type { Db, SqlValue } from '../db/types';
 import { newId } from '../db/ids';
 import type { Notifier } from '../notify/types';
+import { districtScope, scopeCondition } from '../tenancy/scope';
 import type { EscalationConfig, EscalationRule } from './config';
+import { escalationSets } from './district-settings';
 import { digestSubject, digestText, singleSubject, singleText } from './messages';
 
 const SEVERITY_RANK: Record<string, number> = { info: 0, minor: 1, major: 2, critical: 3 };
@@ -66,16 +71,45 @@ interface NotificationRow {
   rule_id: string;
   station_id: string;
   fault_id: string;
+  district_code: string;
 }
 
-export async function runEscalation(deps: EscalationDeps, nowMs: number): Promise<EscalationResult> {
+/** Notifications of the scope's stations, with their station's district (whose rules name them). */
+function notificationQuery(where: string, order: string, params: SqlValue[], scope: Scope | undefined): string {
+  return `SELECT n.id, n.channel, n.recipient, n.rule_id, n.station_id, n.fault_id, s.district_code
+    FROM notifications n JOIN stations s ON s.id = n.station_id
+    WHERE ${where}${scopeCondition(scope, 's.district_code', params)} ORDER BY ${order}`;
+}
+
+/** One pass over the districts of `scope` (default: every district). */
+export async function runEscalation(deps: EscalationDeps, nowMs: number, scope?: Scope): Promise<EscalationResult> {
   const { db, config } = deps;
   const result: EscalationResult = { escalated: 0, sent: 0, queued: 0, digests: 0, failed: 0 };
   const now = new Date(nowMs).toISOString();
   const day = localDay(nowMs, config);
-  const faults = await findFaults(db, nowMs, { state: 'active' });
-  for (const rule of config.rules) {
-    const contact = config.contacts[rule.notify];
+  const sets = await escalationSets(db, config, scope);
+  for (const [district, settings] of sets) {
+    const faults = await findFaults(db, nowMs, { state: 'active', scope: districtScope(district) });
+    await escalateDistrict(deps, settings, faults, { nowMs, now, day }, result);
+  }
+  await sendSingles(deps, nowMs, result, sets, scope);
+  if (nowMs >= day.digestMs) {
+    await sendDigests(deps, nowMs, day, result, sets, scope);
+  }
+  return result;
+}
+
+async function escalateDistrict(
+  deps: EscalationDeps,
+  settings: EscalationSettings,
+  faults: FaultView[],
+  at: { nowMs: number; now: string; day: { startMs: number } },
+  result: EscalationResult,
+): Promise<void> {
+  const { db, config } = deps;
+  const { nowMs, now, day } = at;
+  for (const rule of settings.rules) {
+    const contact = settings.contacts[rule.notify];
     for (const fault of faults.filter((candidate) => ruleMatches(rule, candidate))) {
       const inserted = await db.query(
         `INSERT INTO escalation_notices (rule_id, station_id, fault_id, escalated_at) VALUES ($1, $2, $3, $4)
@@ -107,19 +141,16 @@ export async function runEscalation(deps: EscalationDeps, nowMs: number): Promis
       }
     }
   }
-  await sendSingles(deps, nowMs, result);
-  if (nowMs >= day.digestMs) {
-    await sendDigests(deps, nowMs, day, result);
-  }
-  return result;
 }
 
+/** The fault and the rule of its district a notification is about; null when either is gone (a rule removed since). */
 async function loadItem(
   deps: EscalationDeps,
   row: NotificationRow,
   nowMs: number,
+  sets: Map<string, EscalationSettings>,
 ): Promise<{ fault: FaultView; rule: EscalationRule } | null> {
-  const rule = deps.config.rules.find((candidate) => candidate.id === row.rule_id);
+  const rule = sets.get(row.district_code)?.rules.find((candidate) => candidate.id === row.rule_id);
   const fault = await faultDetail(deps.db, row.station_id, row.fault_id, nowMs);
   return rule === undefined || fault === null ? null : { fault, rule };
 }
@@ -157,14 +188,20 @@ async function markFailed(db: Db, ids: string[], error: unknown): Promise<void> 
   }
 }
 
-async function sendSingles(deps: EscalationDeps, nowMs: number, result: EscalationResult): Promise<void> {
+async function sendSingles(
+  deps: EscalationDeps,
+  nowMs: number,
+  result: EscalationResult,
+  sets: Map<string, EscalationSettings>,
+  scope: Scope | undefined,
+): Promise<void> {
+  const params: SqlValue[] = [MAX_ATTEMPTS];
   const rows = await deps.db.query<NotificationRow>(
-    `SELECT id, channel, recipient, rule_id, station_id, fault_id FROM notifications
-     WHERE mode = 'single' AND sent_at IS NULL AND attempts < $1 ORDER BY id`,
-    [MAX_ATTEMPTS],
+    notificationQuery(`n.mode = 'single' AND n.sent_at IS NULL AND n.attempts < $1`, 'n.id', params, scope),
+    params,
   );
   for (const row of rows) {
-    const item = await loadItem(deps, row, nowMs);
+    const item = await loadItem(deps, row, nowMs, sets);
     if (item === null) {
       await markSent(deps.db, [row.id], nowMs);
       continue;
@@ -197,12 +234,19 @@ async function sendDigests(
   nowMs: number,
   day: { digestMs: number; date: string },
   result: EscalationResult,
+  sets: Map<string, EscalationSettings>,
+  scope: Scope | undefined,
 ): Promise<void> {
   // Items queued before today's digest time go out now; later ones wait for tomorrow's.
+  const params: SqlValue[] = [MAX_ATTEMPTS, new Date(day.digestMs).toISOString()];
   const rows = await deps.db.query<NotificationRow>(
-    `SELECT id, channel, recipient, rule_id, station_id, fault_id FROM notifications
-     WHERE mode = 'digest' AND sent_at IS NULL AND attempts < $1 AND created_at < $2 ORDER BY channel, recipient, id`,
-    [MAX_ATTEMPTS, new Date(day.digestMs).toISOString()],
+    notificationQuery(
+      `n.mode = 'digest' AND n.sent_at IS NULL AND n.attempts < $1 AND n.created_at < $2`,
+      'n.channel, n.recipient, n.id',
+      params,
+      scope,
+    ),
+    params,
   );
   const groups = new Map<string, NotificationRow[]>();
   for (const row of rows) {
@@ -210,7 +254,7 @@ async function sendDigests(
     groups.set(key, [...(groups.get(key) ?? []), row]);
   }
   for (const group of groups.values()) {
-    const items = (await Promise.all(group.map((row) => loadItem(deps, row, nowMs)))).filter(
+    const items = (await Promise.all(group.map((row) => loadItem(deps, row, nowMs, sets)))).filter(
       (item) => item !== null,
     );
     const ids = group.map((row) => row.id);

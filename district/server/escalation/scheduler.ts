@@ -3,13 +3,14 @@
 // messages not sent yet and sends them, so two passes at once would send each twice. A timer that
 // finds another process's pass running skips its turn; a pass asked for by a person waits for it.
 // A failing pass is logged and the next one tries again. The timer does not keep the process alive.
+import type { Scope } from '../../dash-api';
 import { withAdvisoryLock } from '../db/locks';
 import type { EscalationDeps, EscalationResult } from './run';
 import { runEscalation } from './run';
 
 export interface EscalationTimer {
-  /** Runs one pass now (waits for a running one first, here or in another process). */
-  runNow(): Promise<EscalationResult>;
+  /** Runs one pass now over the scope's districts (default: all); waits for a running one first, here or in another process. */
+  runNow(scope?: Scope): Promise<EscalationResult>;
   stop(): Promise<void>;
 }
 
@@ -20,9 +21,11 @@ export interface EscalationTimer {
 export async function runEscalationExclusive(
   deps: EscalationDeps,
   now: () => number,
-  options: { wait: boolean },
+  options: { wait: boolean; scope?: Scope },
 ): Promise<EscalationResult | null> {
-  const outcome = await withAdvisoryLock(deps.db, 'escalation', options, () => runEscalation(deps, now()));
+  const outcome = await withAdvisoryLock(deps.db, 'escalation', { wait: options.wait }, () =>
+    runEscalation(deps, now(), options.scope),
+  );
   return outcome.ran ? outcome.value : null;
 }
 
@@ -31,11 +34,11 @@ export function startEscalationTimer(
   options: { now: () => number; onError: (error: unknown) => void },
 ): EscalationTimer {
   let running: Promise<EscalationResult | null> | null = null;
-  const runHere = async (wait: boolean): Promise<EscalationResult | null> => {
+  const runHere = async (wait: boolean, scope?: Scope): Promise<EscalationResult | null> => {
     while (running !== null) {
       await running.catch(() => undefined);
     }
-    running = runEscalationExclusive(deps, options.now, { wait });
+    running = runEscalationExclusive(deps, options.now, { wait, scope });
     try {
       return await running;
     } finally {
@@ -47,8 +50,8 @@ export function startEscalationTimer(
   }, deps.config.intervalMinutes * 60_000);
   timer.unref();
   return {
-    async runNow(): Promise<EscalationResult> {
-      const result = await runHere(true);
+    async runNow(scope?: Scope): Promise<EscalationResult> {
+      const result = await runHere(true, scope);
       if (result === null) {
         throw new Error('a waiting escalation pass cannot be skipped');
       }

@@ -4,8 +4,9 @@
 // under its stations, each kept as a station row `<peer id>_<station id>` with `peer_id` set, so the
 // board, figures and faults here count them like this service's own stations.
 //
-// TENANCY MERGE: peers are a flat list here. Once districts are tenants, `peer add` takes the
-// district the peer is (a district_id on peers) and a forwarded station belongs to that district.
+// Each peer forwards into one district of this service (`peers.district_code`, chosen at `peer
+// add`): its stations, their faults and heartbeats are that district's, seen by its staff and the
+// province and national views above it, and never written into another district.
 import { randomBytes } from 'node:crypto';
 import type { Event } from '../../../protocol/events';
 import { CROCKFORD_ALPHABET } from '../../../protocol/events';
@@ -19,21 +20,25 @@ import type {
 import { forwardedStationId } from '../../../protocol/peering';
 import type { Db } from '../db/types';
 import { hashEnrollmentCode, newEnrollmentCode } from '../db/ids';
-import { InvalidInputError } from '../errors';
+import { InvalidInputError, NotFoundError } from '../errors';
 import { storeEvents } from '../intake/intake';
 import { Refusal } from '../intake/refusal';
 import { publicKeyFromBase64 } from '../intake/signature';
 import { ENROLLMENT_CODE_LIFETIME_MS } from '../stations/stations';
+import { DEFAULT_DISTRICT } from '../tenancy/scope';
 
 export interface PeerRow {
   id: string;
   district_name: string;
   public_key: string | null;
+  /** The district of this service its stations belong to. */
+  district_code: string;
 }
 
 export interface NewPeer {
   peerId: string;
   districtName: string;
+  districtCode: string;
   /** Shown once; only its hash is kept. */
   code: string;
   expiresAt: string;
@@ -44,30 +49,60 @@ export function newPeerId(): string {
   return `pr-${Array.from(randomBytes(10), (byte) => CROCKFORD_ALPHABET[byte % 32]).join('').toLowerCase()}`;
 }
 
+/**
+ * The district a new peer forwards into: `asked` if it is a district here; without one, the
+ * service's only district (the default district on a district's own server). A service of several
+ * districts must be told which (a guess would put a district's stations before another's staff).
+ */
+export async function peerDistrict(db: Db, asked: string | undefined): Promise<string> {
+  if (asked !== undefined) {
+    const code = asked.trim();
+    if ((await db.query('SELECT code FROM districts WHERE code = $1', [code])).length === 0) {
+      throw new NotFoundError(
+        `kabupaten/kota ${code} tidak ada di layanan ini (no district ${code} in this service; \`district add\` first)`,
+      );
+    }
+    return code;
+  }
+  // The districts of the service: the default one counts only once it has stations (as in the views).
+  const districts = await db.query<{ code: string }>(
+    `SELECT code FROM districts
+     WHERE code <> '${DEFAULT_DISTRICT}' OR EXISTS (SELECT 1 FROM stations WHERE district_code = '${DEFAULT_DISTRICT}')
+     ORDER BY code LIMIT 2`,
+  );
+  if (districts.length > 1) {
+    throw new InvalidInputError(
+      'layanan ini punya beberapa kabupaten/kota: pilih dengan --district KODE (this service has several districts: choose one with --district CODE)',
+      'district-required',
+    );
+  }
+  return districts[0]?.code ?? DEFAULT_DISTRICT;
+}
+
 export async function addPeer(
   db: Db,
-  input: { districtName: string; nowMs?: number; codeLifetimeMs?: number },
+  input: { districtName: string; district?: string; nowMs?: number; codeLifetimeMs?: number },
 ): Promise<NewPeer> {
   const nowMs = input.nowMs ?? Date.now();
   const districtName = input.districtName.trim();
   if (districtName === '' || districtName.length > 100) {
     throw new InvalidInputError('a peer district needs a name of 1 to 100 characters');
   }
+  const districtCode = await peerDistrict(db, input.district);
   const peerId = newPeerId();
   const code = newEnrollmentCode();
   const expiresAt = new Date(nowMs + (input.codeLifetimeMs ?? ENROLLMENT_CODE_LIFETIME_MS)).toISOString();
   await db.transaction(async (transaction) => {
-    await transaction.run('INSERT INTO peers (id, district_name, created_at) VALUES ($1, $2, $3)', [
-      peerId,
-      districtName,
-      new Date(nowMs).toISOString(),
-    ]);
+    await transaction.run(
+      'INSERT INTO peers (id, district_name, district_code, created_at) VALUES ($1, $2, $3, $4)',
+      [peerId, districtName, districtCode, new Date(nowMs).toISOString()],
+    );
     await transaction.run(
       'INSERT INTO peer_codes (code_hash, peer_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',
       [hashEnrollmentCode(code), peerId, new Date(nowMs).toISOString(), expiresAt],
     );
   });
-  return { peerId, districtName, code, expiresAt };
+  return { peerId, districtName, districtCode, code, expiresAt };
 }
 
 /** Redeems a peer code: stores the peer's public key. Throws Refusal('bad-code') for an unknown, used or expired code. */
@@ -112,9 +147,10 @@ export async function findEnrolledPeer(
   db: Db,
   peerId: string,
 ): Promise<{ signer: PeerRow; publicKeyBase64: string } | null> {
-  const [peer] = await db.query<PeerRow>('SELECT id, district_name, public_key FROM peers WHERE id = $1', [
-    peerId,
-  ]);
+  const [peer] = await db.query<PeerRow>(
+    'SELECT id, district_name, public_key, district_code FROM peers WHERE id = $1',
+    [peerId],
+  );
   return peer === undefined || peer.public_key === null ? null : { signer: peer, publicKeyBase64: peer.public_key };
 }
 
@@ -142,15 +178,21 @@ export async function storeForwarded(
   const nowIso = new Date(options.nowMs).toISOString();
   for (const station of named.values()) {
     const id = forwardedStationId(peer.id, station.id);
-    // A forwarded station is active from its first forward; it never holds a key here. A row of that
-    // id that is not this peer's (a station of the province's own) is never renamed or fed.
+    // A forwarded station is active from its first forward, in the peer's district; it never holds
+    // a key here. A row of that id that is not this peer's in its district (a station of the
+    // province's own, or of another district) is never renamed, moved or fed.
     const written = await db.run(
-      `INSERT INTO stations (id, name, kecamatan, created_at, enrolled_at, peer_id) VALUES ($1, $2, $3, $4, $4, $5)
-       ON CONFLICT (id) DO UPDATE SET name = $2, kecamatan = $3 WHERE stations.peer_id = $5`,
-      [id, station.name, station.kecamatan, nowIso, peer.id],
+      `INSERT INTO stations (id, name, kecamatan, created_at, enrolled_at, peer_id, district_code)
+       VALUES ($1, $2, $3, $4, $4, $5, $6)
+       ON CONFLICT (id) DO UPDATE SET name = $2, kecamatan = $3 WHERE stations.peer_id = $5 AND stations.district_code = $6`,
+      [id, station.name, station.kecamatan, nowIso, peer.id, peer.district_code],
     );
     if (written === 0) {
-      throw new Refusal('station-mismatch', `station ${id} here is not one of this peer's stations`, peer.id);
+      throw new Refusal(
+        'station-mismatch',
+        `station ${id} here is not one of this peer's stations in district ${peer.district_code}`,
+        peer.id,
+      );
     }
   }
   const accepted: ForwardedRef[] = [];

@@ -17,6 +17,7 @@ import rollupRoutes from './api/dash/rollup';
 import boardRoutes from './api/dash/board';
 import calendarRoutes from './api/dash/calendar';
 import escalationLetterRoutes from './api/dash/escalation-letters';
+import escalationSettingsRoutes from './api/dash/escalation-settings';
 import type { DashboardContext } from './api/dash/context';
 import faultRoutes from './api/dash/faults';
 import forecastRoutes from './api/dash/forecasts';
@@ -60,6 +61,7 @@ async function dashboardPlugin(app: FastifyInstance, options: DashboardOptions):
     districtName: options.districtName ?? 'Dinas Kependudukan dan Pencatatan Sipil',
     secureCookies: options.secureCookies ?? false,
     escalation,
+    escalationConfig: options.escalation?.config ?? DEFAULT_ESCALATION,
     letterThresholdHours: letterThresholdHours(options.escalation?.config ?? DEFAULT_ESCALATION),
     notifier: options.notifier ?? options.escalation?.notifier ?? null,
     dashboardUrl: options.escalation?.config.dashboardUrl ?? '',
@@ -126,6 +128,7 @@ async function dashboardRoutes(app: FastifyInstance, options: { webDir: string }
   await app.register(adminRoutes);
   await app.register(calendarRoutes);
   await app.register(escalationLetterRoutes);
+  await app.register(escalationSettingsRoutes);
   await app.register(rollupRoutes);
   await app.register(publicRoutes);
   await app.register(webRoutes, { webDir: options.webDir });

@@ -1,13 +1,18 @@
-// /publik (and /publik/) for residents: the public board as light server-rendered HTML
+// /publik/<district code> for residents: the district's public board as light server-rendered HTML
 // (stations/public-page.ts), cached 30 s by browsers and proxies (ETag too), compressed with
 // brotli or gzip as the browser accepts (q-values honoured); /favicon.ico. No session, no script.
+// /publik (and /publik/): the board of the service's only district (a district's own server), or a
+// list of links when it holds several. An unknown code answers a 404 page in Indonesian.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { board, publicBoard } from '../stations/board';
-import { renderPublicPage } from '../stations/public-page';
+import type { PublicLanguage } from '../stations/public-page';
+import { publicPath, renderPublicIndex, renderPublicNotFound, renderPublicPage } from '../stations/public-page';
+import { publicDistricts } from '../tenancy/districts';
+import { DEFAULT_DISTRICT } from '../tenancy/scope';
 
 const CONTENT_SECURITY_POLICY =
   "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -79,14 +84,9 @@ export function matchesEntityTag(ifNoneMatch: string | undefined, etag: string):
 }
 
 export default async function publicRoutes(app: FastifyInstance): Promise<void> {
-  const page = async (request: FastifyRequest<{ Querystring: { lang?: string } }>, reply: FastifyReply) => {
-    const language = request.query.lang === 'en' ? 'en' : 'id';
-    const html = Buffer.from(
-      renderPublicPage(
-        publicBoard(await board(app.district.db, app.district.now(), app.dashboard.heartbeatWindowMs)),
-        { districtName: app.dashboard.districtName, language },
-      ),
-    );
+  type PublicRequest = FastifyRequest<{ Querystring: { lang?: string }; Params: { district?: string } }>;
+  const send = (request: PublicRequest, reply: FastifyReply, text: string, status = 200) => {
+    const html = Buffer.from(text);
     // Weak: the page is the same whatever its content coding, but the bytes are not.
     const etag = `W/"${createHash('sha256').update(html).digest('base64url').slice(0, 22)}"`;
     void reply
@@ -96,13 +96,57 @@ export default async function publicRoutes(app: FastifyInstance): Promise<void> 
       .header('content-security-policy', CONTENT_SECURITY_POLICY)
       .header('x-content-type-options', 'nosniff')
       .header('referrer-policy', 'same-origin');
-    if (matchesEntityTag(request.headers['if-none-match'], etag)) {
+    if (status === 200 && matchesEntityTag(request.headers['if-none-match'], etag)) {
       return reply.code(304).send();
     }
-    return reply.type('text/html; charset=utf-8').send(compress(request, reply, html));
+    return reply.code(status).type('text/html; charset=utf-8').send(compress(request, reply, html));
+  };
+  const languageOf = (request: PublicRequest): PublicLanguage => (request.query.lang === 'en' ? 'en' : 'id');
+  const districtPage = async (
+    request: PublicRequest,
+    reply: FastifyReply,
+    district: { code: string; name: string },
+    options: { path: string; listed: boolean },
+  ) =>
+    send(
+      request,
+      reply,
+      renderPublicPage(
+        publicBoard(await board(app.district.db, app.district.now(), app.dashboard.heartbeatWindowMs, district.code)),
+        {
+          // The default district is the office running this server: its name is the server's own.
+          districtName: district.code === DEFAULT_DISTRICT ? app.dashboard.districtName : district.name,
+          language: languageOf(request),
+          ...options,
+        },
+      ),
+    );
+
+  const index = async (request: PublicRequest, reply: FastifyReply) => {
+    const districts = await publicDistricts(app.district.db);
+    if (districts.length > 1) {
+      return send(request, reply, renderPublicIndex(districts, { language: languageOf(request) }));
+    }
+    const only = districts[0] ?? { code: DEFAULT_DISTRICT, name: app.dashboard.districtName };
+    return districtPage(request, reply, only, { path: '/publik', listed: false });
   };
   for (const url of ['/publik', '/publik/']) {
-    app.get<{ Querystring: { lang?: string } }>(url, { config: { access: 'public' } }, page);
+    app.get(url, { config: { access: 'public' } }, index);
+  }
+  const districtRoute = async (request: PublicRequest, reply: FastifyReply) => {
+    const code = request.params.district ?? '';
+    const districts = await publicDistricts(app.district.db);
+    const found =
+      districts.find((district) => district.code === code) ??
+      // The default district before it has stations (a new server): its page exists, empty.
+      (code === DEFAULT_DISTRICT ? { code, name: app.dashboard.districtName } : undefined);
+    if (found === undefined) {
+      return send(request, reply, renderPublicNotFound({ language: languageOf(request) }), 404);
+    }
+    return districtPage(request, reply, found, { path: publicPath(found.code), listed: districts.length > 1 });
+  };
+  for (const url of ['/publik/:district', '/publik/:district/']) {
+    app.get(url, { config: { access: 'public' } }, districtRoute);
   }
   const icon = favicon();
   app.get('/favicon.ico', { config: { access: 'public' } }, async (_request, reply) =>

@@ -26,6 +26,10 @@ const WORDS = {
     dataAt: 'Data pukul',
     other: 'English',
     note: 'Datang saat kantor buka. Keadaan bisa berubah sewaktu-waktu.',
+    chooseDistrict: 'Pilih kabupaten/kota Anda.',
+    allDistricts: '← Semua kabupaten/kota',
+    unknownDistrict: 'Kabupaten/kota tidak ditemukan',
+    unknownDistrictNote: 'Alamat ini tidak dikenal. Pilih dari daftar kabupaten/kota.',
   },
   en: {
     title: 'Can e-KTP be recorded now?',
@@ -43,6 +47,10 @@ const WORDS = {
     dataAt: 'Data as of',
     other: 'Bahasa Indonesia',
     note: 'Come while the office is open. Things can change at any time.',
+    chooseDistrict: 'Choose your district.',
+    allDistricts: '← All districts',
+    unknownDistrict: 'District not found',
+    unknownDistrictNote: 'This address is not known. Choose from the list of districts.',
   },
 } as const;
 
@@ -129,9 +137,33 @@ const ORDER: Record<KecamatanState, number> = {
   'can-record': 3,
 };
 
+/** The page around a body: the title, a line under it, the language button (a GET form to `path`). */
+function publicShell(options: {
+  language: PublicLanguage;
+  heading: string;
+  subtitle: string;
+  path: string;
+  body: string;
+}): string {
+  const { language } = options;
+  const words = WORDS[language];
+  return `<!doctype html>
+<html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(options.heading)} · ${escapeHtml(options.subtitle)}</title><link rel="icon" href="/favicon.ico"><style>${STYLE}</style></head>
+<body><header><div><h1>${escapeHtml(options.heading)}</h1><p class="district">${escapeHtml(options.subtitle)}</p></div>
+<form method="get" action="${escapeHtml(options.path)}"><button class="language-corner" name="lang" value="${language === 'id' ? 'en' : 'id'}">${words.other}</button></form></header>
+${options.body}
+<footer>${escapeHtml(words.note)}</footer>
+</body></html>
+`;
+}
+
+/** `/publik/<code>` (the path the language button keeps). */
+export const publicPath = (districtCode: string): string => `/publik/${encodeURIComponent(districtCode)}`;
+
 export function renderPublicPage(
   board: PublicBoard,
-  options: { districtName: string; language: PublicLanguage },
+  options: { districtName: string; language: PublicLanguage; path?: string; listed?: boolean },
 ): string {
   const { language } = options;
   const words = WORDS[language];
@@ -143,17 +175,53 @@ export function renderPublicPage(
     )
     .join('\n');
   const dataAt = `${formatter(language, board.timeZone, true).format(new Date(board.summary.dataAt))} ${board.timeZone}`;
-  return `<!doctype html>
-<html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(words.title)} · ${escapeHtml(options.districtName)}</title><link rel="icon" href="/favicon.ico"><style>${STYLE}</style></head>
-<body><header><div><h1>${escapeHtml(words.title)}</h1><p class="district">${escapeHtml(options.districtName)}</p></div>
-<form method="get" action="/publik"><button class="language-corner" name="lang" value="${language === 'id' ? 'en' : 'id'}">${words.other}</button></form></header>
-<p class="summary">${escapeHtml(summaryLine(board, language))}</p>
+  const back = options.listed === true ? `<p><a href="/publik?lang=${language}">${escapeHtml(words.allDistricts)}</a></p>\n` : '';
+  return publicShell({
+    language,
+    heading: words.title,
+    subtitle: options.districtName,
+    path: options.path ?? '/publik',
+    body: `${back}<p class="summary">${escapeHtml(summaryLine(board, language))}</p>
 <p class="data-at">${escapeHtml(`${words.dataAt} ${dataAt}`)}</p>
 <ul class="public-list">
 ${items}
-</ul>
-<footer>${escapeHtml(words.note)}</footer>
-</body></html>
-`;
+</ul>`,
+  });
+}
+
+export interface PublicDistrict {
+  code: string;
+  name: string;
+  provinceName: string;
+}
+
+/** `/publik` of a service of several districts: one link per district, by province then name. */
+export function renderPublicIndex(districts: PublicDistrict[], options: { language: PublicLanguage }): string {
+  const { language } = options;
+  const words = WORDS[language];
+  const items = districts
+    .map(
+      (district) =>
+        `<li><a class="name" href="${escapeHtml(publicPath(district.code))}${language === 'en' ? '?lang=en' : ''}">${escapeHtml(district.name)}</a> <span>${escapeHtml(district.provinceName)}</span></li>`,
+    )
+    .join('\n');
+  return publicShell({
+    language,
+    heading: words.title,
+    subtitle: words.chooseDistrict,
+    path: '/publik',
+    body: `<ul class="public-list">\n${items}\n</ul>`,
+  });
+}
+
+/** The answer to `/publik/<code>` of no district here (sent with 404). */
+export function renderPublicNotFound(options: { language: PublicLanguage }): string {
+  const words = WORDS[options.language];
+  return publicShell({
+    language: options.language,
+    heading: words.unknownDistrict,
+    subtitle: words.unknownDistrictNote,
+    path: '/publik',
+    body: `<p><a href="/publik">${escapeHtml(words.allDistricts)}</a></p>`,
+  });
 }

@@ -54,3 +54,16 @@ export async function addDistrict(
     }
   });
 }
+
+/**
+ * The districts residents may choose on `/publik`, by province then name: every district of the
+ * service, the default one only once it has stations (as in the province and national views).
+ */
+export async function publicDistricts(db: Db): Promise<{ code: string; name: string; provinceName: string }[]> {
+  const rows = await db.query<{ code: string; name: string; province_name: string }>(
+    `SELECT d.code, d.name, p.name AS province_name FROM districts d JOIN provinces p ON p.code = d.province_code
+     WHERE d.code <> 'default' OR EXISTS (SELECT 1 FROM stations WHERE district_code = 'default')
+     ORDER BY p.name, d.name, d.code`,
+  );
+  return rows.map((row) => ({ code: row.code, name: row.name, provinceName: row.province_name }));
+}

@@ -36,7 +36,7 @@ describe('a forwarded station colliding with a local one', () => {
       ],
     };
     await assert.rejects(
-      storeForwarded(district.db, { id: peer.peerId, district_name: 'Kabupaten Sragen', public_key: null }, forward, { nowMs }),
+      storeForwarded(district.db, { id: peer.peerId, district_name: 'Kabupaten Sragen', public_key: null, district_code: peer.districtCode }, forward, { nowMs }),
       (error: unknown) => error instanceof Refusal && error.status === 403 && error.error === 'station-mismatch',
     );
     assert.deepEqual(
@@ -58,7 +58,7 @@ describe('a forwarded station colliding with a local one', () => {
     };
     const stored = await storeForwarded(
       district.db,
-      { id: peer.peerId, district_name: 'Kabupaten Sragen', public_key: null },
+      { id: peer.peerId, district_name: 'Kabupaten Sragen', public_key: null, district_code: peer.districtCode },
       free,
       { nowMs },
     );

@@ -60,3 +60,34 @@ test('provinces, districts, a station and accounts of each scope from the comman
     await db.close();
   }
 });
+
+test('peer add: one district needs no --district; several need one that exists; escalate --district', async () => {
+  // One district in the service so far (33.14; the default one has no stations): the peer goes there.
+  const only = await run('peer', 'add', '--name', 'Kabupaten Sragen (server sendiri)', '--json');
+  assert.equal(only.code, 0, only.stderr);
+  assert.equal((JSON.parse(only.stdout) as { districtCode: string }).districtCode, '33.14');
+  assert.equal((await run('district', 'add', '--code', '33.72', '--name', 'Kota Surakarta', '--province', '33')).code, 0);
+  const unsaid = await run('peer', 'add', '--name', 'Kota Surakarta');
+  assert.equal(unsaid.code, 1);
+  assert.match(unsaid.stderr, /pilih dengan --district KODE \(this service has several districts: choose one with --district CODE\)/);
+  const unknown = await run('peer', 'add', '--name', 'Kota Surakarta', '--district', '99.99');
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /kabupaten\/kota 99\.99 tidak ada di layanan ini/);
+  const chosen = await run('peer', 'add', '--name', 'Kota Surakarta', '--district', '33.72');
+  assert.equal(chosen.code, 0, chosen.stderr);
+  assert.match(chosen.stdout, /-> district 33\.72/);
+  const listed = await run('peers', '--json');
+  assert.deepEqual(
+    (JSON.parse(listed.stdout) as { district_name: string; district_code: string }[]).map((peer) => [peer.district_name, peer.district_code]),
+    [
+      ['Kabupaten Sragen (server sendiri)', '33.14'],
+      ['Kota Surakarta', '33.72'],
+    ],
+  );
+  const escalated = await run('escalate', '--district', '33.72');
+  assert.equal(escalated.code, 0, escalated.stderr);
+  assert.equal((JSON.parse(escalated.stdout) as { escalated: number }).escalated, 0);
+  const nowhere = await run('escalate', '--district', '99.99');
+  assert.equal(nowhere.code, 2);
+  assert.match(nowhere.stderr, /no district 99\.99/);
+});

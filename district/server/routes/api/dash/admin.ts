@@ -1,4 +1,5 @@
-// Admin only: GET /api/dash/audit?limit=&offset= (newest first), GET/POST /api/dash/users, POST /api/dash/escalation/run.
+// Admin only: GET /api/dash/audit?limit=&offset= (newest first), GET/POST /api/dash/users, POST
+// /api/dash/escalation/run (a pass over the admin's scope: a district's admin escalates their own).
 import type { FastifyInstance } from 'fastify';
 import { NewUserRequestSchema } from '../../../../dash-api';
 import { listAudit } from '../../../auth/audit';
@@ -38,7 +39,7 @@ export default async function adminRoutes(app: FastifyInstance): Promise<void> {
     if (app.dashboard.escalation === null) {
       throw new ConflictError('escalation is not configured');
     }
-    const result = await app.dashboard.escalation.runNow();
+    const result = await app.dashboard.escalation.runNow(scopeOf(request));
     await auditByStaff(request, {
       nowMs: app.district.now(),
       action: 'escalation.run',

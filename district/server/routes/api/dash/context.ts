@@ -9,6 +9,7 @@ import type { Access } from '../../../auth/roles';
 import type { Session } from '../../../auth/sessions';
 import { DistrictError, InvalidInputError } from '../../../errors';
 import { singleDistrict } from '../../../tenancy/scope';
+import type { EscalationConfig } from '../../../escalation/config';
 import type { EscalationTimer } from '../../../escalation/scheduler';
 import type { Notifier } from '../../../notify/types';
 
@@ -20,6 +21,8 @@ export interface DashboardContext {
   secureCookies: boolean;
   /** Null when escalation is off (no rules configured). */
   escalation: EscalationTimer | null;
+  /** The server's --escalation file (or the defaults): the default district's rules until it saves its own. */
+  escalationConfig: EscalationConfig;
   /** Hours a fault must be open before an escalation letter (escalation/config.ts letterThresholdHours). */
   letterThresholdHours: number;
   /** Tells technicians of accepted loans (the escalation's notifier unless one is given); null: nobody. */

@@ -965,10 +965,18 @@ export const ROLLUP_LIST_SIZE = 10;
 
 // ---- Escalation rules and contacts of one district (GET/POST /api/dash/escalation/settings) ----
 
+/**
+ * A webhook: an http(s) address as typed, without spaces or control characters (the URL parser
+ * would drop a CR/LF silently; `javascript:`, `file:` or `ftp:` could never be posted to).
+ */
+const WebhookUrlSchema = z
+  .url({ protocol: /^https?$/, error: 'webhook harus alamat http(s) (a webhook is an http(s) address)' })
+  .regex(/^[^\s\p{Cc}]+$/u, 'webhook tanpa spasi atau baris baru (no spaces or line breaks)');
+
 export const EscalationContactSchema = z.strictObject({
   emails: z.array(z.email()).default([]),
   /** URLs that receive a JSON POST per escalation (or per digest). */
-  webhooks: z.array(z.url()).default([]),
+  webhooks: z.array(WebhookUrlSchema).default([]),
 });
 export type EscalationContact = z.infer<typeof EscalationContactSchema>;
 
@@ -995,7 +1003,7 @@ export const EscalationSettingsSchema = z
       z.string().regex(/^[a-z0-9-]{1,64}$/),
       z.strictObject({
         emails: z.array(z.email()).max(ESCALATION_SETTINGS_LIMIT).default([]),
-        webhooks: z.array(z.url()).max(ESCALATION_SETTINGS_LIMIT).default([]),
+        webhooks: z.array(WebhookUrlSchema).max(ESCALATION_SETTINGS_LIMIT).default([]),
       }),
     ),
   })

@@ -176,6 +176,22 @@ export async function storeForwarded(
     }
   }
   const nowIso = new Date(options.nowMs).toISOString();
+  // Every station is checked before any is written: a refused forward leaves nothing behind (the
+  // stations are not written in one transaction with the events).
+  for (const station of named.values()) {
+    const id = forwardedStationId(peer.id, station.id);
+    const [existing] = await db.query<{ peer_id: string | null; district_code: string }>(
+      'SELECT peer_id, district_code FROM stations WHERE id = $1',
+      [id],
+    );
+    if (existing !== undefined && (existing.peer_id !== peer.id || existing.district_code !== peer.district_code)) {
+      throw new Refusal(
+        'station-mismatch',
+        `station ${id} here is not one of this peer's stations in district ${peer.district_code}`,
+        peer.id,
+      );
+    }
+  }
   for (const station of named.values()) {
     const id = forwardedStationId(peer.id, station.id);
     // A forwarded station is active from its first forward, in the peer's district; it never holds

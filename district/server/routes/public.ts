@@ -138,8 +138,9 @@ export default async function publicRoutes(app: FastifyInstance): Promise<void> 
     const districts = await publicDistricts(app.district.db);
     const found =
       districts.find((district) => district.code === code) ??
-      // The default district before it has stations (a new server): its page exists, empty.
-      (code === DEFAULT_DISTRICT ? { code, name: app.dashboard.districtName } : undefined);
+      // The default district before it has stations on a district's own server (the only district):
+      // its page exists, empty. On a service of several it is no district residents can choose.
+      (code === DEFAULT_DISTRICT && districts.length === 0 ? { code, name: app.dashboard.districtName } : undefined);
     if (found === undefined) {
       return send(request, reply, renderPublicNotFound({ language: languageOf(request) }), 404);
     }
@@ -148,6 +149,11 @@ export default async function publicRoutes(app: FastifyInstance): Promise<void> 
   for (const url of ['/publik/:district', '/publik/:district/']) {
     app.get(url, { config: { access: 'public' } }, districtRoute);
   }
+  // Anything else under /publik a resident may type or paste (`//`, a second segment, `..` kept
+  // by a client) is the same Indonesian 404 page, not the API's JSON.
+  app.get('/publik/*', { config: { access: 'public' } }, async (request: PublicRequest, reply) =>
+    send(request, reply, renderPublicNotFound({ language: languageOf(request) }), 404),
+  );
   const icon = favicon();
   app.get('/favicon.ico', { config: { access: 'public' } }, async (_request, reply) =>
     reply.header('cache-control', 'public, max-age=86400').type(icon.type).send(icon.body),

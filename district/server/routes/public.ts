@@ -138,9 +138,8 @@ export default async function publicRoutes(app: FastifyInstance): Promise<void> 
     const districts = await publicDistricts(app.district.db);
     const found =
       districts.find((district) => district.code === code) ??
-      // The default district before it has stations on a district's own server (the only district):
-      // its page exists, empty. On a service of several it is no district residents can choose.
-      (code === DEFAULT_DISTRICT && districts.length === 0 ? { code, name: app.dashboard.districtName } : undefined);
+      // The default district before it has stations (a new server): its page exists, empty.
+      (code === DEFAULT_DISTRICT ? { code, name: app.dashboard.districtName } : undefined);
     if (found === undefined) {
       return send(request, reply, renderPublicNotFound({ language: languageOf(request) }), 404);
     }

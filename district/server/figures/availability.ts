@@ -31,10 +31,12 @@ export async function recordHeartbeat(
   const atMs = Date.parse(occurredAt);
   if (state === undefined) {
     // Until its first heartbeat a station counts as unable since enrollment (unableIntervals).
-    const [station] = await db.query<{ enrolled_at: string | null }>('SELECT enrolled_at FROM stations WHERE id = $1', [
-      stationId,
-    ]);
-    const enrolledMs = station?.enrolled_at === null || station === undefined ? atMs : Date.parse(station.enrolled_at);
+    const [station] = await db.query<{ enrolled_at: string | null }>(
+      'SELECT enrolled_at FROM stations WHERE id = $1',
+      [stationId],
+    );
+    const enrolledMs =
+      station?.enrolled_at === null || station === undefined ? atMs : Date.parse(station.enrolled_at);
     await markLate(db, stationId, Math.min(atMs, enrolledMs), input.nowMs);
     await db.run(
       'INSERT INTO station_availability (station_id, can_record, last_heartbeat_at) VALUES ($1, $2, $3)',

@@ -19,7 +19,9 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  */
 export async function markLate(db: Db, stationId: string, fromMs: number, nowMs: number): Promise<void> {
   const latestMidnight = Math.max(
-    ...(Object.keys(OFFSET_MINUTES) as TimeZoneName[]).map((zone) => localDay(nowMs + LATE_MARGIN_MS, zone).startMs),
+    ...(Object.keys(OFFSET_MINUTES) as TimeZoneName[]).map(
+      (zone) => localDay(nowMs + LATE_MARGIN_MS, zone).startMs,
+    ),
   );
   if (fromMs >= latestMidnight) {
     return;
@@ -36,4 +38,3 @@ export async function markLate(db: Db, stationId: string, fromMs: number, nowMs:
     [stationId, iso(fromMs)],
   );
 }
-

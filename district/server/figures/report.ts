@@ -94,7 +94,11 @@ export async function figures(
 }
 
 /** Hours per kecamatan of the days starting in [fromMs, toMs), summed in whole ms as the live count does. */
-function monthHours(byDay: ReadonlyMap<string, ReadonlyMap<number, number>>, fromMs: number, toMs: number): Map<string, number> {
+function monthHours(
+  byDay: ReadonlyMap<string, ReadonlyMap<number, number>>,
+  fromMs: number,
+  toMs: number,
+): Map<string, number> {
   return new Map(
     [...byDay].map(([kecamatan, days]) => {
       let ms = 0;

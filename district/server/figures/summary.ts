@@ -28,7 +28,10 @@ function basisOf(
   stations: readonly { id: string; enrolled_at: string }[],
   windowMs: number,
 ): string {
-  const closed = [...(calendar.closedDays.get('') ?? []), ...(calendar.closedDays.get(kecamatan) ?? [])].sort();
+  const closed = [
+    ...(calendar.closedDays.get('') ?? []),
+    ...(calendar.closedDays.get(kecamatan) ?? []),
+  ].sort();
   const text = JSON.stringify({
     windowMs,
     timeZone: calendar.timeZone,
@@ -65,7 +68,9 @@ export async function unableMsByDay(
   const { district, calendar, fromMs, nowMs, windowMs } = input;
   const { timeZone } = calendar;
   // Read before anything else: rows written from this view carry it (see markLate).
-  const [counter] = await db.query<{ value: number | string }>('SELECT value FROM figures_generation WHERE id = 1');
+  const [counter] = await db.query<{ value: number | string }>(
+    'SELECT value FROM figures_generation WHERE id = 1',
+  );
   const generation = Number(counter?.value ?? 0);
   const stations = await db.query<{ id: string; kecamatan: string; enrolled_at: string }>(
     'SELECT id, kecamatan, enrolled_at FROM stations WHERE enrolled_at IS NOT NULL AND district_code = $1',
@@ -84,13 +89,21 @@ export async function unableMsByDay(
     days.push({ start, date: localDay(start, timeZone).date });
   }
   const over = days.filter((day) => day.start + DAY_MS <= nowMs);
-  const rows = over.length === 0
-    ? []
-    : await db.query<{ kecamatan: string; day: string; ends_at: string; unable_ms: number | string; basis: string; generation: number | string }>(
-        `SELECT kecamatan, day, ends_at, unable_ms, basis, generation FROM figures_unable_days
+  const rows =
+    over.length === 0
+      ? []
+      : await db.query<{
+          kecamatan: string;
+          day: string;
+          ends_at: string;
+          unable_ms: number | string;
+          basis: string;
+          generation: number | string;
+        }>(
+          `SELECT kecamatan, day, ends_at, unable_ms, basis, generation FROM figures_unable_days
          WHERE district_code = $1 AND day >= $2 AND day <= $3`,
-        [district, over[0].date, over[over.length - 1].date],
-      );
+          [district, over[0].date, over[over.length - 1].date],
+        );
   const late = new Map(
     (
       await db.query<{ kecamatan: string; from_at: string; generation: number | string }>(
@@ -104,7 +117,9 @@ export async function unableMsByDay(
     const mark = late.get(row.kecamatan);
     const stale =
       row.basis !== basis.get(row.kecamatan) ||
-      (mark !== undefined && mark.generation > Number(row.generation) && mark.fromMs < Date.parse(row.ends_at));
+      (mark !== undefined &&
+        mark.generation > Number(row.generation) &&
+        mark.fromMs < Date.parse(row.ends_at));
     if (!stale) {
       stored.set(`${row.kecamatan}\n${row.day}`, Number(row.unable_ms));
     }
@@ -123,7 +138,10 @@ export async function unableMsByDay(
   const liveLists = new Map<string, Interval[][]>();
   for (const station of live) {
     const from = computeFrom.get(station.kecamatan) ?? nowMs;
-    liveLists.set(station.kecamatan, [...(liveLists.get(station.kecamatan) ?? []), normalize(station.intervals, from, nowMs)]);
+    liveLists.set(station.kecamatan, [
+      ...(liveLists.get(station.kecamatan) ?? []),
+      normalize(station.intervals, from, nowMs),
+    ]);
   }
   const written: SqlValue[][] = [];
   for (const kecamatan of byKecamatan.keys()) {
@@ -131,7 +149,11 @@ export async function unableMsByDay(
     const computed = new Map<number, number>();
     const lists = liveLists.get(kecamatan);
     if (lists !== undefined) {
-      addByDay(intersectAll([...lists, serviceIntervals(calendar, kecamatan, from, nowMs)]), timeZone, computed);
+      addByDay(
+        intersectAll([...lists, serviceIntervals(calendar, kecamatan, from, nowMs)]),
+        timeZone,
+        computed,
+      );
     }
     const perDay = new Map<number, number>();
     for (const day of days) {
@@ -139,7 +161,15 @@ export async function unableMsByDay(
       const ms = day.start < from ? (stored.get(key) ?? 0) : (computed.get(day.start) ?? 0);
       perDay.set(day.start, ms);
       if (day.start >= from && day.start + DAY_MS <= nowMs && !stored.has(key)) {
-        written.push([district, kecamatan, day.date, iso(day.start + DAY_MS), ms, basis.get(kecamatan)!, generation]);
+        written.push([
+          district,
+          kecamatan,
+          day.date,
+          iso(day.start + DAY_MS),
+          ms,
+          basis.get(kecamatan)!,
+          generation,
+        ]);
       }
     }
     result.set(kecamatan, perDay);

@@ -89,64 +89,41 @@ export async function unableMsByDay(
     days.push({ start, date: localDay(start, timeZone).date });
   }
   const over = days.filter((day) => day.start + DAY_MS <= nowMs);
-  // A day is fresh when no late heartbeat since it was computed changed it; its basis is checked below.
-  const fresh = `FROM figures_unable_days d
-    LEFT JOIN figures_late l ON l.district_code = d.district_code AND l.kecamatan = d.kecamatan
-    WHERE d.district_code = $1 AND d.day >= $2 AND d.day <= $3
-      AND (l.generation IS NULL OR l.generation <= d.generation OR l.from_at >= d.ends_at)`;
-  const range: SqlValue[] = over.length === 0 ? [] : [district, over[0].date, over[over.length - 1].date];
-  // Months summed in SQL per kecamatan (and basis): the days themselves are read only for a
-  // kecamatan with days missing or stale.
-  const sums =
+  const rows =
     over.length === 0
       ? []
       : await db.query<{
           kecamatan: string;
-          basis: string;
-          month: string;
+          day: string;
+          ends_at: string;
           unable_ms: number | string;
-          days: number | string;
+          basis: string;
+          generation: number | string;
         }>(
-          `SELECT d.kecamatan, d.basis, substr(d.day, 1, 7) AS month, SUM(d.unable_ms) AS unable_ms, COUNT(*) AS days
-           ${fresh} GROUP BY d.kecamatan, d.basis, substr(d.day, 1, 7)`,
-          range,
+          `SELECT kecamatan, day, ends_at, unable_ms, basis, generation FROM figures_unable_days
+         WHERE district_code = $1 AND day >= $2 AND day <= $3`,
+          [district, over[0].date, over[over.length - 1].date],
         );
-  const firstDayOfMonth = new Map<string, number>();
-  for (const day of [...over].reverse()) {
-    firstDayOfMonth.set(day.date.slice(0, 7), day.start);
-  }
-  const monthly = new Map<string, { month: string; unableMs: number }[]>();
-  const storedDays = new Map<string, number>();
-  for (const row of sums) {
-    if (row.basis === basis.get(row.kecamatan)) {
-      monthly.set(row.kecamatan, [
-        ...(monthly.get(row.kecamatan) ?? []),
-        { month: row.month, unableMs: Number(row.unable_ms) },
-      ]);
-      storedDays.set(row.kecamatan, (storedDays.get(row.kecamatan) ?? 0) + Number(row.days));
-    }
-  }
-  const incomplete = [...byKecamatan.keys()].filter(
-    (kecamatan) => (storedDays.get(kecamatan) ?? 0) < over.length,
+  const late = new Map(
+    (
+      await db.query<{ kecamatan: string; from_at: string; generation: number | string }>(
+        'SELECT kecamatan, from_at, generation FROM figures_late WHERE district_code = $1',
+        [district],
+      )
+    ).map((row) => [row.kecamatan, { fromMs: Date.parse(row.from_at), generation: Number(row.generation) }]),
   );
+  // Read whole and checked here: summed in SQL, the grouping's sort of text keys costs more than
+  // reading the rows (measured with bench/year-db.ts).
   const stored = new Map<string, number>();
-  if (incomplete.length > 0 && storedDays.size > 0) {
-    // Named when few (a parameter each), else all the district's days.
-    const named = incomplete.length <= 500;
-    for (const row of await db.query<{
-      kecamatan: string;
-      day: string;
-      unable_ms: number | string;
-      basis: string;
-    }>(
-      `SELECT d.kecamatan, d.day, d.unable_ms, d.basis ${fresh}${
-        named ? ` AND d.kecamatan IN (${incomplete.map((_name, index) => `$${index + 4}`).join(', ')})` : ''
-      }`,
-      named ? [...range, ...incomplete] : range,
-    )) {
-      if (row.basis === basis.get(row.kecamatan)) {
-        stored.set(`${row.kecamatan}\n${row.day}`, Number(row.unable_ms));
-      }
+  for (const row of rows) {
+    const mark = late.get(row.kecamatan);
+    const stale =
+      row.basis !== basis.get(row.kecamatan) ||
+      (mark !== undefined &&
+        mark.generation > Number(row.generation) &&
+        mark.fromMs < Date.parse(row.ends_at));
+    if (!stale) {
+      stored.set(`${row.kecamatan}\n${row.day}`, Number(row.unable_ms));
     }
   }
 
@@ -154,9 +131,7 @@ export async function unableMsByDay(
   const todayStart = localDay(nowMs, timeZone).startMs;
   const computeFrom = new Map<string, number>();
   for (const kecamatan of byKecamatan.keys()) {
-    const missing = incomplete.includes(kecamatan)
-      ? over.find((day) => !stored.has(`${kecamatan}\n${day.date}`))
-      : undefined;
+    const missing = over.find((day) => !stored.has(`${kecamatan}\n${day.date}`));
     computeFrom.set(kecamatan, missing?.start ?? todayStart);
   }
   const result = new Map<string, Map<number, number>>();
@@ -182,24 +157,12 @@ export async function unableMsByDay(
         computed,
       );
     }
-    // Keyed by a day's start: a whole stored month by its first day (the figures sum by month).
     const perDay = new Map<number, number>();
-    if (!incomplete.includes(kecamatan)) {
-      for (const { month, unableMs } of monthly.get(kecamatan) ?? []) {
-        perDay.set(firstDayOfMonth.get(month)!, unableMs);
-      }
-    }
     for (const day of days) {
       const key = `${kecamatan}\n${day.date}`;
-      if (day.start < from) {
-        if (incomplete.includes(kecamatan)) {
-          perDay.set(day.start, stored.get(key) ?? 0);
-        }
-        continue;
-      }
-      const ms = computed.get(day.start) ?? 0;
+      const ms = day.start < from ? (stored.get(key) ?? 0) : (computed.get(day.start) ?? 0);
       perDay.set(day.start, ms);
-      if (day.start + DAY_MS <= nowMs && !stored.has(key)) {
+      if (day.start >= from && day.start + DAY_MS <= nowMs && !stored.has(key)) {
         written.push([
           district,
           kecamatan,

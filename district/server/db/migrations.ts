@@ -705,6 +705,17 @@ export const MIGRATIONS: Migration[] = [
         generation BIGINT NOT NULL,
         PRIMARY KEY (district_code, kecamatan, day)
       )`,
+      // The same, summed per local month over (YYYY-MM): what the figures page reads for past months.
+      `CREATE TABLE figures_unable_months (
+        district_code TEXT NOT NULL,
+        kecamatan TEXT NOT NULL,
+        month TEXT NOT NULL,
+        ends_at TEXT NOT NULL,
+        unable_ms BIGINT NOT NULL,
+        basis TEXT NOT NULL,
+        generation BIGINT NOT NULL,
+        PRIMARY KEY (district_code, kecamatan, month)
+      )`,
       // Bumped by every heartbeat landing in a day already over (a bundle, a forwarded backlog, a
       // clock correction), in the same transaction as its spans.
       `CREATE TABLE figures_generation (id INTEGER PRIMARY KEY, value BIGINT NOT NULL)`,

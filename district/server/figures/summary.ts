@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { TimeZoneName } from '../../dash-api';
 import type { Calendar } from '../calendar/service-hours';
-import { localDay, serviceIntervals } from '../calendar/service-hours';
+import { localDay, offsetMsOf, serviceIntervals } from '../calendar/service-hours';
 import type { Db, SqlValue } from '../db/types';
 import type { Interval } from './intervals';
 import { intersectAll, normalize } from './intervals';
@@ -55,11 +55,45 @@ function addByDay(intervals: readonly Interval[], timeZone: TimeZoneName, days: 
   }
 }
 
+interface StoredRow {
+  kecamatan: string;
+  ends_at: string;
+  unable_ms: number | string;
+  basis: string;
+  generation: number | string;
+}
+
+/** Writes rows of `columns` (with `key` the conflict target) in statements of ROWS_PER_INSERT. */
+async function upsert(
+  db: Db,
+  table: string,
+  columns: readonly string[],
+  key: string,
+  rows: readonly SqlValue[][],
+): Promise<void> {
+  if (rows.length === 0) {
+    return;
+  }
+  const updated = columns.filter((column) => !key.includes(column));
+  await db.transaction(async (transaction) => {
+    for (let first = 0; first < rows.length; first += ROWS_PER_INSERT) {
+      const batch = rows.slice(first, first + ROWS_PER_INSERT);
+      await transaction.run(
+        `INSERT INTO ${table} (${columns.join(', ')})
+         VALUES ${batch.map((_row, index) => `(${columns.map((_column, at) => `$${index * columns.length + at + 1}`).join(', ')})`).join(', ')}
+         ON CONFLICT (${key}) DO UPDATE SET ${updated.map((column) => `${column} = excluded.${column}`).join(', ')}`,
+        batch.flat(),
+      );
+    }
+  });
+}
+
 /**
  * Per kecamatan with enrolled stations in `district`, the milliseconds of service time in [fromMs,
- * nowMs) no station could record, by local day (start ms; every day present, zero included).
- * `fromMs` is a local midnight. Days over are read from the summary where fresh, computed and
- * written where not; today is computed.
+ * nowMs) no station could record, keyed by the start ms of a local day, or of a month's first day
+ * for a whole month over (what the figures sum: months). `fromMs` is a local month's start.
+ * Months and days over are read from the summary where fresh, computed and written where not;
+ * today is computed.
  */
 export async function unableMsByDay(
   db: Db,
@@ -67,7 +101,7 @@ export async function unableMsByDay(
 ): Promise<Map<string, Map<number, number>>> {
   const { district, calendar, fromMs, nowMs, windowMs } = input;
   const { timeZone } = calendar;
-  // Read before anything else: rows written from this view carry it (see markLate).
+  // Read before anything else: rows written from this view carry it (see late.ts).
   const [counter] = await db.query<{ value: number | string }>(
     'SELECT value FROM figures_generation WHERE id = 1',
   );
@@ -83,27 +117,6 @@ export async function unableMsByDay(
   const basis = new Map(
     [...byKecamatan].map(([kecamatan, list]) => [kecamatan, basisOf(calendar, kecamatan, list, windowMs)]),
   );
-
-  const days: { start: number; date: string }[] = [];
-  for (let start = localDay(fromMs, timeZone).startMs; start < nowMs; start += DAY_MS) {
-    days.push({ start, date: localDay(start, timeZone).date });
-  }
-  const over = days.filter((day) => day.start + DAY_MS <= nowMs);
-  const rows =
-    over.length === 0
-      ? []
-      : await db.query<{
-          kecamatan: string;
-          day: string;
-          ends_at: string;
-          unable_ms: number | string;
-          basis: string;
-          generation: number | string;
-        }>(
-          `SELECT kecamatan, day, ends_at, unable_ms, basis, generation FROM figures_unable_days
-         WHERE district_code = $1 AND day >= $2 AND day <= $3`,
-          [district, over[0].date, over[over.length - 1].date],
-        );
   const late = new Map(
     (
       await db.query<{ kecamatan: string; from_at: string; generation: number | string }>(
@@ -112,29 +125,76 @@ export async function unableMsByDay(
       )
     ).map((row) => [row.kecamatan, { fromMs: Date.parse(row.from_at), generation: Number(row.generation) }]),
   );
-  // Read whole and checked here: summed in SQL, the grouping's sort of text keys costs more than
-  // reading the rows (measured with bench/year-db.ts).
-  const stored = new Map<string, number>();
-  for (const row of rows) {
+  // Fresh: computed on the kecamatan's present basis, and no late heartbeat since changed it.
+  const fresh = (row: StoredRow): boolean => {
     const mark = late.get(row.kecamatan);
-    const stale =
-      row.basis !== basis.get(row.kecamatan) ||
-      (mark !== undefined &&
-        mark.generation > Number(row.generation) &&
-        mark.fromMs < Date.parse(row.ends_at));
-    if (!stale) {
-      stored.set(`${row.kecamatan}\n${row.day}`, Number(row.unable_ms));
+    return (
+      row.basis === basis.get(row.kecamatan) &&
+      (mark === undefined ||
+        mark.generation <= Number(row.generation) ||
+        mark.fromMs >= Date.parse(row.ends_at))
+    );
+  };
+
+  const days: { start: number; date: string; month: string }[] = [];
+  for (let start = localDay(fromMs, timeZone).startMs; start < nowMs; start += DAY_MS) {
+    const { date } = localDay(start, timeZone);
+    days.push({ start, date, month: date.slice(0, 7) });
+  }
+  // Each local month listed: its first listed day and its end (the next month's first instant).
+  const months = new Map<string, { start: number; end: number }>();
+  for (const day of days) {
+    if (!months.has(day.month)) {
+      const [year, month] = day.month.split('-').map(Number);
+      months.set(day.month, { start: day.start, end: Date.UTC(year, month, 1) - offsetMsOf(timeZone) });
+    }
+  }
+  const overMonths = [...months].filter(([, month]) => month.end <= nowMs).map(([month]) => month);
+  const storedMonths = new Map<string, number>();
+  if (overMonths.length > 0) {
+    for (const row of await db.query<StoredRow & { month: string }>(
+      `SELECT kecamatan, month, ends_at, unable_ms, basis, generation FROM figures_unable_months
+       WHERE district_code = $1 AND month >= $2 AND month <= $3`,
+      [district, overMonths[0], overMonths[overMonths.length - 1]],
+    )) {
+      if (fresh(row)) {
+        storedMonths.set(`${row.kecamatan}\n${row.month}`, Number(row.unable_ms));
+      }
+    }
+  }
+  const hasMonth = (kecamatan: string, month: string): boolean => storedMonths.has(`${kecamatan}\n${month}`);
+  // The days to read: from the first month some kecamatan has no fresh total for (this month at the latest).
+  const firstDayNeeded = days.find((day) =>
+    [...byKecamatan.keys()].some((kecamatan) => !hasMonth(kecamatan, day.month)),
+  );
+  const over = days.filter((day) => day.start + DAY_MS <= nowMs);
+  const storedDays = new Map<string, number>();
+  if (
+    firstDayNeeded !== undefined &&
+    over.length > 0 &&
+    firstDayNeeded.start < over[over.length - 1].start + DAY_MS
+  ) {
+    for (const row of await db.query<StoredRow & { day: string }>(
+      `SELECT kecamatan, day, ends_at, unable_ms, basis, generation FROM figures_unable_days
+       WHERE district_code = $1 AND day >= $2 AND day <= $3`,
+      [district, firstDayNeeded.date, over[over.length - 1].date],
+    )) {
+      if (fresh(row)) {
+        storedDays.set(`${row.kecamatan}\n${row.day}`, Number(row.unable_ms));
+      }
     }
   }
 
-  // From which day on each kecamatan is computed: its first day not stored (today at the latest).
+  // From which day on each kecamatan is computed: its first day over in a month without a total
+  // that is not stored (today at the latest).
   const todayStart = localDay(nowMs, timeZone).startMs;
   const computeFrom = new Map<string, number>();
   for (const kecamatan of byKecamatan.keys()) {
-    const missing = over.find((day) => !stored.has(`${kecamatan}\n${day.date}`));
+    const missing = over.find(
+      (day) => !hasMonth(kecamatan, day.month) && !storedDays.has(`${kecamatan}\n${day.date}`),
+    );
     computeFrom.set(kecamatan, missing?.start ?? todayStart);
   }
-  const result = new Map<string, Map<number, number>>();
   const earliest = Math.min(nowMs, ...computeFrom.values());
   const live = earliest < nowMs ? await unableIntervals(db, earliest, nowMs, windowMs, district) : [];
   const liveLists = new Map<string, Interval[][]>();
@@ -145,7 +205,10 @@ export async function unableMsByDay(
       normalize(station.intervals, from, nowMs),
     ]);
   }
-  const written: SqlValue[][] = [];
+
+  const result = new Map<string, Map<number, number>>();
+  const writtenDays: SqlValue[][] = [];
+  const writtenMonths: SqlValue[][] = [];
   for (const kecamatan of byKecamatan.keys()) {
     const from = computeFrom.get(kecamatan) ?? nowMs;
     const computed = new Map<number, number>();
@@ -158,12 +221,19 @@ export async function unableMsByDay(
       );
     }
     const perDay = new Map<number, number>();
+    const monthTotals = new Map<string, number>();
     for (const day of days) {
+      const month = months.get(day.month)!;
+      if (hasMonth(kecamatan, day.month)) {
+        perDay.set(month.start, storedMonths.get(`${kecamatan}\n${day.month}`)!);
+        continue;
+      }
       const key = `${kecamatan}\n${day.date}`;
-      const ms = day.start < from ? (stored.get(key) ?? 0) : (computed.get(day.start) ?? 0);
+      const ms = day.start < from ? (storedDays.get(key) ?? 0) : (computed.get(day.start) ?? 0);
       perDay.set(day.start, ms);
-      if (day.start >= from && day.start + DAY_MS <= nowMs && !stored.has(key)) {
-        written.push([
+      monthTotals.set(day.month, (monthTotals.get(day.month) ?? 0) + ms);
+      if (day.start + DAY_MS <= nowMs && !storedDays.has(key)) {
+        writtenDays.push([
           district,
           kecamatan,
           day.date,
@@ -174,21 +244,25 @@ export async function unableMsByDay(
         ]);
       }
     }
+    for (const [month, ms] of monthTotals) {
+      const range = months.get(month)!;
+      if (range.end <= nowMs) {
+        writtenMonths.push([
+          district,
+          kecamatan,
+          month,
+          iso(range.end),
+          ms,
+          basis.get(kecamatan)!,
+          generation,
+        ]);
+      }
+    }
     result.set(kecamatan, perDay);
   }
-  if (written.length > 0) {
-    await db.transaction(async (transaction) => {
-      for (let first = 0; first < written.length; first += ROWS_PER_INSERT) {
-        const batch = written.slice(first, first + ROWS_PER_INSERT);
-        await transaction.run(
-          `INSERT INTO figures_unable_days (district_code, kecamatan, day, ends_at, unable_ms, basis, generation)
-           VALUES ${batch.map((_row, index) => `(${[1, 2, 3, 4, 5, 6, 7].map((column) => `$${index * 7 + column}`).join(', ')})`).join(', ')}
-           ON CONFLICT (district_code, kecamatan, day) DO UPDATE SET ends_at = excluded.ends_at,
-             unable_ms = excluded.unable_ms, basis = excluded.basis, generation = excluded.generation`,
-          batch.flat(),
-        );
-      }
-    });
-  }
+  const columns = ['district_code', 'kecamatan', 'day', 'ends_at', 'unable_ms', 'basis', 'generation'];
+  await upsert(db, 'figures_unable_days', columns, 'district_code, kecamatan, day', writtenDays);
+  columns[2] = 'month';
+  await upsert(db, 'figures_unable_months', columns, 'district_code, kecamatan, month', writtenMonths);
   return result;
 }

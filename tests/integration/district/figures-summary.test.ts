@@ -200,6 +200,19 @@ async function scenario(url: string | undefined): Promise<void> {
       Math.round((tampered.months[0].hoursUnable.Tangen - live.months[0].hoursUnable.Tangen) * 10) / 10,
       0.1,
     );
+    // A month over is read as its total.
+    await db.run(
+      `UPDATE figures_unable_months SET unable_ms = unable_ms + 720000 WHERE kecamatan = 'Tangen' AND month = '2026-02'`,
+    );
+    const tamperedMonth = await figures(db, { nowMs, windowMs: WINDOW, months: 2 });
+    const liveMonths = await figures(db, { nowMs, windowMs: WINDOW, months: 2, summary: false });
+    assert.equal(liveMonths.months[0].month, '2026-02');
+    assert.equal(
+      Math.round(
+        (tamperedMonth.months[0].hoursUnable.Tangen - liveMonths.months[0].hoursUnable.Tangen) * 10,
+      ) / 10,
+      0.2,
+    );
   } finally {
     await district.close();
   }

@@ -1,4 +1,5 @@
-// The national and province views of a whole country on one SQLite service: 38 provinces, 514
+// The national and province views of a whole country on one service (SQLite; `--postgres`: on a
+// throwaway PostgreSQL, as tests/helpers/postgres.ts starts it): 38 provinces, 514
 // districts, 7,300 kecamatan, 20,000 stations with recent heartbeats, 2,000 open faults, a month of
 // cannot-record spans and a consumables report per station. Times: the rollup API (national and one
 // province), and from navigation until Chromium shows the view (the last area rendered), against a
@@ -13,6 +14,7 @@ import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { addUser } from '../district/server/auth/users';
 import { launchChromium } from '../tests/helpers/browser';
+import { startPostgres } from '../tests/helpers/postgres';
 import { percentile, startBenchDistrict } from './district-seed';
 import { DISTRICTS, KECAMATAN, PROVINCES, provinceCode, seedCountry, STATIONS } from './national-seed';
 
@@ -29,7 +31,9 @@ await build({
   logLevel: 'error',
 });
 writeFileSync(join(webDir, 'index.html'), readFileSync('district/web/index.html'));
-const district = await startBenchDistrict({ dashboard: { webDir } });
+const postgres = process.argv.includes('--postgres') ? await startPostgres() : undefined;
+const engine = postgres === undefined ? 'SQLite' : 'PostgreSQL';
+const district = await startBenchDistrict({ dashboard: { webDir }, url: postgres?.url });
 const seedStarted = performance.now();
 await seedCountry(district.db, Date.now());
 const seedMs = performance.now() - seedStarted;
@@ -98,11 +102,12 @@ const provinceShown = await timeShown(page, `${district.server.url}/#/provinsi/$
 const provinceStatic = await staticCopy(page, districtsInProvince);
 await browser.close();
 await district.close();
+await postgres?.stop();
 rmSync(webDir, { recursive: true, force: true });
 
 const median = (times: number[]): string => `median ${percentile(times, 0.5).toFixed(0)} ms, max ${times[times.length - 1].toFixed(0)} ms`;
 console.log(
-  `national: ${PROVINCES} provinces, ${DISTRICTS} districts, ${KECAMATAN} kecamatan, ${STATIONS} stations, ${STATIONS / 10} open faults (SQLite; seeded in ${(seedMs / 1000).toFixed(1)} s)`,
+  `national: ${PROVINCES} provinces, ${DISTRICTS} districts, ${KECAMATAN} kecamatan, ${STATIONS} stations, ${STATIONS / 10} open faults (${engine}; seeded in ${(seedMs / 1000).toFixed(1)} s)`,
 );
 console.log(`  GET /api/dash/rollup (national, ${(nationalApi.bytes / 1024).toFixed(0)} KiB)  ${median(nationalApi.times)}`);
 console.log(`  GET /api/dash/rollup?province= (${districtsInProvince} districts, ${(provinceApi.bytes / 1024).toFixed(0)} KiB)  ${median(provinceApi.times)}`);

@@ -81,6 +81,8 @@ async function scenario(url: string | undefined): Promise<void> {
       await station.enroll(district, `Loket ${kecamatan}`, kecamatan);
       return station;
     };
+    // No station yet: nothing listed, nothing written.
+    assert.deepEqual((await both(FEBRUARY_2 - DAY + HOUR)).kecamatan, []);
     const first = await enrolled('Tangen', FEBRUARY_2);
     const second = await enrolled('Tangen', FEBRUARY_2);
     const gesi = await enrolled('Gesi', FEBRUARY_2);

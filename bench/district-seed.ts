@@ -2,15 +2,16 @@
 // straight into the database with their own Ed25519 keys, and signed event batches.
 import { createHash, generateKeyPairSync, randomInt, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { openDatabase } from '../district/server/db/open';
-import type { Db } from '../district/server/db/types';
+import type { Db, SqlValue } from '../district/server/db/types';
 import { startServer } from '../district/server/server';
 import type { RunningServer } from '../district/server/server';
 import type { DashboardOptions } from '../district/server/routes/dashboard';
-import type { Event } from '../protocol/events';
+import type { Event, HeartbeatPayload } from '../protocol/events';
 import { monotonicEventIds } from '../protocol/events';
 import { PATHS } from '../protocol/requests';
 import { canonicalRequest, signatureHeaders } from '../protocol/signing';
@@ -24,11 +25,30 @@ export interface BenchStation {
 
 const nextId = monotonicEventIds(() => randomInt(2 ** 32) / 2 ** 32);
 
+/** The dashboard built for production into a new temp folder (its path; the caller removes it). */
+export async function buildBenchDashboard(): Promise<string> {
+  const webDir = mkdtempSync(join(tmpdir(), 'siaga-bench-web-'));
+  await build({
+    entryPoints: ['district/web/main.tsx'],
+    bundle: true,
+    minify: true,
+    outfile: join(webDir, 'app.js'),
+    format: 'esm',
+    platform: 'browser',
+    jsx: 'automatic',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'error',
+  });
+  writeFileSync(join(webDir, 'index.html'), readFileSync('district/web/index.html'));
+  return webDir;
+}
+
+/** A district server on a temp data dir: SQLite there, or the PostgreSQL at `url`. */
 export async function startBenchDistrict(
-  options: { dashboard?: DashboardOptions } = {},
+  options: { dashboard?: DashboardOptions; url?: string } = {},
 ): Promise<{ server: RunningServer; db: Db; close(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'siaga-bench-'));
-  const db = await openDatabase({ dataDir: dir });
+  const db = await openDatabase({ url: options.url, dataDir: dir });
   // Pacing and load shedding off: the bench measures the work, not the limits.
   const server = await startServer({
     db,
@@ -48,40 +68,55 @@ export async function startBenchDistrict(
   };
 }
 
+/** 100 rows a statement: 20,000 rows on PostgreSQL are 200 round trips, not 20,000. */
+const ROWS_PER_INSERT = 100;
+
+/** Inserts `rows` (values in the order of `columns`) into `table`, many rows a statement. */
+export async function insertRows(
+  db: Db,
+  table: string,
+  columns: readonly string[],
+  rows: readonly SqlValue[][],
+): Promise<void> {
+  for (let first = 0; first < rows.length; first += ROWS_PER_INSERT) {
+    const batch = rows.slice(first, first + ROWS_PER_INSERT);
+    const values = batch.map(
+      (_row, index) => `(${columns.map((_column, at) => `$${index * columns.length + at + 1}`).join(', ')})`,
+    );
+    await db.run(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values.join(', ')}`, batch.flat());
+  }
+}
+
 export async function addBenchStations(
   db: Db,
   count: number,
   kecamatanCount: number,
 ): Promise<BenchStation[]> {
   const stations: BenchStation[] = [];
+  const rows: SqlValue[][] = [];
   const now = new Date().toISOString();
-  // 100 rows a statement: 20,000 stations on PostgreSQL are 200 round trips, not 20,000.
-  const ROWS_PER_INSERT = 100;
-  await db.transaction(async (transaction) => {
-    for (let first = 0; first < count; first += ROWS_PER_INSERT) {
-      const values: string[] = [];
-      const params: string[] = [];
-      for (let index = first; index < Math.min(count, first + ROWS_PER_INSERT); index++) {
-        const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-        const id = `st-bench-${index}`;
-        const kecamatan = `Kecamatan ${String(index % kecamatanCount).padStart(3, '0')}`;
-        const at = params.length;
-        values.push(`($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 4})`);
-        params.push(
-          id,
-          `Loket ${Math.floor(index / kecamatanCount) + 1}`,
-          kecamatan,
-          now,
-          Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64'),
-        );
-        stations.push({ id, kecamatan, privateKey, seq: 0 });
-      }
-      await transaction.run(
-        `INSERT INTO stations (id, name, kecamatan, created_at, public_key, enrolled_at) VALUES ${values.join(', ')}`,
-        params,
-      );
-    }
-  });
+  for (let index = 0; index < count; index++) {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const id = `st-bench-${index}`;
+    const kecamatan = `Kecamatan ${String(index % kecamatanCount).padStart(3, '0')}`;
+    rows.push([
+      id,
+      `Loket ${Math.floor(index / kecamatanCount) + 1}`,
+      kecamatan,
+      now,
+      Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64'),
+      now,
+    ]);
+    stations.push({ id, kecamatan, privateKey, seq: 0 });
+  }
+  await db.transaction((transaction) =>
+    insertRows(
+      transaction,
+      'stations',
+      ['id', 'name', 'kecamatan', 'created_at', 'public_key', 'enrolled_at'],
+      rows,
+    ),
+  );
   return stations;
 }
 
@@ -97,26 +132,27 @@ function nextEnvelope(station: BenchStation, atMs: number) {
   };
 }
 
-export function heartbeatEvent(station: BenchStation, atMs: number, canRecord = true): Event {
+/** A heartbeat's payload at `atMs`: every role ok, or the fingerprint scanner faulty. */
+export function heartbeatPayload(atMs: number, canRecord = true): HeartbeatPayload {
   return {
-    ...nextEnvelope(station, atMs),
-    type: 'heartbeat',
-    payload: {
-      roleStatus: {
-        camera: 'ok',
-        fingerprint: canRecord ? 'ok' : 'fault',
-        iris: 'ok',
-        signature: 'ok',
-        network: 'ok',
-        'card-printer': 'ok',
-      },
-      canRecord,
-      canPrint: true,
-      appVersion: '0.1.0',
-      queueDepth: 0,
-      lastCheckAt: new Date(atMs).toISOString(),
+    roleStatus: {
+      camera: 'ok',
+      fingerprint: canRecord ? 'ok' : 'fault',
+      iris: 'ok',
+      signature: 'ok',
+      network: 'ok',
+      'card-printer': 'ok',
     },
+    canRecord,
+    canPrint: true,
+    appVersion: '0.1.0',
+    queueDepth: 0,
+    lastCheckAt: new Date(atMs).toISOString(),
   };
+}
+
+export function heartbeatEvent(station: BenchStation, atMs: number, canRecord = true): Event {
+  return { ...nextEnvelope(station, atMs), type: 'heartbeat', payload: heartbeatPayload(atMs, canRecord) };
 }
 
 export function faultEvent(station: BenchStation, atMs: number, faultId: string): Event {

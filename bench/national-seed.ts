@@ -1,8 +1,9 @@
 // The country of bench/national.ts written straight into the database: 38 provinces, 514 districts
 // (WIB, WITA, WIT), 7,300 kecamatan, 20,000 stations heard 30 s ago (every 33rd silent for 3 h, every
 // 20th unable to record since up to 2 days), an open fault on every 10th, a consumables report each.
-import type { Db } from '../district/server/db/types';
+import type { Db, SqlValue } from '../district/server/db/types';
 import { addDistrict, addProvince } from '../district/server/tenancy/districts';
+import { heartbeatPayload, insertRows } from './district-seed';
 
 export const PROVINCES = 38;
 export const DISTRICTS = 514;
@@ -11,7 +12,8 @@ export const STATIONS = 20_000;
 const ZONES = ['WIB', 'WITA', 'WIT'] as const;
 
 export const provinceCode = (index: number): string => `P${String(index).padStart(2, '0')}`;
-const districtCode = (index: number): string => `${provinceCode(index % PROVINCES)}.${String(index).padStart(3, '0')}`;
+const districtCode = (index: number): string =>
+  `${provinceCode(index % PROVINCES)}.${String(index).padStart(3, '0')}`;
 
 export async function seedCountry(db: Db, nowMs: number): Promise<void> {
   for (let index = 0; index < PROVINCES; index++) {
@@ -29,51 +31,118 @@ export async function seedCountry(db: Db, nowMs: number): Promise<void> {
   const heard = new Date(nowMs - 30_000).toISOString();
   const longAgo = new Date(nowMs - 3 * 3_600_000).toISOString();
   const monthAgo = new Date(nowMs - 20 * 86_400_000).toISOString();
-  await db.transaction(async (transaction) => {
-    for (let index = 0; index < STATIONS; index++) {
-      const kecamatan = index % KECAMATAN;
-      const district = districtCode(kecamatan % DISTRICTS);
-      const id = `st-${index}`;
-      const silent = index % 33 === 0;
-      const canRecord = index % 20 !== 0;
-      const heartbeat = JSON.stringify({
-        roleStatus: { camera: 'ok', fingerprint: canRecord ? 'ok' : 'fault', iris: 'ok', signature: 'ok', network: 'ok' },
-        canRecord,
-        canPrint: true,
-        appVersion: '0.1.0',
-        queueDepth: 0,
-        lastCheckAt: now,
-      });
-      await transaction.run(
-        `INSERT INTO stations (id, name, kecamatan, created_at, public_key, enrolled_at, district_code, heard_at,
-           last_heartbeat, last_heartbeat_at, last_seen_at)
-         VALUES ($1, $2, $3, $4, 'bench', $4, $5, $6, $7, $6, $6)`,
-        [id, `Loket ${Math.floor(index / KECAMATAN) + 1}`, `Kecamatan ${kecamatan}`, monthAgo, district, silent ? longAgo : heard, heartbeat],
-      );
-      await transaction.run(
-        'INSERT INTO station_availability (station_id, can_record, last_heartbeat_at) VALUES ($1, $2, $3)',
-        [id, canRecord ? 1 : 0, silent ? longAgo : heard],
-      );
-      if (!canRecord) {
-        await transaction.run(
-          `INSERT INTO availability_spans (id, station_id, kind, started_at) VALUES ($1, $2, 'cannot-record', $3)`,
-          [`span-${index}`, id, new Date(nowMs - (index % 48) * 3_600_000).toISOString()],
-        );
-      }
-      if (index % 10 === 0) {
-        const firstSeen = new Date(nowMs - (index % 500) * 3_600_000).toISOString();
-        await transaction.run(
-          `INSERT INTO faults (station_id, fault_id, role, code, severity, status, state, message, first_seen, last_seen,
-             occurrences, flapping, recurring, opened_at, last_event_id, last_seq, updated_at)
-           VALUES ($1, 'fp-1', 'fingerprint', 'FINGERPRINT_MISSING', 'critical', 'fault', 'open',
-             '{"id":"Pemindai sidik jari tidak terdeteksi","en":"Fingerprint scanner not detected"}', $2, $3, 1, 0, 0, $2, 'e', 1, $3)`,
-          [id, firstSeen, now],
-        );
-      }
-      await transaction.run(
-        `INSERT INTO consumable_reports (event_id, station_id, at, blank_cards, ribbons) VALUES ($1, $2, $3, $4, '[]')`,
-        [`c-${index}`, id, now, (index * 37) % 500],
-      );
+  const stations: SqlValue[][] = [];
+  const availability: SqlValue[][] = [];
+  const spans: SqlValue[][] = [];
+  const faults: SqlValue[][] = [];
+  const consumables: SqlValue[][] = [];
+  for (let index = 0; index < STATIONS; index++) {
+    const kecamatan = index % KECAMATAN;
+    const id = `st-${index}`;
+    const silent = index % 33 === 0;
+    const canRecord = index % 20 !== 0;
+    const heardAt = silent ? longAgo : heard;
+    stations.push([
+      id,
+      `Loket ${Math.floor(index / KECAMATAN) + 1}`,
+      `Kecamatan ${kecamatan}`,
+      monthAgo,
+      'bench',
+      monthAgo,
+      districtCode(kecamatan % DISTRICTS),
+      heardAt,
+      JSON.stringify(heartbeatPayload(nowMs, canRecord)),
+      heardAt,
+      heardAt,
+    ]);
+    availability.push([id, canRecord ? 1 : 0, heardAt]);
+    if (!canRecord) {
+      spans.push([
+        `span-${index}`,
+        id,
+        'cannot-record',
+        new Date(nowMs - (index % 48) * 3_600_000).toISOString(),
+      ]);
     }
+    if (index % 10 === 0) {
+      const firstSeen = new Date(nowMs - (index % 500) * 3_600_000).toISOString();
+      faults.push([id, firstSeen, now]);
+    }
+    consumables.push([`c-${index}`, id, now, (index * 37) % 500, '[]']);
+  }
+  await db.transaction(async (transaction) => {
+    await insertRows(
+      transaction,
+      'stations',
+      [
+        'id',
+        'name',
+        'kecamatan',
+        'created_at',
+        'public_key',
+        'enrolled_at',
+        'district_code',
+        'heard_at',
+        'last_heartbeat',
+        'last_heartbeat_at',
+        'last_seen_at',
+      ],
+      stations,
+    );
+    await insertRows(
+      transaction,
+      'station_availability',
+      ['station_id', 'can_record', 'last_heartbeat_at'],
+      availability,
+    );
+    await insertRows(transaction, 'availability_spans', ['id', 'station_id', 'kind', 'started_at'], spans);
+    await insertRows(
+      transaction,
+      'faults',
+      [
+        'station_id',
+        'fault_id',
+        'role',
+        'code',
+        'severity',
+        'status',
+        'state',
+        'message',
+        'first_seen',
+        'last_seen',
+        'occurrences',
+        'flapping',
+        'recurring',
+        'opened_at',
+        'last_event_id',
+        'last_seq',
+        'updated_at',
+      ],
+      faults.map(([id, firstSeen, updated]) => [
+        id,
+        'fp-1',
+        'fingerprint',
+        'FINGERPRINT_MISSING',
+        'critical',
+        'fault',
+        'open',
+        '{"id":"Pemindai sidik jari tidak terdeteksi","en":"Fingerprint scanner not detected"}',
+        firstSeen,
+        updated,
+        1,
+        0,
+        0,
+        firstSeen,
+        'e',
+        1,
+        updated,
+      ]),
+    );
+    await insertRows(
+      transaction,
+      'consumable_reports',
+      ['event_id', 'station_id', 'at', 'blank_cards', 'ribbons'],
+      consumables,
+    );
   });
 }

@@ -1,4 +1,5 @@
-// The national and province views of a whole country on one SQLite service: 38 provinces, 514
+// The national and province views of a whole country on one service (SQLite; `--postgres`: on a
+// throwaway PostgreSQL, as tests/helpers/postgres.ts starts it): 38 provinces, 514
 // districts, 7,300 kecamatan, 20,000 stations with recent heartbeats, 2,000 open faults, a month of
 // cannot-record spans and a consumables report per station. Times: the rollup API (national and one
 // province), and from navigation until Chromium shows the view (the last area rendered), against a
@@ -6,36 +7,30 @@
 // Goals: national view shown < 1.5 s, province view < 1 s.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { addUser } from '../district/server/auth/users';
 import { launchChromium } from '../tests/helpers/browser';
-import { percentile, startBenchDistrict } from './district-seed';
+import { startPostgres } from '../tests/helpers/postgres';
+import { buildBenchDashboard, percentile, startBenchDistrict } from './district-seed';
 import { DISTRICTS, KECAMATAN, PROVINCES, provinceCode, seedCountry, STATIONS } from './national-seed';
 
-const webDir = mkdtempSync(join(tmpdir(), 'siaga-bench-web-'));
-await build({
-  entryPoints: ['district/web/main.tsx'],
-  bundle: true,
-  minify: true,
-  outfile: join(webDir, 'app.js'),
-  format: 'esm',
-  platform: 'browser',
-  jsx: 'automatic',
-  define: { 'process.env.NODE_ENV': '"production"' },
-  logLevel: 'error',
-});
-writeFileSync(join(webDir, 'index.html'), readFileSync('district/web/index.html'));
-const district = await startBenchDistrict({ dashboard: { webDir } });
+const webDir = await buildBenchDashboard();
+const postgres = process.argv.includes('--postgres') ? await startPostgres() : undefined;
+const engine = postgres === undefined ? 'SQLite' : 'PostgreSQL';
+const district = await startBenchDistrict({ dashboard: { webDir }, url: postgres?.url });
 const seedStarted = performance.now();
 await seedCountry(district.db, Date.now());
 const seedMs = performance.now() - seedStarted;
 await addUser(
   district.db,
-  { username: 'pusat', name: 'Pusat', role: 'viewer', password: 'bench-password-123', scope: { level: 'national' } },
+  {
+    username: 'pusat',
+    name: 'Pusat',
+    role: 'viewer',
+    password: 'bench-password-123',
+    scope: { level: 'national' },
+  },
   { cost: 2 ** 10, blockSize: 8, parallelization: 1 },
 );
 const login = await fetch(`${district.server.url}/api/dash/login`, {
@@ -71,7 +66,10 @@ async function timeShown(target: Page, url: string, count: number): Promise<numb
     await target.goto('about:blank');
     const started = performance.now();
     await target.goto(url);
-    await target.locator('li.area').nth(count - 1).waitFor();
+    await target
+      .locator('li.area')
+      .nth(count - 1)
+      .waitFor();
     times.push(performance.now() - started);
   }
   return times.sort((left, right) => left - right);
@@ -94,19 +92,35 @@ const nationalShown = await timeShown(page, `${district.server.url}/#/nasional`,
 // A string: the bench is type-checked without the DOM library.
 const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
 const nationalStatic = await staticCopy(page, PROVINCES);
-const provinceShown = await timeShown(page, `${district.server.url}/#/provinsi/${provinceCode(0)}`, districtsInProvince);
+const provinceShown = await timeShown(
+  page,
+  `${district.server.url}/#/provinsi/${provinceCode(0)}`,
+  districtsInProvince,
+);
 const provinceStatic = await staticCopy(page, districtsInProvince);
 await browser.close();
 await district.close();
+await postgres?.stop();
 rmSync(webDir, { recursive: true, force: true });
 
-const median = (times: number[]): string => `median ${percentile(times, 0.5).toFixed(0)} ms, max ${times[times.length - 1].toFixed(0)} ms`;
+const median = (times: number[]): string =>
+  `median ${percentile(times, 0.5).toFixed(0)} ms, max ${times[times.length - 1].toFixed(0)} ms`;
 console.log(
-  `national: ${PROVINCES} provinces, ${DISTRICTS} districts, ${KECAMATAN} kecamatan, ${STATIONS} stations, ${STATIONS / 10} open faults (SQLite; seeded in ${(seedMs / 1000).toFixed(1)} s)`,
+  `national: ${PROVINCES} provinces, ${DISTRICTS} districts, ${KECAMATAN} kecamatan, ${STATIONS} stations, ${STATIONS / 10} open faults (${engine}; seeded in ${(seedMs / 1000).toFixed(1)} s)`,
 );
-console.log(`  GET /api/dash/rollup (national, ${(nationalApi.bytes / 1024).toFixed(0)} KiB)  ${median(nationalApi.times)}`);
-console.log(`  GET /api/dash/rollup?province= (${districtsInProvince} districts, ${(provinceApi.bytes / 1024).toFixed(0)} KiB)  ${median(provinceApi.times)}`);
-console.log(`  Chromium 360 px, national view shown (first is cold)  ${median(nationalShown)} (goal < 1500 ms); horizontal overflow ${overflow} px`);
-console.log(`    the same view as static HTML  ${median(nationalStatic)}; ratio ${(percentile(nationalShown, 0.5) / percentile(nationalStatic, 0.5)).toFixed(2)}x`);
+console.log(
+  `  GET /api/dash/rollup (national, ${(nationalApi.bytes / 1024).toFixed(0)} KiB)  ${median(nationalApi.times)}`,
+);
+console.log(
+  `  GET /api/dash/rollup?province= (${districtsInProvince} districts, ${(provinceApi.bytes / 1024).toFixed(0)} KiB)  ${median(provinceApi.times)}`,
+);
+console.log(
+  `  Chromium 360 px, national view shown (first is cold)  ${median(nationalShown)} (goal < 1500 ms); horizontal overflow ${overflow} px`,
+);
+console.log(
+  `    the same view as static HTML  ${median(nationalStatic)}; ratio ${(percentile(nationalShown, 0.5) / percentile(nationalStatic, 0.5)).toFixed(2)}x`,
+);
 console.log(`  Chromium 360 px, province view shown  ${median(provinceShown)} (goal < 1000 ms)`);
-console.log(`    the same view as static HTML  ${median(provinceStatic)}; ratio ${(percentile(provinceShown, 0.5) / percentile(provinceStatic, 0.5)).toFixed(2)}x`);
+console.log(
+  `    the same view as static HTML  ${median(provinceStatic)}; ratio ${(percentile(provinceShown, 0.5) / percentile(provinceStatic, 0.5)).toFixed(2)}x`,
+);

@@ -4,12 +4,16 @@
 // and for the whole year every other event (station starts, daily checks, faults opened and
 // resolved, inventory), the faults, their history and the availability spans heartbeats left.
 // Prints the database size per table and the board's and the figures' times, without and then
-// with the indexes of migration 602 (ratios in the same run), and the hourly heartbeat prune.
+// with the indexes of migration 602 (ratios in the same run), and the hourly heartbeat prune; then
+// the figures page from the summary of days (migration 701, figures/summary.ts) against the live
+// count it replaced, in the same run: the first view (writes six months of days), later views, and
+// a view after a late heartbeat made one kecamatan's yesterday stale.
 import { performance } from 'node:perf_hooks';
 import { openDatabase } from '../district/server/db/open';
 import type { Db } from '../district/server/db/types';
 import { figures } from '../district/server/figures/report';
 import { DEFAULT_HEARTBEAT_WINDOW_MS } from '../district/server/figures/availability';
+import { markLate } from '../district/server/figures/late';
 import { pruneHeartbeats } from '../district/server/intake/retention';
 import { board } from '../district/server/stations/board';
 import { startPostgres } from '../tests/helpers/postgres';
@@ -210,8 +214,9 @@ const heartbeatsPruned = async (): Promise<number> =>
 async function measure(): Promise<Record<string, number>> {
   return {
     board: await medianMs(() => board(db, nowMs, windowMs)),
-    'figures (this month)': await medianMs(() => figures(db, { nowMs, windowMs, months: 1 })),
-    'figures (6 months, the page)': await medianMs(() => figures(db, { nowMs, windowMs, months: 6 })),
+    // The live count (summary: false), as before migration 701: what the indexes change.
+    'figures (this month)': await medianMs(() => figures(db, { nowMs, windowMs, months: 1, summary: false })),
+    'figures (6 months, the page)': await medianMs(() => figures(db, { nowMs, windowMs, months: 6, summary: false })),
     'prune one hour of heartbeats': await medianMs(heartbeatsPruned),
   };
 }
@@ -235,5 +240,26 @@ for (const name of Object.keys(before)) {
     `${name.padEnd(30)} ${`${before[name]!.toFixed(0)} ms`.padStart(10)} ${`${after[name]!.toFixed(0)} ms`.padStart(10)}  ${(before[name]! / after[name]!).toFixed(1)}x`,
   );
 }
+
+// The summary of days (with the indexes of 602 built).
+const live = await medianMs(() => figures(db, { nowMs, windowMs, months: 6, summary: false }));
+const firstView = await timed(() => figures(db, { nowMs, windowMs, months: 6 }));
+const [summed] = await db.query<{ rows: string; bytes: string }>(
+  `SELECT COUNT(*) AS rows, pg_total_relation_size('figures_unable_days') AS bytes FROM figures_unable_days`,
+);
+const laterViews = await medianMs(() => figures(db, { nowMs, windowMs, months: 6 }));
+// A bundle's heartbeat of yesterday noon for one station: its kecamatan's days from then are stale.
+await db.transaction((transaction) => markLate(transaction, 'st-000000', nowMs - 36 * 3_600_000, nowMs));
+const afterLate = await timed(() => figures(db, { nowMs, windowMs, months: 6 }));
+const same =
+  JSON.stringify(await figures(db, { nowMs, windowMs, months: 6 })) ===
+  JSON.stringify(await figures(db, { nowMs, windowMs, months: 6, summary: false }));
+console.log(
+  `figures page (6 months): summary of days ${Number(summed!.rows).toLocaleString('en')} rows, ${(Number(summed!.bytes) / 2 ** 20).toFixed(1)} MiB; same figures as the live count: ${same ? 'yes' : 'NO'}`,
+);
+console.log(`  live count (before 701)          ${`${live.toFixed(0)} ms`.padStart(10)}`);
+console.log(`  summary, first view (writes)     ${`${firstView.ms.toFixed(0)} ms`.padStart(10)}`);
+console.log(`  summary, later views             ${`${laterViews.toFixed(0)} ms`.padStart(10)}  ${(live / laterViews).toFixed(1)}x`);
+console.log(`  summary, after a late heartbeat  ${`${afterLate.ms.toFixed(0)} ms`.padStart(10)}`);
 await db.close();
 await postgres.stop();

@@ -688,6 +688,50 @@ export const MIGRATIONS: Migration[] = [
     ],
   },
   {
+    id: 701,
+    name: 'figures: hours unable to record per kecamatan and local day, kept for days that are over',
+    statements: [
+      // figures/summary.ts: one row per (district, kecamatan, local day over), the milliseconds of
+      // service time no station of the kecamatan could record. `basis` fingerprints what else the
+      // number depends on (the kecamatan's stations, its calendar, the heartbeat window): a row
+      // whose basis differs is recomputed. `generation` is figures_generation.value when computed.
+      `CREATE TABLE figures_unable_days (
+        district_code TEXT NOT NULL,
+        kecamatan TEXT NOT NULL,
+        day TEXT NOT NULL,
+        ends_at TEXT NOT NULL,
+        unable_ms INTEGER NOT NULL,
+        basis TEXT NOT NULL,
+        generation BIGINT NOT NULL,
+        PRIMARY KEY (district_code, kecamatan, day)
+      )`,
+      // The same, summed per local month over (YYYY-MM): what the figures page reads for past months.
+      `CREATE TABLE figures_unable_months (
+        district_code TEXT NOT NULL,
+        kecamatan TEXT NOT NULL,
+        month TEXT NOT NULL,
+        ends_at TEXT NOT NULL,
+        unable_ms BIGINT NOT NULL,
+        basis TEXT NOT NULL,
+        generation BIGINT NOT NULL,
+        PRIMARY KEY (district_code, kecamatan, month)
+      )`,
+      // Bumped by every heartbeat landing in a day already over (a bundle, a forwarded backlog, a
+      // clock correction), in the same transaction as its spans.
+      `CREATE TABLE figures_generation (id INTEGER PRIMARY KEY, value BIGINT NOT NULL)`,
+      `INSERT INTO figures_generation (id, value) VALUES (1, 0)`,
+      // Per kecamatan, the earliest time a late heartbeat changed and the generation it took: days
+      // ending after from_at computed at an older generation are stale.
+      `CREATE TABLE figures_late (
+        district_code TEXT NOT NULL,
+        kecamatan TEXT NOT NULL,
+        from_at TEXT NOT NULL,
+        generation BIGINT NOT NULL,
+        PRIMARY KEY (district_code, kecamatan)
+      )`,
+    ],
+  },
+  {
     id: 711,
     name: 'peers: each peer forwards into one district of this service',
     statements: [

@@ -6,16 +6,22 @@ import type { Calendar } from '../calendar/service-hours';
 import { serviceIntervals } from '../calendar/service-hours';
 import type { Db } from '../db/types';
 import { newId } from '../db/ids';
+import { markLate } from './late';
 import type { Interval } from './intervals';
 import { intersectAll, normalize, totalMs } from './intervals';
 
 /** A station heartbeats every minute; silent longer than this, it counts as unable to record. */
 export const DEFAULT_HEARTBEAT_WINDOW_MS = 10 * 60 * 1000;
 
-/** Updates the spans for one heartbeat (`occurredAt` on the district clock). Heartbeats older than the newest one seen change nothing. */
+/**
+ * Updates the spans for one heartbeat (`occurredAt` on the district clock, stored at `nowMs`).
+ * Heartbeats older than the newest one seen change nothing; any other changes the station's
+ * unable time from `occurredAt` on only (the first one: from enrollment), which the figures'
+ * summary is told of when that is in a day already over (late.ts).
+ */
 export async function recordHeartbeat(
   db: Db,
-  input: { stationId: string; canRecord: boolean; occurredAt: string; windowMs: number },
+  input: { stationId: string; canRecord: boolean; occurredAt: string; windowMs: number; nowMs: number },
 ): Promise<void> {
   const { stationId, canRecord, occurredAt } = input;
   const [state] = await db.query<{ can_record: number; last_heartbeat_at: string }>(
@@ -24,6 +30,14 @@ export async function recordHeartbeat(
   );
   const atMs = Date.parse(occurredAt);
   if (state === undefined) {
+    // Until its first heartbeat a station counts as unable since enrollment (unableIntervals).
+    const [station] = await db.query<{ enrolled_at: string | null }>(
+      'SELECT enrolled_at FROM stations WHERE id = $1',
+      [stationId],
+    );
+    const enrolledMs =
+      station?.enrolled_at === null || station === undefined ? atMs : Date.parse(station.enrolled_at);
+    await markLate(db, stationId, Math.min(atMs, enrolledMs), input.nowMs);
     await db.run(
       'INSERT INTO station_availability (station_id, can_record, last_heartbeat_at) VALUES ($1, $2, $3)',
       [stationId, canRecord ? 1 : 0, occurredAt],
@@ -38,6 +52,7 @@ export async function recordHeartbeat(
   if (atMs < lastMs) {
     return;
   }
+  await markLate(db, stationId, atMs, input.nowMs);
   if (atMs - lastMs > input.windowMs) {
     await db.run(
       'INSERT INTO availability_spans (id, station_id, kind, started_at, ended_at) VALUES ($1, $2, $3, $4, $5)',

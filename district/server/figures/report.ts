@@ -8,6 +8,7 @@ import type { Db } from '../db/types';
 import { faultTimes } from '../faults/repository';
 import { DEFAULT_DISTRICT, districtScope } from '../tenancy/scope';
 import { kecamatanUnableHours, unableIntervals } from './availability';
+import { unableMsByDay } from './summary';
 
 export type { Figures, MonthFigures } from '../../dash-api';
 
@@ -28,7 +29,18 @@ export function monthRange(
 
 export async function figures(
   db: Db,
-  options: { nowMs: number; windowMs: number; months?: number; district?: string },
+  options: {
+    nowMs: number;
+    windowMs: number;
+    months?: number;
+    district?: string;
+    /**
+     * Hours unable from the summary of days (summary.ts; the default) or, false, computed live
+     * month by month from the spans (the way before migration 701: the benchmark's and the
+     * equivalence test's reference).
+     */
+    summary?: boolean;
+  },
 ): Promise<Figures> {
   const count = options.months ?? 6;
   const district = options.district ?? DEFAULT_DISTRICT;
@@ -40,16 +52,29 @@ export async function figures(
       [district],
     )
   ).map((row) => row.kecamatan);
+  const byDay =
+    options.summary === false
+      ? undefined
+      : await unableMsByDay(db, {
+          district,
+          calendar,
+          fromMs: monthRange(options.nowMs, count - 1, offset).fromMs,
+          nowMs: options.nowMs,
+          windowMs: options.windowMs,
+        });
   const months: MonthFigures[] = [];
   for (let back = count - 1; back >= 0; back--) {
     const range = monthRange(options.nowMs, back, offset);
     const toMs = Math.min(range.toMs, options.nowMs);
-    const hours = kecamatanUnableHours(
-      await unableIntervals(db, range.fromMs, toMs, options.windowMs, district),
-      calendar,
-      range.fromMs,
-      toMs,
-    );
+    const hours =
+      byDay === undefined
+        ? kecamatanUnableHours(
+            await unableIntervals(db, range.fromMs, toMs, options.windowMs, district),
+            calendar,
+            range.fromMs,
+            toMs,
+          )
+        : monthHours(byDay, range.fromMs, toMs);
     const times = await faultTimes(
       db,
       new Date(range.fromMs).toISOString(),
@@ -66,6 +91,25 @@ export async function figures(
     });
   }
   return { generatedAt: new Date(options.nowMs).toISOString(), kecamatan, months };
+}
+
+/** Hours per kecamatan of the days starting in [fromMs, toMs), summed in whole ms as the live count does. */
+function monthHours(
+  byDay: ReadonlyMap<string, ReadonlyMap<number, number>>,
+  fromMs: number,
+  toMs: number,
+): Map<string, number> {
+  return new Map(
+    [...byDay].map(([kecamatan, days]) => {
+      let ms = 0;
+      for (const [dayStart, unableMs] of days) {
+        if (dayStart >= fromMs && dayStart < toMs) {
+          ms += unableMs;
+        }
+      }
+      return [kecamatan, ms / 3_600_000];
+    }),
+  );
 }
 
 const round = (value: number): number => Math.round(value * 10) / 10;

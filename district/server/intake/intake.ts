@@ -223,6 +223,7 @@ export async function storeEvents(
       await projectForDashboard(transaction, stationId, event, {
         heartbeatWindowMs: options.heartbeatWindowMs ?? DEFAULT_HEARTBEAT_WINDOW_MS,
         districtAt: clock.districtTime(event),
+        nowMs: options.nowMs,
       });
     }
     if (clock.newestHeartbeat !== null) {

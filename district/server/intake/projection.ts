@@ -18,7 +18,7 @@ export async function projectForDashboard(
   stationId: string,
   event: Event,
   /** districtAt: the event's time on the district's clock (intake.ts), which availability counts in. */
-  options: { heartbeatWindowMs: number; districtAt: string },
+  options: { heartbeatWindowMs: number; districtAt: string; nowMs: number },
 ): Promise<void> {
   if (event.type === 'heartbeat') {
     await recordHeartbeat(db, {
@@ -26,6 +26,7 @@ export async function projectForDashboard(
       canRecord: reportedAnswers(event.payload).recording === 'yes',
       occurredAt: options.districtAt,
       windowMs: options.heartbeatWindowMs,
+      nowMs: options.nowMs,
     });
   } else if (isFaultEvent(event)) {
     const fault = event.payload;

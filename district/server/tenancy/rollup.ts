@@ -98,20 +98,41 @@ export async function rollup(
   );
   const calendars = await loadCalendars(db, scope);
 
-  // Kecamatan now: one row per kecamatan with its live stations that can record and its silent ones.
+  // The month of the availability figures: the scope's local month (WIB when its districts differ:
+  // a month boundary hour either way).
+  const zones = new Set(districts.map((district) => district.time_zone));
+  const zone = (zones.size === 1 ? [...zones][0] : 'WIB') as TimeZoneName;
+  const month = monthRange(nowMs, 0, OFFSET_MINUTES[zone] ?? OFFSET_MINUTES.WIB);
+  const fromIso = new Date(month.fromMs).toISOString();
+  const toIso = new Date(Math.min(month.toMs, nowMs)).toISOString();
+
+  // Kecamatan now: one row per kecamatan with its live stations that can record and its silent
+  // ones; in the same pass over the stations (the covering index stations_district), the hours
+  // its enrolled stations existed this month and those they have been silent (no heartbeat within
+  // the window): from the last heartbeat, or from enrollment when never heard, to now (as
+  // figures/availability.ts counts it, less the window's few minutes).
   // heard_at is the receive time of a live heartbeat (never set without one: intake, migration 105).
   const cutoff = new Date(nowMs - input.windowMs).toISOString();
-  const kecamatanParams: SqlValue[] = [cutoff];
+  // $4 is the month's end again, alone in the casts: PostgreSQL deduces one type per parameter.
+  const kecamatanParams: SqlValue[] = [cutoff, fromIso, toIso, toIso];
+  const silentStart = `(CASE WHEN s.heard_at IS NULL
+      THEN (CASE WHEN s.enrolled_at > $2 THEN s.enrolled_at ELSE $2 END)
+      ELSE (CASE WHEN s.heard_at > $2 THEN s.heard_at ELSE $2 END) END)`;
+  const enrolledStart = '(CASE WHEN s.enrolled_at > $2 THEN s.enrolled_at ELSE $2 END)';
   const kecamatanRows = await db.query<{
     district_code: string;
     kecamatan: string;
     stations: Count;
     able: Count;
     silent: Count;
+    silent_hours: Count;
+    station_hours: Count;
   }>(
     `SELECT s.district_code, s.kecamatan, COUNT(*) AS stations,
        SUM(CASE WHEN s.heard_at >= $1 AND a.can_record = 1 THEN 1 ELSE 0 END) AS able,
-       SUM(CASE WHEN s.heard_at IS NULL OR s.heard_at < $1 THEN 1 ELSE 0 END) AS silent
+       SUM(CASE WHEN s.heard_at IS NULL OR s.heard_at < $1 THEN 1 ELSE 0 END) AS silent,
+       SUM(CASE WHEN s.heard_at IS NULL OR s.heard_at < $1 THEN ${hoursBetween(db, silentStart, '$4')} ELSE 0 END) AS silent_hours,
+       SUM(CASE WHEN s.enrolled_at < $3 THEN ${hoursBetween(db, enrolledStart, '$4')} ELSE 0 END) AS station_hours
      FROM stations s LEFT JOIN station_availability a ON a.station_id = s.id
      WHERE s.enrolled_at IS NOT NULL${scopeCondition(scope, 's.district_code', kecamatanParams)}
      GROUP BY s.district_code, s.kecamatan`,
@@ -131,7 +152,17 @@ export async function rollup(
     districtOpen.set(district, open);
     return open;
   };
+  const silentHours = new Map<string, number>();
+  const stationHours = new Map<string, number>();
   for (const row of kecamatanRows) {
+    silentHours.set(
+      row.district_code,
+      (silentHours.get(row.district_code) ?? 0) + Number(row.silent_hours ?? 0),
+    );
+    stationHours.set(
+      row.district_code,
+      (stationHours.get(row.district_code) ?? 0) + Number(row.station_hours ?? 0),
+    );
     const figures = perDistrict.get(row.district_code);
     const calendar = calendars.get(row.district_code);
     if (figures === undefined || calendar === undefined) {
@@ -163,14 +194,8 @@ export async function rollup(
     }
   }
 
-  // Availability this month: hours of "cannot record" and "silent" spans inside the month, against
-  // the hours the enrolled stations existed in it. The month is the scope's local month (WIB when
-  // its districts differ: a month boundary hour either way).
-  const zones = new Set(districts.map((district) => district.time_zone));
-  const zone = (zones.size === 1 ? [...zones][0] : 'WIB') as TimeZoneName;
-  const month = monthRange(nowMs, 0, OFFSET_MINUTES[zone] ?? OFFSET_MINUTES.WIB);
-  const fromIso = new Date(month.fromMs).toISOString();
-  const toIso = new Date(Math.min(month.toMs, nowMs)).toISOString();
+  // Availability this month: hours of "cannot record" and "silent" spans inside the month, and of
+  // silence now, against the hours the enrolled stations existed in it.
   const spanParams: SqlValue[] = [fromIso, toIso];
   const spanStart = '(CASE WHEN p.started_at > $1 THEN p.started_at ELSE $1 END)';
   const spanEnd = '(CASE WHEN p.ended_at IS NULL OR p.ended_at > $2 THEN $2 ELSE p.ended_at END)';
@@ -186,38 +211,9 @@ export async function rollup(
       figures.unableHours = Math.max(0, Number(row.hours ?? 0));
     }
   }
-  // Silent now (no heartbeat within the window): from the last heartbeat, or from enrollment when
-  // never heard, to now (as figures/availability.ts counts it, less the window's few minutes).
-  const silentParams: SqlValue[] = [fromIso, cutoff, toIso];
-  // The last heard time is the district's receive time (stations.heard_at, in the covering index).
-  const silentStart = `(CASE WHEN s.heard_at IS NULL
-      THEN (CASE WHEN s.enrolled_at > $1 THEN s.enrolled_at ELSE $1 END)
-      ELSE (CASE WHEN s.heard_at > $1 THEN s.heard_at ELSE $1 END) END)`;
-  for (const row of await db.query<{ district_code: string; hours: Count }>(
-    `SELECT s.district_code, SUM(${hoursBetween(db, silentStart, '$3')}) AS hours
-     FROM stations s
-     WHERE s.enrolled_at IS NOT NULL AND (s.heard_at IS NULL OR s.heard_at < $2)${scopeCondition(scope, 's.district_code', silentParams)}
-     GROUP BY s.district_code`,
-    silentParams,
-  )) {
-    const figures = perDistrict.get(row.district_code);
-    if (figures !== undefined) {
-      figures.unableHours += Math.max(0, Number(row.hours ?? 0));
-    }
-  }
-  const enrolledStart = '(CASE WHEN s.enrolled_at > $1 THEN s.enrolled_at ELSE $1 END)';
-  // $3 is the end again, alone in the cast: PostgreSQL deduces one type per parameter.
-  const existParams: SqlValue[] = [fromIso, toIso, toIso];
-  for (const row of await db.query<{ district_code: string; hours: Count }>(
-    `SELECT s.district_code, SUM(${hoursBetween(db, enrolledStart, '$3')}) AS hours
-     FROM stations s WHERE s.enrolled_at IS NOT NULL AND s.enrolled_at < $2${scopeCondition(scope, 's.district_code', existParams)}
-     GROUP BY s.district_code`,
-    existParams,
-  )) {
-    const figures = perDistrict.get(row.district_code);
-    if (figures !== undefined) {
-      figures.stationHours = Math.max(0, Number(row.hours ?? 0));
-    }
+  for (const [district, figures] of perDistrict) {
+    figures.unableHours += Math.max(0, silentHours.get(district) ?? 0);
+    figures.stationHours = Math.max(0, stationHours.get(district) ?? 0);
   }
 
   // Consumables: stations whose latest report has blank cards at or below the low mark (stock.ts).
@@ -251,7 +247,8 @@ export async function rollup(
       ? provinces
           .filter(
             (province) =>
-              province.code !== DEFAULT_DISTRICT || districts.some((district) => district.province_code === province.code),
+              province.code !== DEFAULT_DISTRICT ||
+              districts.some((district) => district.province_code === province.code),
           )
           .map((province) => [province.code, province.name] as const)
       : districts.map((district) => [district.code, district.name] as const);
@@ -310,7 +307,10 @@ function add(area: AreaRollup, figures: DistrictFigures): void {
     figures.kecamatan.closed;
   area.stations += figures.stations;
   area.openFaults += figures.openFaults;
-  if (figures.oldestFaultAt !== null && (area.oldestFaultAt === null || figures.oldestFaultAt < area.oldestFaultAt)) {
+  if (
+    figures.oldestFaultAt !== null &&
+    (area.oldestFaultAt === null || figures.oldestFaultAt < area.oldestFaultAt)
+  ) {
     area.oldestFaultAt = figures.oldestFaultAt;
   }
   area.consumablesLow += figures.consumablesLow;
@@ -378,6 +378,9 @@ function longestWaiting(
             },
           ];
     })
-    .sort((left, right) => left.oldestFaultAt.localeCompare(right.oldestFaultAt) || left.code.localeCompare(right.code))
+    .sort(
+      (left, right) =>
+        left.oldestFaultAt.localeCompare(right.oldestFaultAt) || left.code.localeCompare(right.code),
+    )
     .slice(0, ROLLUP_LIST_SIZE);
 }

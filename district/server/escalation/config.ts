@@ -28,6 +28,12 @@ export const EscalationConfigSchema = z
      * the longest `open` rule (the last step of escalation, 30 days by default).
      */
     letterAfterHours: z.number().positive().optional(),
+    /**
+     * Host names a district's staff may point a webhook at from the dashboard (the service operator
+     * decides; the file's own webhooks are the operator's and need no listing). Empty: the dashboard
+     * accepts no new webhooks, so a district admin cannot make the server post into its own network.
+     */
+    webhookHosts: z.array(z.string().min(1).max(253)).max(100).default([]),
   })
   .refine((config) => config.rules.every((rule) => Object.hasOwn(config.contacts, rule.notify)), {
     message: 'every rule must notify a key of contacts',
@@ -53,4 +59,19 @@ export function letterThresholdHours(config: EscalationConfig): number {
   }
   const open = config.rules.filter((rule) => rule.condition === 'open').map((rule) => rule.afterHours);
   return open.length === 0 ? DEFAULT_LETTER_AFTER_HOURS : Math.max(...open);
+}
+
+/**
+ * The webhooks of `contacts` a district's staff may not save: on a host the operator has not listed
+ * in `webhookHosts`, and not already one of the file's own webhooks. Empty when all are allowed.
+ */
+export function webhooksNotAllowed(
+  config: EscalationConfig,
+  contacts: Record<string, { webhooks: string[] }>,
+): string[] {
+  const hosts = new Set(config.webhookHosts.map((host) => host.toLowerCase()));
+  const fileHooks = new Set(Object.values(config.contacts).flatMap((contact) => contact.webhooks));
+  return Object.values(contacts)
+    .flatMap((contact) => contact.webhooks)
+    .filter((url) => !fileHooks.has(url) && !hosts.has(new URL(url).hostname.toLowerCase()));
 }

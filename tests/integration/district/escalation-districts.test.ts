@@ -37,6 +37,7 @@ before(async () => {
           rules: [{ id: 'unacknowledged-1h', condition: 'unacknowledged', afterHours: 1, notify: 'technicians' }],
           contacts: { technicians: { emails: [FILE_MAIL] } },
           digestHour: 23,
+          webhookHosts: ['hook.sragen.example'],
         }),
         notifier: createNotifier({ smtpUrl: smtp.url, from: 'Siaga <siaga@example.go.id>' }),
         timer: false,
@@ -106,6 +107,26 @@ test("a district's staff save their own rules; a bad set is refused in Indonesia
   await call('POST', '/api/dash/escalation/settings', country.accounts.sragen, { rules: [], contacts: tooMany }, 400);
   await call('POST', '/api/dash/escalation/settings', country.accounts.sragen, { rules: [...sragenRules.rules!, ...sragenRules.rules!], contacts: sragenRules.contacts }, 400);
   assert.equal((await call<EscalationSettingsView>('GET', '/api/dash/escalation/settings', country.accounts.sragen)).source, 'none');
+
+  // A webhook only to a host the service operator listed: a district admin cannot make the province
+  // server post into its own network (loopback, the database host, the metadata address).
+  for (const url of ['http://127.0.0.1:5432/', 'http://localhost/x', 'http://169.254.169.254/latest', 'https://HOOK.sragen.example.evil.example/']) {
+    const hook = await call<{ error: string; message: string }>(
+      'POST',
+      '/api/dash/escalation/settings',
+      country.accounts.sragen,
+      { rules: sragenRules.rules, contacts: { teknisi: { emails: [SRAGEN_MAIL], webhooks: [url] } } },
+      400,
+    );
+    assert.equal(hook.error, 'webhook-host-not-allowed', url);
+    assert.match(hook.message, /webhook hanya ke host yang diizinkan pengelola layanan/);
+  }
+  assert.equal((await call<EscalationSettingsView>('GET', '/api/dash/escalation/settings', country.accounts.sragen)).source, 'none');
+  const withHook = await call<EscalationSettingsView>('POST', '/api/dash/escalation/settings', country.accounts.sragen, {
+    rules: sragenRules.rules,
+    contacts: { teknisi: { emails: [SRAGEN_MAIL], webhooks: ['https://Hook.Sragen.example/siaga'] } },
+  });
+  assert.deepEqual(withHook.settings.contacts.teknisi.webhooks, ['https://Hook.Sragen.example/siaga']);
 
   const saved = await call<EscalationSettingsView>('POST', '/api/dash/escalation/settings', country.accounts.sragen, sragenRules);
   assert.equal(saved.source, 'district');

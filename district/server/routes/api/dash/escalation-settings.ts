@@ -4,7 +4,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { EscalationSettingsView } from '../../../../dash-api';
 import { EscalationSettingsSchema } from '../../../../dash-api';
+import { webhooksNotAllowed } from '../../../escalation/config';
 import { escalationSettingsOf, saveEscalationSettings } from '../../../escalation/district-settings';
+import { InvalidInputError } from '../../../errors';
 import { auditByStaff, parseBody, staffOf } from './context';
 import { districtOf } from './scope';
 
@@ -22,6 +24,14 @@ export default async function escalationSettingsRoutes(app: FastifyInstance): Pr
     async (request): Promise<EscalationSettingsView> => {
       const district = districtOf(request);
       const settings = parseBody(request, EscalationSettingsSchema);
+      const refused = webhooksNotAllowed(app.dashboard.escalationConfig, settings.contacts);
+      if (refused.length > 0) {
+        throw new InvalidInputError(
+          `webhook hanya ke host yang diizinkan pengelola layanan (webhookHosts): ${refused.join(', ')} ` +
+            `(webhooks only to hosts the service operator allows)`,
+          'webhook-host-not-allowed',
+        );
+      }
       const nowMs = app.district.now();
       await saveEscalationSettings(app.district.db, district, settings, {
         username: staffOf(request).user.username,

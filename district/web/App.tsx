@@ -4,22 +4,25 @@
 // #/kabupaten/CODE, a district's board).
 import { useEffect, useState } from 'react';
 import type { SessionInfo, User } from '../dash-api';
-import { api, chooseDistrict, chosenDistrict, setCsrfToken } from './api';
+import { api, chooseDistrict, chosenDistrict, getOnce, setCsrfToken } from './api';
 import type { Language } from '../../protocol/i18n';
 import { LanguageContext, storedLanguage, storeLanguage, useTranslator } from './language';
-import { AuditPage } from './pages/Audit';
+import {
+  AuditPage,
+  ConsumablesPage,
+  FaultDetailPage,
+  FaultsPage,
+  FiguresPage,
+  ForecastsPage,
+  InventoryPage,
+  LetterSettingsPage,
+  OfficesPage,
+  PageLoader,
+  PublicPage,
+  RollupPage,
+} from './lazy-pages';
 import { BoardPage } from './pages/Board';
-import { ConsumablesPage } from './pages/Consumables';
-import { FaultDetailPage } from './pages/FaultDetail';
-import { FaultsPage } from './pages/Faults';
-import { FiguresPage } from './pages/Figures';
-import { ForecastsPage } from './pages/Forecasts';
-import { InventoryPage } from './pages/Inventory';
-import { LetterSettingsPage } from './pages/LetterSettings';
 import { Login } from './pages/Login';
-import { OfficesPage } from './pages/Offices';
-import { PublicPage } from './pages/Public';
-import { RollupPage } from './pages/Rollup';
 
 function useHash(): string {
   const [hash, setHash] = useState(window.location.hash);
@@ -155,7 +158,9 @@ function Shell({
             <a href="#/nasional">{t('rollupBack')}</a>
           </p>
         ) : null}
-        <Page hash={hash} user={session.user} />
+        <PageLoader route={hash}>
+          <Page hash={hash} user={session.user} />
+        </PageLoader>
       </main>
     </>
   );
@@ -172,7 +177,7 @@ export function App() {
     if (isPublic) {
       return;
     }
-    api.get<SessionInfo>('/api/dash/session').then(
+    getOnce<SessionInfo>('/api/dash/session').then(
       (current) => {
         setCsrfToken(current.csrfToken);
         setSession(current);
@@ -195,7 +200,9 @@ export function App() {
           <button className="language-corner" onClick={toggleLanguage}>
             {language === 'id' ? 'English' : 'Bahasa Indonesia'}
           </button>
-          <PublicPage />
+          <PageLoader route="publik">
+            <PublicPage />
+          </PageLoader>
         </>
       ) : session === undefined ? null : session === null ? (
         <Login onLogin={setSession} />

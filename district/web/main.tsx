@@ -1,4 +1,3 @@
-import './zod-without-eval';
 import './prefetch-board';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

@@ -16,8 +16,23 @@ export function defaultWebDir(): string {
   return candidates.find((candidate) => existsSync(join(candidate, 'index.html'))) ?? candidates[0];
 }
 
+/** A chunk's file name as esbuild writes it (`Figures-5TQ2DNZ4.js`): nothing else is served from there. */
+const CHUNK_FILE = /^[A-Za-z0-9_-]+-[A-Z0-9]{8}\.(js|css|js\.map)$/;
+const CHUNK_TYPES: Record<string, string> = {
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  'js.map': 'application/json',
+};
+/** Hashed names never change content: a year, without revalidation. */
+const CHUNK_CACHING = 'public, max-age=31536000, immutable';
+
 export default async function webRoutes(app: FastifyInstance, options: { webDir: string }): Promise<void> {
-  const send = (reply: FastifyReply, file: string, type: string): FastifyReply => {
+  const send = (
+    reply: FastifyReply,
+    file: string,
+    type: string,
+    caching: string = 'no-cache',
+  ): FastifyReply => {
     const path = join(options.webDir, file);
     if (!existsSync(path)) {
       return reply
@@ -25,7 +40,7 @@ export default async function webRoutes(app: FastifyInstance, options: { webDir:
         .type('text/plain; charset=utf-8')
         .send(`dashboard not built: ${path} is missing (npm run build)`);
     }
-    return reply.header('content-type', type).header('cache-control', 'no-cache').send(readFileSync(path));
+    return reply.header('content-type', type).header('cache-control', caching).send(readFileSync(path));
   };
   app.get('/', { config: { access: 'public' } }, async (_request, reply) =>
     send(reply, 'index.html', 'text/html; charset=utf-8'),
@@ -39,5 +54,18 @@ export default async function webRoutes(app: FastifyInstance, options: { webDir:
   );
   app.get('/app.js.map', { config: { access: 'public' } }, async (_request, reply) =>
     send(reply, 'app.js.map', 'application/json'),
+  );
+  // The pages other than the board, split off by scripts/dashboard-web-build.mjs: each name carries
+  // its content's hash, so a browser keeps it a year without asking again; a new build has new names.
+  app.get<{ Params: { file: string } }>(
+    '/chunks/:file',
+    { config: { access: 'public' } },
+    async (request, reply) => {
+      const match = CHUNK_FILE.exec(request.params.file);
+      if (match === null) {
+        return reply.code(404).type('text/plain; charset=utf-8').send('not found');
+      }
+      return send(reply, join('chunks', request.params.file), CHUNK_TYPES[match[1]], CHUNK_CACHING);
+    },
   );
 }

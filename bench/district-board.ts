@@ -66,8 +66,11 @@ for (let round = 0; round < 5; round++) {
 }
 const rows = await page.locator('tr[data-station]').count();
 
-// The same rows as a static page: the rendered document without its script.
-const staticHtml = (await page.content()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, '');
+// The same rows as a static page: the rendered document without its script (nor the links that
+// preload the script's chunks).
+const staticHtml = (await page.content())
+  .replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, '')
+  .replace(/<link rel="modulepreload"[^>]*>/g, '');
 const staticServer = createServer((_request, response) => {
   response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
   response.end(staticHtml);

@@ -46,7 +46,9 @@ export async function buildDashboardWeb(outDir, options = {}) {
   }
   const preloads = app[1].imports
     .filter((imported) => imported.kind === 'import-statement')
-    .map((imported) => `    <link rel="modulepreload" href="/${CHUNK_FOLDER}/${basename(imported.path)}" />\n`)
+    .map(
+      (imported) => `    <link rel="modulepreload" href="/${CHUNK_FOLDER}/${basename(imported.path)}" />\n`,
+    )
     .join('');
   const html = readFileSync('district/web/index.html', 'utf8');
   const script = '    <script type="module" src="/app.js"></script>';

@@ -6,9 +6,7 @@
 import { Component, lazy, Suspense } from 'react';
 import type { ReactNode } from 'react';
 import { useTranslator } from './language';
-
-/** The province and national views' chunk, started early by prefetch-board.ts when a link opens one. */
-export const loadRollup = () => import('./pages/Rollup');
+import { loadRollup } from './rollup-chunk';
 
 export const AuditPage = lazy(() =>
   import('./pages/Audit').then((module) => ({ default: module.AuditPage })),

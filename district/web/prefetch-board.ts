@@ -2,7 +2,7 @@
 // imports this module first, so the requests leave before React and the pages are evaluated, and
 // the App finds the session already on its way (it needs it before showing any page).
 import { prefetch } from './api';
-import { loadRollup } from './lazy-pages';
+import { loadRollup } from './rollup-chunk';
 
 if (!window.location.pathname.startsWith('/publik')) {
   prefetch('/api/dash/session');

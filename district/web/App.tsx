@@ -4,7 +4,7 @@
 // #/kabupaten/CODE, a district's board).
 import { useEffect, useState } from 'react';
 import type { SessionInfo, User } from '../dash-api';
-import { api, chooseDistrict, chosenDistrict, getOnce, setCsrfToken } from './api';
+import { api, chooseDistrict, chosenDistrict, getOnce, setCsrfToken, takeArrived } from './api';
 import type { Language } from '../../protocol/i18n';
 import { LanguageContext, storedLanguage, storeLanguage, useTranslator } from './language';
 import {
@@ -168,13 +168,20 @@ function Shell({
 
 export function App() {
   const [language, setLanguage] = useState<Language>(storedLanguage);
-  const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
+  // The session prefetched at load (prefetch-board.ts) is usually here before the first render.
+  const [session, setSession] = useState<SessionInfo | null | undefined>(() => {
+    const arrived = takeArrived<SessionInfo>('/api/dash/session');
+    if (arrived !== undefined) {
+      setCsrfToken(arrived.csrfToken);
+    }
+    return arrived;
+  });
   const isPublic = window.location.pathname.startsWith('/publik');
   useEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
   useEffect(() => {
-    if (isPublic) {
+    if (isPublic || session !== undefined) {
       return;
     }
     getOnce<SessionInfo>('/api/dash/session').then(
@@ -184,7 +191,7 @@ export function App() {
       },
       () => setSession(null),
     );
-  }, [isPublic]);
+  }, [isPublic, session]);
   const toggleLanguage = () => {
     const next = language === 'id' ? 'en' : 'id';
     storeLanguage(next);

@@ -4,10 +4,10 @@
 // over loopback HTTP in the same Chromium run. Goal: the dashboard within 1.5x the static page.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { buildDashboardWeb } from '../scripts/dashboard-web-build.mjs';
 import { addUser } from '../district/server/auth/users';
 import { storeEvents } from '../district/server/intake/intake';
 import { launchChromium } from '../tests/helpers/browser';
@@ -20,18 +20,7 @@ import {
 } from './district-seed';
 
 const webDir = mkdtempSync(join(tmpdir(), 'siaga-bench-web-'));
-await build({
-  entryPoints: ['district/web/main.tsx'],
-  bundle: true,
-  minify: true,
-  outfile: join(webDir, 'app.js'),
-  format: 'esm',
-  platform: 'browser',
-  jsx: 'automatic',
-  define: { 'process.env.NODE_ENV': '"production"' },
-  logLevel: 'error',
-});
-writeFileSync(join(webDir, 'index.html'), readFileSync('district/web/index.html'));
+await buildDashboardWeb(webDir);
 const district = await startBenchDistrict({ dashboard: { webDir } });
 const stations = await addBenchStations(district.db, 1000, 50);
 const now = Date.now();
@@ -77,8 +66,11 @@ for (let round = 0; round < 5; round++) {
 }
 const rows = await page.locator('tr[data-station]').count();
 
-// The same rows as a static page: the rendered document without its script.
-const staticHtml = (await page.content()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, '');
+// The same rows as a static page: the rendered document without its script (nor the links that
+// preload the script's chunks).
+const staticHtml = (await page.content())
+  .replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, '')
+  .replace(/<link rel="modulepreload"[^>]*>/g, '');
 const staticServer = createServer((_request, response) => {
   response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
   response.end(staticHtml);

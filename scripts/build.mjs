@@ -3,26 +3,21 @@
 // Electron by electron-builder at packaging time).
 // `node scripts/build.mjs cli` bundles only the two CLIs (what bin/siaga runs when current).
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { buildDashboardWeb } from './dashboard-web-build.mjs';
 
 const NATIVE = ['electron', 'better-sqlite3', 'usb', 'serialport', 'pg-native'];
 // pdfkit reads its own data files (standard fonts, ICC profile) relative to its package: left to node_modules.
 const EXTERNAL = [...NATIVE, 'pdfkit'];
 const cliOnly = process.argv[2] === 'cli';
 
-const web = [
-  { entry: 'renderer/main.tsx', html: 'renderer/index.html', out: 'dist/renderer' },
-  { entry: 'district/web/main.tsx', html: 'district/web/index.html', out: 'dist/district-web' },
-];
-for (const { entry, html, out } of web) {
-  if (cliOnly || !existsSync(entry)) {
-    continue;
-  }
-  mkdirSync(out, { recursive: true });
+if (!cliOnly) {
+  // The kiosk's renderer as one bundle (it loads from disk, one file costs nothing).
+  mkdirSync('dist/renderer', { recursive: true });
   await build({
-    entryPoints: [entry],
+    entryPoints: ['renderer/main.tsx'],
     bundle: true,
-    outfile: `${out}/app.js`,
+    outfile: 'dist/renderer/app.js',
     format: 'esm',
     platform: 'browser',
     target: 'chrome120',
@@ -33,9 +28,10 @@ for (const { entry, html, out } of web) {
     define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'warning',
   });
-  if (existsSync(html)) {
-    copyFileSync(html, `${out}/index.html`);
-  }
+  copyFileSync('renderer/index.html', 'dist/renderer/index.html');
+  // The district dashboard, split into the board's app.js and a chunk per other page.
+  rmSync('dist/district-web', { recursive: true, force: true });
+  await buildDashboardWeb('dist/district-web', { sourcemap: true });
 }
 
 const node = [

@@ -4,23 +4,26 @@
 // #/kabupaten/CODE, a district's board).
 import { useEffect, useState } from 'react';
 import type { SessionInfo, User } from '../dash-api';
-import { api, chooseDistrict, chosenDistrict, setCsrfToken } from './api';
+import { api, chooseDistrict, chosenDistrict, getOnce, setCsrfToken, takeArrived } from './api';
 import type { Language } from '../../protocol/i18n';
 import { LanguageContext, storedLanguage, storeLanguage, useTranslator } from './language';
-import { AuditPage } from './pages/Audit';
+import {
+  AuditPage,
+  ConsumablesPage,
+  EscalationSettingsPage,
+  FaultDetailPage,
+  FaultsPage,
+  FiguresPage,
+  ForecastsPage,
+  InventoryPage,
+  LetterSettingsPage,
+  OfficesPage,
+  PageLoader,
+  PublicPage,
+  RollupPage,
+} from './lazy-pages';
 import { BoardPage } from './pages/Board';
-import { ConsumablesPage } from './pages/Consumables';
-import { FaultDetailPage } from './pages/FaultDetail';
-import { FaultsPage } from './pages/Faults';
-import { FiguresPage } from './pages/Figures';
-import { ForecastsPage } from './pages/Forecasts';
-import { InventoryPage } from './pages/Inventory';
-import { EscalationSettingsPage } from './pages/EscalationSettings';
-import { LetterSettingsPage } from './pages/LetterSettings';
 import { Login } from './pages/Login';
-import { OfficesPage } from './pages/Offices';
-import { PublicPage } from './pages/Public';
-import { RollupPage } from './pages/Rollup';
 
 function useHash(): string {
   const [hash, setHash] = useState(window.location.hash);
@@ -159,7 +162,9 @@ function Shell({
             <a href="#/nasional">{t('rollupBack')}</a>
           </p>
         ) : null}
-        <Page hash={hash} user={session.user} />
+        <PageLoader route={hash}>
+          <Page hash={hash} user={session.user} />
+        </PageLoader>
       </main>
     </>
   );
@@ -167,23 +172,30 @@ function Shell({
 
 export function App() {
   const [language, setLanguage] = useState<Language>(storedLanguage);
-  const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
+  // The session prefetched at load (prefetch-board.ts) is usually here before the first render.
+  const [session, setSession] = useState<SessionInfo | null | undefined>(() => {
+    const arrived = takeArrived<SessionInfo>('/api/dash/session');
+    if (arrived !== undefined) {
+      setCsrfToken(arrived.csrfToken);
+    }
+    return arrived;
+  });
   const isPublic = window.location.pathname.startsWith('/publik');
   useEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
   useEffect(() => {
-    if (isPublic) {
+    if (isPublic || session !== undefined) {
       return;
     }
-    api.get<SessionInfo>('/api/dash/session').then(
+    getOnce<SessionInfo>('/api/dash/session').then(
       (current) => {
         setCsrfToken(current.csrfToken);
         setSession(current);
       },
       () => setSession(null),
     );
-  }, [isPublic]);
+  }, [isPublic, session]);
   const toggleLanguage = () => {
     const next = language === 'id' ? 'en' : 'id';
     storeLanguage(next);
@@ -199,7 +211,9 @@ export function App() {
           <button className="language-corner" onClick={toggleLanguage}>
             {language === 'id' ? 'English' : 'Bahasa Indonesia'}
           </button>
-          <PublicPage />
+          <PageLoader route="publik">
+            <PublicPage />
+          </PageLoader>
         </>
       ) : session === undefined ? null : session === null ? (
         <Login onLogin={setSession} />

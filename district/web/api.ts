@@ -85,17 +85,46 @@ export const messageOf = (failure: unknown): string =>
 
 /** Requests started before the page that needs them is mounted (the board, at load), by path. */
 const prefetched = new Map<string, Promise<unknown>>();
+/** Their answers once arrived, for a first render that shows them at once (`takeArrived`). */
+const arrived = new Map<string, unknown>();
 
-/** Starts a GET now, for `takePrefetched` later: the board's data loads while the session is checked. */
+/** Starts a GET now, for `getOnce` or `takeArrived` later: the board's data loads while the session is checked. */
 export function prefetch(path: string): void {
   const request = api.get(path);
-  request.catch(() => undefined);
+  request.then(
+    (value) => {
+      if (prefetched.get(path) === request) {
+        arrived.set(path, value);
+      }
+    },
+    () => undefined,
+  );
   prefetched.set(path, request);
+}
+
+/** Settles when every prefetch started so far has answered or failed, or after `limitMs`. */
+export function prefetchesSettled(limitMs: number): Promise<void> {
+  return Promise.race([
+    Promise.allSettled([...prefetched.values()]).then(() => undefined),
+    new Promise<void>((resolve) => window.setTimeout(resolve, limitMs)),
+  ]);
+}
+
+/** The prefetched answer of `path` if it has already arrived (taken once), else undefined. */
+export function takeArrived<T>(path: string): T | undefined {
+  if (!arrived.has(path)) {
+    return undefined;
+  }
+  const value = arrived.get(path) as T;
+  arrived.delete(path);
+  prefetched.delete(path);
+  return value;
 }
 
 /** The prefetched GET of `path` (once), or a new one; a failed prefetch (not signed in yet) is retried. */
 export function getOnce<T>(path: string): Promise<T> {
   const early = prefetched.get(path) as Promise<T> | undefined;
   prefetched.delete(path);
+  arrived.delete(path);
   return early === undefined ? api.get<T>(path) : early.catch(() => api.get<T>(path));
 }

@@ -1,6 +1,6 @@
 // Loads one API resource, with reload and an optional refresh period.
-import { useCallback, useEffect, useState } from 'react';
-import { getOnce, messageOf } from './api';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { getOnce, messageOf, takeArrived } from './api';
 
 export interface Resource<T> {
   data: T | null;
@@ -9,11 +9,17 @@ export interface Resource<T> {
 }
 
 export function useApi<T>(path: string, refreshMs?: number): Resource<T> {
-  const [data, setData] = useState<T | null>(null);
+  // Data prefetched at load and already here is shown in the first render, without asking again.
+  const [data, setData] = useState<T | null>(() => takeArrived<T>(path) ?? null);
+  const answered = useRef(data !== null);
   const [error, setError] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
   const reload = useCallback(() => setGeneration((value) => value + 1), []);
   useEffect(() => {
+    if (answered.current) {
+      answered.current = false;
+      return undefined;
+    }
     let cancelled = false;
     getOnce<T>(path).then(
       (value) => {

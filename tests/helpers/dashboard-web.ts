@@ -1,20 +1,8 @@
-// The dashboard's web app built as scripts/build.mjs builds it (app.js, and app.css from the
-// stylesheets it imports, uPlot's), with its index.html, into a folder the test server serves.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { build } from 'esbuild';
+// The dashboard's web app built as scripts/build.mjs builds it (app.js with the board, a chunk per
+// other page, app.css from the stylesheets it imports), with its index.html, into a folder the test
+// server serves. Not minified: a failing test's stack names the code.
+import { buildDashboardWeb as buildForRelease } from '../../scripts/dashboard-web-build.mjs';
 
 export async function buildDashboardWeb(webDir: string): Promise<void> {
-  await build({
-    entryPoints: ['district/web/main.tsx'],
-    bundle: true,
-    outfile: join(webDir, 'app.js'),
-    format: 'esm',
-    platform: 'browser',
-    target: 'chrome120',
-    jsx: 'automatic',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'error',
-  });
-  writeFileSync(join(webDir, 'index.html'), readFileSync('district/web/index.html', 'utf8'));
+  await buildForRelease(webDir, { minify: false });
 }

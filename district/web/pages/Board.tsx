@@ -35,29 +35,21 @@ function Problem({ problem }: { problem: StationProblem }) {
       <strong>{t.word('role', problem.role)}</strong>
       {tone === 'warn' ? <span className="tag warn">{t('needsAttention')}</span> : null}
       {fault === null ? (
-        <span> — {t.word('status', problem.status)}</span>
+        <span>{` — ${t.word('status', problem.status)}`}</span>
       ) : (
         <>
-          {' '}
-          — <a href={faultLink(fault)}>{fault.message[language]}</a>
+          {' — '}
+          <a href={faultLink(fault)}>{fault.message[language]}</a>
           <span className="muted">
-            {' '}
-            · {deviceName(fault, t)} · {t('since')} {time(fault.firstSeen)} ({age(fault.ageHours)}) ·{' '}
+            {` · ${deviceName(fault, t)} · ${t('since')} ${time(fault.firstSeen)} (${age(fault.ageHours)}) · `}
           </span>
           <span className={`state state-${fault.state} ${tone}`}>{t(`state.${fault.state}`)}</span>
           {fault.assignee !== null ? (
-            <span>
-              {' '}
-              · {t('assignee')}: {fault.assignee}
-              {fault.repairNote ? ` (${fault.repairNote})` : ''}
-            </span>
+            <span>{` · ${t('assignee')}: ${fault.assignee}${fault.repairNote ? ` (${fault.repairNote})` : ''}`}</span>
           ) : fault.acknowledgedBy !== null ? (
-            <span>
-              {' '}
-              · {t('acknowledgedBy')} {fault.acknowledgedBy}
-            </span>
+            <span>{` · ${t('acknowledgedBy')} ${fault.acknowledgedBy}`}</span>
           ) : (
-            <span className={tone === 'bad' ? 'bad-text' : 'warn-text'}> · {t('nothingYet')}</span>
+            <span className={tone === 'bad' ? 'bad-text' : 'warn-text'}>{` · ${t('nothingYet')}`}</span>
           )}
           {fault.flapping ? <span className="tag">{t('flapping')}</span> : null}
           {fault.recurring ? <span className="tag">{t('recurring')}</span> : null}
@@ -90,7 +82,7 @@ function StationRow({ station }: { station: StationStatus }) {
         )}
       </td>
       <td className={state === 'no-news' ? 'news-text' : ''}>
-        <span className="cell-label">{t('lastHeard')}: </span>
+        <span className="cell-label">{`${t('lastHeard')}: `}</span>
         {station.lastHeardAt === null ? t('never') : time(station.lastHeardAt)}
         {offsetMinutes !== 0 ? (
           <div className="muted small" data-clock-offset>
@@ -113,9 +105,7 @@ function StationRow({ station }: { station: StationStatus }) {
             <Problem key={`${problem.role}-${problem.fault?.faultId ?? ''}`} problem={problem} />
           ))}
           {station.hiddenFaults > 0 ? (
-            <li className="muted">
-              {t('andMore')} {station.hiddenFaults} {t('moreFaults')}
-            </li>
+            <li className="muted">{`${t('andMore')} ${station.hiddenFaults} ${t('moreFaults')}`}</li>
           ) : null}
           {state !== 'no-news' && station.problems.length === 0 ? (
             <li className="muted">{t('noProblems')}</li>
@@ -185,13 +175,13 @@ export function BoardPage() {
           >
             <h2>
               <span className={`dot ${stateTone(state)}`} aria-hidden="true" />
-              {t('kecamatan')} {kecamatan.name}
+              {`${t('kecamatan')} ${kecamatan.name}`}
               <span className={`badge ${stateTone(state)}`}>{t(`stationState.${state}`)}</span>
               {state === 'closed' && kecamatan.nextOpening !== null ? (
                 <span className="muted small">{t('opensAt', { time: time(kecamatan.nextOpening) })}</span>
               ) : null}
               <span className="muted small">
-                {kecamatan.stationsAbleToRecord}/{stations.length} {t('stations')} {t('ableToRecord')}
+                {`${kecamatan.stationsAbleToRecord}/${stations.length} ${t('stations')} ${t('ableToRecord')}`}
               </span>
             </h2>
             <DataTable

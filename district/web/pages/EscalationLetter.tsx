@@ -1,6 +1,8 @@
 // The escalation letter on a fault's page: past the district's threshold, a technician writes the
 // letter to the province or the ministry's directorate (a new number each time) and opens its PDF;
 // the letters already written are listed. Younger faults say when a letter becomes possible.
+// First: this page builds dash-api.ts's schemas (zod-without-eval.ts).
+import '../zod-without-eval';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type {

@@ -1,6 +1,8 @@
 // The admin's form for escalation letters: letterhead (with an optional logo), number pattern,
 // the two recipients, the signatory and the copies. A refusal shows each bad field's own message
 // beside it (the server names every field it refuses).
+// First: this page builds dash-api.ts's schemas (zod-without-eval.ts).
+import '../zod-without-eval';
 import { useEffect, useState } from 'react';
 import type { ChangeEvent, FormEvent } from 'react';
 import type { LetterSettings, LetterSettingsView } from '../../dash-api';

@@ -14,10 +14,7 @@ export function ForecastItem({ forecast, where = false }: { forecast: ForecastVi
         {forecastHeadline(t, forecast)}
       </a>
       <span className="muted">
-        {' '}
-        · {where ? `${t('kecamatan')} ${forecast.kecamatan} / ${forecast.stationName} · ` : ''}
-        {t.word('role', forecast.role)} · {forecast.message[language]}
-        {forecast.stale ? ` · ${t('forecastStale', { time: time(forecast.reportedAt) })}` : ''}
+        {` · ${where ? `${t('kecamatan')} ${forecast.kecamatan} / ${forecast.stationName} · ` : ''}${t.word('role', forecast.role)} · ${forecast.message[language]}${forecast.stale ? ` · ${t('forecastStale', { time: time(forecast.reportedAt) })}` : ''}`}
       </span>
     </li>
   );

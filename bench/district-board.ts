@@ -4,23 +4,21 @@
 // over loopback HTTP in the same Chromium run. Goal: the dashboard within 1.5x the static page.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildDashboardWeb } from '../scripts/dashboard-web-build.mjs';
+import { rmSync } from 'node:fs';
 import { addUser } from '../district/server/auth/users';
 import { storeEvents } from '../district/server/intake/intake';
 import { launchChromium } from '../tests/helpers/browser';
 import {
   addBenchStations,
+  buildBenchDashboard,
   faultEvent,
   heartbeatEvent,
   percentile,
   startBenchDistrict,
+  staticDocument,
 } from './district-seed';
 
-const webDir = mkdtempSync(join(tmpdir(), 'siaga-bench-web-'));
-await buildDashboardWeb(webDir);
+const webDir = await buildBenchDashboard();
 const district = await startBenchDistrict({ dashboard: { webDir } });
 const stations = await addBenchStations(district.db, 1000, 50);
 const now = Date.now();
@@ -66,11 +64,8 @@ for (let round = 0; round < 5; round++) {
 }
 const rows = await page.locator('tr[data-station]').count();
 
-// The same rows as a static page: the rendered document without its script (nor the links that
-// preload the script's chunks).
-const staticHtml = (await page.content())
-  .replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, '')
-  .replace(/<link rel="modulepreload"[^>]*>/g, '');
+// The same rows as a static page: the rendered document without its script.
+const staticHtml = staticDocument(await page.content());
 const staticServer = createServer((_request, response) => {
   response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
   response.end(staticHtml);

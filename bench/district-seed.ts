@@ -2,10 +2,10 @@
 // straight into the database with their own Ed25519 keys, and signed event batches.
 import { createHash, generateKeyPairSync, randomInt, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { buildDashboardWeb } from '../scripts/dashboard-web-build.mjs';
 import { openDatabase } from '../district/server/db/open';
 import type { Db, SqlValue } from '../district/server/db/types';
 import { startServer } from '../district/server/server';
@@ -28,19 +28,18 @@ const nextId = monotonicEventIds(() => randomInt(2 ** 32) / 2 ** 32);
 /** The dashboard built for production into a new temp folder (its path; the caller removes it). */
 export async function buildBenchDashboard(): Promise<string> {
   const webDir = mkdtempSync(join(tmpdir(), 'siaga-bench-web-'));
-  await build({
-    entryPoints: ['district/web/main.tsx'],
-    bundle: true,
-    minify: true,
-    outfile: join(webDir, 'app.js'),
-    format: 'esm',
-    platform: 'browser',
-    jsx: 'automatic',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'error',
-  });
-  writeFileSync(join(webDir, 'index.html'), readFileSync('district/web/index.html'));
+  await buildDashboardWeb(webDir);
   return webDir;
+}
+
+/**
+ * A rendered dashboard document as a static page of the same view: without its script, nor the links
+ * that preload the script's chunks (the static page would otherwise download them for nothing).
+ */
+export function staticDocument(renderedHtml: string): string {
+  return renderedHtml
+    .replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, '')
+    .replace(/<link rel="modulepreload"[^>]*>/g, '');
 }
 
 /** A district server on a temp data dir: SQLite there, or the PostgreSQL at `url`. */

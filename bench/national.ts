@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { addUser } from '../district/server/auth/users';
 import { launchChromium } from '../tests/helpers/browser';
 import { startPostgres } from '../tests/helpers/postgres';
-import { buildBenchDashboard, percentile, startBenchDistrict } from './district-seed';
+import { buildBenchDashboard, percentile, startBenchDistrict, staticDocument } from './district-seed';
 import { DISTRICTS, KECAMATAN, PROVINCES, provinceCode, seedCountry, STATIONS } from './national-seed';
 
 const webDir = await buildBenchDashboard();
@@ -76,7 +76,7 @@ async function timeShown(target: Page, url: string, count: number): Promise<numb
 }
 
 async function staticCopy(target: Page, count: number): Promise<number[]> {
-  const html = (await target.content()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, '');
+  const html = staticDocument(await target.content());
   const server = createServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
     response.end(html);

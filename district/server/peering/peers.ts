@@ -21,6 +21,7 @@ import { forwardedStationId } from '../../../protocol/peering';
 import type { Db } from '../db/types';
 import { hashEnrollmentCode, newEnrollmentCode } from '../db/ids';
 import { InvalidInputError, NotFoundError } from '../errors';
+import { markLeft } from '../figures/late';
 import { storeEvents } from '../intake/intake';
 import { Refusal } from '../intake/refusal';
 import { publicKeyFromBase64 } from '../intake/signature';
@@ -46,7 +47,9 @@ export interface NewPeer {
 
 /** `pr-` and 10 random Crockford base32 characters (50 bits), lower case. */
 export function newPeerId(): string {
-  return `pr-${Array.from(randomBytes(10), (byte) => CROCKFORD_ALPHABET[byte % 32]).join('').toLowerCase()}`;
+  return `pr-${Array.from(randomBytes(10), (byte) => CROCKFORD_ALPHABET[byte % 32])
+    .join('')
+    .toLowerCase()}`;
 }
 
 /**
@@ -128,12 +131,10 @@ export async function enrollPeer(
     if (peerId === undefined) {
       throw new Refusal('bad-code', 'the peer code is unknown, already used or expired');
     }
-    await transaction.run('UPDATE peers SET public_key = $1, enrolled_at = $2, app_version = $3 WHERE id = $4', [
-      request.publicKey,
-      nowIso,
-      request.appVersion,
-      peerId,
-    ]);
+    await transaction.run(
+      'UPDATE peers SET public_key = $1, enrolled_at = $2, app_version = $3 WHERE id = $4',
+      [request.publicKey, nowIso, request.appVersion, peerId],
+    );
     const [peer] = await transaction.query<{ district_name: string }>(
       'SELECT district_name FROM peers WHERE id = $1',
       [peerId],
@@ -151,7 +152,9 @@ export async function findEnrolledPeer(
     'SELECT id, district_name, public_key, district_code FROM peers WHERE id = $1',
     [peerId],
   );
-  return peer === undefined || peer.public_key === null ? null : { signer: peer, publicKeyBase64: peer.public_key };
+  return peer === undefined || peer.public_key === null
+    ? null
+    : { signer: peer, publicKeyBase64: peer.public_key };
 }
 
 /**
@@ -184,7 +187,10 @@ export async function storeForwarded(
       'SELECT peer_id, district_code FROM stations WHERE id = $1',
       [id],
     );
-    if (existing !== undefined && (existing.peer_id !== peer.id || existing.district_code !== peer.district_code)) {
+    if (
+      existing !== undefined &&
+      (existing.peer_id !== peer.id || existing.district_code !== peer.district_code)
+    ) {
       throw new Refusal(
         'station-mismatch',
         `station ${id} here is not one of this peer's stations in district ${peer.district_code}`,
@@ -197,12 +203,22 @@ export async function storeForwarded(
     // A forwarded station is active from its first forward, in the peer's district; it never holds
     // a key here. A row of that id that is not this peer's in its district (a station of the
     // province's own, or of another district) is never renamed, moved or fed.
-    const written = await db.run(
-      `INSERT INTO stations (id, name, kecamatan, created_at, enrolled_at, peer_id, district_code)
-       VALUES ($1, $2, $3, $4, $4, $5, $6)
-       ON CONFLICT (id) DO UPDATE SET name = $2, kecamatan = $3 WHERE stations.peer_id = $5 AND stations.district_code = $6`,
-      [id, station.name, station.kecamatan, nowIso, peer.id, peer.district_code],
-    );
+    const written = await db.transaction(async (transaction) => {
+      const [before] = await transaction.query<{ kecamatan: string }>(
+        'SELECT kecamatan FROM stations WHERE id = $1',
+        [id],
+      );
+      const count = await transaction.run(
+        `INSERT INTO stations (id, name, kecamatan, created_at, enrolled_at, peer_id, district_code)
+         VALUES ($1, $2, $3, $4, $4, $5, $6)
+         ON CONFLICT (id) DO UPDATE SET name = $2, kecamatan = $3 WHERE stations.peer_id = $5 AND stations.district_code = $6`,
+        [id, station.name, station.kecamatan, nowIso, peer.id, peer.district_code],
+      );
+      if (count === 1 && before !== undefined && before.kecamatan !== station.kecamatan) {
+        await markLeft(transaction, peer.district_code, before.kecamatan);
+      }
+      return count;
+    });
     if (written === 0) {
       throw new Refusal(
         'station-mismatch',
@@ -221,6 +237,7 @@ export async function storeForwarded(
       source: run.source,
       heartbeatWindowMs: options.heartbeatWindowMs,
       forwarded: true,
+      storedAtMs: options.nowMs,
     });
     accepted.push(...stored.accepted.map((id) => ({ stationId, id })));
     duplicates.push(...stored.duplicates.map((id) => ({ stationId, id })));

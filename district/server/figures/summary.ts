@@ -114,7 +114,8 @@ export async function unableMsByDay(
      WHERE s.district_code = $1`,
     [district],
   );
-  const writtenUntil = Math.min(nowMs, newest?.at === null || newest?.at === undefined ? -Infinity : Date.parse(newest.at));
+  const newestMs = newest?.at === null || newest?.at === undefined ? -Infinity : Date.parse(newest.at);
+  const writtenUntil = Math.min(nowMs, newestMs);
   const stations = await db.query<{ id: string; kecamatan: string; enrolled_at: string }>(
     'SELECT id, kecamatan, enrolled_at FROM stations WHERE enrolled_at IS NOT NULL AND district_code = $1',
     [district],

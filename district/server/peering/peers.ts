@@ -47,9 +47,7 @@ export interface NewPeer {
 
 /** `pr-` and 10 random Crockford base32 characters (50 bits), lower case. */
 export function newPeerId(): string {
-  return `pr-${Array.from(randomBytes(10), (byte) => CROCKFORD_ALPHABET[byte % 32])
-    .join('')
-    .toLowerCase()}`;
+  return `pr-${Array.from(randomBytes(10), (byte) => CROCKFORD_ALPHABET[byte % 32]).join('').toLowerCase()}`;
 }
 
 /**
@@ -131,10 +129,12 @@ export async function enrollPeer(
     if (peerId === undefined) {
       throw new Refusal('bad-code', 'the peer code is unknown, already used or expired');
     }
-    await transaction.run(
-      'UPDATE peers SET public_key = $1, enrolled_at = $2, app_version = $3 WHERE id = $4',
-      [request.publicKey, nowIso, request.appVersion, peerId],
-    );
+    await transaction.run('UPDATE peers SET public_key = $1, enrolled_at = $2, app_version = $3 WHERE id = $4', [
+      request.publicKey,
+      nowIso,
+      request.appVersion,
+      peerId,
+    ]);
     const [peer] = await transaction.query<{ district_name: string }>(
       'SELECT district_name FROM peers WHERE id = $1',
       [peerId],
@@ -152,9 +152,7 @@ export async function findEnrolledPeer(
     'SELECT id, district_name, public_key, district_code FROM peers WHERE id = $1',
     [peerId],
   );
-  return peer === undefined || peer.public_key === null
-    ? null
-    : { signer: peer, publicKeyBase64: peer.public_key };
+  return peer === undefined || peer.public_key === null ? null : { signer: peer, publicKeyBase64: peer.public_key };
 }
 
 /**
@@ -187,10 +185,7 @@ export async function storeForwarded(
       'SELECT peer_id, district_code FROM stations WHERE id = $1',
       [id],
     );
-    if (
-      existing !== undefined &&
-      (existing.peer_id !== peer.id || existing.district_code !== peer.district_code)
-    ) {
+    if (existing !== undefined && (existing.peer_id !== peer.id || existing.district_code !== peer.district_code)) {
       throw new Refusal(
         'station-mismatch',
         `station ${id} here is not one of this peer's stations in district ${peer.district_code}`,
@@ -202,7 +197,8 @@ export async function storeForwarded(
     const id = forwardedStationId(peer.id, station.id);
     // A forwarded station is active from its first forward, in the peer's district; it never holds
     // a key here. A row of that id that is not this peer's in its district (a station of the
-    // province's own, or of another district) is never renamed, moved or fed.
+    // province's own, or of another district) is never renamed, moved or fed. A station moved out
+    // of a kecamatan makes the figures' rows of that kecamatan stale (figures/late.ts markLeft).
     const written = await db.transaction(async (transaction) => {
       const [before] = await transaction.query<{ kecamatan: string }>(
         'SELECT kecamatan FROM stations WHERE id = $1',

@@ -32,9 +32,27 @@ export async function markLate(db: Db, stationId: string, fromMs: number, nowMs:
   await db.run(
     `INSERT INTO figures_late (district_code, kecamatan, from_at, generation)
      SELECT s.district_code, s.kecamatan, $2, g.value FROM stations s, figures_generation g WHERE s.id = $1 AND g.id = 1
-     ON CONFLICT (district_code, kecamatan) DO UPDATE SET
-       from_at = CASE WHEN excluded.from_at < figures_late.from_at THEN excluded.from_at ELSE figures_late.from_at END,
-       generation = excluded.generation`,
+     ${KEEP_EARLIEST}`,
     [stationId, iso(fromMs)],
+  );
+}
+
+/** A mark keeps the earliest time changed and takes the newest generation. */
+const KEEP_EARLIEST = `ON CONFLICT (district_code, kecamatan) DO UPDATE SET
+       from_at = CASE WHEN excluded.from_at < figures_late.from_at THEN excluded.from_at ELSE figures_late.from_at END,
+       generation = excluded.generation`;
+
+/**
+ * A station left `kecamatan` (a peer renamed it there): every row of that kecamatan computed so
+ * far is stale. Its basis alone would not do: moved back, the kecamatan has the basis of its old
+ * rows again, while a late heartbeat stored meanwhile marked only the kecamatan it was in then.
+ */
+export async function markLeft(db: Db, district: string, kecamatan: string): Promise<void> {
+  await db.run('UPDATE figures_generation SET value = value + 1 WHERE id = 1');
+  await db.run(
+    `INSERT INTO figures_late (district_code, kecamatan, from_at, generation)
+     SELECT $1, $2, $3, value FROM figures_generation WHERE id = 1
+     ${KEEP_EARLIEST}`,
+    [district, kecamatan, iso(0)],
   );
 }

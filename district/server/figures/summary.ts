@@ -106,6 +106,16 @@ export async function unableMsByDay(
     'SELECT value FROM figures_generation WHERE id = 1',
   );
   const generation = Number(counter?.value ?? 0);
+  // Rows are written only for days over by the intake's clock too: a day ending after the newest
+  // heartbeat stored in the district may still get heartbeats that late.ts does not call late (a
+  // view on a clock ahead: another process's, or a server clock wrong then corrected).
+  const [newest] = await db.query<{ at: string | null }>(
+    `SELECT MAX(a.last_heartbeat_at) AS at FROM station_availability a JOIN stations s ON s.id = a.station_id
+     WHERE s.district_code = $1`,
+    [district],
+  );
+  const newestMs = newest?.at === null || newest?.at === undefined ? -Infinity : Date.parse(newest.at);
+  const writtenUntil = Math.min(nowMs, newestMs);
   const stations = await db.query<{ id: string; kecamatan: string; enrolled_at: string }>(
     'SELECT id, kecamatan, enrolled_at FROM stations WHERE enrolled_at IS NOT NULL AND district_code = $1',
     [district],
@@ -232,7 +242,7 @@ export async function unableMsByDay(
       const ms = day.start < from ? (storedDays.get(key) ?? 0) : (computed.get(day.start) ?? 0);
       perDay.set(day.start, ms);
       monthTotals.set(day.month, (monthTotals.get(day.month) ?? 0) + ms);
-      if (day.start + DAY_MS <= nowMs && !storedDays.has(key)) {
+      if (day.start + DAY_MS <= writtenUntil && !storedDays.has(key)) {
         writtenDays.push([
           district,
           kecamatan,
@@ -246,7 +256,7 @@ export async function unableMsByDay(
     }
     for (const [month, ms] of monthTotals) {
       const range = months.get(month)!;
-      if (range.end <= nowMs) {
+      if (range.end <= writtenUntil) {
         writtenMonths.push([
           district,
           kecamatan,

@@ -176,6 +176,12 @@ export async function storeEvents(
     heartbeatWindowMs?: number;
     /** Forwarded by a peer district (peering/peers.ts): commands stay here, none is sent back. */
     forwarded?: boolean;
+    /**
+     * This server's clock as it stores (default nowMs): a peer's forward is stored at the
+     * downstream's receive time, possibly days ago, but whether a heartbeat lands in a day the
+     * figures' summary already counted is judged on this clock (figures/late.ts).
+     */
+    storedAtMs?: number;
   },
 ): Promise<StoreResult> {
   const receivedAt = new Date(options.nowMs).toISOString();
@@ -223,7 +229,7 @@ export async function storeEvents(
       await projectForDashboard(transaction, stationId, event, {
         heartbeatWindowMs: options.heartbeatWindowMs ?? DEFAULT_HEARTBEAT_WINDOW_MS,
         districtAt: clock.districtTime(event),
-        nowMs: options.nowMs,
+        nowMs: options.storedAtMs ?? options.nowMs,
       });
     }
     if (clock.newestHeartbeat !== null) {

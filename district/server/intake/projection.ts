@@ -17,7 +17,10 @@ export async function projectForDashboard(
   db: Db,
   stationId: string,
   event: Event,
-  /** districtAt: the event's time on the district's clock (intake.ts), which availability counts in. */
+  /**
+   * districtAt: the event's time on the district's clock (intake.ts), which availability counts in;
+   * nowMs: this server's clock as it stores the event.
+   */
   options: { heartbeatWindowMs: number; districtAt: string; nowMs: number },
 ): Promise<void> {
   if (event.type === 'heartbeat') {

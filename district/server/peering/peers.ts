@@ -21,6 +21,7 @@ import { forwardedStationId } from '../../../protocol/peering';
 import type { Db } from '../db/types';
 import { hashEnrollmentCode, newEnrollmentCode } from '../db/ids';
 import { InvalidInputError, NotFoundError } from '../errors';
+import { markLeft } from '../figures/late';
 import { storeEvents } from '../intake/intake';
 import { Refusal } from '../intake/refusal';
 import { publicKeyFromBase64 } from '../intake/signature';
@@ -196,13 +197,24 @@ export async function storeForwarded(
     const id = forwardedStationId(peer.id, station.id);
     // A forwarded station is active from its first forward, in the peer's district; it never holds
     // a key here. A row of that id that is not this peer's in its district (a station of the
-    // province's own, or of another district) is never renamed, moved or fed.
-    const written = await db.run(
-      `INSERT INTO stations (id, name, kecamatan, created_at, enrolled_at, peer_id, district_code)
-       VALUES ($1, $2, $3, $4, $4, $5, $6)
-       ON CONFLICT (id) DO UPDATE SET name = $2, kecamatan = $3 WHERE stations.peer_id = $5 AND stations.district_code = $6`,
-      [id, station.name, station.kecamatan, nowIso, peer.id, peer.district_code],
-    );
+    // province's own, or of another district) is never renamed, moved or fed. A station moved out
+    // of a kecamatan makes the figures' rows of that kecamatan stale (figures/late.ts markLeft).
+    const written = await db.transaction(async (transaction) => {
+      const [before] = await transaction.query<{ kecamatan: string }>(
+        'SELECT kecamatan FROM stations WHERE id = $1',
+        [id],
+      );
+      const count = await transaction.run(
+        `INSERT INTO stations (id, name, kecamatan, created_at, enrolled_at, peer_id, district_code)
+         VALUES ($1, $2, $3, $4, $4, $5, $6)
+         ON CONFLICT (id) DO UPDATE SET name = $2, kecamatan = $3 WHERE stations.peer_id = $5 AND stations.district_code = $6`,
+        [id, station.name, station.kecamatan, nowIso, peer.id, peer.district_code],
+      );
+      if (count === 1 && before !== undefined && before.kecamatan !== station.kecamatan) {
+        await markLeft(transaction, peer.district_code, before.kecamatan);
+      }
+      return count;
+    });
     if (written === 0) {
       throw new Refusal(
         'station-mismatch',
@@ -221,6 +233,7 @@ export async function storeForwarded(
       source: run.source,
       heartbeatWindowMs: options.heartbeatWindowMs,
       forwarded: true,
+      storedAtMs: options.nowMs,
     });
     accepted.push(...stored.accepted.map((id) => ({ stationId, id })));
     duplicates.push(...stored.duplicates.map((id) => ({ stationId, id })));

@@ -205,3 +205,35 @@ async function rawGet(
       .end();
   });
 }
+
+test('#/eskalasi opened by link on a 360 px phone: each rule and contact a box of its own, one field a line, nothing sideways', async () => {
+  const { context, page, errors } = await signedIn();
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto(`${server.url}/#/eskalasi`);
+  await page.waitForSelector('.escalation-rule');
+  const layout = await page.evaluate(() => {
+    const boxes = [...document.querySelectorAll('.escalation-rule, .escalation-contact')];
+    return {
+      scrollWidth: document.documentElement.scrollWidth,
+      boxes: boxes.map((box) => ({
+        border: getComputedStyle(box).borderTopWidth,
+        // The left edge of every field's label: all alike when each field starts its own line.
+        lefts: [...box.querySelectorAll('label.field')].map((label) => Math.round(label.getBoundingClientRect().left)),
+        // Every input under its label's text, never beside it.
+        beside: [...box.querySelectorAll('label.field')].some((label) => {
+          const control = label.querySelector('input, select, textarea');
+          return control !== null && control.getBoundingClientRect().top < label.getBoundingClientRect().top + 10;
+        }),
+      })),
+    };
+  });
+  assert.ok(layout.boxes.length >= 2, 'the server file has rules and contacts');
+  assert.ok(layout.scrollWidth <= 360, `no sideways scroll: ${layout.scrollWidth}`);
+  for (const box of layout.boxes) {
+    assert.notEqual(box.border, '0px', 'a rule or contact is a box of its own');
+    assert.equal(new Set(box.lefts).size, 1, `one field a line: ${box.lefts.join(',')}`);
+    assert.equal(box.beside, false, 'the control under its label');
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});

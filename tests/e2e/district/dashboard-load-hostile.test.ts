@@ -237,3 +237,21 @@ test('#/eskalasi opened by link on a 360 px phone: each rule and contact a box o
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a page whose code failed to load (link dropped) loads when opened again once the link is back', async () => {
+  const { context, page, errors } = await signedIn();
+  await page.goto(`${server.url}/#/`);
+  await page.waitForSelector('.summary');
+  const figuresChunk = /\/chunks\/Figures-[A-Z0-9]{8}\.js$/;
+  await context.route(figuresChunk, (route) => route.abort('internetdisconnected'));
+  await page.click('header a[href="#/angka"]');
+  await page.waitForSelector('[data-chunk-failed]');
+  await context.unroute(figuresChunk);
+  await page.click('header a[href="#/gangguan"]');
+  await page.waitForSelector('header a.current[href="#/gangguan"]');
+  await page.click('header a[href="#/angka"]');
+  await page.waitForSelector('main a:has-text("Unduh CSV")');
+  assert.equal(await page.locator('[data-chunk-failed]').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -4,7 +4,16 @@
 // #/kabupaten/CODE, a district's board).
 import { useEffect, useState } from 'react';
 import type { SessionInfo, User } from '../dash-api';
-import { api, chooseDistrict, chosenDistrict, getOnce, setCsrfToken, takeArrived } from './api';
+import {
+  api,
+  chooseDistrict,
+  chosenDistrict,
+  getOnce,
+  isSignedOut,
+  onSignedOut,
+  setCsrfToken,
+  takeArrived,
+} from './api';
 import type { Language } from '../../protocol/i18n';
 import { LanguageContext, storedLanguage, storeLanguage, useTranslator } from './language';
 import {
@@ -170,10 +179,24 @@ function Shell({
   );
 }
 
+/** The session check failed without an answer (link down, server stopped, a proxy's 502/503). */
+function ServerUnreachable({ onRetry }: { onRetry: () => void }) {
+  const { t } = useTranslator();
+  return (
+    <section className="login" data-server-unreachable>
+      <h1>{t('appName')}</h1>
+      <p className="error">{t('serverUnreachable')}</p>
+      <p>{t('serverUnreachableHint')}</p>
+      <button onClick={onRetry}>{t('tryAgain')}</button>
+    </section>
+  );
+}
+
 export function App() {
   const [language, setLanguage] = useState<Language>(storedLanguage);
   // The session prefetched at load (prefetch-board.ts) is usually here before the first render.
-  const [session, setSession] = useState<SessionInfo | null | undefined>(() => {
+  // undefined: being checked; null: signed out; 'unreachable': the check got no answer.
+  const [session, setSession] = useState<SessionInfo | null | 'unreachable' | undefined>(() => {
     const arrived = takeArrived<SessionInfo>('/api/dash/session');
     if (arrived !== undefined) {
       setCsrfToken(arrived.csrfToken);
@@ -193,16 +216,25 @@ export function App() {
         setCsrfToken(current.csrfToken);
         setSession(current);
       },
-      () => setSession(null),
+      (failure: unknown) => setSession(isSignedOut(failure) ? null : 'unreachable'),
     );
   }, [isPublic, session]);
+  // A 401 mid-use (the session expired): the login form, then the page the user was on (the hash stays).
+  useEffect(() => {
+    onSignedOut(() => setSession(null));
+    return () => onSignedOut(null);
+  }, []);
   const toggleLanguage = () => {
     const next = language === 'id' ? 'en' : 'id';
     storeLanguage(next);
     setLanguage(next);
   };
   const logout = () => {
-    api.post('/api/dash/logout').finally(() => setSession(null));
+    // An expired session's logout answers 401: signed out all the same.
+    api.post('/api/dash/logout').then(
+      () => setSession(null),
+      () => setSession(null),
+    );
   };
   return (
     <LanguageContext.Provider value={language}>
@@ -215,7 +247,9 @@ export function App() {
             <PublicPage />
           </PageLoader>
         </>
-      ) : session === undefined ? null : session === null ? (
+      ) : session === undefined ? null : session === 'unreachable' ? (
+        <ServerUnreachable onRetry={() => setSession(undefined)} />
+      ) : session === null ? (
         <Login onLogin={setSession} />
       ) : (
         <Shell session={session} onLogout={logout} onLanguage={toggleLanguage} />

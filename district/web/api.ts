@@ -48,6 +48,17 @@ function withDistrict(path: string): string {
   return `${path}${path.includes('?') ? '&' : '?'}district=${encodeURIComponent(district)}`;
 }
 
+let signedOutListener: (() => void) | null = null;
+
+/** Called when the server answers 401 (no valid session) to any request but the login. */
+export function onSignedOut(listener: (() => void) | null): void {
+  signedOutListener = listener;
+}
+
+/** Whether a failure means "not signed in" (401), rather than a server that did not answer. */
+export const isSignedOut = (failure: unknown): boolean =>
+  failure instanceof ApiError && failure.status === 401;
+
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(withDistrict(path), {
     method,
@@ -64,6 +75,10 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     fields?: Record<string, string>;
   };
   if (!response.ok) {
+    // The session ended (expired, or signed out in another tab): the App shows the login form.
+    if (response.status === 401 && !path.startsWith('/api/dash/login')) {
+      signedOutListener?.();
+    }
     throw new ApiError(
       response.status,
       json.error ?? 'error',

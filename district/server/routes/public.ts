@@ -53,20 +53,29 @@ export function codingWeight(acceptEncoding: string, coding: string): number {
   return weights.get(coding) ?? weights.get('*') ?? 0;
 }
 
-/** The body as the browser accepts it: brotli unless it prefers gzip, then gzip, else as is. */
-function compress(request: FastifyRequest, reply: FastifyReply, body: Buffer): Buffer {
+/** The coding the browser accepts: brotli unless it prefers gzip, then gzip, else none (null). */
+export function contentCoding(request: FastifyRequest): 'br' | 'gzip' | null {
   const accepted = String(request.headers['accept-encoding'] ?? '');
   const brotli = codingWeight(accepted, 'br');
   const gzip = codingWeight(accepted, 'gzip');
-  if (brotli > 0 && brotli >= gzip) {
-    void reply.header('content-encoding', 'br');
-    return brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } });
+  return brotli > 0 && brotli >= gzip ? 'br' : gzip > 0 ? 'gzip' : null;
+}
+
+/** `body` in `coding` (brotli at quality 5: a fraction of the time of 11 for a few percent more). */
+export function encode(body: Buffer, coding: 'br' | 'gzip'): Buffer {
+  return coding === 'br'
+    ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } })
+    : gzipSync(body);
+}
+
+/** The body as the browser accepts it (`contentCoding`), with its Content-Encoding header. */
+function compress(request: FastifyRequest, reply: FastifyReply, body: Buffer): Buffer {
+  const coding = contentCoding(request);
+  if (coding === null) {
+    return body;
   }
-  if (gzip > 0) {
-    void reply.header('content-encoding', 'gzip');
-    return gzipSync(body);
-  }
-  return body;
+  void reply.header('content-encoding', coding);
+  return encode(body, coding);
 }
 
 /**

@@ -1,14 +1,14 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { LoginRequest, SessionInfo } from '../../dash-api';
-import { api, setCsrfToken } from '../api';
+import { api, ApiError, setCsrfToken } from '../api';
 import { useTranslator } from '../language';
 
 export function Login({ onLogin }: { onLogin: (session: SessionInfo) => void }) {
   const { t } = useTranslator();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [failed, setFailed] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     api.post<SessionInfo>('/api/dash/login', { username, password } satisfies LoginRequest).then(
@@ -16,7 +16,15 @@ export function Login({ onLogin }: { onLogin: (session: SessionInfo) => void }) 
         setCsrfToken(session.csrfToken);
         onLogin(session);
       },
-      () => setFailed(true),
+      // A wrong password is 401 (400: a field missing); 429 a lockout; anything else, no answer.
+      (error: unknown) =>
+        setFailure(
+          error instanceof ApiError && (error.status === 401 || error.status === 400)
+            ? t('loginFailed')
+            : error instanceof ApiError && error.status === 429
+              ? t('loginTryLater')
+              : t('serverUnreachable'),
+        ),
     );
   };
   return (
@@ -41,7 +49,7 @@ export function Login({ onLogin }: { onLogin: (session: SessionInfo) => void }) 
           onChange={(event) => setPassword(event.target.value)}
         />
       </label>
-      {failed ? <p className="error">{t('loginFailed')}</p> : null}
+      {failure === null ? null : <p className="error">{failure}</p>}
       <button type="submit">{t('login')}</button>
       <p>
         <a href="/publik">{t('navPublic')}</a>

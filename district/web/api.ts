@@ -82,7 +82,10 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     throw new ApiError(
       response.status,
       json.error ?? 'error',
-      json.message ?? response.statusText,
+      // A failure of the server (or of a proxy before it) says so in words, not "Internal Server Error".
+      response.status >= 500
+        ? `Server Siaga sedang bermasalah (${response.status}); coba lagi sebentar lagi (the server failed; try again shortly)`
+        : (json.message ?? response.statusText),
       json.fields,
     );
   }

@@ -81,6 +81,21 @@ test('a server answering 503 to the session check is not taken for "signed out" 
   await context.close();
 });
 
+test('the board answering 500 says in Indonesian that the server failed, not "Internal Server Error"', async () => {
+  const { context, page } = await signedIn();
+  await context.route('**/api/dash/board**', (route) =>
+    route.fulfill({
+      status: 500,
+      contentType: 'application/json',
+      body: '{"statusCode":500,"error":"Internal Server Error","message":"Internal Server Error"}',
+    }),
+  );
+  await page.goto(`${server.url}/#/`);
+  await page.waitForSelector('text=/Server Siaga sedang bermasalah/');
+  assert.equal(await page.locator('text=Internal Server Error').count(), 0);
+  await context.close();
+});
+
 test('a login while the server is down says so, not "wrong password"', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -218,11 +233,15 @@ test('#/eskalasi opened by link on a 360 px phone: each rule and contact a box o
       boxes: boxes.map((box) => ({
         border: getComputedStyle(box).borderTopWidth,
         // The left edge of every field's label: all alike when each field starts its own line.
-        lefts: [...box.querySelectorAll('label.field')].map((label) => Math.round(label.getBoundingClientRect().left)),
+        lefts: [...box.querySelectorAll('label.field')].map((label) =>
+          Math.round(label.getBoundingClientRect().left),
+        ),
         // Every input under its label's text, never beside it.
         beside: [...box.querySelectorAll('label.field')].some((label) => {
           const control = label.querySelector('input, select, textarea');
-          return control !== null && control.getBoundingClientRect().top < label.getBoundingClientRect().top + 10;
+          return (
+            control !== null && control.getBoundingClientRect().top < label.getBoundingClientRect().top + 10
+          );
         }),
       })),
     };

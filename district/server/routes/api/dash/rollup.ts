@@ -18,7 +18,9 @@ export default async function rollupRoutes(app: FastifyInstance): Promise<void> 
     const nowMs = app.district.now();
     const windowMs = app.dashboard.heartbeatWindowMs;
     if (scope.level === 'district') {
-      throw new NotFoundError('no wider view for a district account');
+      throw new NotFoundError(
+        'Akun kabupaten/kota tidak punya tampilan provinsi atau nasional (no wider view for a district account)',
+      );
     }
     if (province === undefined || province === '') {
       return rollup(db, { scope, nowMs, windowMs });

@@ -15,10 +15,13 @@ export const EscalationConfigSchema = z
     contacts: z.record(z.string(), ContactSchema),
     /** Single messages a recipient gets per local day; beyond that they wait for the daily digest. */
     maxSinglePerDay: z.number().int().min(0).default(5),
-    /** The local hour (0-23) the daily digest goes out. */
+    /** The local hour (0-23) each district's daily digest goes out, by that district's clock. */
     digestHour: z.number().int().min(0).max(23).default(7),
-    /** Local time's offset from UTC in minutes (WIB: 420). */
-    utcOffsetMinutes: z.number().int().default(420),
+    /**
+     * The default district's offset from UTC in minutes (WIB: 420), when written; absent, it keeps
+     * the time zone of its calendar like every other district (local-day.ts).
+     */
+    utcOffsetMinutes: z.number().int().optional(),
     /** How often the server runs the rules. */
     intervalMinutes: z.number().positive().default(5),
     /** The dashboard's address, for links in messages. */

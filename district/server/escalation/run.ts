@@ -1,7 +1,9 @@
 // One pass of the escalation rules at time `nowMs` (the server runs it on a timer; tests call it
 // with their own clock). Each (rule, fault) escalates once (escalation_notices). Each recipient
-// gets at most `maxSinglePerDay` single messages per local day; the rest wait for one daily
-// digest at `digestHour`, so a bad morning sends one message, not a storm.
+// gets at most `maxSinglePerDay` single messages per district and local day; the rest wait for one
+// daily digest at `digestHour`, so a bad morning sends one message, not a storm. The local day and
+// the digest hour are each district's own (local-day.ts): Denpasar's digest goes out at 07:00 WITA,
+// Sragen's at 07:00 WIB, and a recipient in both districts' contacts gets each district's.
 // Each district's faults escalate by that district's rules to that district's contacts only
 // (district-settings.ts); a pass may be limited to a scope (a district's admin runs their own).
 import type { FaultView } from '../faults/lifecycle';
@@ -14,7 +16,11 @@ import type { Notifier } from '../notify/types';
 import { districtScope, scopeCondition } from '../tenancy/scope';
 import type { EscalationConfig, EscalationRule } from './config';
 import { escalationSets } from './district-settings';
+import type { LocalDay } from './local-day';
+import { districtDay, districtOffsets } from './local-day';
 import { digestSubject, digestText, singleSubject, singleText } from './messages';
+
+export { localDay } from './local-day';
 
 const SEVERITY_RANK: Record<string, number> = { info: 0, minor: 1, major: 2, critical: 3 };
 /** A message that failed this many times is given up (and stays in the table with its error). */
@@ -49,21 +55,6 @@ export function ruleMatches(rule: EscalationRule, fault: FaultView): boolean {
   return fault.ageHours >= rule.afterHours;
 }
 
-/** Start of the local day holding `nowMs`, and that day's digest time, in ms. */
-export function localDay(
-  nowMs: number,
-  config: EscalationConfig,
-): { startMs: number; digestMs: number; date: string } {
-  const offsetMs = config.utcOffsetMinutes * 60_000;
-  const local = new Date(nowMs + offsetMs);
-  const startMs = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - offsetMs;
-  return {
-    startMs,
-    digestMs: startMs + config.digestHour * 3_600_000,
-    date: new Date(startMs + offsetMs).toISOString().slice(0, 10),
-  };
-}
-
 interface NotificationRow {
   id: string;
   channel: 'email' | 'webhook';
@@ -72,11 +63,12 @@ interface NotificationRow {
   station_id: string;
   fault_id: string;
   district_code: string;
+  created_at: string;
 }
 
 /** Notifications of the scope's stations, with their station's district (whose rules name them). */
 function notificationQuery(where: string, order: string, params: SqlValue[], scope: Scope | undefined): string {
-  return `SELECT n.id, n.channel, n.recipient, n.rule_id, n.station_id, n.fault_id, s.district_code
+  return `SELECT n.id, n.channel, n.recipient, n.rule_id, n.station_id, n.fault_id, n.created_at, s.district_code
     FROM notifications n JOIN stations s ON s.id = n.station_id
     WHERE ${where}${scopeCondition(scope, 's.district_code', params)} ORDER BY ${order}`;
 }
@@ -86,21 +78,21 @@ export async function runEscalation(deps: EscalationDeps, nowMs: number, scope?:
   const { db, config } = deps;
   const result: EscalationResult = { escalated: 0, sent: 0, queued: 0, digests: 0, failed: 0 };
   const now = new Date(nowMs).toISOString();
-  const day = localDay(nowMs, config);
+  const offsets = await districtOffsets(db, config, scope);
   const sets = await escalationSets(db, config, scope);
   for (const [district, settings] of sets) {
     const faults = await findFaults(db, nowMs, { state: 'active', scope: districtScope(district) });
-    await escalateDistrict(deps, settings, faults, { nowMs, now, day }, result);
+    const day = districtDay(nowMs, config, offsets, district);
+    await escalateDistrict(deps, district, settings, faults, { nowMs, now, day }, result);
   }
   await sendSingles(deps, nowMs, result, sets, scope);
-  if (nowMs >= day.digestMs) {
-    await sendDigests(deps, nowMs, day, result, sets, scope);
-  }
+  await sendDigests(deps, nowMs, (district) => districtDay(nowMs, config, offsets, district), result, sets, scope);
   return result;
 }
 
 async function escalateDistrict(
   deps: EscalationDeps,
+  district: string,
   settings: EscalationSettings,
   faults: FaultView[],
   at: { nowMs: number; now: string; day: { startMs: number } },
@@ -125,9 +117,11 @@ async function escalateDistrict(
         ...contact.webhooks.map((url) => ({ channel: 'webhook' as const, recipient: url })),
       ];
       for (const { channel, recipient } of recipients) {
+        // The district's own cap: a recipient in two districts' contacts is counted in each.
         const [today] = await db.query<{ count: number | string }>(
-          `SELECT COUNT(*) AS count FROM notifications WHERE channel = $1 AND recipient = $2 AND mode = 'single' AND created_at >= $3`,
-          [channel, recipient, new Date(day.startMs).toISOString()],
+          `SELECT COUNT(*) AS count FROM notifications n JOIN stations s ON s.id = n.station_id
+           WHERE n.channel = $1 AND n.recipient = $2 AND n.mode = 'single' AND n.created_at >= $3 AND s.district_code = $4`,
+          [channel, recipient, new Date(day.startMs).toISOString(), district],
         );
         const mode = Number(today.count) < config.maxSinglePerDay ? 'single' : 'digest';
         if (mode === 'digest') {
@@ -229,31 +223,54 @@ async function sendSingles(
   }
 }
 
+/** Whether `recipient` already had a digest of `district` since `sinceMs` (its local day's start). */
+async function hadDigest(db: Db, row: NotificationRow, sinceMs: number): Promise<boolean> {
+  const [sent] = await db.query(
+    `SELECT n.id FROM notifications n JOIN stations s ON s.id = n.station_id
+     WHERE n.mode = 'digest' AND n.channel = $1 AND n.recipient = $2 AND s.district_code = $3 AND n.sent_at >= $4
+     LIMIT 1`,
+    [row.channel, row.recipient, row.district_code, new Date(sinceMs).toISOString()],
+  );
+  return sent !== undefined;
+}
+
 async function sendDigests(
   deps: EscalationDeps,
   nowMs: number,
-  day: { digestMs: number; date: string },
+  dayOf: (district: string) => LocalDay,
   result: EscalationResult,
   sets: Map<string, EscalationSettings>,
   scope: Scope | undefined,
 ): Promise<void> {
-  // Items queued before today's digest time go out now; later ones wait for tomorrow's.
-  const params: SqlValue[] = [MAX_ATTEMPTS, new Date(day.digestMs).toISOString()];
+  const params: SqlValue[] = [MAX_ATTEMPTS];
   const rows = await deps.db.query<NotificationRow>(
     notificationQuery(
-      `n.mode = 'digest' AND n.sent_at IS NULL AND n.attempts < $1 AND n.created_at < $2`,
-      'n.channel, n.recipient, n.id',
+      `n.mode = 'digest' AND n.sent_at IS NULL AND n.attempts < $1`,
+      's.district_code, n.channel, n.recipient, n.id',
       params,
       scope,
     ),
     params,
   );
-  const groups = new Map<string, NotificationRow[]>();
+  // One digest per district and recipient, at the district's digest hour: items queued before
+  // today's digest time go out now; later ones wait for tomorrow's.
+  const groups = new Map<string, { day: LocalDay; rows: NotificationRow[] }>();
   for (const row of rows) {
-    const key = `${row.channel} ${row.recipient}`;
-    groups.set(key, [...(groups.get(key) ?? []), row]);
+    const day = dayOf(row.district_code);
+    if (nowMs < day.digestMs || Date.parse(row.created_at) >= day.digestMs) {
+      continue;
+    }
+    const key = `${row.district_code} ${row.channel} ${row.recipient}`;
+    const group = groups.get(key) ?? { day, rows: [] };
+    group.rows.push(row);
+    groups.set(key, group);
   }
-  for (const group of groups.values()) {
+  for (const { day, rows: group } of groups.values()) {
+    // A district whose time zone changed since today's digest (WIT to WIB moves 07:00 two hours
+    // later) does not send a second one the same day: what is left waits for tomorrow's.
+    if (await hadDigest(deps.db, group[0], day.startMs)) {
+      continue;
+    }
     const items = (await Promise.all(group.map((row) => loadItem(deps, row, nowMs, sets)))).filter(
       (item) => item !== null,
     );

@@ -1,9 +1,10 @@
 // Escalation rules and contacts per district (table escalation_settings, one row per district that
 // saved its own). The server's --escalation file keeps the service-wide timing (digest hour, daily
-// cap, interval, letter threshold) and is the default district's rules and contacts until that
-// district saves its own, so a district on its own server works as before. Any other district
-// escalates nothing until its staff save theirs: the file's contacts are nobody's in particular,
-// and a district's faults go to that district's contacts only.
+// cap, interval, letter threshold; each district counts the day on its own clock, local-day.ts) and
+// is the default district's rules and contacts until that district saves its own, so a district on
+// its own server works as before. Any other district escalates nothing until its staff save theirs:
+// the file's contacts are nobody's in particular, and a district's faults go to that district's
+// contacts only.
 import type { EscalationSettings, EscalationSettingsView, Scope } from '../../dash-api';
 import { EscalationSettingsSchema } from '../../dash-api';
 import type { Db, SqlValue } from '../db/types';

@@ -16,7 +16,6 @@ import { startSmtp } from '../../helpers/smtp';
 import type { ReceivedMail } from '../../helpers/smtp';
 import { COUNTRY_NOW, DENPASAR, seedCountry, SRAGEN } from '../../helpers/tenancy';
 
-const HOUR = 3_600_000;
 const SRAGEN_MAIL = 'teknisi@sragen.example';
 const DENPASAR_MAIL = 'teknisi@dps.example';
 const DIGEST = /Ringkasan harian eskalasi/;

@@ -19,9 +19,10 @@ export const EscalationConfigSchema = z
     digestHour: z.number().int().min(0).max(23).default(7),
     /**
      * The default district's offset from UTC in minutes (WIB: 420), when written; absent, it keeps
-     * the time zone of its calendar like every other district (local-day.ts).
+     * the time zone of its calendar like every other district (local-day.ts). Earth's offsets run
+     * from UTC-12 to UTC+14: anything else is a typo (hours for minutes) and refused at start-up.
      */
-    utcOffsetMinutes: z.number().int().optional(),
+    utcOffsetMinutes: z.number().int().min(-12 * 60).max(14 * 60).optional(),
     /** How often the server runs the rules. */
     intervalMinutes: z.number().positive().default(5),
     /** The dashboard's address, for links in messages. */

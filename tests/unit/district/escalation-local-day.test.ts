@@ -27,6 +27,10 @@ test("each district's offset is its calendar's; the file's, when written, is the
     const noOffset = EscalationConfigSchema.parse(base);
     const wibFile = EscalationConfigSchema.parse({ ...base, utcOffsetMinutes: 420 });
     assert.equal(noOffset.utcOffsetMinutes, undefined);
+    // An offset no place on Earth has (minutes typed as seconds, say) is refused, not run.
+    for (const utcOffsetMinutes of [480 * 60, -13 * 60, 7.5]) {
+      assert.equal(EscalationConfigSchema.safeParse({ ...base, utcOffsetMinutes }).success, false, String(utcOffsetMinutes));
+    }
 
     assert.deepEqual(Object.fromEntries(await districtOffsets(db, noOffset)), { default: 420, '51.71': 480, '94.71': 540 });
     await setTimeZone(db, 'WITA', NOW);

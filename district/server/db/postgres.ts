@@ -1,4 +1,5 @@
 // Db on PostgreSQL (pg): a connection pool; the same SQL as on SQLite.
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Db, SqlValue } from './types';
 
@@ -9,9 +10,9 @@ export function openPostgres(url: string): Db {
 
   const on = (client: pg.Pool | pg.PoolClient): Pick<Db, 'query' | 'run'> => ({
     query: async <Row>(sql: string, params: readonly SqlValue[] = []) =>
-      (await client.query(sql, [...params])).rows as Row[],
+      (await client.query(statement(sql, params))).rows as Row[],
     run: async (sql: string, params: readonly SqlValue[] = []) =>
-      (await client.query(sql, [...params])).rowCount ?? 0,
+      (await client.query(statement(sql, params))).rowCount ?? 0,
   });
 
   return {
@@ -38,4 +39,38 @@ export function openPostgres(url: string): Db {
     },
     close: () => pool.end(),
   };
+}
+
+/** A text seen this often is prepared (named) from then on: one-off texts (a list's IN) stay unnamed. */
+const PREPARE_AFTER = 3;
+/** At most this many texts are prepared, on each connection (each costs the server a cached plan). */
+const MAX_PREPARED = 300;
+/** Texts counted towards PREPARE_AFTER before the count starts over (bounds the memory of one-offs). */
+const MAX_COUNTED = 5_000;
+
+const seen = new Map<string, number>();
+const prepared = new Map<string, string>();
+
+/**
+ * The query as pg sends it: a text run often gets a name, so each connection parses and plans it
+ * once instead of at every call (for the intake, most of PostgreSQL's work per statement). Not for
+ * `SELECT *`: a prepared one fails if a table's columns change under it.
+ */
+function statement(sql: string, params: readonly SqlValue[]): pg.QueryConfig {
+  const values = [...params];
+  let name = prepared.get(sql);
+  if (name === undefined && prepared.size < MAX_PREPARED && !/\*\s*FROM/i.test(sql)) {
+    const count = (seen.get(sql) ?? 0) + 1;
+    if (count >= PREPARE_AFTER) {
+      seen.delete(sql);
+      name = `siaga_${createHash('sha1').update(sql).digest('hex')}`;
+      prepared.set(sql, name);
+    } else {
+      if (seen.size >= MAX_COUNTED) {
+        seen.clear();
+      }
+      seen.set(sql, count);
+    }
+  }
+  return name === undefined ? { text: sql, values } : { name, text: sql, values };
 }

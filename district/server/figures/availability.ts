@@ -6,7 +6,7 @@ import type { Calendar } from '../calendar/service-hours';
 import { serviceIntervals } from '../calendar/service-hours';
 import type { Db } from '../db/types';
 import { newId } from '../db/ids';
-import { markLate } from './late';
+import { lateBefore, markLate } from './late';
 import type { Interval } from './intervals';
 import { intersectAll, normalize, totalMs } from './intervals';
 
@@ -24,11 +24,25 @@ export async function recordHeartbeat(
   input: { stationId: string; canRecord: boolean; occurredAt: string; windowMs: number; nowMs: number },
 ): Promise<void> {
   const { stationId, canRecord, occurredAt } = input;
+  const atMs = Date.parse(occurredAt);
+  // The heartbeat of almost every minute changes nothing but the time: one statement, which
+  // applies only when the full path below would do just that (a state known, this heartbeat not
+  // older, within the window of the last, the same ability, no day already over touched).
+  // Times compare as text: every last_heartbeat_at is written here, from toISOString.
+  if (atMs >= lateBefore(input.nowMs)) {
+    const updated = await db.run(
+      `UPDATE station_availability SET last_heartbeat_at = $1
+       WHERE station_id = $2 AND can_record = $3 AND last_heartbeat_at <= $1 AND last_heartbeat_at >= $4`,
+      [occurredAt, stationId, canRecord ? 1 : 0, new Date(atMs - input.windowMs).toISOString()],
+    );
+    if (updated === 1) {
+      return;
+    }
+  }
   const [state] = await db.query<{ can_record: number; last_heartbeat_at: string }>(
     'SELECT can_record, last_heartbeat_at FROM station_availability WHERE station_id = $1',
     [stationId],
   );
-  const atMs = Date.parse(occurredAt);
   if (state === undefined) {
     // Until its first heartbeat a station counts as unable since enrollment (unableIntervals).
     const [station] = await db.query<{ enrolled_at: string | null }>(

@@ -18,12 +18,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  * zone of the country may hold `fromMs`: at the rate of heartbeats this is almost always a no-op.
  */
 export async function markLate(db: Db, stationId: string, fromMs: number, nowMs: number): Promise<void> {
-  const latestMidnight = Math.max(
-    ...(Object.keys(OFFSET_MINUTES) as TimeZoneName[]).map(
-      (zone) => localDay(nowMs + LATE_MARGIN_MS, zone).startMs,
-    ),
-  );
-  if (fromMs >= latestMidnight) {
+  if (fromMs >= lateBefore(nowMs)) {
     return;
   }
   // The counter's row stays locked until this transaction commits: a figures view that read the
@@ -34,6 +29,18 @@ export async function markLate(db: Db, stationId: string, fromMs: number, nowMs:
      SELECT s.district_code, s.kecamatan, $2, g.value FROM stations s, figures_generation g WHERE s.id = $1 AND g.id = 1
      ${KEEP_EARLIEST}`,
     [stationId, iso(fromMs)],
+  );
+}
+
+/**
+ * The time before which a change, stored at `nowMs`, may fall in a day already over in some time
+ * zone of the country (the latest local midnight, with the margin): markLate does nothing from it on.
+ */
+export function lateBefore(nowMs: number): number {
+  return Math.max(
+    ...(Object.keys(OFFSET_MINUTES) as TimeZoneName[]).map(
+      (zone) => localDay(nowMs + LATE_MARGIN_MS, zone).startMs,
+    ),
   );
 }
 

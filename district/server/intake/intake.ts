@@ -232,18 +232,22 @@ export async function storeEvents(
         nowMs: options.storedAtMs ?? options.nowMs,
       });
     }
-    if (clock.newestHeartbeat !== null) {
-      await recordLiveHeartbeat(transaction, stationId, clock.newestHeartbeat, options.nowMs);
+    // One write of the station's row (its last contact, seq and heartbeat), which also tells
+    // whether anything else waits: an upstream to queue for, commands to take (rarely either).
+    const [waiting] = await updateStation(transaction, stationId, {
+      receivedAt,
+      highestSeq,
+      heartbeat: clock.newestHeartbeat,
+      nowMs: options.nowMs,
+    });
+    // No row (the station removed meanwhile): the checks made as before, each on its own.
+    if (waiting === undefined || Number(waiting.upstream) > 0) {
+      // In the same transaction: an event this district accepted is never lost on its way upstream.
+      await queueForUpstream(transaction, stationId, accepted);
     }
-    // In the same transaction: an event this district accepted is never lost on its way upstream.
-    await queueForUpstream(transaction, stationId, accepted);
-    await transaction.run(
-      `UPDATE stations SET last_seen_at = $1, last_seq = CASE WHEN last_seq < $2 THEN $2 ELSE last_seq END WHERE id = $3`,
-      [receivedAt, highestSeq, stationId],
-    );
     // Only a live reply can carry commands; a bundle import leaves them for the station's next contact.
     const commands =
-      options.source === 'http' && options.forwarded !== true
+      options.source === 'http' && options.forwarded !== true && (waiting === undefined || Number(waiting.pending) > 0)
         ? await takePendingCommands(transaction, stationId, options.nowMs)
         : [];
     return { accepted, duplicates, ...(commands.length > 0 ? { commands } : {}) };
@@ -317,23 +321,41 @@ async function stationClock(
   };
 }
 
-async function recordLiveHeartbeat(
+/**
+ * Updates the station's row for a stored batch: last contact and seq, and for a live heartbeat its
+ * payload, clock and the time it was heard. Returns whether an upstream link exists (`upstream`)
+ * and how many commands wait for the station (`pending`), read in the same statement.
+ */
+function updateStation(
   db: Db,
   stationId: string,
-  event: HeartbeatEvent,
-  nowMs: number,
-): Promise<void> {
-  await db.run(
-    `UPDATE stations SET last_heartbeat = $1, last_heartbeat_at = $2, app_version = $3, clock_offset_ms = $4,
-     heard_at = $5, measured_clock_offset_ms = $6 WHERE id = $7`,
+  batch: { receivedAt: string; highestSeq: number; heartbeat: HeartbeatEvent | null; nowMs: number },
+): Promise<{ upstream: number | string; pending: number | string }[]> {
+  const { heartbeat } = batch;
+  const live =
+    heartbeat === null
+      ? ''
+      : `, last_heartbeat = $4, last_heartbeat_at = $5, app_version = $6, clock_offset_ms = $7,
+         heard_at = $8, measured_clock_offset_ms = $9`;
+  return db.query(
+    `UPDATE stations SET last_seen_at = $1, last_seq = CASE WHEN last_seq < $2 THEN $2 ELSE last_seq END${live}
+     WHERE id = $3
+     RETURNING (SELECT COUNT(*) FROM upstream_link WHERE id = 1) AS upstream,
+       (SELECT COUNT(*) FROM station_commands WHERE station_id = $3 AND delivered_at IS NULL) AS pending`,
     [
-      JSON.stringify(event.payload),
-      event.occurredAt,
-      event.payload.appVersion,
-      event.payload.clockOffsetMs ?? null,
-      new Date(nowMs).toISOString(),
-      nowMs - Date.parse(event.occurredAt),
+      batch.receivedAt,
+      batch.highestSeq,
       stationId,
+      ...(heartbeat === null
+        ? []
+        : [
+            JSON.stringify(heartbeat.payload),
+            heartbeat.occurredAt,
+            heartbeat.payload.appVersion,
+            heartbeat.payload.clockOffsetMs ?? null,
+            new Date(batch.nowMs).toISOString(),
+            batch.nowMs - Date.parse(heartbeat.occurredAt),
+          ]),
     ],
   );
 }

@@ -51,13 +51,14 @@ export function localDay(
   timeZone: TimeZoneName,
 ): { date: string; weekday: Weekday; startMs: number } {
   const offsetMs = offsetMsOf(timeZone);
+  const { date, startMs } = localDayAtOffset(atMs, offsetMs);
+  return { date, weekday: WEEKDAYS[(new Date(startMs + offsetMs).getUTCDay() + 6) % 7], startMs };
+}
+
+/** The local day holding `atMs` at any fixed offset from UTC: its date and its start in UTC ms. */
+export function localDayAtOffset(atMs: number, offsetMs: number): { date: string; startMs: number } {
   const localStart = Math.floor((atMs + offsetMs) / DAY_MS) * DAY_MS;
-  const day = new Date(localStart);
-  return {
-    date: day.toISOString().slice(0, 10),
-    weekday: WEEKDAYS[(day.getUTCDay() + 6) % 7],
-    startMs: localStart - offsetMs,
-  };
+  return { date: new Date(localStart).toISOString().slice(0, 10), startMs: localStart - offsetMs };
 }
 
 const minutes = (clock: string): number => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));

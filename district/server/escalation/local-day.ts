@@ -6,7 +6,7 @@
 // clock it had before escalation timing was per district.
 import type { Scope } from '../../dash-api';
 import { TimeZoneNameSchema } from '../../dash-api';
-import { OFFSET_MINUTES } from '../calendar/service-hours';
+import { localDayAtOffset, OFFSET_MINUTES } from '../calendar/service-hours';
 import type { Db, SqlValue } from '../db/types';
 import { DEFAULT_DISTRICT, scopeCondition } from '../tenancy/scope';
 import type { EscalationConfig } from './config';
@@ -30,18 +30,16 @@ export function localDay(
   config: Pick<EscalationConfig, 'digestHour' | 'utcOffsetMinutes'>,
   utcOffsetMinutes: number = config.utcOffsetMinutes ?? DEFAULT_OFFSET_MINUTES,
 ): LocalDay {
-  const offsetMs = utcOffsetMinutes * 60_000;
-  const local = new Date(nowMs + offsetMs);
-  const startMs = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - offsetMs;
-  return {
-    startMs,
-    digestMs: startMs + config.digestHour * 3_600_000,
-    date: new Date(startMs + offsetMs).toISOString().slice(0, 10),
-  };
+  const { date, startMs } = localDayAtOffset(nowMs, utcOffsetMinutes * 60_000);
+  return { startMs, digestMs: startMs + config.digestHour * 3_600_000, date };
 }
 
 /** Each district's offset from UTC in minutes, for the districts of `scope` (default: all). */
-export async function districtOffsets(db: Db, config: EscalationConfig, scope?: Scope): Promise<Map<string, number>> {
+export async function districtOffsets(
+  db: Db,
+  config: EscalationConfig,
+  scope?: Scope,
+): Promise<Map<string, number>> {
   const params: SqlValue[] = [];
   const rows = await db.query<{ code: string; time_zone: string }>(
     `SELECT code, time_zone FROM districts WHERE 1 = 1${scopeCondition(scope, 'code', params)}`,

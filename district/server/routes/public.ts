@@ -6,11 +6,16 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { board, publicBoard } from '../stations/board';
+import { compress, matchesEntityTag } from './http-coding';
 import type { PublicLanguage } from '../stations/public-page';
-import { publicPath, renderPublicIndex, renderPublicNotFound, renderPublicPage } from '../stations/public-page';
+import {
+  publicPath,
+  renderPublicIndex,
+  renderPublicNotFound,
+  renderPublicPage,
+} from '../stations/public-page';
 import { publicDistricts } from '../tenancy/districts';
 import { DEFAULT_DISTRICT } from '../tenancy/scope';
 
@@ -34,64 +39,6 @@ function favicon(): { body: Buffer; type: string } {
     : { body: readFileSync(found), type: 'image/x-icon' };
 }
 
-/**
- * The weight the browser gives a content coding in Accept-Encoding (RFC 9110 12.5.3): codings are
- * case-insensitive, `q=0` refuses one, `*` stands for any coding not named; an empty header or a
- * coding not named (without `*`) gets 0.
- */
-export function codingWeight(acceptEncoding: string, coding: string): number {
-  const weights = new Map<string, number>();
-  for (const part of acceptEncoding.toLowerCase().split(',')) {
-    const [name, ...parameters] = part.split(';').map((text) => text.trim());
-    if (name === '') {
-      continue;
-    }
-    const quality = parameters.find((parameter) => parameter.startsWith('q='));
-    const weight = quality === undefined ? 1 : Number(quality.slice(2));
-    weights.set(name, Number.isFinite(weight) ? weight : 0);
-  }
-  return weights.get(coding) ?? weights.get('*') ?? 0;
-}
-
-/** The coding the browser accepts: brotli unless it prefers gzip, then gzip, else none (null). */
-export function contentCoding(request: FastifyRequest): 'br' | 'gzip' | null {
-  const accepted = String(request.headers['accept-encoding'] ?? '');
-  const brotli = codingWeight(accepted, 'br');
-  const gzip = codingWeight(accepted, 'gzip');
-  return brotli > 0 && brotli >= gzip ? 'br' : gzip > 0 ? 'gzip' : null;
-}
-
-/** `body` in `coding` (brotli at quality 5: a fraction of the time of 11 for a few percent more). */
-export function encode(body: Buffer, coding: 'br' | 'gzip'): Buffer {
-  return coding === 'br'
-    ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } })
-    : gzipSync(body);
-}
-
-/** The body as the browser accepts it (`contentCoding`), with its Content-Encoding header. */
-function compress(request: FastifyRequest, reply: FastifyReply, body: Buffer): Buffer {
-  const coding = contentCoding(request);
-  if (coding === null) {
-    return body;
-  }
-  void reply.header('content-encoding', coding);
-  return encode(body, coding);
-}
-
-/**
- * If-None-Match as caches send it: `*`, or a list of tags compared weakly (RFC 9110 13.1.2), so
- * that a proxy that turned the tag weak while compressing still gets its 304.
- */
-export function matchesEntityTag(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (ifNoneMatch === undefined) {
-    return false;
-  }
-  const opaque = (tag: string): string => tag.trim().replace(/^W\//, '');
-  return (
-    ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((tag) => opaque(tag) === opaque(etag))
-  );
-}
-
 export default async function publicRoutes(app: FastifyInstance): Promise<void> {
   type PublicRequest = FastifyRequest<{ Querystring: { lang?: string }; Params: { district?: string } }>;
   const send = (request: PublicRequest, reply: FastifyReply, text: string, status = 200) => {
@@ -108,7 +55,10 @@ export default async function publicRoutes(app: FastifyInstance): Promise<void> 
     if (status === 200 && matchesEntityTag(request.headers['if-none-match'], etag)) {
       return reply.code(304).send();
     }
-    return reply.code(status).type('text/html; charset=utf-8').send(compress(request, reply, html));
+    return reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      .send(compress(request, reply, html));
   };
   const languageOf = (request: PublicRequest): PublicLanguage => (request.query.lang === 'en' ? 'en' : 'id');
   const districtPage = async (
@@ -121,7 +71,9 @@ export default async function publicRoutes(app: FastifyInstance): Promise<void> 
       request,
       reply,
       renderPublicPage(
-        publicBoard(await board(app.district.db, app.district.now(), app.dashboard.heartbeatWindowMs, district.code)),
+        publicBoard(
+          await board(app.district.db, app.district.now(), app.dashboard.heartbeatWindowMs, district.code),
+        ),
         {
           // The default district is the office running this server: its name is the server's own.
           districtName: district.code === DEFAULT_DISTRICT ? app.dashboard.districtName : district.name,
@@ -152,7 +104,10 @@ export default async function publicRoutes(app: FastifyInstance): Promise<void> 
     if (found === undefined) {
       return send(request, reply, renderPublicNotFound({ language: languageOf(request) }), 404);
     }
-    return districtPage(request, reply, found, { path: publicPath(found.code), listed: districts.length > 1 });
+    return districtPage(request, reply, found, {
+      path: publicPath(found.code),
+      listed: districts.length > 1,
+    });
   };
   for (const url of ['/publik/:district', '/publik/:district/']) {
     app.get(url, { config: { access: 'public' } }, districtRoute);

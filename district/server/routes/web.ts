@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { contentCoding, encode, matchesEntityTag } from './public';
+import { contentCoding, encode, matchesEntityTag } from './http-coding';
 
 /** dist/district-web from the working directory, from the source tree, or next to the bundled CLI. */
 export function defaultWebDir(): string {

@@ -755,6 +755,22 @@ export const MIGRATIONS: Migration[] = [
       )`,
     ],
   },
+  {
+    id: 731,
+    name: "inventory: a device's id holds its district (the same serial in two districts is two devices)",
+    statements: [
+      // inventory/devices.ts deviceIdOf: the default district keeps its ids; another district's
+      // device gets `d:<district>:` in front. Each row is copied under its new id, its loans follow,
+      // then the old row goes (loans.device_id references devices: no moment without its row).
+      `INSERT INTO devices (id, serial_number, device_key, vendor, model, role, station_id, status, first_seen_at, updated_at, note, district_code)
+       SELECT 'd:' || district_code || ':' || id, serial_number, device_key, vendor, model, role, station_id, status,
+         first_seen_at, updated_at, note, district_code
+       FROM devices WHERE district_code <> 'default' AND id NOT LIKE 'd:%'`,
+      `UPDATE loans SET device_id = 'd:' || (SELECT d.district_code FROM devices d WHERE d.id = loans.device_id) || ':' || device_id
+       WHERE device_id IN (SELECT id FROM devices WHERE district_code <> 'default' AND id NOT LIKE 'd:%')`,
+      `DELETE FROM devices WHERE district_code <> 'default' AND id NOT LIKE 'd:%'`,
+    ],
+  },
 ];
 
 /** Applies the migrations not applied yet; returns the ids applied now. */

@@ -249,11 +249,17 @@ async function gatherFacts(
       )
     ).map((row) => [row.id, row]),
   );
-  // Every district's active faults: a device moved between districts keeps its serial number's faults.
-  const active = await db.query<FaultRow>(`SELECT * FROM faults WHERE state IN ${ACTIVE_STATES_SQL}`);
+  // The district's own active faults only: a serial number another district reports (a cloned
+  // "0000" too) is another district's device, and its fault says nothing of this one.
+  const active = await db.query<FaultRow>(
+    `SELECT f.* FROM faults f JOIN stations s ON s.id = f.station_id
+     WHERE f.state IN ${ACTIVE_STATES_SQL} AND s.district_code = $1`,
+    [district],
+  );
   const lent = await db.query<{ from_station_id: string; role: string | null }>(
     `SELECT l.from_station_id, d.role FROM loans l JOIN devices d ON d.id = l.device_id
-     WHERE l.returned_on IS NULL AND l.from_station_id IS NOT NULL`,
+     WHERE l.returned_on IS NULL AND l.from_station_id IS NOT NULL AND d.district_code = $1`,
+    [district],
   );
   const stations = now.kecamatan.flatMap((kecamatan) =>
     kecamatan.stations.map((station): StationFacts => {

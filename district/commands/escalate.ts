@@ -12,7 +12,7 @@ export const escalate = defineCommand({
   run: async ({ values, positionals }, io) => {
     noPositionals(positionals);
     const config = escalationConfig(values);
-    const notifier = notifierOf(values);
+    const notifier = notifierOf(values, config);
     try {
       // Waits for a pass a running server may be making on the same database (one at a time).
       const district = values.district;
@@ -20,7 +20,9 @@ export const escalate = defineCommand({
         if (district !== undefined && (await db.query('SELECT code FROM districts WHERE code = $1', [district])).length === 0) {
           throw new UsageError(`kabupaten/kota ${district} tidak ada (no district ${district})`);
         }
-        return runEscalationExclusive({ db, notifier, config }, Date.now, {
+        const warn = (message: string, detail: Record<string, unknown>): void =>
+          writeLine(io.stderr, `${message}: ${JSON.stringify(detail)}`);
+        return runEscalationExclusive({ db, notifier, config, warn }, Date.now, {
           wait: true,
           scope: district === undefined ? undefined : districtScope(district),
         });

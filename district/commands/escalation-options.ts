@@ -28,6 +28,10 @@ export function escalationConfig(values: { escalation?: string }): EscalationCon
   return parsed.data;
 }
 
-export function notifierOf(values: { smtp?: string; 'mail-from': string }): Notifier {
-  return createNotifier({ smtpUrl: values.smtp ?? null, from: values['mail-from'] });
+export function notifierOf(values: { smtp?: string; 'mail-from': string }, config: EscalationConfig): Notifier {
+  return createNotifier({
+    smtpUrl: values.smtp ?? null,
+    from: values['mail-from'],
+    webhookAddresses: config.webhookAddresses,
+  });
 }

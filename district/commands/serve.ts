@@ -80,7 +80,7 @@ export const serve = defineCommand({
         heartbeatWindowMs: options.heartbeatWindowMs,
         districtName: values['district-name'],
         secureCookies: values['secure-cookies'],
-        escalation: { config: options.escalation, notifier: notifierOf(values) },
+        escalation: { config: options.escalation, notifier: notifierOf(values, options.escalation) },
       },
     });
     writeLine(

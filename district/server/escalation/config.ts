@@ -3,6 +3,7 @@
 //   unacknowledged 1 day -> head of technicians; open 14 days -> registry head; open 30 days -> province.
 import * as z from 'zod';
 import { EscalationContactSchema, EscalationRuleSchema } from '../../dash-api';
+import { parseAllowedNetwork } from '../notify/webhook-address';
 
 // The rule and contact shapes are the dashboard's (a district's staff edit their own, dash-api.ts).
 export const ContactSchema = EscalationContactSchema;
@@ -38,6 +39,24 @@ export const EscalationConfigSchema = z
      * accepts no new webhooks, so a district admin cannot make the server post into its own network.
      */
     webhookHosts: z.array(z.string().min(1).max(253)).max(100).default([]),
+    /**
+     * Loopback, link-local or private addresses and networks (`10.20.0.0/16`, `127.0.0.1`,
+     * `fd12::/16`) webhooks may connect to. Every webhook, the file's own too, is checked at send
+     * time by the addresses its host resolves to (notify/webhook-address.ts); such an address not
+     * listed here is refused. Unspecified, multicast and reserved addresses are never allowed.
+     */
+    webhookAddresses: z
+      .array(
+        z.string().superRefine((text, context) => {
+          try {
+            parseAllowedNetwork(text);
+          } catch (error) {
+            context.addIssue({ code: 'custom', message: (error as Error).message });
+          }
+        }),
+      )
+      .max(100)
+      .default([]),
   })
   .refine((config) => config.rules.every((rule) => Object.hasOwn(config.contacts, rule.notify)), {
     message: 'every rule must notify a key of contacts',

@@ -13,6 +13,7 @@ import type { EscalationSettings, Scope } from '../../dash-api';
 import type { Db, SqlValue } from '../db/types';
 import { newId } from '../db/ids';
 import type { Notifier } from '../notify/types';
+import { WebhookRefusedError } from '../notify/webhook';
 import { districtScope, scopeCondition } from '../tenancy/scope';
 import type { EscalationConfig, EscalationRule } from './config';
 import { escalationSets } from './district-settings';
@@ -30,6 +31,8 @@ export interface EscalationDeps {
   db: Db;
   notifier: Notifier;
   config: EscalationConfig;
+  /** Where a refused webhook is logged (the server's log); the result names it too. */
+  warn?: (message: string, detail: Record<string, unknown>) => void;
 }
 
 export interface EscalationResult {
@@ -39,7 +42,14 @@ export interface EscalationResult {
   /** Messages that now wait for the digest. */
   queued: number;
   digests: number;
+  /** Messages not delivered (an answer other than 2xx, a timeout, SMTP down); retried next pass. */
   failed: number;
+  /**
+   * Webhooks not sent because their host resolved to an address the server may not reach
+   * (loopback, link-local, private not listed in webhookAddresses): the URL and why. Retried next
+   * pass like a failure, and refused again until the operator or DNS changes.
+   */
+  refused: { recipient: string; reason: string }[];
 }
 
 export function ruleMatches(rule: EscalationRule, fault: FaultView): boolean {
@@ -76,7 +86,7 @@ function notificationQuery(where: string, order: string, params: SqlValue[], sco
 /** One pass over the districts of `scope` (default: every district). */
 export async function runEscalation(deps: EscalationDeps, nowMs: number, scope?: Scope): Promise<EscalationResult> {
   const { db, config } = deps;
-  const result: EscalationResult = { escalated: 0, sent: 0, queued: 0, digests: 0, failed: 0 };
+  const result: EscalationResult = { escalated: 0, sent: 0, queued: 0, digests: 0, failed: 0, refused: [] };
   const now = new Date(nowMs).toISOString();
   const offsets = await districtOffsets(db, config, scope);
   const sets = await escalationSets(db, config, scope);
@@ -173,12 +183,30 @@ async function markSent(db: Db, ids: string[], nowMs: number): Promise<void> {
   }
 }
 
-async function markFailed(db: Db, ids: string[], error: unknown): Promise<void> {
+/** Records the failed attempt on its notifications and counts it (a refused webhook by name, and logged). */
+async function markFailed(
+  deps: EscalationDeps,
+  result: EscalationResult,
+  row: NotificationRow,
+  ids: string[],
+  error: unknown,
+): Promise<void> {
   for (const id of ids) {
-    await db.run('UPDATE notifications SET attempts = attempts + 1, error = $1 WHERE id = $2', [
+    await deps.db.run('UPDATE notifications SET attempts = attempts + 1, error = $1 WHERE id = $2', [
       error instanceof Error ? error.message.slice(0, 500) : String(error),
       id,
     ]);
+  }
+  if (error instanceof WebhookRefusedError) {
+    result.refused.push({ recipient: row.recipient, reason: error.message });
+    deps.warn?.('escalation webhook refused', {
+      recipient: row.recipient,
+      reason: error.message,
+      district: row.district_code,
+      notifications: ids,
+    });
+  } else {
+    result.failed++;
   }
 }
 
@@ -217,8 +245,7 @@ async function sendSingles(
       await markSent(deps.db, [row.id], nowMs);
       result.sent++;
     } catch (error) {
-      await markFailed(deps.db, [row.id], error);
-      result.failed++;
+      await markFailed(deps, result, row, [row.id], error);
     }
   }
 }
@@ -293,8 +320,7 @@ async function sendDigests(
       }
       await markSent(deps.db, ids, nowMs);
     } catch (error) {
-      await markFailed(deps.db, ids, error);
-      result.failed++;
+      await markFailed(deps, result, group[0], ids, error);
     }
   }
 }

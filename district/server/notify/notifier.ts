@@ -1,6 +1,9 @@
-// The real Notifier: nodemailer over SMTP, and fetch for webhooks.
+// The real Notifier: nodemailer over SMTP, and webhooks checked by the address they resolve to (webhook.ts).
 import nodemailer from 'nodemailer';
 import type { EmailMessage, Notifier } from './types';
+import type { Resolver } from './webhook';
+import { postWebhook, systemResolver } from './webhook';
+import { parseAllowedNetwork } from './webhook-address';
 
 export interface NotifierOptions {
   /** e.g. `smtp://user:pass@mail.example.go.id:587` or `smtps://...`; null disables email. */
@@ -8,11 +11,22 @@ export interface NotifierOptions {
   /** The sender, e.g. `Siaga Disdukcapil <siaga@disdukcapil.example.go.id>`. */
   from: string;
   webhookTimeoutMs?: number;
+  /**
+   * Loopback, link-local and private addresses or networks webhooks may reach (the --escalation
+   * file's `webhookAddresses`); every other such address is refused at send time.
+   */
+  webhookAddresses?: readonly string[];
+  /** How host names become addresses (default: the system's); the connection goes to what it answers. */
+  resolve?: Resolver;
 }
 
 export function createNotifier(options: NotifierOptions): Notifier {
   const transport = options.smtpUrl === null ? null : nodemailer.createTransport(options.smtpUrl);
-  const timeoutMs = options.webhookTimeoutMs ?? 10_000;
+  const webhook = {
+    timeoutMs: options.webhookTimeoutMs ?? 10_000,
+    allowed: (options.webhookAddresses ?? []).map(parseAllowedNetwork),
+    resolve: options.resolve ?? systemResolver,
+  };
   return {
     async sendEmail(message: EmailMessage): Promise<void> {
       if (transport === null) {
@@ -26,16 +40,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
       });
     },
     async postWebhook(url: string, body: unknown): Promise<void> {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      await response.body?.cancel();
-      if (!response.ok) {
-        throw new Error(`webhook ${url} answered ${response.status}`);
-      }
+      await postWebhook(url, body, webhook);
     },
     close(): void {
       transport?.close();

@@ -10,7 +10,10 @@ export interface EmailMessage {
 export interface Notifier {
   /** Resolves once the SMTP server accepted the message; rejects otherwise. */
   sendEmail(message: EmailMessage): Promise<void>;
-  /** Resolves on a 2xx answer; rejects on any other answer, a timeout or a network error. */
+  /**
+   * Resolves on a 2xx answer; rejects on any other answer, a timeout or a network error, and with
+   * WebhookRefusedError (webhook.ts) when the host resolves to an address the server may not reach.
+   */
   postWebhook(url: string, body: unknown): Promise<void>;
   close(): void;
 }

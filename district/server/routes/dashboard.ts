@@ -50,7 +50,12 @@ async function dashboardPlugin(app: FastifyInstance, options: DashboardOptions):
     options.escalation === undefined
       ? null
       : startEscalationTimer(
-          { db: app.district.db, notifier: options.escalation.notifier, config: options.escalation.config },
+          {
+            db: app.district.db,
+            notifier: options.escalation.notifier,
+            config: options.escalation.config,
+            warn: (message, detail) => app.log.warn(detail, message),
+          },
           {
             now: app.district.now,
             onError: (error) => app.log.error({ err: error }, 'escalation pass failed'),

@@ -101,7 +101,7 @@ test('an unacknowledged fault escalates after a day, once, by email and webhook,
   const deps = { db, notifier, config: config() };
   assert.equal((await runEscalation(deps, T0)).escalated, 0);
   const result = await runEscalation(deps, T0 + 2 * HOUR);
-  assert.deepEqual(result, { escalated: 1, sent: 2, queued: 0, digests: 0, failed: 0 });
+  assert.deepEqual(result, { escalated: 1, sent: 2, queued: 0, digests: 0, failed: 0, refused: [] });
   assert.equal(notifier.emails.length, 1);
   const [mail] = notifier.emails;
   assert.equal(mail.to, 'kepala.teknisi@example.go.id');

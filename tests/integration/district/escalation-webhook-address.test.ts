@@ -119,6 +119,15 @@ describe('webhooks are checked by the address they resolve to', () => {
     for (const literal of [`http://127.0.0.1:${first.port}/`, `http://[::ffff:127.0.0.1]:${first.port}/`, `http://[::1]:${ipv6.port}/`, `http://[::ffff:7f00:1]:${first.port}/`]) {
       await assert.rejects(notifier(resolve).postWebhook(literal, {}), WebhookRefusedError, literal);
     }
+    // Other spellings of 127.0.0.1 the URL parser accepts (decimal, hex, short).
+    for (const spelled of [`http://2130706433:${first.port}/`, `http://0x7f.0.0.1:${first.port}/`, `http://127.1:${first.port}/`]) {
+      await assert.rejects(notifier(resolve).postWebhook(spelled, {}), /127\.0\.0\.1 \(loopback/, spelled);
+    }
+    // The system's own resolver (no seam): localhost is this machine.
+    await assert.rejects(
+      createNotifier({ smtpUrl: null, from: 'x <x@localhost>' }).postWebhook(`http://localhost:${first.port}/`, {}),
+      /localhost -> .*loopback/,
+    );
     assert.equal(first.received.length, before);
     assert.equal(ipv6.received.length, 0);
     assert.deepEqual(resolve.asked, ['mixed.sragen.test'], 'literals need no resolver');

@@ -175,6 +175,11 @@ export interface FaultDetail extends FaultView {
   verificationPending: boolean;
   /** Active, of a recording role and not usable (protocol/rules.ts): a loan can fill the gap. */
   blocksRecording: boolean;
+  /**
+   * The name of the district whose own Siaga server forwards this station (docs/peering.md), or
+   * null for this service's own: a forwarded fault is read-only here (writes answer 409 `forwarded`).
+   */
+  forwardedFrom: string | null;
 }
 
 /** POST /api/dash/faults/:stationId/:faultId/actions. */

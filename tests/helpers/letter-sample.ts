@@ -52,6 +52,7 @@ export function sampleLetterInput(updates = 40): LetterInput {
     severity: 'critical',
     state: 'in-repair',
     blocksRecording: true,
+    forwardedFrom: null,
     message: {
       id: 'Pemindai sidik jari tidak terdeteksi. Periksa kabel USB; bila tetap tidak terdeteksi, hubungi kabupaten.',
       en: 'Fingerprint scanner not detected.',

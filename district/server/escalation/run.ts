@@ -14,6 +14,7 @@ import type { Db, SqlValue } from '../db/types';
 import { newId } from '../db/ids';
 import type { Notifier } from '../notify/types';
 import { WebhookRefusedError } from '../notify/webhook';
+import { withoutForwarded } from '../peering/forwarded';
 import { districtScope, scopeCondition } from '../tenancy/scope';
 import type { EscalationConfig, EscalationRule } from './config';
 import { escalationSets } from './district-settings';
@@ -91,7 +92,9 @@ export async function runEscalation(deps: EscalationDeps, nowMs: number, scope?:
   const offsets = await districtOffsets(db, config, scope);
   const sets = await escalationSets(db, config, scope);
   for (const [district, settings] of sets) {
-    const faults = await findFaults(db, nowMs, { state: 'active', scope: districtScope(district) });
+    // A forwarding district's faults are escalated by its own server, where they are acknowledged
+    // (peering/forwarded.ts); the copy here never is, and would mail this district's contacts.
+    const faults = await withoutForwarded(db, await findFaults(db, nowMs, { state: 'active', scope: districtScope(district) }));
     const day = districtDay(nowMs, config, offsets, district);
     await escalateDistrict(deps, district, settings, faults, { nowMs, now, day }, result);
   }

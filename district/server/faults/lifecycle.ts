@@ -5,6 +5,7 @@
 import type { FaultAction, FaultDetail, FaultState, HistoryKind } from '../../dash-api';
 import type { Db } from '../db/types';
 import { ConflictError, NotFoundError } from '../errors';
+import { forwardedOwner, refuseForwarded } from '../peering/forwarded';
 import { hasPendingCommand, requestRerunChecks } from '../stations/commands';
 import { addHistory, faultHistory } from './history';
 import {
@@ -37,6 +38,7 @@ export async function faultDetail(
     history: await faultHistory(db, stationId, faultId),
     verificationPending: await hasPendingCommand(db, stationId, faultId),
     blocksRecording: await faultStopsRecording(db, stationId, faultId),
+    forwardedFrom: (await forwardedOwner(db, 'station', stationId))?.districtName ?? null,
   };
 }
 
@@ -49,8 +51,9 @@ const ALLOWED_FROM: Record<FaultAction['type'], readonly FaultState[]> = {
 };
 
 /**
- * Applies a staff action to a fault; throws NotFoundError when there is no such fault and
- * TransitionError when the fault's state does not allow the action.
+ * Applies a staff action to a fault; throws NotFoundError when there is no such fault,
+ * TransitionError when the fault's state does not allow the action, and ForwardedRefusal when the
+ * fault is a forwarding district's (its own server owns it: peering/forwarded.ts).
  */
 export async function applyFaultAction(
   db: Db,
@@ -60,6 +63,7 @@ export async function applyFaultAction(
   const at = new Date(nowMs).toISOString();
   const key = { stationId, faultId };
   await db.transaction(async (transaction) => {
+    await refuseForwarded(transaction, 'station', stationId);
     const state = await faultState(transaction, stationId, faultId);
     if (state === null) {
       throw new NotFoundError('no such fault');

@@ -12,6 +12,7 @@ import { startEscalationTimer } from '../escalation/scheduler';
 import type { Notifier } from '../notify/types';
 import adminRoutes from './api/dash/admin';
 import { installAuthHook } from './api/dash/auth-hook';
+import { installForwardedGuard } from './api/dash/forwarded-guard';
 import { installScopeHook } from './api/dash/scope';
 import rollupRoutes from './api/dash/rollup';
 import boardRoutes from './api/dash/board';
@@ -99,6 +100,7 @@ const BODY_NOT_JSON = new Set(['FST_ERR_CTP_EMPTY_JSON_BODY', 'FST_ERR_CTP_INVAL
 async function dashboardRoutes(app: FastifyInstance, options: { webDir: string }): Promise<void> {
   installAuthHook(app);
   installScopeHook(app);
+  installForwardedGuard(app);
   // JSON bodies by fastify's own parser (application/json only: anything else is refused with 415).
   app.removeContentTypeParser('text/plain');
   // The one place a dashboard error becomes an answer: typed refusals (errors.ts) by their status and

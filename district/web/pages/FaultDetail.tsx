@@ -1,5 +1,7 @@
 // One fault: which device, since when, what the district is doing, every transition; and the
-// technician's actions (acknowledge, assign repair, ask for a re-check, close, reopen).
+// technician's actions (acknowledge, assign repair, ask for a re-check, close, reopen). A fault of a
+// district that runs its own server (forwardedFrom) is a copy here: one line says where it is
+// handled, and no action, letter or loan is offered (the server refuses them: 409 forwarded).
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Assignee, FaultActionRequest, FaultDetail, User } from '../../dash-api';
@@ -104,7 +106,8 @@ export function FaultDetailPage({
     setFailure(null);
     api.post(`${path}/actions`, body).then(fault.reload, (error: unknown) => setFailure(messageOf(error)));
   };
-  const canAct = user.role !== 'viewer';
+  const forwarded = detail.forwardedFrom !== null;
+  const canAct = user.role !== 'viewer' && !forwarded;
   return (
     <section className="fault-detail">
       <h2>
@@ -139,6 +142,11 @@ export function FaultDetailPage({
           {detail.repairNote ? ` — ${detail.repairNote}` : ''}
         </dd>
       </dl>
+      {forwarded ? (
+        <p className="notice forwarded" role="note">
+          {t('forwardedReadOnly', { district: detail.forwardedFrom ?? '' })}
+        </p>
+      ) : null}
       {detail.verificationPending ? <p className="notice">{t('verificationPending')}</p> : null}
       {failure !== null ? <p className="error">{failure}</p> : null}
       {canAct ? (
@@ -162,8 +170,8 @@ export function FaultDetailPage({
           ) : null}
         </div>
       ) : null}
-      <EscalationLetterPanel stationId={stationId} faultId={faultId} user={user} />
-      {detail.blocksRecording ? (
+      {forwarded ? null : <EscalationLetterPanel stationId={stationId} faultId={faultId} user={user} />}
+      {detail.blocksRecording && !forwarded ? (
         seekingLoan ? (
           <LoanSuggestionsPanel stationId={stationId} faultId={faultId} canAccept={canAct} />
         ) : (

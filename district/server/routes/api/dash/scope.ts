@@ -17,7 +17,7 @@ declare module 'fastify' {
 }
 
 /** Request fields that carry an id of a district's thing, by the kind of thing. */
-const ID_FIELDS = {
+export const ID_FIELDS = {
   stationId: 'station',
   toStationId: 'station',
   station: 'station',
@@ -29,7 +29,7 @@ const ID_FIELDS = {
 /** Bahasa Indonesia first in the refusal staff read. */
 const KIND_NAMES = { station: 'Stasiun', device: 'Perangkat', loan: 'Pinjaman', letter: 'Surat' } as const;
 
-const fieldsOf = (value: unknown): Record<string, unknown> =>
+export const fieldsOf = (value: unknown): Record<string, unknown> =>
   typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
 
 export function installScopeHook(app: FastifyInstance): void {

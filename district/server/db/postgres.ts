@@ -1,12 +1,16 @@
 // Db on PostgreSQL (pg): a connection pool; the same SQL as on SQLite.
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { setIntakeTraceGauges, traceDatabaseConnection } from '../intake/trace';
 import type { Db, SqlValue } from './types';
 
 export function openPostgres(url: string): Db {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  pool.on('connect', () => traceDatabaseConnection('connect'));
+  pool.on('remove', () => traceDatabaseConnection('disconnect'));
+  setIntakeTraceGauges({ poolWaiting: () => pool.waitingCount });
 
   const on = (client: pg.Pool | pg.PoolClient): Pick<Db, 'query' | 'run'> => ({
     query: async <Row>(sql: string, params: readonly SqlValue[] = []) =>

@@ -16,6 +16,7 @@ import { verifyRequestSignature } from './signature';
 import { reconcileOpenFaults } from '../faults/reconcile';
 import { queueForUpstream } from '../peering/forward-queue';
 import { isPrunedHeartbeat } from './retention';
+import { currentIntakeSpan } from './trace';
 
 type HeartbeatEvent = Extract<Event, { type: 'heartbeat' }>;
 
@@ -77,7 +78,9 @@ export async function verifySignedBy<Signer>(
     throw new Refusal('unsigned', parsed.reason, typeof claimed === 'string' ? claimed : null);
   }
   const { stationId, timestampMs, signatureBase64 } = parsed.value;
+  const span = currentIntakeSpan();
   const found = await findSigner(stationId);
+  span?.mark('station');
   if (found === null) {
     throw new Refusal('unknown-station', `no enrolled ${kind} has this id`, stationId);
   }
@@ -99,6 +102,7 @@ export async function verifySignedBy<Signer>(
     body: request.body,
     signatureBase64,
   });
+  span?.mark('signature');
   if (!valid) {
     throw new Refusal('bad-signature', `the signature does not verify with this ${kind}'s key`, stationId);
   }
@@ -119,6 +123,7 @@ export async function verifySignedBy<Signer>(
       stationId,
     );
   }
+  span?.mark('replay');
   return found.signer;
 }
 
@@ -186,7 +191,11 @@ export async function storeEvents(
 ): Promise<StoreResult> {
   const receivedAt = new Date(options.nowMs).toISOString();
   const clock = await stationClock(db, stationId, events, options);
-  return inGroupTransaction(db, async (transaction) => {
+  // Captured here: the group's work runs in the context of whichever request started the group.
+  const span = currentIntakeSpan();
+  span?.mark('parse');
+  const stored = await inGroupTransaction(db, async (transaction) => {
+    span?.mark('group-wait');
     const accepted: string[] = [];
     const duplicates: string[] = [];
     const [station] = await transaction.query<{ last_seq: number | string }>(
@@ -250,8 +259,11 @@ export async function storeEvents(
       options.source === 'http' && options.forwarded !== true && (waiting === undefined || Number(waiting.pending) > 0)
         ? await takePendingCommands(transaction, stationId, options.nowMs)
         : [];
+    span?.mark('store');
     return { accepted, duplicates, ...(commands.length > 0 ? { commands } : {}) };
   });
+  span?.mark('commit');
+  return stored;
 }
 
 /**

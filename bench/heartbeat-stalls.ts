@@ -198,7 +198,7 @@ export function whereSlowRequestsWere(input: {
   for (const episode of shown) {
     const first = episode[0].scheduledMs;
     const last = episode[episode.length - 1].scheduledMs;
-    const worst = Math.max(...episode.map((request) => request.latencyMs));
+    const worst = episode.reduce((most, request) => Math.max(most, request.latencyMs), 0);
     const windowStart = first - 1000;
     const windowEnd = last + worst;
     const overlapping = [...postgres, ...serverNotes, ...input.generatorGc.map((note) => ({ ...note, text: `generator GC` }))]
@@ -208,7 +208,9 @@ export function whereSlowRequestsWere(input: {
     const phases = new Map<string, number[]>();
     for (const request of traced) {
       for (const [name, ms] of request.phases) {
-        phases.set(name, [...(phases.get(name) ?? []), ms]);
+        const values = phases.get(name) ?? [];
+        values.push(ms);
+        phases.set(name, values);
       }
     }
     const heaviest = [...phases]
@@ -222,15 +224,17 @@ export function whereSlowRequestsWere(input: {
       `      at ${at(first)}-${at(last)}: ${episode.length} slow${failed > 0 ? ` (${failed} refused or failed)` : ''}, worst ${worst.toFixed(0)} ms, ` +
         `median service ${median(episode.map((request) => request.serviceMs)).toFixed(0)} ms; ` +
         (traced.length > 0
-          ? `${traced.length} with a slow handler (median ${median(traced.map((request) => request.totalMs)).toFixed(0)} ms; heaviest phases ${heaviest}; pool waiting ${Math.max(...traced.map((request) => request.poolWaiting))}, in flight ${Math.max(...traced.map((request) => request.inFlight))})`
+          ? `${traced.length} with a slow handler (median ${median(traced.map((request) => request.totalMs)).toFixed(0)} ms; heaviest phases ${heaviest}; pool waiting up to ${traced.reduce((most, request) => Math.max(most, request.poolWaiting), 0)}, in flight up to ${traced.reduce((most, request) => Math.max(most, request.inFlight), 0)})`
           : 'no handler slower than the trace threshold'),
     );
     const grouped = new Map<string, TimedNote[]>();
     for (const note of overlapping) {
-      grouped.set(note.text, [...(grouped.get(note.text) ?? []), note]);
+      const notes = grouped.get(note.text) ?? [];
+      notes.push(note);
+      grouped.set(note.text, notes);
     }
     for (const [text, notes] of grouped) {
-      const longest = Math.max(...notes.map((note) => note.ms));
+      const longest = notes.reduce((most, note) => Math.max(most, note.ms), 0);
       lines.push(
         `        ${notes.length > 1 ? `${notes.length} x ` : ''}${text} at ${at(notes[0].startMs)}${longest > 0 ? ` (${notes.length > 1 ? 'longest ' : ''}${longest.toFixed(0)} ms)` : ''}`,
       );

@@ -27,7 +27,7 @@ import type { BenchStation } from './district-seed';
 import { addBenchStations, benchSetting, faultEvent, heartbeatEvent, signedBatch } from './district-seed';
 import type { SignedRequest } from './heartbeat-load';
 import { closedLoop, HEARTBEAT_GOAL_MS, keepAliveAgent, openLoopHeartbeats, printOpenLoop } from './heartbeat-load';
-import { whereSlowRequestsWere } from './heartbeat-stalls';
+import { stationsTableReport, whereSlowRequestsWere } from './heartbeat-stalls';
 import type { CpuShare } from './proc-usage';
 import { contentionWarning, cpuPerRequest, cpuWindow, formatCpuShares, rssSampler } from './proc-usage';
 
@@ -155,6 +155,9 @@ const groups = (backends: number): Parameters<typeof cpuWindow>[0] => ({
   );
   printWarning(contentionWarning(shares));
   console.log(`    load average after (a): ${load()}`);
+  for (const line of await stationsTableReport(db)) {
+    console.log(line);
+  }
 }
 
 // ---- (b) saturation throughput: the same closed loop through one backend and through two.

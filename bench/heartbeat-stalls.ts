@@ -247,3 +247,58 @@ export function whereSlowRequestsWere(input: {
   }
   return lines;
 }
+
+/** The plan nodes' sums of EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON). */
+function planTotals(node: Record<string, unknown>, totals = { heapFetches: 0, blocks: 0, scans: new Set<string>() }): typeof totals {
+  totals.heapFetches += Number(node['Heap Fetches'] ?? 0);
+  if (typeof node['Relation Name'] === 'string') {
+    totals.scans.add(`${String(node['Node Type'])} on ${node['Relation Name']}${typeof node['Index Name'] === 'string' ? ` (${node['Index Name']})` : ''}`);
+  }
+  for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) {
+    planTotals(child, totals);
+  }
+  return totals;
+}
+
+/**
+ * What the heartbeats did to the stations table (PostgreSQL): the share of its updates that were
+ * HOT (no index entry written), its size and its index's, and how the rollup's count per kecamatan
+ * (tenancy/rollup.ts, the reader of the stations_district index) runs now: plan, heap fetches,
+ * buffers and time (best of three). Figures that do not depend on the machine's load, bar the time.
+ */
+export async function stationsTableReport(db: {
+  query<Row>(sql: string, params?: readonly (string | number | null)[]): Promise<Row[]>;
+}): Promise<string[]> {
+  const [table] = await db.query<{ updates: string; hot: string; table_kb: string; index_kb: string; fillfactor: string | null }>(
+    `SELECT n_tup_upd AS updates, n_tup_hot_upd AS hot,
+       pg_relation_size('stations') / 1024 AS table_kb, pg_relation_size('stations_district') / 1024 AS index_kb,
+       (SELECT option_value FROM pg_options_to_table((SELECT reloptions FROM pg_class WHERE relname = 'stations')) WHERE option_name = 'fillfactor') AS fillfactor
+     FROM pg_stat_user_tables WHERE relname = 'stations'`,
+  );
+  const [index] = await db.query<{ definition: string }>(`SELECT pg_get_indexdef('stations_district'::regclass) AS definition`);
+  const cutoff = new Date(Date.now() - 15 * 60_000).toISOString();
+  let best: { ms: number; totals: ReturnType<typeof planTotals> } | null = null;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const [row] = await db.query<{ 'QUERY PLAN': [{ Plan: Record<string, unknown>; 'Execution Time': number }] }>(
+      `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)
+       SELECT s.district_code, s.kecamatan, COUNT(*) AS stations,
+         SUM(CASE WHEN s.heard_at >= $1 AND a.can_record = 1 THEN 1 ELSE 0 END) AS able,
+         SUM(CASE WHEN s.heard_at IS NULL OR s.heard_at < $1 THEN 1 ELSE 0 END) AS silent
+       FROM stations s LEFT JOIN station_availability a ON a.station_id = s.id
+       WHERE s.enrolled_at IS NOT NULL GROUP BY s.district_code, s.kecamatan`,
+      [cutoff],
+    );
+    const [plan] = row['QUERY PLAN'];
+    const totals = planTotals(plan.Plan);
+    totals.blocks = Number(plan.Plan['Shared Hit Blocks'] ?? 0) + Number(plan.Plan['Shared Read Blocks'] ?? 0);
+    if (best === null || plan['Execution Time'] < best.ms) {
+      best = { ms: plan['Execution Time'], totals };
+    }
+  }
+  const updates = Number(table.updates);
+  return [
+    `    stations table after the run: ${updates} updates, ${updates === 0 ? 0 : ((Number(table.hot) / updates) * 100).toFixed(0)} % HOT; ` +
+      `table ${table.table_kb} kB (fillfactor ${table.fillfactor ?? '100'}), index ${index.definition.replace(/^.* USING btree /, 'stations_district ')} ${table.index_kb} kB`,
+    `    rollup's count per kecamatan now: ${best!.ms.toFixed(1)} ms, ${best!.totals.blocks} buffers, ${best!.totals.heapFetches} heap fetches; ${[...best!.totals.scans].join(', ')}`,
+  ];
+}

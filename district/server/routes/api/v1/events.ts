@@ -5,7 +5,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { EventsResponse } from '../../../../../protocol/requests';
 import { PATHS } from '../../../../../protocol/requests';
-import { districtFaults } from '../../../faults/repository';
 import { parseEventsBody, storeEvents, verifySignedRequest } from '../../../intake/intake';
 import { Refusal } from '../../../intake/refusal';
 import { currentIntakeSpan, setIntakeTraceGauges, traceIntakeRequest } from '../../../intake/trace';
@@ -42,14 +41,9 @@ export default async function eventsRoute(app: FastifyInstance): Promise<void> {
           nowMs,
           source: 'http',
           heartbeatWindowMs: context.heartbeatWindowMs,
+          replyFaults: true,
         });
-        const faults = await districtFaults(context.db, station.id, nowMs);
-        currentIntakeSpan()?.mark('faults');
-        const response: EventsResponse = {
-          ...stored,
-          ...(faults.length > 0 ? { faults } : {}),
-          serverTime: context.now(),
-        };
+        const response: EventsResponse = { ...stored, serverTime: context.now() };
         return reply.send(response);
       } finally {
         context.inFlight--;

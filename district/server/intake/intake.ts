@@ -272,7 +272,7 @@ export async function storeEvents(
         : [];
     span?.mark('store');
     return { accepted, duplicates, ...(commands.length > 0 ? { commands } : {}) };
-  });
+  }, stationId);
   span?.mark('commit');
   if (options.replyFaults !== true || !stationHasFaults) {
     return stored;

@@ -13,14 +13,21 @@
 // BENCH_SECONDS: (a)'s duration (default 20; 180 for the closing figures), BENCH_ROUND_SECONDS and
 // BENCH_ROUNDS: (b)'s round length (default 6) and rounds per side (default 2), BENCH_FSYNC=off:
 // PostgreSQL without disk flushes (the CPU side alone).
-import { cpus, loadavg } from 'node:os';
+// (a) also prints where the slow requests were (heartbeat-stalls.ts): PostgreSQL runs with
+// autovacuum, checkpoints, lock waits and statements over 100 ms logged, and the servers with
+// their intake trace (SIAGA_INTAKE_TRACE, district/server/intake/trace.ts); BENCH_TRACE=off runs
+// the servers without it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openDatabase } from '../district/server/db/open';
 import { startDistrictProcess, startHaproxy } from '../tests/helpers/cluster';
 import { startPostgres } from '../tests/helpers/postgres';
 import type { BenchStation } from './district-seed';
 import { addBenchStations, benchSetting, faultEvent, heartbeatEvent, signedBatch } from './district-seed';
 import type { SignedRequest } from './heartbeat-load';
-import { closedLoop, keepAliveAgent, openLoopHeartbeats, printOpenLoop } from './heartbeat-load';
+import { closedLoop, HEARTBEAT_GOAL_MS, keepAliveAgent, openLoopHeartbeats, printOpenLoop } from './heartbeat-load';
+import { stationsTableReport, whereSlowRequestsWere } from './heartbeat-stalls';
 import type { CpuShare } from './proc-usage';
 import { contentionWarning, cpuPerRequest, cpuWindow, formatCpuShares, rssSampler } from './proc-usage';
 
@@ -41,7 +48,21 @@ const printWarning = (line: string | null): void => {
 };
 const load = (): string => loadavg().map((value) => value.toFixed(2)).join(' ');
 
-const postgres = await startPostgres();
+const postgres = await startPostgres({
+  settings: {
+    log_autovacuum_min_duration: '0',
+    log_checkpoints: 'on',
+    log_lock_waits: 'on',
+    // Lock waits are logged after deadlock_timeout (1 s by default): sooner, to see short ones.
+    deadlock_timeout: "'100ms'",
+    log_min_duration_statement: '100',
+  },
+});
+const traceDirectory = mkdtempSync(join(tmpdir(), 'siaga-trace-'));
+const traceFile = join(traceDirectory, 'intake-trace.jsonl');
+if (process.env.BENCH_TRACE !== 'off') {
+  process.env.SIAGA_INTAKE_TRACE = traceFile; // inherited by the server processes started below
+}
 // The test helper turns fsync off; a benchmark of durable intake needs it on (a reload suffices).
 // BENCH_FSYNC=off measures the CPU side alone (on a disk shared with other work, a commit's
 // flush can take 100 ms and more, and then the disk is all the figures show).
@@ -109,6 +130,19 @@ const groups = (backends: number): Parameters<typeof cpuWindow>[0] => ({
   });
   console.log('');
   printOpenLoop('(a) heartbeats through haproxy to 2 processes on PostgreSQL', result);
+  // The servers write their trace every 500 ms.
+  await new Promise((resolve) => setTimeout(resolve, 700));
+  for (const line of whereSlowRequestsWere({
+    slow: result.slow,
+    goalMs: HEARTBEAT_GOAL_MS,
+    beginMs: result.beginMs,
+    endMs: result.beginMs + result.elapsed * 1000,
+    traceFile,
+    postgresLog: postgres.logFile,
+    generatorGc: result.generatorGc,
+  })) {
+    console.log(line);
+  }
   memory.forEach((sample, index) =>
     console.log(
       `    server process ${index + 1}: CPU ${shares.find((share) => share.name === `server ${index + 1}`)!.percent.toFixed(0)} % of a core, ` +
@@ -121,6 +155,9 @@ const groups = (backends: number): Parameters<typeof cpuWindow>[0] => ({
   );
   printWarning(contentionWarning(shares));
   console.log(`    load average after (a): ${load()}`);
+  for (const line of await stationsTableReport(db)) {
+    console.log(line);
+  }
 }
 
 // ---- (b) saturation throughput: the same closed loop through one backend and through two.
@@ -187,3 +224,4 @@ await both.stop();
 await Promise.all(servers.map((server) => server.stop()));
 await db.close();
 await postgres.stop();
+rmSync(traceDirectory, { recursive: true, force: true });

@@ -4,6 +4,7 @@
 import { createWriteStream, readFileSync } from 'node:fs';
 import { UsageError, writeLine } from '../../cli/command';
 import { openDatabase } from '../server/db/open';
+import { openAllConnections } from '../server/db/postgres';
 import { pruneHeartbeats } from '../server/intake/retention';
 import { startForwarding } from '../server/peering/forwarder';
 import { closeOnSignals, startServer } from '../server/server';
@@ -45,6 +46,7 @@ export const serve = defineCommand({
     const tls = tlsFiles(values['tls-cert'], values['tls-key']);
     const log = values.log === undefined ? io.stdout : createWriteStream(values.log, { flags: 'a' });
     const db = await openDatabase(database);
+    await openAllConnections(db); // PostgreSQL: before listening (and passing the load balancer's check)
     // Forwards to the upstream once `siaga-district upstream enroll` was run on this database.
     const forwarding = startForwarding(db, {
       log: (line) => writeLine(log, `${new Date().toISOString()} ${line}`),

@@ -14,6 +14,8 @@ export interface TestPostgres {
   port: number;
   /** The postmaster's PID. */
   pid: number;
+  /** The server's log (what `settings` such as log_checkpoints add goes here). */
+  logFile: string;
   stop(): Promise<void>;
 }
 
@@ -47,7 +49,8 @@ function asNobody(command: string, args: string[]): string {
   }
 }
 
-export async function startPostgres(): Promise<TestPostgres> {
+/** `settings`: extra postgresql.conf lines (name to value, written as given: quote strings), e.g. { log_checkpoints: 'on' }. */
+export async function startPostgres(options: { settings?: Record<string, string> } = {}): Promise<TestPostgres> {
   if (!existsSync(join(BIN, 'initdb'))) {
     throw new Error(`PostgreSQL 15 is not installed (no ${BIN}/initdb): apt-get install postgresql`);
   }
@@ -61,15 +64,20 @@ export async function startPostgres(): Promise<TestPostgres> {
   asNobody(join(BIN, 'initdb'), ['-D', data, '-U', 'siaga', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
   writeFileSync(
     join(data, 'postgresql.auto.conf'),
-    `listen_addresses = '127.0.0.1'\nport = ${port}\nunix_socket_directories = '${dir}'\nfsync = off\n`,
+    `listen_addresses = '127.0.0.1'\nport = ${port}\nunix_socket_directories = '${dir}'\nfsync = off\n` +
+      Object.entries(options.settings ?? {})
+        .map(([name, value]) => `${name} = ${value}\n`)
+        .join(''),
   );
-  asNobody(join(BIN, 'pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '30', 'start']);
+  const logFile = join(dir, 'server.log');
+  asNobody(join(BIN, 'pg_ctl'), ['-D', data, '-l', logFile, '-w', '-t', '30', 'start']);
   const pid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
   let stopped = false;
   return {
     url: `postgres://siaga@127.0.0.1:${port}/postgres`,
     port,
     pid,
+    logFile,
     async stop() {
       if (stopped) {
         return;

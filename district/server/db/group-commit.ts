@@ -5,6 +5,12 @@
 //
 // Semantics per unit are those of its own transaction: units run one after another in arrival
 // order, each sees what the earlier units of its group wrote, and a unit that throws fails alone.
+// On PostgreSQL two groups may be in flight at once (on two connections): the next group is
+// stored while the previous one waits for its commit's disk flush, instead of queueing behind it
+// (the slow heartbeats' time was mostly that wait: docs/cluster.md). Units with the same key (a
+// station) are never in two groups at once, and keep their arrival order: a station's batches are
+// stored one after another as before; units of different stations in concurrent groups are what
+// two server processes already do to each other.
 // When a group's transaction fails (a unit threw, or the commit itself failed) everything in it is
 // rolled back and each unit runs again in a transaction of its own, so a unit must only touch the
 // database it is given and must be safe to run again after a rollback.
@@ -12,6 +18,8 @@ import type { Db } from './types';
 
 interface Unit {
   work: (db: Db) => Promise<unknown>;
+  /** Units with the same key never run in two concurrent groups (their order is kept). */
+  key: string | undefined;
   resolve: (value: unknown) => void;
   reject: (reason: unknown) => void;
 }
@@ -29,38 +37,77 @@ export interface GroupCommitStats {
 
 /** Units a group takes at most; the rest wait for the next commit (bounds one transaction's time). */
 export const MAX_GROUP_UNITS = 256;
+/** Groups in flight at once on PostgreSQL (each on its own pool connection); SQLite has one connection, so one. */
+export const MAX_GROUPS_IN_FLIGHT = 2;
 
 export class GroupCommitter {
   private queue: Unit[] = [];
-  private draining = false;
+  private scheduled = false;
+  private groupsInFlight = 0;
+  private readonly busyKeys = new Set<string>();
   readonly stats: GroupCommitStats = { units: 0, groups: 0, fallbacks: 0, largestGroup: 0 };
 
   constructor(
     private readonly db: Db,
     private readonly maxGroupUnits: number = MAX_GROUP_UNITS,
+    private readonly maxGroupsInFlight: number = db.dialect === 'postgres' ? MAX_GROUPS_IN_FLIGHT : 1,
   ) {}
 
-  /** Runs `work` in a transaction shared with the units queued with it; resolves after the commit. */
-  run<T>(work: (db: Db) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in a transaction shared with the units queued with it; resolves after the commit.
+   * `key` (a station id): units with the same key are never in concurrent groups.
+   */
+  run<T>(work: (db: Db) => Promise<T>, key?: string): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.draining) {
-        this.draining = true;
+      this.queue.push({ work, key, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
         // After the current I/O phase: requests that arrived with this one join its group.
-        setImmediate(() => void this.drain());
+        setImmediate(() => {
+          this.scheduled = false;
+          this.startGroups();
+        });
       }
     });
   }
 
-  private async drain(): Promise<void> {
-    try {
-      // Units that arrive while a group commits form the next group: the busier, the larger.
-      while (this.queue.length > 0) {
-        await this.commit(this.queue.splice(0, this.maxGroupUnits));
+  /** Starts groups while fewer than the maximum are in flight; units that arrive meanwhile form the next. */
+  private startGroups(): void {
+    while (this.groupsInFlight < this.maxGroupsInFlight && this.queue.length > 0) {
+      const group = this.takeGroup();
+      if (group.length === 0) {
+        return; // every waiting unit's key is in a group in flight: its end starts the next
       }
-    } finally {
-      this.draining = false;
+      this.groupsInFlight++;
+      const keys = group.flatMap((unit) => (unit.key === undefined ? [] : [unit.key]));
+      keys.forEach((key) => this.busyKeys.add(key));
+      void this.commit(group).finally(() => {
+        this.groupsInFlight--;
+        keys.forEach((key) => this.busyKeys.delete(key));
+        this.startGroups();
+      });
     }
+  }
+
+  /** Up to maxGroupUnits queued units in arrival order, skipping (and keeping queued) those whose key is busy. */
+  private takeGroup(): Unit[] {
+    const group: Unit[] = [];
+    const left: Unit[] = [];
+    // Keys of units left queued in this pass: a later unit of the same key must not overtake them.
+    const waiting = new Set<string>();
+    for (const unit of this.queue) {
+      const blocked = unit.key !== undefined && (this.busyKeys.has(unit.key) || waiting.has(unit.key));
+      if (group.length < this.maxGroupUnits && !blocked) {
+        group.push(unit);
+      } else {
+        left.push(unit);
+        if (unit.key !== undefined) {
+          waiting.add(unit.key);
+        }
+      }
+    }
+    this.queue = left;
+    return group;
   }
 
   private async commit(group: Unit[]): Promise<void> {
@@ -103,7 +150,10 @@ export function groupCommitterOf(db: Db): GroupCommitter {
   return committer;
 }
 
-/** `db.transaction(work)`, but sharing its commit with the other units queued at the same time. */
-export function inGroupTransaction<T>(db: Db, work: (db: Db) => Promise<T>): Promise<T> {
-  return groupCommitterOf(db).run(work);
+/**
+ * `db.transaction(work)`, but sharing its commit with the other units queued at the same time;
+ * units with the same `key` (a station id) are stored one after another, never in concurrent groups.
+ */
+export function inGroupTransaction<T>(db: Db, work: (db: Db) => Promise<T>, key?: string): Promise<T> {
+  return groupCommitterOf(db).run(work, key);
 }

@@ -771,6 +771,22 @@ export const MIGRATIONS: Migration[] = [
       `DELETE FROM devices WHERE district_code <> 'default' AND id NOT LIKE 'd:%'`,
     ],
   },
+  {
+    id: 751,
+    name: 'PostgreSQL: heartbeat updates of a station row are HOT',
+    only: 'postgres',
+    statements: [
+      // Every heartbeat updates its station's row (intake.ts). With heard_at in an index, every
+      // such update wrote a new entry in each of the table's indexes (not HOT), grew them and
+      // left autovacuum index work every minute; and since each page of stations is written within
+      // the minute, the visibility map never let the rollup's count be index-only anyway (it
+      // fetched each row from the table). Without heard_at, and with room left on each page for
+      // the new version, the update stays on its page and touches no index (docs/cluster.md).
+      `DROP INDEX stations_district`,
+      `CREATE INDEX stations_district ON stations (district_code, kecamatan, enrolled_at, id)`,
+      `ALTER TABLE stations SET (fillfactor = 70)`,
+    ],
+  },
 ];
 
 /** Applies the migrations not applied yet; returns the ids applied now. */

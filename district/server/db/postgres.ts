@@ -1,12 +1,24 @@
 // Db on PostgreSQL (pg): a connection pool; the same SQL as on SQLite.
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { setIntakeTraceGauges, traceDatabaseConnection } from '../intake/trace';
 import type { Db, SqlValue } from './types';
 
+/** Connections one process keeps to PostgreSQL (each is one server process there: N processes x this). */
+export const POOL_SIZE = 10;
+
+const pools = new WeakMap<Db, pg.Pool>();
+
 export function openPostgres(url: string): Db {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // Connections are kept open, not closed after 10 s idle (pg's default): a connection opened in
+  // the middle of the intake costs the request that waits for it a new PostgreSQL backend and a
+  // first parse and plan of every statement it runs (docs/cluster.md, "Where the slow heartbeats were").
+  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, idleTimeoutMillis: 0 });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  pool.on('connect', () => traceDatabaseConnection('connect'));
+  pool.on('remove', () => traceDatabaseConnection('disconnect'));
+  setIntakeTraceGauges({ poolWaiting: () => pool.waitingCount });
 
   const on = (client: pg.Pool | pg.PoolClient): Pick<Db, 'query' | 'run'> => ({
     query: async <Row>(sql: string, params: readonly SqlValue[] = []) =>
@@ -15,7 +27,7 @@ export function openPostgres(url: string): Db {
       (await client.query(statement(sql, params))).rowCount ?? 0,
   });
 
-  return {
+  const db: Db = {
     dialect: 'postgres',
     ...on(pool),
     async transaction<T>(work: (db: Db) => Promise<T>): Promise<T> {
@@ -39,6 +51,25 @@ export function openPostgres(url: string): Db {
     },
     close: () => pool.end(),
   };
+  pools.set(db, pool);
+  return db;
+}
+
+/**
+ * Opens all of a PostgreSQL Db's pool connections at once (a no-op on SQLite), for a server
+ * before it listens: its first requests then find them open instead of each opening its own.
+ */
+export async function openAllConnections(db: Db): Promise<void> {
+  const pool = pools.get(db);
+  if (pool === undefined) {
+    return;
+  }
+  const clients = await Promise.all(Array.from({ length: POOL_SIZE }, () => pool.connect()));
+  try {
+    await Promise.all(clients.map((client) => client.query('SELECT 1')));
+  } finally {
+    clients.forEach((client) => client.release());
+  }
 }
 
 /** A text seen this often is prepared (named) from then on: one-off texts (a list's IN) stay unnamed. */

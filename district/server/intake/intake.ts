@@ -1,10 +1,10 @@
 // Intake of signed event batches: verification (shared by the HTTP route and bundle import) and storage.
 import type { Event } from '../../../protocol/events';
 import { isFaultEvent } from '../../../protocol/events';
-import type { Command, EventsRequest } from '../../../protocol/requests';
+import type { Command, DistrictFault, EventsRequest } from '../../../protocol/requests';
 import { EventsRequestSchema, PATHS } from '../../../protocol/requests';
 import { isWithinWindow, parseSignatureHeaders, TIMESTAMP_WINDOW_MS } from '../../../protocol/signing';
-import { recordStationFault } from '../faults/repository';
+import { districtFaults, recordStationFault } from '../faults/repository';
 import { takePendingCommands } from '../stations/commands';
 import { projectForDashboard } from './projection';
 import { inGroupTransaction } from '../db/group-commit';
@@ -16,6 +16,7 @@ import { verifyRequestSignature } from './signature';
 import { reconcileOpenFaults } from '../faults/reconcile';
 import { queueForUpstream } from '../peering/forward-queue';
 import { isPrunedHeartbeat } from './retention';
+import { currentIntakeSpan } from './trace';
 
 type HeartbeatEvent = Extract<Event, { type: 'heartbeat' }>;
 
@@ -77,7 +78,9 @@ export async function verifySignedBy<Signer>(
     throw new Refusal('unsigned', parsed.reason, typeof claimed === 'string' ? claimed : null);
   }
   const { stationId, timestampMs, signatureBase64 } = parsed.value;
+  const span = currentIntakeSpan();
   const found = await findSigner(stationId);
+  span?.mark('station');
   if (found === null) {
     throw new Refusal('unknown-station', `no enrolled ${kind} has this id`, stationId);
   }
@@ -99,6 +102,7 @@ export async function verifySignedBy<Signer>(
     body: request.body,
     signatureBase64,
   });
+  span?.mark('signature');
   if (!valid) {
     throw new Refusal('bad-signature', `the signature does not verify with this ${kind}'s key`, stationId);
   }
@@ -119,6 +123,7 @@ export async function verifySignedBy<Signer>(
       stationId,
     );
   }
+  span?.mark('replay');
   return found.signer;
 }
 
@@ -158,6 +163,8 @@ export interface StoreResult {
   duplicates: string[];
   /** Work the district asks of the station (e.g. re-run its checks), taken with this HTTP batch. */
   commands?: Command[];
+  /** With `replyFaults`: where the district stands on the station's faults, when any (read after the commit). */
+  faults?: DistrictFault[];
 }
 
 /**
@@ -182,11 +189,22 @@ export async function storeEvents(
      * figures' summary already counted is judged on this clock (figures/late.ts).
      */
     storedAtMs?: number;
+    /**
+     * Also answer the district's view of the station's faults (districtFaults), read after the
+     * commit, and only when the station has any fault at all: the station-row update already says
+     * so, which spares most heartbeats (stations without faults) a statement.
+     */
+    replyFaults?: boolean;
   },
 ): Promise<StoreResult> {
   const receivedAt = new Date(options.nowMs).toISOString();
   const clock = await stationClock(db, stationId, events, options);
-  return inGroupTransaction(db, async (transaction) => {
+  // Captured here: the group's work runs in the context of whichever request started the group.
+  const span = currentIntakeSpan();
+  span?.mark('parse');
+  let stationHasFaults = true;
+  const stored = await inGroupTransaction(db, async (transaction) => {
+    span?.mark('group-wait');
     const accepted: string[] = [];
     const duplicates: string[] = [];
     const [station] = await transaction.query<{ last_seq: number | string }>(
@@ -240,6 +258,8 @@ export async function storeEvents(
       heartbeat: clock.newestHeartbeat,
       nowMs: options.nowMs,
     });
+    // Run again after a rolled-back group (group-commit.ts), the unit sets it anew.
+    stationHasFaults = waiting === undefined || Number(waiting.faults) > 0;
     // No row (the station removed meanwhile): the checks made as before, each on its own.
     if (waiting === undefined || Number(waiting.upstream) > 0) {
       // In the same transaction: an event this district accepted is never lost on its way upstream.
@@ -250,8 +270,16 @@ export async function storeEvents(
       options.source === 'http' && options.forwarded !== true && (waiting === undefined || Number(waiting.pending) > 0)
         ? await takePendingCommands(transaction, stationId, options.nowMs)
         : [];
+    span?.mark('store');
     return { accepted, duplicates, ...(commands.length > 0 ? { commands } : {}) };
-  });
+  }, stationId);
+  span?.mark('commit');
+  if (options.replyFaults !== true || !stationHasFaults) {
+    return stored;
+  }
+  const faults = await districtFaults(db, stationId, options.nowMs);
+  span?.mark('faults');
+  return faults.length > 0 ? { ...stored, faults } : stored;
 }
 
 /**
@@ -323,14 +351,15 @@ async function stationClock(
 
 /**
  * Updates the station's row for a stored batch: last contact and seq, and for a live heartbeat its
- * payload, clock and the time it was heard. Returns whether an upstream link exists (`upstream`)
- * and how many commands wait for the station (`pending`), read in the same statement.
+ * payload, clock and the time it was heard. Returns whether an upstream link exists (`upstream`),
+ * how many commands wait for the station (`pending`) and whether it has any fault row (`faults`,
+ * 1 or 0: any state, so a superset of what districtFaults answers), read in the same statement.
  */
 function updateStation(
   db: Db,
   stationId: string,
   batch: { receivedAt: string; highestSeq: number; heartbeat: HeartbeatEvent | null; nowMs: number },
-): Promise<{ upstream: number | string; pending: number | string }[]> {
+): Promise<{ upstream: number | string; pending: number | string; faults: number | string }[]> {
   const { heartbeat } = batch;
   const live =
     heartbeat === null
@@ -341,7 +370,8 @@ function updateStation(
     `UPDATE stations SET last_seen_at = $1, last_seq = CASE WHEN last_seq < $2 THEN $2 ELSE last_seq END${live}
      WHERE id = $3
      RETURNING (SELECT COUNT(*) FROM upstream_link WHERE id = 1) AS upstream,
-       (SELECT COUNT(*) FROM station_commands WHERE station_id = $3 AND delivered_at IS NULL) AS pending`,
+       (SELECT COUNT(*) FROM station_commands WHERE station_id = $3 AND delivered_at IS NULL) AS pending,
+       CASE WHEN EXISTS (SELECT 1 FROM faults WHERE station_id = $3) THEN 1 ELSE 0 END AS faults`,
     [
       batch.receivedAt,
       batch.highestSeq,

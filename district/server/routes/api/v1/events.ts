@@ -5,49 +5,49 @@
 import type { FastifyInstance } from 'fastify';
 import type { EventsResponse } from '../../../../../protocol/requests';
 import { PATHS } from '../../../../../protocol/requests';
-import { districtFaults } from '../../../faults/repository';
 import { parseEventsBody, storeEvents, verifySignedRequest } from '../../../intake/intake';
 import { Refusal } from '../../../intake/refusal';
+import { currentIntakeSpan, setIntakeTraceGauges, traceIntakeRequest } from '../../../intake/trace';
 
 export default async function eventsRoute(app: FastifyInstance): Promise<void> {
-  app.post(PATHS.events, async (request, reply) => {
-    const context = app.district;
-    if (context.inFlight >= context.maxInFlight) {
-      throw new Refusal('unavailable', 'the district is busy; send again later', null, 2000);
-    }
-    context.inFlight++;
-    try {
-      const nowMs = context.now();
-      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const station = await verifySignedRequest(
-        context.db,
-        { method: request.method, path: request.url, headers: request.headers, body },
-        { nowMs, checkWindow: true, replays: context.replays },
-      );
-      const waitMs = await context.pacer.take(station.id, nowMs);
-      if (waitMs > 0) {
-        throw new Refusal(
-          'rate-limited',
-          'too many batches from this station; wait and send again',
-          station.id,
-          waitMs,
-        );
+  setIntakeTraceGauges({ inFlight: () => app.district.inFlight });
+  app.post(PATHS.events, (request, reply) =>
+    traceIntakeRequest(request.headers, async () => {
+      const context = app.district;
+      if (context.inFlight >= context.maxInFlight) {
+        throw new Refusal('unavailable', 'the district is busy; send again later', null, 2000);
       }
-      const batch = parseEventsBody(body, station.id);
-      const stored = await storeEvents(context.db, station.id, batch.events, {
-        nowMs,
-        source: 'http',
-        heartbeatWindowMs: context.heartbeatWindowMs,
-      });
-      const faults = await districtFaults(context.db, station.id, nowMs);
-      const response: EventsResponse = {
-        ...stored,
-        ...(faults.length > 0 ? { faults } : {}),
-        serverTime: context.now(),
-      };
-      return reply.send(response);
-    } finally {
-      context.inFlight--;
-    }
-  });
+      context.inFlight++;
+      try {
+        const nowMs = context.now();
+        const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        const station = await verifySignedRequest(
+          context.db,
+          { method: request.method, path: request.url, headers: request.headers, body },
+          { nowMs, checkWindow: true, replays: context.replays },
+        );
+        const waitMs = await context.pacer.take(station.id, nowMs);
+        currentIntakeSpan()?.mark('pacing');
+        if (waitMs > 0) {
+          throw new Refusal(
+            'rate-limited',
+            'too many batches from this station; wait and send again',
+            station.id,
+            waitMs,
+          );
+        }
+        const batch = parseEventsBody(body, station.id);
+        const stored = await storeEvents(context.db, station.id, batch.events, {
+          nowMs,
+          source: 'http',
+          heartbeatWindowMs: context.heartbeatWindowMs,
+          replyFaults: true,
+        });
+        const response: EventsResponse = { ...stored, serverTime: context.now() };
+        return reply.send(response);
+      } finally {
+        context.inFlight--;
+      }
+    }),
+  );
 }

@@ -42,8 +42,9 @@ const peer = new TestStation();
 const downstream = new TestStation();
 downstream.stationId = 'st-smb-1';
 let forwardedId: string;
-const forwardedDevice = 'sn:cross match:FWD1';
-const ownDevice = 'sn:cross match:OWN1';
+// Both scanners are Sragen's (the forwarding district and the province's own station there): ids carry the district (deviceIdOf).
+const forwardedDevice = `d:${SRAGEN}:sn:cross match:FWD1`;
+const ownDevice = `d:${SRAGEN}:sn:cross match:OWN1`;
 let ownSpare: string;
 
 const scanner = (serialNumber: string) => ({

@@ -23,14 +23,23 @@ const NOW = Date.parse('2026-03-11T05:00:00.000Z');
 const SRAGEN = '33.14';
 const BANTUL = '34.02';
 
-function scanner(serialNumber: string | undefined, vendor: string | undefined = 'Futronic', key = `usb:1491:0020:${serialNumber ?? 'none'}`): InventoryDevice {
+function scanner(
+  serialNumber: string | undefined,
+  vendor: string | undefined = 'Futronic',
+  key = `usb:1491:0020:${serialNumber ?? 'none'}`,
+): InventoryDevice {
   return {
     role: 'fingerprint',
     device: { key, vendor, model: 'FS80H', serialNumber, transport: 'usb' },
   };
 }
 
-async function report(district: TestDistrict, station: TestStation, devices: InventoryDevice[], atMs: number): Promise<void> {
+async function report(
+  district: TestDistrict,
+  station: TestStation,
+  devices: InventoryDevice[],
+  atMs: number,
+): Promise<void> {
   await postEvents(district, station, [station.event('inventory.reported', { devices }, atMs)], atMs);
 }
 
@@ -110,7 +119,12 @@ describe('device tenancy under attack (SQLite)', () => {
     ];
     // Bantul's station reports the plain "0000" and each odd serial too: none may touch Sragen's rows.
     await report(district, bantul.station, [scanner('0000'), ...odd.map((serial) => scanner(serial))], NOW);
-    await report(district, sragen.station, [scanner('0000'), ...odd.map((serial) => scanner(serial))], NOW + 1000);
+    await report(
+      district,
+      sragen.station,
+      [scanner('0000'), ...odd.map((serial) => scanner(serial))],
+      NOW + 1000,
+    );
     await report(district, defaultStation, [scanner('0000')], NOW + 2000);
     const seenBySragen = await devicesOf(district, sragen.session);
     const seenByBantul = await devicesOf(district, bantul.session);
@@ -122,7 +136,11 @@ describe('device tenancy under attack (SQLite)', () => {
     }
     for (const device of seenByBantul) {
       assert.equal(device.stationId, bantul.station.stationId, device.id);
-      assert.equal(device.status, 'installed', `${device.id} must not be taken over by Sragen's later report`);
+      assert.equal(
+        device.status,
+        'installed',
+        `${device.id} must not be taken over by Sragen's later report`,
+      );
     }
     // Three districts, one "0000" each: three rows, none shared.
     const rows = await district.db.query<{ id: string; district_code: string }>(
@@ -135,22 +153,37 @@ describe('device tenancy under attack (SQLite)', () => {
     assert.equal(new Set(rows.map((row) => row.id)).size, 3);
     // Bantul's station stops reporting the odd serials: only Bantul's rows go.
     await report(district, bantul.station, [scanner('0000')], NOW + 3000);
-    assert.equal((await devicesOf(district, bantul.session)).filter((device) => device.status === 'installed').length, 1);
+    assert.equal(
+      (await devicesOf(district, bantul.session)).filter((device) => device.status === 'installed').length,
+      1,
+    );
     assert.equal(
       (await devicesOf(district, sragen.session)).filter((device) => device.status === 'installed').length,
       odd.length + 1,
     );
   });
 
-  it('a device without vendor or serial number is its station\'s key, in its district', async () => {
+  it("a device without vendor or serial number is its station's key, in its district", async () => {
     const { district, sragen, bantul } = setup;
     const keyOnly = scanner(undefined, undefined, 'serial:/dev/ttyS0');
     await report(district, bantul.station, [scanner('0000'), keyOnly], NOW + 4000);
-    await report(district, sragen.station, [keyOnly, ...(await devicesOf(district, sragen.session))
-      .filter((device) => device.status === 'installed' && device.serialNumber !== null)
-      .map((device) => scanner(device.serialNumber!))], NOW + 5000);
-    const bantulKey = (await devicesOf(district, bantul.session)).find((device) => device.deviceKey === 'serial:/dev/ttyS0');
-    const sragenKey = (await devicesOf(district, sragen.session)).find((device) => device.deviceKey === 'serial:/dev/ttyS0');
+    await report(
+      district,
+      sragen.station,
+      [
+        keyOnly,
+        ...(await devicesOf(district, sragen.session))
+          .filter((device) => device.status === 'installed' && device.serialNumber !== null)
+          .map((device) => scanner(device.serialNumber!)),
+      ],
+      NOW + 5000,
+    );
+    const bantulKey = (await devicesOf(district, bantul.session)).find(
+      (device) => device.deviceKey === 'serial:/dev/ttyS0',
+    );
+    const sragenKey = (await devicesOf(district, sragen.session)).find(
+      (device) => device.deviceKey === 'serial:/dev/ttyS0',
+    );
     assert.ok(bantulKey !== undefined && sragenKey !== undefined);
     assert.notEqual(bantulKey.id, sragenKey.id);
     assert.equal(bantulKey.status, 'installed');
@@ -162,7 +195,13 @@ describe('device tenancy under attack (SQLite)', () => {
       method: 'POST',
       url: '/api/dash/inventory/spares',
       headers: staffHeaders(sragen.session, 'POST'),
-      payload: JSON.stringify({ serialNumber: 'SPR-77', vendor: 'Futronic', model: 'FS80H', role: 'fingerprint', note: 'cadangan' }),
+      payload: JSON.stringify({
+        serialNumber: 'SPR-77',
+        vendor: 'Futronic',
+        model: 'FS80H',
+        role: 'fingerprint',
+        note: 'cadangan',
+      }),
     });
     assert.equal(spare.statusCode, 200, spare.body);
     const spareId = (spare.json() as { id: string }).id;
@@ -171,14 +210,22 @@ describe('device tenancy under attack (SQLite)', () => {
     assert.equal(sragenSpare?.status, 'spare', "Bantul's report must leave Sragen's spare on its shelf");
     assert.equal(sragenSpare?.stationId, null);
     assert.ok(
-      (await devicesOf(district, bantul.session)).some((device) => device.serialNumber === 'SPR-77' && device.id !== spareId),
+      (await devicesOf(district, bantul.session)).some(
+        (device) => device.serialNumber === 'SPR-77' && device.id !== spareId,
+      ),
     );
     // Registering the same serial again in Bantul: its own spare is a conflict there, not Sragen's.
     const again = await district.app.inject({
       method: 'POST',
       url: '/api/dash/inventory/spares',
       headers: staffHeaders(bantul.session, 'POST'),
-      payload: JSON.stringify({ serialNumber: 'SPR-77', vendor: 'futronic', model: 'FS80H', role: 'fingerprint', note: '' }),
+      payload: JSON.stringify({
+        serialNumber: 'SPR-77',
+        vendor: 'futronic',
+        model: 'FS80H',
+        role: 'fingerprint',
+        note: '',
+      }),
     });
     assert.equal(again.statusCode, 409, again.body);
     assert.doesNotMatch(again.body, /33\.14|Sragen/);
@@ -191,7 +238,9 @@ describe('device tenancy under attack (SQLite)', () => {
 
   it("another district's device or station in a loan is unknown; the printed record names the loan's own district", async () => {
     const { district, sragen, bantul } = setup;
-    const bantulDevice = (await devicesOf(district, bantul.session)).find((device) => device.serialNumber === '0000')!;
+    const bantulDevice = (await devicesOf(district, bantul.session)).find(
+      (device) => device.serialNumber === '0000',
+    )!;
     const crossLoan = await district.app.inject({
       method: 'POST',
       url: '/api/dash/inventory/loans',
@@ -296,7 +345,11 @@ describe('device tenancy under attack (SQLite)', () => {
       createdBy: 'admin',
       nowMs: NOW,
     });
-    await addUser(district.db, { username: 'pusat', name: 'Pusat', role: 'admin', password: PASSWORD, scope: { level: 'national' } }, TEST_SCRYPT);
+    await addUser(
+      district.db,
+      { username: 'pusat', name: 'Pusat', role: 'admin', password: PASSWORD, scope: { level: 'national' } },
+      TEST_SCRYPT,
+    );
     const record = await district.app.inject({
       method: 'GET',
       url: `/api/dash/inventory/loans/${loanId}/record`,
@@ -325,11 +378,25 @@ async function migrationCase(district: TestDistrict): Promise<void> {
   await sragen.enroll(district, 'Loket Sragen', 'Sragen Kota', SRAGEN);
   await bantul.enroll(district, 'Loket Bantul', 'Bantul', BANTUL);
   const at = new Date(NOW).toISOString();
-  const insert = (id: string, serial: string | null, station: string | null, status: string, districtCode: string) =>
+  const insert = (
+    id: string,
+    serial: string | null,
+    station: string | null,
+    status: string,
+    districtCode: string,
+  ) =>
     db.run(
       `INSERT INTO devices (id, serial_number, device_key, vendor, model, role, station_id, status, first_seen_at, updated_at, note, district_code)
        VALUES ($1, $2, $3, 'futronic', 'FS80H', 'fingerprint', $4, $5, $6, $6, NULL, $7)`,
-      [id, serial, serial === null ? 'serial:/dev/ttyS0' : `usb:${serial}`, station, status, at, districtCode],
+      [
+        id,
+        serial,
+        serial === null ? 'serial:/dev/ttyS0' : `usb:${serial}`,
+        station,
+        status,
+        at,
+        districtCode,
+      ],
     );
   await insert('sn:futronic:0000', '0000', null, 'spare', 'default');
   await insert('sn:futronic:1111', '1111', sragen.stationId, 'installed', SRAGEN);
@@ -366,7 +433,9 @@ async function migrationCase(district: TestDistrict): Promise<void> {
       ['sn:futronic:0000', 'default', 'spare'],
     ].sort(),
   );
-  const loans = await db.query<{ id: string; device_id: string }>('SELECT id, device_id FROM loans ORDER BY id');
+  const loans = await db.query<{ id: string; device_id: string }>(
+    'SELECT id, device_id FROM loans ORDER BY id',
+  );
   assert.deepEqual(
     loans.map((row) => [row.id, row.device_id]),
     [
@@ -384,8 +453,19 @@ async function migrationCase(district: TestDistrict): Promise<void> {
     [bantul.event('inventory.reported', { devices: [scanner('2222', 'Futronic')] }, NOW + 60_000)],
     NOW + 60_000,
   );
-  assert.equal(Number((await db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM devices WHERE serial_number = '2222'"))[0].n), 1);
-  const [audit] = await db.query<{ target: string }>("SELECT target FROM audit_log WHERE action = 'inventory.spare-added'");
+  assert.equal(
+    Number(
+      (
+        await db.query<{ n: number | string }>(
+          "SELECT COUNT(*) AS n FROM devices WHERE serial_number = '2222'",
+        )
+      )[0].n,
+    ),
+    1,
+  );
+  const [audit] = await db.query<{ target: string }>(
+    "SELECT target FROM audit_log WHERE action = 'inventory.spare-added'",
+  );
   assert.equal(audit.target, 'sn:futronic:2222', 'audit rows keep the id they were written with');
 }
 

@@ -28,13 +28,20 @@ export interface WebhookOptions {
 }
 
 /** Resolves within `timeoutMs` or rejects (a resolver that never answers must not hold the pass). */
-async function resolveWithin(resolve: Resolver, hostname: string, timeoutMs: number): Promise<{ address: string; family: number }[]> {
+async function resolveWithin(
+  resolve: Resolver,
+  hostname: string,
+  timeoutMs: number,
+): Promise<{ address: string; family: number }[]> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
       resolve(hostname),
       new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => reject(new Error(`webhook ${hostname}: no DNS answer within ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`webhook ${hostname}: no DNS answer within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
       }),
     ]);
   } finally {
@@ -76,7 +83,10 @@ function pinnedLookup(addresses: { address: string; family: 4 | 6 }[]): LookupFu
     if (wanted.length === 0) {
       callback(Object.assign(new Error('no checked address of that family'), { code: 'ENOTFOUND' }), '', 4);
     } else if (options.all) {
-      (callback as unknown as (error: null, all: { address: string; family: number }[]) => void)(null, wanted);
+      (callback as unknown as (error: null, all: { address: string; family: number }[]) => void)(
+        null,
+        wanted,
+      );
     } else {
       callback(null, wanted[0].address, wanted[0].family);
     }
@@ -104,9 +114,11 @@ export async function postWebhook(url: string, body: unknown, options: WebhookOp
         signal: AbortSignal.timeout(options.timeoutMs),
       },
       (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-        response.on('error', reject);
+        // The status is the answer: a 2xx means the receiver has the message. Its body is never
+        // read, so a body trickled or flooded after a 200 cannot turn a delivery into a failure
+        // (sent again at the next pass) or hold the pass until the timeout.
+        resolve(response.statusCode ?? 0);
+        response.destroy();
       },
     );
     outgoing.on('error', reject);

@@ -175,9 +175,7 @@ export function parseAllowedNetwork(text: string): IpNetwork {
   const written = match[1].includes(':') ? 6 : 4;
   let prefix = match[2] === undefined ? BITS[written] : Number(match[2]);
   if (prefix > BITS[written]) {
-    throw new Error(
-      `${text}: panjang prefiks lebih dari ${BITS[written]} / prefix longer than ${BITS[written]}`,
-    );
+    throw new Error(`${text}: panjang prefiks lebih dari ${BITS[written]} / prefix longer than ${BITS[written]}`);
   }
   if (written === 6 && address.family === 4) {
     // ::ffff:10.0.0.0/104 is 10.0.0.0/8.
@@ -191,9 +189,7 @@ export function parseAllowedNetwork(text: string): IpNetwork {
   net.value = (net.value >> shift) << shift;
   const never = NEVER.find(([refused]) => overlaps(net, refused));
   if (never !== undefined) {
-    throw new Error(
-      `${text}: memuat ${KIND_TEXT[never[1]]}, yang tidak pernah diizinkan / holds never-allowed addresses`,
-    );
+    throw new Error(`${text}: memuat ${KIND_TEXT[never[1]]}, yang tidak pernah diizinkan / holds never-allowed addresses`);
   }
   // A mask wider than the internal block it opens lets a slip (127.0.0.1/2 for /32) open loopback,
   // link-local or private space along with public addresses: list the internal network itself.
@@ -214,10 +210,7 @@ export function parseAllowedNetwork(text: string): IpNetwork {
  * Why a webhook may not connect to `address` (as the resolver gave it), or null when it may: a
  * public address, or one inside a listed network.
  */
-export function addressRefusal(
-  address: string,
-  allowed: readonly IpNetwork[],
-): { kind: AddressKind | 'invalid'; text: string } | null {
+export function addressRefusal(address: string, allowed: readonly IpNetwork[]): { kind: AddressKind | 'invalid'; text: string } | null {
   const parsed = parseIpAddress(address.replace(/%.*$/, ''));
   if (parsed === null) {
     return { kind: 'invalid', text: 'bukan alamat IP / not an IP address' };

@@ -28,20 +28,13 @@ export interface WebhookOptions {
 }
 
 /** Resolves within `timeoutMs` or rejects (a resolver that never answers must not hold the pass). */
-async function resolveWithin(
-  resolve: Resolver,
-  hostname: string,
-  timeoutMs: number,
-): Promise<{ address: string; family: number }[]> {
+async function resolveWithin(resolve: Resolver, hostname: string, timeoutMs: number): Promise<{ address: string; family: number }[]> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
       resolve(hostname),
       new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`webhook ${hostname}: no DNS answer within ${timeoutMs} ms`)),
-          timeoutMs,
-        );
+        timer = setTimeout(() => reject(new Error(`webhook ${hostname}: no DNS answer within ${timeoutMs} ms`)), timeoutMs);
       }),
     ]);
   } finally {
@@ -83,10 +76,7 @@ function pinnedLookup(addresses: { address: string; family: 4 | 6 }[]): LookupFu
     if (wanted.length === 0) {
       callback(Object.assign(new Error('no checked address of that family'), { code: 'ENOTFOUND' }), '', 4);
     } else if (options.all) {
-      (callback as unknown as (error: null, all: { address: string; family: number }[]) => void)(
-        null,
-        wanted,
-      );
+      (callback as unknown as (error: null, all: { address: string; family: number }[]) => void)(null, wanted);
     } else {
       callback(null, wanted[0].address, wanted[0].family);
     }

@@ -122,6 +122,16 @@ export async function returnLoan(
   });
 }
 
+/** The district a loan belongs to (its device's): code and name, or null when there is no such loan. */
+export async function loanDistrict(db: Db, loanId: string): Promise<{ code: string; name: string } | null> {
+  const [row] = await db.query<{ code: string; name: string }>(
+    `SELECT di.code, di.name FROM loans l JOIN devices d ON d.id = l.device_id JOIN districts di ON di.code = d.district_code
+     WHERE l.id = $1`,
+    [loanId],
+  );
+  return row ?? null;
+}
+
 export async function listLoans(
   db: Db,
   filter: { id?: string; scope?: Scope } = {},

@@ -4,7 +4,8 @@
 // to that very address). Never: unspecified (0.0.0.0, ::), multicast, reserved/broadcast. Only when
 // the operator lists the address or a network holding it in the --escalation file's
 // `webhookAddresses`: loopback, link-local, private (RFC 1918, shared 100.64/10, IPv6 unique and
-// site-local). IPv4 written inside IPv6 (::ffff:127.0.0.1, NAT64 64:ff9b::/96) is judged as IPv4.
+// site-local, local-use NAT64). IPv4 written inside IPv6 (::ffff:127.0.0.1, ::ffff:0:7f00:1,
+// ::127.0.0.1, NAT64 64:ff9b::/96) is judged as IPv4.
 
 /** An IP address as a number: 32 bits (IPv4) or 128 bits (IPv6). */
 export interface IpAddress {
@@ -77,7 +78,17 @@ function parseIpv6(text: string): bigint | null {
 }
 
 /** IPv6 prefixes (/96) whose last 32 bits are an IPv4 address reached through them. */
-const EMBEDDING_IPV4 = [0xffffn << 32n /* ::ffff:0:0/96 mapped */, 0x64ff9bn << 96n /* 64:ff9b::/96 NAT64 */];
+const EMBEDDING_IPV4 = [
+  0xffffn << 32n /* ::ffff:0:0/96 mapped */,
+  0xffff0000n << 32n /* ::ffff:0:0:0/96 translated (SIIT) */,
+  0x64ff9bn << 96n /* 64:ff9b::/96 NAT64 */,
+];
+
+/**
+ * The deprecated IPv4-compatible form `::a.b.c.d` (::/96) carries IPv4 too. Only from 1.0.0.0 up:
+ * below that lie `::` and `::1`, which are IPv6's own unspecified and loopback addresses.
+ */
+const isIpv4Compatible = (ipv6: bigint): boolean => ipv6 >> 32n === 0n && ipv6 >= 1n << 24n;
 
 /** An address as written (brackets and zone not allowed); IPv4 inside IPv6 comes back as IPv4. Null: not an address. */
 export function parseIpAddress(text: string): IpAddress | null {
@@ -89,7 +100,7 @@ export function parseIpAddress(text: string): IpAddress | null {
   if (ipv6 === null) {
     return null;
   }
-  return EMBEDDING_IPV4.includes(ipv6 >> 32n << 32n)
+  return EMBEDDING_IPV4.includes((ipv6 >> 32n) << 32n) || isIpv4Compatible(ipv6)
     ? { family: 4, value: ipv6 & 0xffffffffn }
     : { family: 6, value: ipv6 };
 }
@@ -137,6 +148,8 @@ const LISTED_ONLY: [IpNetwork, AddressKind][] = [
   [network('fe80::/10'), 'link-local'],
   [network('fc00::/7'), 'private'],
   [network('fec0::/10'), 'private'],
+  // RFC 8215 local-use NAT64: the operator's own translator into its IPv4 network.
+  [network('64:ff9b:1::/48'), 'private'],
 ];
 
 const KIND_TEXT: Record<AddressKind, string> = {
@@ -177,6 +190,14 @@ export function parseAllowedNetwork(text: string): IpNetwork {
   const never = NEVER.find(([refused]) => overlaps(net, refused));
   if (never !== undefined) {
     throw new Error(`${text}: memuat ${KIND_TEXT[never[1]]}, yang tidak pernah diizinkan / holds never-allowed addresses`);
+  }
+  // A mask wider than the internal block it opens lets a slip (127.0.0.1/2 for /32) open loopback,
+  // link-local or private space along with public addresses: list the internal network itself.
+  const hidden = LISTED_ONLY.find(([block]) => overlaps(net, block) && net.prefix < block.prefix);
+  if (hidden !== undefined) {
+    throw new Error(
+      `${text}: lebih luas dari jaringan ${KIND_TEXT[hidden[1]]} di dalamnya; tuliskan jaringan itu sendiri / wider than the internal network it holds; list that network itself`,
+    );
   }
   const embedding = EMBEDDING_IPV4.map((value): IpNetwork => ({ family: 6, value, prefix: 96 }));
   if (net.family === 6 && embedding.some((embedded) => overlaps(net, embedded))) {

@@ -104,9 +104,11 @@ export async function postWebhook(url: string, body: unknown, options: WebhookOp
         signal: AbortSignal.timeout(options.timeoutMs),
       },
       (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-        response.on('error', reject);
+        // The status is the answer: a 2xx means the receiver has the message. Its body is never
+        // read, so a body trickled or flooded after a 200 cannot turn a delivery into a failure
+        // (sent again at the next pass) or hold the pass until the timeout.
+        resolve(response.statusCode ?? 0);
+        response.destroy();
       },
     );
     outgoing.on('error', reject);

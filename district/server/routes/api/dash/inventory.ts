@@ -12,7 +12,8 @@ import { LoanReturnRequestSchema, NewLoanRequestSchema, NewSpareRequestSchema } 
 import { NotFoundError } from '../../../errors';
 import { addSpare, listDevices } from '../../../inventory/devices';
 import { loanRecordHtml } from '../../../inventory/loan-record';
-import { createLoan, listLoans, returnLoan } from '../../../inventory/loans';
+import { createLoan, listLoans, loanDistrict, returnLoan } from '../../../inventory/loans';
+import { DEFAULT_DISTRICT } from '../../../tenancy/scope';
 import { auditByStaff, pageOf, parseBody, staffOf } from './context';
 import { districtOf, scopeOf } from './scope';
 
@@ -81,9 +82,13 @@ export default async function inventoryRoutes(app: FastifyInstance): Promise<voi
       if (loan === undefined) {
         throw new NotFoundError('no such loan');
       }
+      // The berita acara is the loan's district's: its name, the server's --district-name for the default one.
+      const district = await loanDistrict(app.district.db, loanId);
+      const districtName =
+        district === null || district.code === DEFAULT_DISTRICT ? app.dashboard.districtName : district.name;
       return reply
         .header('content-type', 'text/html; charset=utf-8')
-        .send(loanRecordHtml(loan, app.dashboard.districtName));
+        .send(loanRecordHtml(loan, districtName));
     },
   );
 }

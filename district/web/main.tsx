@@ -2,10 +2,10 @@ import './prefetch-board';
 import { useEffect } from 'react';
 import type { ReactNode } from 'react';
 import { createRoot, hydrateRoot } from 'react-dom/client';
-import { FIRST_VIEW_ROOT } from '../dash-first-view';
+import { FIRST_VIEW_ROOT, FIRST_VIEW_SHOWN } from '../dash-first-view';
 import { App } from './App';
 import { prefetchesSettled } from './api';
-import { firstViewShown } from './first-view-state';
+import { firstViewFits, firstViewShown } from './first-view-state';
 
 /** Marks <html data-app-mounted> once React has committed (the board is interactive): tests and the bench wait for it. */
 function Mounted({ children }: { children: ReactNode }) {
@@ -21,7 +21,9 @@ const app = (
     <App />
   </Mounted>
 );
-if (firstViewShown()) {
+// Checked again: hydrating a first view that no longer fits (the hash changed since the head script
+// ran) would leave React's attributes of the other page unpatched.
+if (firstViewShown() && firstViewFits()) {
   // The server's first view is on screen (first-view-state.ts) with the data it carries: React takes
   // it over as it is. A mismatch React cannot patch makes it render the page afresh, never a broken one.
   hydrateRoot(root, app);
@@ -31,6 +33,7 @@ if (firstViewShown()) {
   // appear in one commit, instead of the shell, a "loading" line, and the board each in turn. A
   // first view that did not fit (another page, language or zone) is hidden by CSS and rendered over.
   const PREFETCH_WAIT_MS = 500;
+  document.documentElement.removeAttribute(FIRST_VIEW_SHOWN);
   void prefetchesSettled(PREFETCH_WAIT_MS).then(() => {
     root.removeAttribute(FIRST_VIEW_ROOT);
     createRoot(root).render(app);

@@ -13,6 +13,8 @@ export const FIRST_VIEW_DATA = 'siaga-first-view-data';
 export const FIRST_VIEW_SHOWN = 'data-first-view';
 /** The attribute of `<div id="root">` holding a first view (CSS hides it unless FIRST_VIEW_SHOWN). */
 export const FIRST_VIEW_ROOT = 'data-server-rendered';
+/** The attribute of the loading line kept before the root, shown while the first view is hidden. */
+export const FIRST_VIEW_LOADING = 'data-first-view-loading';
 /** The node module the dashboard build writes next to index.html, with `renderFirstView`. */
 export const FIRST_VIEW_MODULE = 'first-view.mjs';
 

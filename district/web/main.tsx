@@ -2,7 +2,7 @@ import './prefetch-board';
 import { useEffect } from 'react';
 import type { ReactNode } from 'react';
 import { createRoot, hydrateRoot } from 'react-dom/client';
-import { FIRST_VIEW_ROOT, FIRST_VIEW_SHOWN } from '../dash-first-view';
+import { FIRST_VIEW_LOADING, FIRST_VIEW_ROOT, FIRST_VIEW_SHOWN } from '../dash-first-view';
 import { App } from './App';
 import { prefetchesSettled } from './api';
 import { firstViewFits, firstViewShown } from './first-view-state';
@@ -16,6 +16,8 @@ function Mounted({ children }: { children: ReactNode }) {
 }
 
 const root = document.getElementById('root')!;
+/** The loading line a first view keeps beside the root (routes/first-view.ts): gone once React has the page. */
+const dropLoadingLine = () => document.querySelector(`[${FIRST_VIEW_LOADING}]`)?.remove();
 const app = (
   <Mounted>
     <App />
@@ -26,6 +28,7 @@ const app = (
 if (firstViewShown() && firstViewFits()) {
   // The server's first view is on screen (first-view-state.ts) with the data it carries: React takes
   // it over as it is. A mismatch React cannot patch makes it render the page afresh, never a broken one.
+  dropLoadingLine();
   hydrateRoot(root, app);
 } else {
   // The first render waits for the session and the page's data asked for at load (a fraction of a
@@ -35,6 +38,7 @@ if (firstViewShown() && firstViewFits()) {
   const PREFETCH_WAIT_MS = 500;
   document.documentElement.removeAttribute(FIRST_VIEW_SHOWN);
   void prefetchesSettled(PREFETCH_WAIT_MS).then(() => {
+    dropLoadingLine();
     root.removeAttribute(FIRST_VIEW_ROOT);
     createRoot(root).render(app);
   });

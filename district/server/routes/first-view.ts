@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TIME_ZONES } from '../../dash-api';
 import {
   FIRST_VIEW_DATA,
+  FIRST_VIEW_LOADING,
   FIRST_VIEW_META,
   FIRST_VIEW_MODULE,
   FIRST_VIEW_ROOT,
@@ -21,7 +22,7 @@ import { singleDistrict } from '../tenancy/scope';
 import { staffBoard } from './api/dash/board';
 
 /** The loading line index.html's root holds: the first view takes its place. */
-const ROOT = /<div id="root">[\s\S]*?<\/div>/;
+const ROOT = /<div id="root">([\s\S]*?)<\/div>/;
 
 /**
  * JSON inside `<script type="application/json">`: `<`, `>` and `&` as \u escapes, so no `</script>`
@@ -53,8 +54,10 @@ export function withFirstView(
     .replace('<head>', () => `<head>\n    ${meta}`)
     .replace(
       ROOT,
-      () =>
-        `<div id="root" ${FIRST_VIEW_ROOT}>${view.markup}</div>\n` +
+      (_root, loading: string) =>
+        // The loading line stays, before the root: shown while the first view is hidden (index.html).
+        `<div ${FIRST_VIEW_LOADING}>${loading}</div>\n` +
+        `    <div id="root" ${FIRST_VIEW_ROOT}>${view.markup}</div>\n` +
         `    <script type="application/json" id="${FIRST_VIEW_DATA}">${jsonInHtml(view.data)}</script>`,
     );
 }

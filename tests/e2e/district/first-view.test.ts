@@ -218,3 +218,32 @@ test('logging out then pressing Back shows the login form, not the board', async
   assert.equal(await page.locator('article.kecamatan').count(), 0);
   await context.close();
 });
+
+test('a slow link and an API down at load: the board is there before app.js; in another zone, the loading line', async () => {
+  for (const [timezoneId, shown] of [
+    ['Asia/Jakarta', true],
+    ['Asia/Makassar', false],
+  ] as const) {
+    const { page, problems, close } = await signedInPage({ timezoneId });
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.context().route('**/app.js', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.context().route('**/api/**', (route) => route.abort('connectionrefused'));
+    await page.goto(`${server.url}/#/`, { waitUntil: 'commit' });
+    await page.waitForSelector('#root', { state: 'attached' });
+    await page.waitForTimeout(300);
+    assert.equal(await page.locator('article.kecamatan').first().isVisible(), shown, timezoneId);
+    assert.equal(await page.locator('text=/Memuat dasbor/').isVisible(), !shown, timezoneId);
+    release();
+    // The app needs no request: the session and board came with the page.
+    await page.locator('html[data-app-mounted]').waitFor({ state: 'attached' });
+    await page.locator(`tr[data-station="${broken.stationId}"]`).waitFor();
+    assert.equal(await page.locator('text=/Memuat dasbor/').count(), 0, 'the loading line is gone');
+    assert.equal(await page.locator('[data-server-unreachable], form.login').count(), 0);
+    assert.deepEqual(problems.filter((problem) => !problem.includes('ERR_CONNECTION_REFUSED')), [], timezoneId);
+    await close();
+  }
+});

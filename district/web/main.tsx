@@ -27,7 +27,8 @@ const app = (
 // ran) would leave React's attributes of the other page unpatched.
 if (firstViewShown() && firstViewFits()) {
   // The server's first view is on screen (first-view-state.ts) with the data it carries: React takes
-  // it over as it is. A mismatch React cannot patch makes it render the page afresh, never a broken one.
+  // it over as it is. A text that differs makes React render the page afresh (a console error the
+  // e2e test catches); attributes are not patched, hence the check of route, language and zone.
   dropLoadingLine();
   hydrateRoot(root, app);
 } else {

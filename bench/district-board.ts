@@ -1,7 +1,9 @@
-// The board of 1,000 stations (50 kecamatan, 300 open faults): the API's answer time, and the time
-// from navigation until Chromium shows the board (the last kecamatan rendered), against a static
-// HTML page of the very same rows (the rendered board saved without its script, same CSS) served
-// over loopback HTTP in the same Chromium run. Goal: the dashboard within 1.5x the static page.
+// The board of 1,000 stations (50 kecamatan, 300 open faults): the API's answer time, the signed-in
+// `/` with the server's first view (docs/dashboard.md), and the time from navigation until Chromium
+// shows the board (the last kecamatan visible), against a static HTML page of the very same rows (the
+// rendered board saved without its script, same CSS) served over loopback HTTP in the same Chromium
+// run. Goal: the dashboard within 1.5x the static page. Also the time until React has taken the page
+// over (the board answers clicks): a first view shown early is honest only next to that.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
@@ -49,18 +51,34 @@ for (let round = 0; round < 20; round++) {
   apiTimes.push(performance.now() - started);
 }
 apiTimes.sort((left, right) => left - right);
+const pageTimes: number[] = [];
+let pageBytes = 0;
+for (let round = 0; round < 20; round++) {
+  const started = performance.now();
+  const response = await fetch(`${district.server.url}/`, { headers: { cookie, 'accept-encoding': 'identity' } });
+  pageBytes = (await response.arrayBuffer()).byteLength;
+  pageTimes.push(performance.now() - started);
+}
+pageTimes.sort((left, right) => left - right);
 
 const browser = await launchChromium();
-const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+// Staff's browsers are on the district's clock (WIB here): the first view's times are written in it.
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Asia/Jakarta' });
 await context.addCookies([{ name: 'siaga_session', value: cookie.split('=')[1], url: district.server.url }]);
 const page = await context.newPage();
 const renderTimes: number[] = [];
+const mountedTimes: number[] = [];
 for (let round = 0; round < 5; round++) {
   await page.goto('about:blank');
   const started = performance.now();
-  await page.goto(`${district.server.url}/#/`);
+  // From the navigation's start, not its load event: a server-rendered board is shown while the app's
+  // script still runs. The static page below is timed the same way.
+  await page.goto(`${district.server.url}/#/`, { waitUntil: 'commit' });
   await page.locator('article.kecamatan').nth(49).waitFor();
   renderTimes.push(performance.now() - started);
+  // main.tsx marks <html data-app-mounted> once React has committed (hydrated or rendered).
+  await page.locator('html[data-app-mounted]').waitFor({ state: 'attached' });
+  mountedTimes.push(performance.now() - started);
 }
 const rows = await page.locator('tr[data-station]').count();
 
@@ -76,7 +94,7 @@ const staticTimes: number[] = [];
 for (let round = 0; round < 5; round++) {
   await page.goto('about:blank');
   const started = performance.now();
-  await page.goto(staticUrl);
+  await page.goto(staticUrl, { waitUntil: 'commit' });
   await page.locator('article.kecamatan').nth(49).waitFor();
   staticTimes.push(performance.now() - started);
 }
@@ -85,6 +103,7 @@ await browser.close();
 await district.close();
 rmSync(webDir, { recursive: true, force: true });
 renderTimes.sort((left, right) => left - right);
+mountedTimes.sort((left, right) => left - right);
 staticTimes.sort((left, right) => left - right);
 console.log(
   `board: 1000 stations, 50 kecamatan, 300 open faults; ${rows} station rows rendered; JSON ${(bytes / 1024).toFixed(0)} KiB`,
@@ -93,11 +112,20 @@ console.log(
   `  GET /api/dash/board  median ${percentile(apiTimes, 0.5).toFixed(0)} ms, max ${apiTimes[apiTimes.length - 1].toFixed(0)} ms`,
 );
 console.log(
+  `  GET / signed in, with the first view (${(pageBytes / 1024).toFixed(0)} KiB)  median ${percentile(pageTimes, 0.5).toFixed(0)} ms, max ${pageTimes[pageTimes.length - 1].toFixed(0)} ms`,
+);
+console.log(
   `  Chromium, full page load to board shown (first is cold)  median ${percentile(renderTimes, 0.5).toFixed(0)} ms, max ${renderTimes[renderTimes.length - 1].toFixed(0)} ms`,
+);
+console.log(
+  `  Chromium, full page load to board interactive (React mounted)  median ${percentile(mountedTimes, 0.5).toFixed(0)} ms, max ${mountedTimes[mountedTimes.length - 1].toFixed(0)} ms`,
 );
 console.log(
   `  the same rows as static HTML (${(staticHtml.length / 1024).toFixed(0)} KiB)  median ${percentile(staticTimes, 0.5).toFixed(0)} ms, max ${staticTimes[staticTimes.length - 1].toFixed(0)} ms`,
 );
 console.log(
   `  dashboard / static: ${(percentile(renderTimes, 0.5) / percentile(staticTimes, 0.5)).toFixed(2)}x (goal <= 1.5x)`,
+);
+console.log(
+  `  interactive / static: ${(percentile(mountedTimes, 0.5) / percentile(staticTimes, 0.5)).toFixed(2)}x`,
 );

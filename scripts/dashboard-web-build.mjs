@@ -7,6 +7,11 @@
 // imports: index.html names them as modulepreload links, so they download alongside app.js instead
 // of after it. Chunk names carry their content hash (served cacheable for a year by routes/web.ts);
 // app.js, app.css and index.html keep their names (always revalidated).
+// The server's first view of the board (docs/dashboard.md) needs two more files: first-view.mjs, a
+// node module rendering the app's own Shell and Board to a string (routes/first-view.ts loads it),
+// and a tiny classic script in index.html's head that decides, before the body is parsed, whether
+// that view fits the browser (chunks/first-view-check-HASH.js, cacheable as the chunks are).
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { build } from 'esbuild';
@@ -14,8 +19,11 @@ import { build } from 'esbuild';
 /** Where chunks go, relative to the web folder (a route of routes/web.ts serves exactly this). */
 export const CHUNK_FOLDER = 'chunks';
 
+/** The module routes/first-view.ts loads (FIRST_VIEW_MODULE of district/dash-first-view.ts). */
+export const FIRST_VIEW_MODULE = 'first-view.mjs';
+
 /**
- * Builds the dashboard into `outDir`: index.html, app.js, app.css and chunks/*.
+ * Builds the dashboard into `outDir`: index.html, app.js, app.css, chunks/* and first-view.mjs.
  * @param {string} outDir
  * @param {{ minify?: boolean; sourcemap?: boolean }} [options]
  */
@@ -52,8 +60,56 @@ export async function buildDashboardWeb(outDir, options = {}) {
     .join('');
   const html = readFileSync('district/web/index.html', 'utf8');
   const script = '    <script type="module" src="/app.js"></script>';
-  if (!html.includes(script)) {
+  if (!html.includes(script) || !html.includes('  </head>')) {
     throw new Error(`dashboard build: district/web/index.html no longer loads the app as ${script.trim()}`);
   }
-  writeFileSync(join(outDir, 'index.html'), html.replace(script, `${preloads}${script}`));
+  const check = await buildFirstViewCheck(outDir, options);
+  await build({
+    entryPoints: ['district/web/first-view.tsx'],
+    bundle: true,
+    outfile: join(outDir, FIRST_VIEW_MODULE),
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minify: options.minify ?? true,
+    jsx: 'automatic',
+    // The pages' stylesheets are app.css's business; the server renders markup only.
+    loader: { '.json': 'json', '.css': 'empty' },
+    define: { 'process.env.NODE_ENV': '"production"' },
+    // react-dom/server is CommonJS asking for node's built-ins: an ES module has no `require` of its own.
+    banner: { js: "import { createRequire as siagaRequire } from 'node:module'; const require = siagaRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  writeFileSync(
+    join(outDir, 'index.html'),
+    html
+      .replace(script, `${preloads}${script}`)
+      .replace('  </head>', `    <script src="/${CHUNK_FOLDER}/${check}"></script>\n  </head>`),
+  );
+}
+
+/**
+ * The head script (district/web/first-view-check.ts) as a classic script: parser-blocking, so it has
+ * decided before the first view is painted. Named by its content's hash like the chunks (8 of
+ * [A-Z0-9], as routes/web.ts serves them), so the browser keeps it without asking again.
+ * @param {string} outDir
+ * @param {{ minify?: boolean }} options
+ * @returns {Promise<string>} its file name under chunks/
+ */
+async function buildFirstViewCheck(outDir, options) {
+  const result = await build({
+    entryPoints: ['district/web/first-view-check.ts'],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+    minify: options.minify ?? true,
+    logLevel: 'warning',
+  });
+  const code = result.outputFiles[0].contents;
+  const name = `first-view-check-${createHash('sha256').update(code).digest('hex').slice(0, 8).toUpperCase()}.js`;
+  mkdirSync(join(outDir, CHUNK_FOLDER), { recursive: true });
+  writeFileSync(join(outDir, CHUNK_FOLDER, name), code);
+  return name;
 }

@@ -35,7 +35,8 @@ import { BoardPage } from './pages/Board';
 import { Login } from './pages/Login';
 
 function useHash(): string {
-  const [hash, setHash] = useState(window.location.hash);
+  // The server renders the first view of `#/` (first-view.tsx), with no window.
+  const [hash, setHash] = useState(() => (typeof window === 'undefined' ? '' : window.location.hash));
   useEffect(() => {
     const onChange = () => setHash(window.location.hash);
     window.addEventListener('hashchange', onChange);
@@ -110,7 +111,8 @@ function Page({ hash, user }: { hash: string; user: User }) {
   }
 }
 
-function Shell({
+/** Navigation and the page of the hash; also what the server renders as the first view (first-view.tsx). */
+export function Shell({
   session,
   onLogout,
   onLanguage,

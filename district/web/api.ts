@@ -26,7 +26,8 @@ export class ApiError extends Error {
 const DISTRICT_KEY = 'siaga.district';
 
 export function chosenDistrict(): string | null {
-  return window.sessionStorage.getItem(DISTRICT_KEY);
+  // None on the server, which renders the first view of a district's own staff (first-view.tsx).
+  return typeof window === 'undefined' ? null : window.sessionStorage.getItem(DISTRICT_KEY);
 }
 
 export function chooseDistrict(code: string | null): void {
@@ -118,6 +119,13 @@ export function prefetch(path: string): void {
     () => undefined,
   );
   prefetched.set(path, request);
+}
+
+/** An answer the page already carries (the server's first view): taken as if prefetched and arrived. */
+export function provide(path: string, value: unknown): void {
+  const request = Promise.resolve(value);
+  prefetched.set(path, request);
+  arrived.set(path, value);
 }
 
 /** Settles when every prefetch started so far has answered or failed, or after `limitMs`. */

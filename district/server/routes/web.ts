@@ -1,11 +1,12 @@
 // The dashboard's browser files, built by scripts/build.mjs into dist/district-web: `/` (staff)
-// serves index.html. `/publik` for residents is server-rendered HTML (routes/public.ts). The
+// serves index.html, with the board's first view for a signed-in district user (first-view.ts). `/publik` for residents is server-rendered HTML (routes/public.ts). The
 // Content-Security-Policy and the other security headers come from security-headers.ts.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { contentCoding, encode, matchesEntityTag } from './http-coding';
+import { firstViews } from './first-view';
+import { compress, contentCoding, encode, matchesEntityTag } from './http-coding';
 
 /** dist/district-web from the working directory, from the source tree, or next to the bundled CLI. */
 export function defaultWebDir(): string {
@@ -75,9 +76,24 @@ export default async function webRoutes(app: FastifyInstance, options: { webDir:
     }
     return reply.header('content-encoding', coding).send(body);
   };
-  app.get('/', { config: { access: 'public' } }, async (request, reply) =>
-    send(request, reply, 'index.html', 'text/html; charset=utf-8'),
-  );
+  const firstView = firstViews(app, options.webDir);
+  app.get('/', { config: { access: 'public' } }, async (request, reply) => {
+    const indexPath = join(options.webDir, 'index.html');
+    const page =
+      request.staff === null || !existsSync(indexPath)
+        ? null
+        : await firstView.page(request, readFileSync(indexPath, 'utf8'));
+    if (page === null) {
+      return send(request, reply, 'index.html', 'text/html; charset=utf-8');
+    }
+    // One user's board: never stored (not by a proxy, nor by the browser for Back after logging
+    // out), never a 304 against the plain page's ETag. Vary: the same URL is another page without the cookie.
+    void reply
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'private, no-store')
+      .header('vary', 'cookie, accept-encoding');
+    return reply.send(compress(request, reply, Buffer.from(page)));
+  });
   app.get('/app.js', { config: { access: 'public' } }, async (request, reply) =>
     send(request, reply, 'app.js', 'text/javascript; charset=utf-8'),
   );

@@ -55,8 +55,30 @@ async function signedIn(): Promise<{ context: BrowserContext; page: Page; errors
   return { context, page, errors };
 }
 
+/**
+ * The page as a server without the first view serves it (index.html alone, docs/dashboard.md): the
+ * tests below are about the app's own requests at load, which a first view answers in advance
+ * (tests/e2e/district/first-view.test.ts covers that page in the same conditions).
+ */
+async function withoutFirstView(context: BrowserContext): Promise<void> {
+  const origin = new URL(server.url).origin;
+  await context.route(
+    (url) => url.origin === origin && url.pathname === '/',
+    async (route) => {
+      // Fetched without the tab's cookie (node's fetch has none), as the page of a server without it.
+      const plain = await fetch(route.request().url(), { headers: { 'accept-encoding': 'identity' } });
+      await route.fulfill({
+        status: plain.status,
+        headers: Object.fromEntries(plain.headers),
+        body: Buffer.from(await plain.arrayBuffer()),
+      });
+    },
+  );
+}
+
 test('the API unreachable when the tab opens: no login form for a signed-in user, a retry that brings the board', async () => {
   const { context, page, errors } = await signedIn();
+  await withoutFirstView(context);
   let down = true;
   await context.route('**/api/**', (route) => (down ? route.abort('connectionrefused') : route.continue()));
   await page.goto(`${server.url}/#/`);
@@ -72,6 +94,7 @@ test('the API unreachable when the tab opens: no login form for a signed-in user
 
 test('a server answering 503 to the session check is not taken for "signed out" either', async () => {
   const { context, page } = await signedIn();
+  await withoutFirstView(context);
   await context.route('**/api/dash/session', (route) =>
     route.fulfill({ status: 503, contentType: 'text/html', body: '<h1>503 Service Unavailable</h1>' }),
   );
@@ -83,6 +106,7 @@ test('a server answering 503 to the session check is not taken for "signed out" 
 
 test('the board answering 500 says in Indonesian that the server failed, not "Internal Server Error"', async () => {
   const { context, page } = await signedIn();
+  await withoutFirstView(context);
   await context.route('**/api/dash/board**', (route) =>
     route.fulfill({
       status: 500,
@@ -146,6 +170,7 @@ test('logging out of a session that already expired shows the login form without
 
 test('a slow link: the page says it is loading before app.js arrives, not a blank white page', async () => {
   const { context, page } = await signedIn();
+  await withoutFirstView(context);
   let release: () => void = () => undefined;
   const held = new Promise<void>((resolve) => (release = resolve));
   await context.route('**/app.js', async (route) => {

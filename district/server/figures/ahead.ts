@@ -96,8 +96,10 @@ async function writeDistrict(db: Db, district: string, options: AheadOptions, re
     (options.months ?? DEFAULT_FIGURES_MONTHS) - 1,
     OFFSET_MINUTES[calendar.timeZone],
   ).fromMs;
-  // The job sees the district as a view at `writtenUntil` would: every day listed is over.
-  const { days, months } = summaryDays(fromMs, writtenUntil, calendar.timeZone);
+  // The job sees the district as a view at `writtenUntil` would, and lists only the days over.
+  const listed = summaryDays(fromMs, writtenUntil, calendar.timeZone);
+  const days = listed.days.filter((day) => day.start + DAY_MS <= writtenUntil);
+  const { months } = listed;
   const signature = createHash('sha256')
     .update(JSON.stringify([fromMs, days.at(-1)?.date ?? null, inputs.generation, [...basis].sort()]))
     .digest('base64url');

@@ -2,8 +2,8 @@
 // district, the days over and not yet summarised (or stale) of the months the figures page shows,
 // and the totals of the months over, so the first view after a day ends or after a long gap reads
 // them instead of computing them. A pass runs at start (catching up after downtime) and every few
-// minutes; a district whose days, generation and basis are as at its last pass is skipped after a
-// few small queries. Writing goes in batches of at most SUMMARY_BATCH_ROWS kecamatan-days, one
+// minutes; a district whose days over, late marks and basis are as at its last pass is skipped
+// after a few small queries (what makes a row stale is one of these, summary.ts). Writing goes in batches of at most SUMMARY_BATCH_ROWS kecamatan-days, one
 // transaction each, yielding between them: heartbeats never wait for more than one batch (on
 // PostgreSQL they touch none of the rows written; on SQLite they queue behind one transaction).
 // One pass at a time across processes (an advisory lock, db/locks.ts); a view writes a small
@@ -101,7 +101,7 @@ async function writeDistrict(db: Db, district: string, options: AheadOptions, re
   const days = listed.days.filter((day) => day.start + DAY_MS <= writtenUntil);
   const { months } = listed;
   const signature = createHash('sha256')
-    .update(JSON.stringify([fromMs, days.at(-1)?.date ?? null, inputs.generation, [...basis].sort()]))
+    .update(JSON.stringify([fromMs, days.at(-1)?.date ?? null, [...inputs.late].sort(), [...basis].sort()]))
     .digest('base64url');
   if (options.remembered?.get(district) === signature) {
     result.unchanged++;
@@ -180,7 +180,11 @@ async function writeDistrict(db: Db, district: string, options: AheadOptions, re
     result.batches++;
   }
   result.months += monthRows.length;
-  options.remembered?.set(district, signature);
+  // A mark newer than the generation read first came while the pass read: rows of this pass may
+  // be stale already (a month total carries that generation), so the next pass checks again.
+  if ([...inputs.late.values()].every((mark) => mark.generation <= inputs.generation)) {
+    options.remembered?.set(district, signature);
+  }
   return true;
 }
 

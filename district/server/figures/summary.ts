@@ -120,6 +120,8 @@ export interface SummaryInputs {
   /** The enrolled stations per kecamatan. */
   byKecamatan: Map<string, { id: string; enrolled_at: string }[]>;
   basis: Map<string, string>;
+  /** The district's late marks (late.ts) per kecamatan. */
+  late: Map<string, { fromMs: number; generation: number }>;
   /** Computed on the kecamatan's present basis, and no late heartbeat since changed it. */
   fresh(row: StoredRow): boolean;
 }
@@ -167,6 +169,7 @@ export async function summaryInputs(
     writtenUntil: Math.min(nowMs, newestMs),
     byKecamatan,
     basis,
+    late,
     fresh: (row) => {
       const mark = late.get(row.kecamatan);
       return (

@@ -284,9 +284,9 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.equal(await unableMs(db, WIB, 'Gesi', '2026-03-10'), 7 * HOUR, 'the stale row is still there');
       const pass = await writeAhead(db, { nowMs: now, windowMs: WINDOW, remembered });
       assert.equal(pass.unchanged, 2, 'WITA and WIT unchanged');
-      assert.equal(await unableMs(db, WIB, 'Gesi', '2026-03-10'), 2 * HOUR, 'heard 08:00-13:00 of 08:00-15:00');
+      assert.equal(await unableMs(db, WIB, 'Gesi', '2026-03-10'), 115 * MINUTE, 'heard until 12:55, the window to 13:05, open to 15:00');
       assert.equal(await unableMs(db, WIB, 'Gesi', '2026-03-09'), 7 * HOUR, 'broken all the time heard');
-      assert.equal(await unableMs(db, WIB, 'Gesi', '2026-03-06'), 2 * HOUR);
+      assert.equal(await unableMs(db, WIB, 'Gesi', '2026-03-06'), 115 * MINUTE);
       assert.equal(await unableMs(db, WIB, 'Tangen', '2026-03-10'), HOUR, 'Tangen untouched');
       await sameAsLive(setup, now, 'recomputed by the job', 0);
     } finally {
@@ -440,7 +440,7 @@ test('postgres: two processes never write a row twice nor deadlock, with heartbe
     }
     assert.notEqual(await writeAheadExclusive(db, { nowMs: now, windowMs: WINDOW }), null);
     await sameAsLive(setup, now, 'caught up after the bundle', 0);
-    assert.equal(await unableMs(db, WIB, 'Gesi', '2026-03-10'), 2 * HOUR, 'the bundle counted');
+    assert.equal(await unableMs(db, WIB, 'Gesi', '2026-03-10'), 115 * MINUTE, 'the bundle counted');
   } finally {
     await other.close();
     await setup.district.close();

@@ -396,11 +396,14 @@ test('postgres: two processes never write a row twice nor deadlock, with heartbe
       await held;
     });
     await isLocked;
-    assert.equal(await writeAheadExclusive(db, { nowMs: now, windowMs: WINDOW }), null);
-    const logged = await count(db, 'test_writes');
-    await sameAsLive(setup, now, 'the lock held elsewhere');
-    assert.equal(await count(db, 'test_writes'), logged, 'the view wrote nothing');
-    release();
+    try {
+      assert.equal(await writeAheadExclusive(db, { nowMs: now, windowMs: WINDOW }), null);
+      const logged = await count(db, 'test_writes');
+      await sameAsLive(setup, now, 'the lock held elsewhere');
+      assert.equal(await count(db, 'test_writes'), logged, 'the view wrote nothing');
+    } finally {
+      release();
+    }
     assert.equal((await holder).ran, true);
 
     // Two servers start at once, each catching up at start: every missing row written once (Tangen's

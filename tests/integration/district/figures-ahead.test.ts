@@ -8,19 +8,21 @@
 // small backlog. On PostgreSQL, two processes (two pools) never write a row twice nor deadlock.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { localDay } from '../../../district/server/calendar/service-hours';
 import { addClosedDay, setTimeZone } from '../../../district/server/calendar/store';
 import { withAdvisoryLock } from '../../../district/server/db/locks';
 import { openDatabase } from '../../../district/server/db/open';
 import type { Db } from '../../../district/server/db/types';
 import type { AheadResult } from '../../../district/server/figures/ahead';
 import { startFiguresAhead, writeAhead, writeAheadExclusive } from '../../../district/server/figures/ahead';
-import { figures } from '../../../district/server/figures/report';
+import { DEFAULT_FIGURES_MONTHS, figures, monthRange } from '../../../district/server/figures/report';
 import { storeEvents } from '../../../district/server/intake/intake';
 import { addDistrict, addProvince } from '../../../district/server/tenancy/districts';
 import type { Event, HeartbeatPayload } from '../../../protocol/events';
 import { HEALTHY, heartbeat } from '../../helpers/dashboard';
 import { startTestDistrict, TestStation } from '../../helpers/district';
 import type { TestDistrict } from '../../helpers/district';
+import { startDistrictProcess } from '../../helpers/district-process';
 import { startPostgres } from '../../helpers/postgres';
 import type { TestPostgres } from '../../helpers/postgres';
 
@@ -447,5 +449,67 @@ test('postgres: two processes never write a row twice nor deadlock, with heartbe
   } finally {
     await other.close();
     await setup.district.close();
+  }
+});
+
+test('postgres: two `siaga-district serve` on one database write the summary at start, each row once', async () => {
+  const name = `ahead${++databases}`;
+  const admin = await openDatabase({ url: postgres.url, dataDir: '/nonexistent' });
+  await admin.run(`CREATE DATABASE ${name}`);
+  await admin.close();
+  const url = postgres.url.replace(/\/postgres$/, `/${name}`);
+  // On the real clock (serve's): a station enrolled four days ago, heard since, its heartbeats of
+  // the last four days stored now (a bundle), the last a minute ago.
+  const now = Date.now();
+  const clock = { now: now - 4 * DAY };
+  const district = await startTestDistrict({ url, now: () => clock.now });
+  const station = new TestStation();
+  try {
+    await station.enroll(district, 'Loket Tangen', 'Tangen');
+    const events: Event[] = [];
+    for (let at = clock.now; at < now - MINUTE; at += 5 * MINUTE) {
+      events.push(heartbeat(station, at, Math.floor(at / HOUR) % 5 === 0 ? BROKEN : HEALTHY));
+    }
+    clock.now = now;
+    for (let first = 0; first < events.length; first += 500) {
+      await storeEvents(district.db, station.stationId, events.slice(first, first + 500), {
+        nowMs: now,
+        source: 'bundle',
+        heartbeatWindowMs: WINDOW,
+      });
+    }
+    await district.db.run('CREATE TABLE test_writes (period TEXT NOT NULL)');
+    await district.db.run(
+      `CREATE FUNCTION test_log() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN INSERT INTO test_writes VALUES (NEW.day); RETURN NEW; END'`,
+    );
+    await district.db.run('CREATE TRIGGER test_log AFTER INSERT OR UPDATE ON figures_unable_days FOR EACH ROW EXECUTE FUNCTION test_log()');
+  } finally {
+    await district.close();
+  }
+  const servers = await Promise.all(
+    [0, 1].map(() => startDistrictProcess(0, ['--db', url, '--heartbeat-window-minutes', String(WINDOW / MINUTE)])),
+  );
+  const db = await openDatabase({ url, dataDir: '/nonexistent' });
+  try {
+    // Every day of the page's months up to yesterday (WIB) is written by one of them.
+    const first = localDay(monthRange(now, DEFAULT_FIGURES_MONTHS - 1, 7 * 60).fromMs, 'WIB').startMs;
+    const expected = (): number => (localDay(Date.now(), 'WIB').startMs - first) / DAY;
+    const deadline = Date.now() + 120_000;
+    while ((await count(db, 'figures_unable_days')) < expected() && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    assert.equal(await count(db, 'figures_unable_days'), expected(), servers.map((server) => server.output()).join('\n'));
+    assert.equal(await count(db, 'test_writes'), expected(), 'each row written once');
+    const viewedAt = Date.now();
+    assert.deepEqual(
+      await figures(db, { nowMs: viewedAt, windowMs: WINDOW, summaryWriteLimit: 0 }),
+      await figures(db, { nowMs: viewedAt, windowMs: WINDOW, summary: false }),
+    );
+    for (const server of servers) {
+      assert.doesNotMatch(server.output(), /figures summary pass failed/);
+    }
+  } finally {
+    await db.close();
+    await Promise.all(servers.map((server) => server.stop()));
   }
 });

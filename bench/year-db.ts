@@ -273,7 +273,8 @@ const countRows = async (): Promise<number> =>
   Number((await db.query<{ rows: string }>('SELECT COUNT(*) AS rows FROM figures_unable_days'))[0]!.rows);
 await db.run('DELETE FROM figures_unable_days');
 await db.run('DELETE FROM figures_unable_months');
-const behind = await timed(() => figures(db, { nowMs, windowMs, months: 6 }));
+// Writing nothing, the view behind is the same every time: the median of three, as the live count's.
+const behind = { ms: await medianMs(() => figures(db, { nowMs, windowMs, months: 6 })) };
 const writtenByView = await countRows();
 const catchUp = await timed(() => writeAhead(db, { nowMs, windowMs }));
 const dayCount = catchUp.value.days / KECAMATAN;

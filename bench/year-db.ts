@@ -7,10 +7,12 @@
 // with the indexes of migration 602 (ratios in the same run), and the hourly heartbeat prune; then
 // the figures page from the summary of days (migration 701, figures/summary.ts) against the live
 // count it replaced, in the same run: the first view (writes six months of days), later views, and
-// a view after a late heartbeat made one kecamatan's yesterday stale.
+// a view after a late heartbeat made one kecamatan's yesterday stale; then the first view after a
+// gap with the summary written ahead by the job (figures/ahead.ts) and the job's own time.
 import { performance } from 'node:perf_hooks';
 import { openDatabase } from '../district/server/db/open';
 import type { Db } from '../district/server/db/types';
+import { writeAhead } from '../district/server/figures/ahead';
 import { figures } from '../district/server/figures/report';
 import { DEFAULT_HEARTBEAT_WINDOW_MS } from '../district/server/figures/availability';
 import { markLate } from '../district/server/figures/late';
@@ -241,9 +243,10 @@ for (const name of Object.keys(before)) {
   );
 }
 
-// The summary of days (with the indexes of 602 built).
+// The summary of days (with the indexes of 602 built). The first view as it was before the job
+// (figures/ahead.ts): it computes and writes the whole backlog itself.
 const live = await medianMs(() => figures(db, { nowMs, windowMs, months: 6, summary: false }));
-const firstView = await timed(() => figures(db, { nowMs, windowMs, months: 6 }));
+const firstView = await timed(() => figures(db, { nowMs, windowMs, months: 6, summaryWriteLimit: Infinity }));
 const [summed] = await db.query<{ rows: string; bytes: string }>(
   `SELECT COUNT(*) AS rows, pg_total_relation_size('figures_unable_days') AS bytes FROM figures_unable_days`,
 );
@@ -251,15 +254,43 @@ const laterViews = await medianMs(() => figures(db, { nowMs, windowMs, months: 6
 // A bundle's heartbeat of yesterday noon for one station: its kecamatan's days from then are stale.
 await db.transaction((transaction) => markLate(transaction, 'st-000000', nowMs - 36 * 3_600_000, nowMs));
 const afterLate = await timed(() => figures(db, { nowMs, windowMs, months: 6 }));
-const same =
+const same = async (): Promise<boolean> =>
   JSON.stringify(await figures(db, { nowMs, windowMs, months: 6 })) ===
   JSON.stringify(await figures(db, { nowMs, windowMs, months: 6, summary: false }));
 console.log(
-  `figures page (6 months): summary of days ${Number(summed!.rows).toLocaleString('en')} rows, ${(Number(summed!.bytes) / 2 ** 20).toFixed(1)} MiB; same figures as the live count: ${same ? 'yes' : 'NO'}`,
+  `figures page (6 months): summary of days ${Number(summed!.rows).toLocaleString('en')} rows, ${(Number(summed!.bytes) / 2 ** 20).toFixed(1)} MiB; same figures as the live count: ${(await same()) ? 'yes' : 'NO'}`,
 );
 console.log(`  live count (before 701)          ${`${live.toFixed(0)} ms`.padStart(10)}`);
-console.log(`  summary, first view (writes)     ${`${firstView.ms.toFixed(0)} ms`.padStart(10)}`);
+console.log(`  summary, first view (writes all) ${`${firstView.ms.toFixed(0)} ms`.padStart(10)}`);
 console.log(`  summary, later views             ${`${laterViews.toFixed(0)} ms`.padStart(10)}  ${(live / laterViews).toFixed(1)}x`);
 console.log(`  summary, after a late heartbeat  ${`${afterLate.ms.toFixed(0)} ms`.padStart(10)}`);
+
+// After a long gap with the summary written ahead: nothing summarised (just after the upgrade, or
+// months without a view or a running server). The first view while the job has not caught up
+// computes live and writes nothing; the job's catch-up; the first view after it; the job's pass
+// for one day over (what it does after each midnight).
+const countRows = async (): Promise<number> =>
+  Number((await db.query<{ rows: string }>('SELECT COUNT(*) AS rows FROM figures_unable_days'))[0]!.rows);
+await db.run('DELETE FROM figures_unable_days');
+await db.run('DELETE FROM figures_unable_months');
+// Writing nothing, the view behind is the same every time: the median of three, as the live count's.
+const behind = { ms: await medianMs(() => figures(db, { nowMs, windowMs, months: 6 })) };
+const writtenByView = await countRows();
+const catchUp = await timed(() => writeAhead(db, { nowMs, windowMs }));
+const dayCount = catchUp.value.days / KECAMATAN;
+const afterJob = await timed(() => figures(db, { nowMs, windowMs, months: 6 }));
+const sameAfterJob = await same();
+const [yesterday] = await db.query<{ day: string }>('SELECT MAX(day) AS day FROM figures_unable_days');
+await db.run('DELETE FROM figures_unable_days WHERE day = $1', [yesterday!.day]);
+const oneDay = await timed(() => writeAhead(db, { nowMs, windowMs }));
+const idle = await timed(() => writeAhead(db, { nowMs, windowMs }));
+console.log(`first view after a gap (nothing summarised), with the job (figures/ahead.ts):`);
+console.log(`  view, job behind (live, writes ${writtenByView}) ${`${behind.ms.toFixed(0)} ms`.padStart(10)}  (before the job: ${firstView.ms.toFixed(0)} ms)`);
+console.log(
+  `  job catch-up: ${catchUp.value.days.toLocaleString('en')} days + ${catchUp.value.months.toLocaleString('en')} month rows in ${catchUp.value.batches} batches ${`${catchUp.ms.toFixed(0)} ms`.padStart(10)}  (${(catchUp.ms / dayCount).toFixed(0)} ms per day of ${KECAMATAN} rows, ${(catchUp.ms / catchUp.value.batches).toFixed(0)} ms per batch)`,
+);
+console.log(`  view after the job caught up    ${`${afterJob.ms.toFixed(0)} ms`.padStart(10)}  same figures as the live count: ${sameAfterJob ? 'yes' : 'NO'}`);
+console.log(`  job, one day over (${oneDay.value.days} rows)      ${`${oneDay.ms.toFixed(0)} ms`.padStart(10)}`);
+console.log(`  job, nothing to do (full check)  ${`${idle.ms.toFixed(0)} ms`.padStart(10)}`);
 await db.close();
 await postgres.stop();

@@ -5,6 +5,7 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { UsageError, writeLine } from '../../cli/command';
 import { openDatabase } from '../server/db/open';
 import { openAllConnections } from '../server/db/postgres';
+import { startFiguresAhead } from '../server/figures/ahead';
 import { pruneHeartbeats } from '../server/intake/retention';
 import { startForwarding } from '../server/peering/forwarder';
 import { closeOnSignals, startServer } from '../server/server';
@@ -63,8 +64,16 @@ export const serve = defineCommand({
     };
     prune();
     const pruning = setInterval(prune, 60 * 60_000);
+    // The figures' summary written ahead of the first view of a day (figures/ahead.ts): at start and every 5 minutes.
+    const figuresAhead = startFiguresAhead(db, {
+      windowMs: options.heartbeatWindowMs,
+      now: Date.now,
+      onError: (error) =>
+        writeLine(log, `${new Date().toISOString()} figures summary pass failed: ${(error as Error).message}`),
+    });
     const stopBackground = async (): Promise<void> => {
       clearInterval(pruning);
+      await figuresAhead.stop();
       await forwarding.stop();
     };
     const server = await startServer({

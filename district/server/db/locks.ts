@@ -8,6 +8,7 @@ import type { Db } from './types';
 export const ADVISORY_LOCKS = {
   migrations: 7_301_001,
   escalation: 7_301_002,
+  figures: 7_301_003,
 } as const;
 
 export type AdvisoryLock = keyof typeof ADVISORY_LOCKS;

@@ -27,6 +27,9 @@ export function monthRange(
   return { month, fromMs: start - offsetMs, toMs: end - offsetMs };
 }
 
+/** The months the figures page shows unless asked for more (and the summary is written ahead for). */
+export const DEFAULT_FIGURES_MONTHS = 6;
+
 export async function figures(
   db: Db,
   options: {
@@ -40,9 +43,11 @@ export async function figures(
      * equivalence test's reference).
      */
     summary?: boolean;
+    /** Rows of the summary a view may write (summary.ts unableMsByDay; the benchmark passes Infinity, the way before the job). */
+    summaryWriteLimit?: number;
   },
 ): Promise<Figures> {
-  const count = options.months ?? 6;
+  const count = options.months ?? DEFAULT_FIGURES_MONTHS;
   const district = options.district ?? DEFAULT_DISTRICT;
   const calendar = await loadCalendar(db, district);
   const offset = OFFSET_MINUTES[calendar.timeZone];
@@ -61,6 +66,7 @@ export async function figures(
           fromMs: monthRange(options.nowMs, count - 1, offset).fromMs,
           nowMs: options.nowMs,
           windowMs: options.windowMs,
+          writeLimit: options.summaryWriteLimit,
         });
   const months: MonthFigures[] = [];
   for (let back = count - 1; back >= 0; back--) {

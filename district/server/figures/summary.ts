@@ -1,6 +1,8 @@
 // The figures' summary table (migration 701, docs/year-of-events.md): the milliseconds of service
 // time each kecamatan could not record, per local day, written for days that are over; the figures
-// page sums them and computes live only today and the days that are stale. A day's number depends
+// page sums them and computes live only today and the days that are stale or not written yet.
+// ahead.ts writes them ahead (a pass a few minutes after a district's day ends, and at start); a
+// view writes what it computed only when that is a small backlog. A day's number depends
 // on the spans of its stations (changed only by heartbeats: recordHeartbeat changes nothing before
 // the heartbeat's time, except a station's first heartbeat, which ends "never heard since
 // enrollment"), on which stations the kecamatan has, its calendar and the heartbeat window. The
@@ -10,14 +12,21 @@ import { createHash } from 'node:crypto';
 import type { TimeZoneName } from '../../dash-api';
 import type { Calendar } from '../calendar/service-hours';
 import { localDay, offsetMsOf, serviceIntervals } from '../calendar/service-hours';
+import { withAdvisoryLock } from '../db/locks';
 import type { Db, SqlValue } from '../db/types';
 import type { Interval } from './intervals';
 import { intersectAll, normalize } from './intervals';
+import type { StationUnavailability } from './availability';
 import { unableIntervals } from './availability';
 
 const DAY_MS = 86_400_000;
 /** Rows a statement when writing days: 7 parameters each, well under either engine's limit. */
 const ROWS_PER_INSERT = 100;
+/**
+ * Kecamatan-days (rows) one transaction of the summary writes at most: a pass of ahead.ts per
+ * batch, and a view in all (a bigger backlog is left to the job). About 50 ms of writing.
+ */
+export const SUMMARY_BATCH_ROWS = 2000;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -55,7 +64,7 @@ function addByDay(intervals: readonly Interval[], timeZone: TimeZoneName, days: 
   }
 }
 
-interface StoredRow {
+export interface StoredRow {
   kecamatan: string;
   ends_at: string;
   unable_ms: number | string;
@@ -63,44 +72,65 @@ interface StoredRow {
   generation: number | string;
 }
 
-/** Writes rows of `columns` (with `key` the conflict target) in statements of ROWS_PER_INSERT. */
-async function upsert(
+/**
+ * Writes day rows and month rows (7 values each, in the order of SUMMARY_COLUMNS) in one
+ * transaction, in key order: two writers of overlapping rows then lock them in the same order.
+ */
+export async function writeSummary(
   db: Db,
-  table: string,
-  columns: readonly string[],
-  key: string,
-  rows: readonly SqlValue[][],
+  dayRows: readonly SqlValue[][],
+  monthRows: readonly SqlValue[][],
 ): Promise<void> {
-  if (rows.length === 0) {
+  if (dayRows.length + monthRows.length === 0) {
     return;
   }
-  const updated = columns.filter((column) => !key.includes(column));
   await db.transaction(async (transaction) => {
-    for (let first = 0; first < rows.length; first += ROWS_PER_INSERT) {
-      const batch = rows.slice(first, first + ROWS_PER_INSERT);
-      await transaction.run(
-        `INSERT INTO ${table} (${columns.join(', ')})
-         VALUES ${batch.map((_row, index) => `(${columns.map((_column, at) => `$${index * columns.length + at + 1}`).join(', ')})`).join(', ')}
-         ON CONFLICT (${key}) DO UPDATE SET ${updated.map((column) => `${column} = excluded.${column}`).join(', ')}`,
-        batch.flat(),
-      );
-    }
+    await upsert(transaction, 'figures_unable_days', 'day', dayRows);
+    await upsert(transaction, 'figures_unable_months', 'month', monthRows);
   });
 }
 
-/**
- * Per kecamatan with enrolled stations in `district`, the milliseconds of service time in [fromMs,
- * nowMs) no station could record, keyed by the start ms of a local day, or of a month's first day
- * for a whole month over (what the figures sum: months). `fromMs` is a local month's start.
- * Months and days over are read from the summary where fresh, computed and written where not;
- * today is computed.
- */
-export async function unableMsByDay(
+const byKey = (a: readonly SqlValue[], b: readonly SqlValue[]): number =>
+  `${String(a[0])}\n${String(a[1])}\n${String(a[2])}`.localeCompare(`${String(b[0])}\n${String(b[1])}\n${String(b[2])}`);
+
+/** Upserts rows (district, kecamatan, day or month, ends_at, unable_ms, basis, generation) in statements of ROWS_PER_INSERT. */
+async function upsert(transaction: Db, table: string, period: 'day' | 'month', rows: readonly SqlValue[][]): Promise<void> {
+  const columns = ['district_code', 'kecamatan', period, 'ends_at', 'unable_ms', 'basis', 'generation'];
+  const sorted = [...rows].sort(byKey);
+  for (let first = 0; first < sorted.length; first += ROWS_PER_INSERT) {
+    const batch = sorted.slice(first, first + ROWS_PER_INSERT);
+    await transaction.run(
+      `INSERT INTO ${table} (${columns.join(', ')})
+       VALUES ${batch.map((_row, index) => `(${columns.map((_column, at) => `$${index * columns.length + at + 1}`).join(', ')})`).join(', ')}
+       ON CONFLICT (district_code, kecamatan, ${period}) DO UPDATE SET ${columns
+         .slice(3)
+         .map((column) => `${column} = excluded.${column}`)
+         .join(', ')}`,
+      batch.flat(),
+    );
+  }
+}
+
+/** What a district's rows are checked against, read in this order (see late.ts for why the generation comes first). */
+export interface SummaryInputs {
+  /** figures_generation when read: rows computed from what is read after it carry it. */
+  generation: number;
+  /** Days are written only when they end by this (the clock, and the district's newest heartbeat). */
+  writtenUntil: number;
+  /** The enrolled stations per kecamatan. */
+  byKecamatan: Map<string, { id: string; enrolled_at: string }[]>;
+  basis: Map<string, string>;
+  /** The district's late marks (late.ts) per kecamatan. */
+  late: Map<string, { fromMs: number; generation: number }>;
+  /** Computed on the kecamatan's present basis, and no late heartbeat since changed it. */
+  fresh(row: StoredRow): boolean;
+}
+
+export async function summaryInputs(
   db: Db,
-  input: { district: string; calendar: Calendar; fromMs: number; nowMs: number; windowMs: number },
-): Promise<Map<string, Map<number, number>>> {
-  const { district, calendar, fromMs, nowMs, windowMs } = input;
-  const { timeZone } = calendar;
+  input: { district: string; calendar: Calendar; nowMs: number; windowMs: number },
+): Promise<SummaryInputs> {
+  const { district, calendar, nowMs, windowMs } = input;
   // Read before anything else: rows written from this view carry it (see late.ts).
   const [counter] = await db.query<{ value: number | string }>(
     'SELECT value FROM figures_generation WHERE id = 1',
@@ -115,7 +145,6 @@ export async function unableMsByDay(
     [district],
   );
   const newestMs = newest?.at === null || newest?.at === undefined ? -Infinity : Date.parse(newest.at);
-  const writtenUntil = Math.min(nowMs, newestMs);
   const stations = await db.query<{ id: string; kecamatan: string; enrolled_at: string }>(
     'SELECT id, kecamatan, enrolled_at FROM stations WHERE enrolled_at IS NOT NULL AND district_code = $1',
     [district],
@@ -135,19 +164,40 @@ export async function unableMsByDay(
       )
     ).map((row) => [row.kecamatan, { fromMs: Date.parse(row.from_at), generation: Number(row.generation) }]),
   );
-  // Fresh: computed on the kecamatan's present basis, and no late heartbeat since changed it.
-  const fresh = (row: StoredRow): boolean => {
-    const mark = late.get(row.kecamatan);
-    return (
-      row.basis === basis.get(row.kecamatan) &&
-      (mark === undefined ||
-        mark.generation <= Number(row.generation) ||
-        mark.fromMs >= Date.parse(row.ends_at))
-    );
+  return {
+    generation,
+    writtenUntil: Math.min(nowMs, newestMs),
+    byKecamatan,
+    basis,
+    late,
+    fresh: (row) => {
+      const mark = late.get(row.kecamatan);
+      return (
+        row.basis === basis.get(row.kecamatan) &&
+        (mark === undefined ||
+          mark.generation <= Number(row.generation) ||
+          mark.fromMs >= Date.parse(row.ends_at))
+      );
+    },
   };
+}
 
-  const days: { start: number; date: string; month: string }[] = [];
-  for (let start = localDay(fromMs, timeZone).startMs; start < nowMs; start += DAY_MS) {
+export interface SummaryDay {
+  start: number;
+  /** `YYYY-MM-DD`, local. */
+  date: string;
+  /** `YYYY-MM`, local. */
+  month: string;
+}
+
+/** The local days from the one holding `fromMs` (a month's first) to `toMs`, and each month's first listed day and end. */
+export function summaryDays(
+  fromMs: number,
+  toMs: number,
+  timeZone: TimeZoneName,
+): { days: SummaryDay[]; months: Map<string, { start: number; end: number }> } {
+  const days: SummaryDay[] = [];
+  for (let start = localDay(fromMs, timeZone).startMs; start < toMs; start += DAY_MS) {
     const { date } = localDay(start, timeZone);
     days.push({ start, date, month: date.slice(0, 7) });
   }
@@ -159,7 +209,22 @@ export async function unableMsByDay(
       months.set(day.month, { start: day.start, end: Date.UTC(year, month, 1) - offsetMsOf(timeZone) });
     }
   }
-  const overMonths = [...months].filter(([, month]) => month.end <= nowMs).map(([month]) => month);
+  return { days, months };
+}
+
+/** The fresh rows stored for `days` (months over `untilMs` as totals; days of months without a total for some kecamatan). */
+export async function storedSummary(
+  db: Db,
+  input: {
+    district: string;
+    inputs: SummaryInputs;
+    days: readonly SummaryDay[];
+    months: ReadonlyMap<string, { start: number; end: number }>;
+    untilMs: number;
+  },
+): Promise<{ months: Map<string, number>; days: Map<string, number> }> {
+  const { district, inputs, days, months, untilMs } = input;
+  const overMonths = [...months].filter(([, month]) => month.end <= untilMs).map(([month]) => month);
   const storedMonths = new Map<string, number>();
   if (overMonths.length > 0) {
     for (const row of await db.query<StoredRow & { month: string }>(
@@ -167,17 +232,16 @@ export async function unableMsByDay(
        WHERE district_code = $1 AND month >= $2 AND month <= $3`,
       [district, overMonths[0], overMonths[overMonths.length - 1]],
     )) {
-      if (fresh(row)) {
-        storedMonths.set(`${row.kecamatan}\n${row.month}`, Number(row.unable_ms));
+      if (inputs.fresh(row)) {
+        storedMonths.set(summaryKey(row.kecamatan, row.month), Number(row.unable_ms));
       }
     }
   }
-  const hasMonth = (kecamatan: string, month: string): boolean => storedMonths.has(`${kecamatan}\n${month}`);
   // The days to read: from the first month some kecamatan has no fresh total for (this month at the latest).
   const firstDayNeeded = days.find((day) =>
-    [...byKecamatan.keys()].some((kecamatan) => !hasMonth(kecamatan, day.month)),
+    [...inputs.byKecamatan.keys()].some((kecamatan) => !storedMonths.has(summaryKey(kecamatan, day.month))),
   );
-  const over = days.filter((day) => day.start + DAY_MS <= nowMs);
+  const over = days.filter((day) => day.start + DAY_MS <= untilMs);
   const storedDays = new Map<string, number>();
   if (
     firstDayNeeded !== undefined &&
@@ -189,90 +253,139 @@ export async function unableMsByDay(
        WHERE district_code = $1 AND day >= $2 AND day <= $3`,
       [district, firstDayNeeded.date, over[over.length - 1].date],
     )) {
-      if (fresh(row)) {
-        storedDays.set(`${row.kecamatan}\n${row.day}`, Number(row.unable_ms));
+      if (inputs.fresh(row)) {
+        storedDays.set(summaryKey(row.kecamatan, row.day), Number(row.unable_ms));
       }
     }
   }
+  return { months: storedMonths, days: storedDays };
+}
+
+/** The key of a kecamatan's day or month in the maps of storedSummary. */
+export const summaryKey = (kecamatan: string, period: string): string => `${kecamatan}\n${period}`;
+
+/**
+ * Per kecamatan, the milliseconds of service time no station could record per local day (start
+ * ms), over [from(kecamatan), toMs): the stations' intervals as unableIntervals read them for a
+ * range holding that. Kecamatan `from` answers undefined for are left out.
+ */
+export function unableByDay(
+  stations: readonly StationUnavailability[],
+  calendar: Calendar,
+  from: (kecamatan: string) => number | undefined,
+  toMs: number,
+): Map<string, Map<number, number>> {
+  const lists = new Map<string, Interval[][]>();
+  for (const station of stations) {
+    const start = from(station.kecamatan);
+    if (start !== undefined) {
+      lists.set(station.kecamatan, [...(lists.get(station.kecamatan) ?? []), normalize(station.intervals, start, toMs)]);
+    }
+  }
+  const result = new Map<string, Map<number, number>>();
+  for (const [kecamatan, list] of lists) {
+    const byDay = new Map<number, number>();
+    addByDay(
+      intersectAll([...list, serviceIntervals(calendar, kecamatan, from(kecamatan)!, toMs)]),
+      calendar.timeZone,
+      byDay,
+    );
+    result.set(kecamatan, byDay);
+  }
+  return result;
+}
+
+/** A row of figures_unable_days or figures_unable_months, in the order writeSummary takes. */
+export const summaryRow = (
+  district: string,
+  kecamatan: string,
+  period: string,
+  endsMs: number,
+  unableMs: number,
+  basis: string,
+  generation: number,
+): SqlValue[] => [district, kecamatan, period, iso(endsMs), unableMs, basis, generation];
+
+/**
+ * Per kecamatan with enrolled stations in `district`, the milliseconds of service time in [fromMs,
+ * nowMs) no station could record, keyed by the start ms of a local day, or of a month's first day
+ * for a whole month over (what the figures sum: months). `fromMs` is a local month's start.
+ * Months and days over are read from the summary where fresh (figures/ahead.ts writes them ahead),
+ * computed where not; today is computed. What this computes of days over is written only when it
+ * is at most `writeLimit` rows (default SUMMARY_BATCH_ROWS: the first view after a day ends writes
+ * that day) and no pass of ahead.ts is writing: a bigger backlog is the job's, and a view never
+ * waits for its writing (docs/year-of-events.md).
+ */
+export async function unableMsByDay(
+  db: Db,
+  input: {
+    district: string;
+    calendar: Calendar;
+    fromMs: number;
+    nowMs: number;
+    windowMs: number;
+    writeLimit?: number;
+  },
+): Promise<Map<string, Map<number, number>>> {
+  const { district, calendar, fromMs, nowMs, windowMs } = input;
+  const inputs = await summaryInputs(db, { district, calendar, nowMs, windowMs });
+  const { generation, writtenUntil, byKecamatan, basis } = inputs;
+  const { days, months } = summaryDays(fromMs, nowMs, calendar.timeZone);
+  const stored = await storedSummary(db, { district, inputs, days, months, untilMs: nowMs });
+  const hasMonth = (kecamatan: string, month: string): boolean => stored.months.has(summaryKey(kecamatan, month));
+  const over = days.filter((day) => day.start + DAY_MS <= nowMs);
 
   // From which day on each kecamatan is computed: its first day over in a month without a total
   // that is not stored (today at the latest).
-  const todayStart = localDay(nowMs, timeZone).startMs;
+  const todayStart = localDay(nowMs, calendar.timeZone).startMs;
   const computeFrom = new Map<string, number>();
   for (const kecamatan of byKecamatan.keys()) {
     const missing = over.find(
-      (day) => !hasMonth(kecamatan, day.month) && !storedDays.has(`${kecamatan}\n${day.date}`),
+      (day) => !hasMonth(kecamatan, day.month) && !stored.days.has(summaryKey(kecamatan, day.date)),
     );
     computeFrom.set(kecamatan, missing?.start ?? todayStart);
   }
   const earliest = Math.min(nowMs, ...computeFrom.values());
-  const live = earliest < nowMs ? await unableIntervals(db, earliest, nowMs, windowMs, district) : [];
-  const liveLists = new Map<string, Interval[][]>();
-  for (const station of live) {
-    const from = computeFrom.get(station.kecamatan) ?? nowMs;
-    liveLists.set(station.kecamatan, [
-      ...(liveLists.get(station.kecamatan) ?? []),
-      normalize(station.intervals, from, nowMs),
-    ]);
-  }
+  const computed = unableByDay(
+    earliest < nowMs ? await unableIntervals(db, earliest, nowMs, windowMs, district) : [],
+    calendar,
+    (kecamatan) => computeFrom.get(kecamatan),
+    nowMs,
+  );
 
   const result = new Map<string, Map<number, number>>();
   const writtenDays: SqlValue[][] = [];
   const writtenMonths: SqlValue[][] = [];
   for (const kecamatan of byKecamatan.keys()) {
     const from = computeFrom.get(kecamatan) ?? nowMs;
-    const computed = new Map<number, number>();
-    const lists = liveLists.get(kecamatan);
-    if (lists !== undefined) {
-      addByDay(
-        intersectAll([...lists, serviceIntervals(calendar, kecamatan, from, nowMs)]),
-        timeZone,
-        computed,
-      );
-    }
     const perDay = new Map<number, number>();
     const monthTotals = new Map<string, number>();
     for (const day of days) {
       const month = months.get(day.month)!;
       if (hasMonth(kecamatan, day.month)) {
-        perDay.set(month.start, storedMonths.get(`${kecamatan}\n${day.month}`)!);
+        perDay.set(month.start, stored.months.get(summaryKey(kecamatan, day.month))!);
         continue;
       }
-      const key = `${kecamatan}\n${day.date}`;
-      const ms = day.start < from ? (storedDays.get(key) ?? 0) : (computed.get(day.start) ?? 0);
+      const key = summaryKey(kecamatan, day.date);
+      const ms = day.start < from ? (stored.days.get(key) ?? 0) : (computed.get(kecamatan)?.get(day.start) ?? 0);
       perDay.set(day.start, ms);
       monthTotals.set(day.month, (monthTotals.get(day.month) ?? 0) + ms);
-      if (day.start + DAY_MS <= writtenUntil && !storedDays.has(key)) {
-        writtenDays.push([
-          district,
-          kecamatan,
-          day.date,
-          iso(day.start + DAY_MS),
-          ms,
-          basis.get(kecamatan)!,
-          generation,
-        ]);
+      if (day.start + DAY_MS <= writtenUntil && !stored.days.has(key)) {
+        writtenDays.push(summaryRow(district, kecamatan, day.date, day.start + DAY_MS, ms, basis.get(kecamatan)!, generation));
       }
     }
     for (const [month, ms] of monthTotals) {
       const range = months.get(month)!;
       if (range.end <= writtenUntil) {
-        writtenMonths.push([
-          district,
-          kecamatan,
-          month,
-          iso(range.end),
-          ms,
-          basis.get(kecamatan)!,
-          generation,
-        ]);
+        writtenMonths.push(summaryRow(district, kecamatan, month, range.end, ms, basis.get(kecamatan)!, generation));
       }
     }
     result.set(kecamatan, perDay);
   }
-  const columns = ['district_code', 'kecamatan', 'day', 'ends_at', 'unable_ms', 'basis', 'generation'];
-  await upsert(db, 'figures_unable_days', columns, 'district_code, kecamatan, day', writtenDays);
-  columns[2] = 'month';
-  await upsert(db, 'figures_unable_months', columns, 'district_code, kecamatan, month', writtenMonths);
+  const rows = writtenDays.length + writtenMonths.length;
+  if (rows > 0 && rows <= (input.writeLimit ?? SUMMARY_BATCH_ROWS)) {
+    // Not while a pass of ahead.ts writes (it holds the lock): one writer of the summary at a time.
+    await withAdvisoryLock(db, 'figures', { wait: false }, () => writeSummary(db, writtenDays, writtenMonths));
+  }
   return result;
 }

@@ -287,7 +287,18 @@ async function gatherFacts(
       };
     }),
   );
-  const devices = (await listDevices(db, { scope: districtScope(district) })).map((device): DeviceFacts => ({
+  // A device installed at a forwarded station is its own district server's to lend (peering/forwarded.ts).
+  const forwarded = new Set(
+    (
+      await db.query<{ id: string }>('SELECT id FROM stations WHERE district_code = $1 AND peer_id IS NOT NULL', [
+        district,
+      ])
+    ).map((row) => row.id),
+  );
+  const owned = (await listDevices(db, { scope: districtScope(district) })).filter(
+    (device) => device.stationId === null || !forwarded.has(device.stationId),
+  );
+  const devices = owned.map((device): DeviceFacts => ({
     device,
     openFaults: active
       .filter(

@@ -6,6 +6,7 @@ import type { Db } from '../db/types';
 import { hashEnrollmentCode, newEnrollmentCode, newStationId } from '../db/ids';
 import { InvalidInputError, NotFoundError } from '../errors';
 import { Refusal } from '../intake/refusal';
+import { refuseForwarded } from '../peering/forwarded';
 import { publicKeyFromBase64 } from '../intake/signature';
 import { DEFAULT_DISTRICT } from '../tenancy/scope';
 
@@ -58,6 +59,9 @@ export async function newCodeForStation(
   if (station === undefined) {
     throw new NotFoundError(`no station ${stationId}`);
   }
+  // A forwarded station never holds a key here: a unit enrolled on its row would post into the
+  // read-only copy of another server's records (docs/peering.md). Enroll it as a new station instead.
+  await refuseForwarded(db, 'station', stationId);
   return insertCode(db, stationId, options.nowMs ?? Date.now(), options.codeLifetimeMs);
 }
 

@@ -12,7 +12,7 @@ import type { FaultDetail } from '../../../district/dash-api';
 import { saveEscalationSettings } from '../../../district/server/escalation/district-settings';
 import { EscalationConfigSchema } from '../../../district/server/escalation/config';
 import { applyFaultAction } from '../../../district/server/faults/lifecycle';
-import { addSpare } from '../../../district/server/inventory/devices';
+import { addSpare, deviceIdOf } from '../../../district/server/inventory/devices';
 import { createLoan } from '../../../district/server/inventory/loans';
 import { createNotifier } from '../../../district/server/notify/notifier';
 import { ForwardedRefusal } from '../../../district/server/peering/forwarded';
@@ -42,9 +42,9 @@ const peer = new TestStation();
 const downstream = new TestStation();
 downstream.stationId = 'st-smb-1';
 let forwardedId: string;
-// Both scanners are Sragen's (the forwarding district and the province's own station there): ids carry the district (deviceIdOf).
-const forwardedDevice = `d:${SRAGEN}:sn:cross match:FWD1`;
-const ownDevice = `d:${SRAGEN}:sn:cross match:OWN1`;
+// Sragen's device ids carry the district (migration 731).
+const forwardedDevice = deviceIdOf({ key: '', vendor: 'Cross Match', serialNumber: 'FWD1' }, '', SRAGEN);
+const ownDevice = deviceIdOf({ key: '', vendor: 'Cross Match', serialNumber: 'OWN1' }, '', SRAGEN);
 let ownSpare: string;
 
 const scanner = (serialNumber: string) => ({

@@ -1,21 +1,24 @@
-// The server's first view of the board attacked in Debian's Chromium: station and kecamatan names
-// made to break the page (a 500-character word, `</script>`, `<!--`, U+2028, a right-to-left
-// override) on a phone (360 px) and a desk screen (1280 px), shown by the server and after React
-// took it over. Screenshots go to a temp folder (SIAGA_SCREENSHOTS_DIR to keep them).
+// The server's first view of the board attacked in Debian's Chromium, app.js held back on the wire
+// (a slow district link): station and kecamatan names made to break the page (a 500-character word,
+// `</script>`, `<!--`, U+2028, a right-to-left override) on a phone (360 px) and a desk screen
+// (1280 px); a link clicked and Back pressed before the app arrives; English chosen; the board's data
+// changed, and the session expired, between the HTML and React taking it over. Screenshots go to a
+// temp folder (SIAGA_SCREENSHOTS_DIR to keep them).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { addStation } from '../../../district/server/stations/stations';
 import { launchChromium } from '../../helpers/browser';
-import { PASSWORD } from '../../helpers/dashboard';
+import { HEALTHY, heartbeat, PASSWORD, postEvents } from '../../helpers/dashboard';
 import { buildDashboardWeb } from '../../helpers/dashboard-web';
 import { startTestDistrict } from '../../helpers/district';
 import type { TestDistrict } from '../../helpers/district';
 import { screenshotDirectory } from '../../helpers/screenshots';
 import { COUNTRY_NOW, seedCountry, SRAGEN } from '../../helpers/tenancy';
+import type { Country } from '../../helpers/tenancy';
 
 const HOSTILE_NAMES = [
   '</script><script>window.siagaInjected = 1</script>',
@@ -29,15 +32,16 @@ let dir: string;
 let district: TestDistrict;
 let url: string;
 let browser: Browser;
+let country: Country;
+const clock = { now: COUNTRY_NOW };
 const shots = screenshotDirectory();
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'siaga-first-view-hostile-'));
   const webDir = join(dir, 'web');
   await buildDashboardWeb(webDir);
-  const clock = { now: COUNTRY_NOW };
   district = await startTestDistrict({ now: () => clock.now, dashboard: { webDir, districtName: 'Disdukcapil Sragen' } });
-  await seedCountry(district, clock);
+  country = await seedCountry(district, clock);
   for (const name of HOSTILE_NAMES) {
     // Not enrolled yet: the board's list of stations not active yet carries the name whole.
     await addStation(district.db, { name, kecamatan: name.slice(0, 40), district: SRAGEN, nowMs: clock.now });
@@ -51,6 +55,68 @@ after(async () => {
   await district?.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+interface HeldTab {
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+  /** Lets app.js through. */
+  release: () => void;
+}
+
+/** Sragen's admin signed in, `/` opened with app.js held back until `release()`. */
+async function heldTab(
+  viewport = { width: 1280, height: 900 },
+  options: { english?: boolean; fakeClock?: boolean; hash?: string } = {},
+): Promise<HeldTab> {
+  const context = await browser.newContext({ viewport, timezoneId: 'Asia/Jakarta' });
+  const reply = await context.request.post(`${url}/api/dash/login`, {
+    data: { username: 'sragen-admin', password: PASSWORD },
+  });
+  assert.equal(reply.status(), 200);
+  if (options.english === true) {
+    await context.addInitScript(() => window.localStorage.setItem('siaga.language', 'en'));
+  }
+  const page = await context.newPage();
+  if (options.fakeClock === true) {
+    // Time flows as usual; fastForward jumps the board's 30-second refresh.
+    await page.clock.install();
+  }
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') {
+      errors.push(message.text());
+    }
+  });
+  let release = (): void => undefined;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route(
+    (address) => address.pathname === '/app.js',
+    async (route) => {
+      await held;
+      await route.continue();
+    },
+  );
+  await page.goto(`${url}/${options.hash ?? ''}`, { waitUntil: 'commit' });
+  await page.waitForSelector('#root', { state: 'attached' });
+  return { context, page, errors, release };
+}
+
+/** What the tab shows: the summary line if visible, the loading line if visible, the hash. */
+function seen(page: Page) {
+  return page.evaluate(() => {
+    const [summary, loading, current] = ['[data-summary]', '[data-first-view-loading]', 'header a.current'].map(
+      (selector) => {
+        const element = document.querySelector<HTMLElement>(selector);
+        return element !== null && element.offsetParent !== null ? (element.textContent ?? '') : null;
+      },
+    );
+    return { summary, loading, current, hash: window.location.hash };
+  });
+}
 
 for (const viewport of [
   { width: 360, height: 740 },
@@ -107,3 +173,85 @@ for (const viewport of [
     await context.close();
   });
 }
+
+test('a link clicked in the server-rendered board before app.js arrives, and Back: React opens the page the address names', async () => {
+  const { context, page, errors, release } = await heldTab();
+  await page.waitForSelector('[data-summary]', { state: 'visible' });
+  await page.click('a[href="#/gangguan"]');
+  assert.equal((await seen(page)).hash, '#/gangguan');
+  release();
+  await page.waitForSelector('html[data-app-mounted]');
+    const faults = await seen(page);
+  assert.equal(faults.summary, null, 'the board is gone at #/gangguan');
+  assert.equal(faults.loading, null);
+  assert.equal(faults.current, 'Gangguan');
+  await page.goBack();
+  await page.waitForSelector('[data-summary]', { state: 'visible' });
+  assert.match((await seen(page)).summary ?? '', /1 dari 2 kecamatan bisa merekam/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('Back to #/ before app.js arrives: the first view shown again is hydrated, not rendered over', async () => {
+  const { context, page, errors, release } = await heldTab();
+  await page.waitForSelector('[data-summary]', { state: 'visible' });
+  await page.click('a[href="#/gangguan"]');
+  await page.goBack({ waitUntil: 'commit' });
+  assert.equal(await page.evaluate(() => window.location.hash), '');
+  const marked = await page.evaluate(() => {
+    document.querySelector('[data-summary]')?.setAttribute('data-probe', 'server');
+    return document.documentElement.hasAttribute('data-first-view');
+  });
+  assert.equal(marked, true);
+  release();
+  await page.waitForSelector('html[data-app-mounted]');
+  // Hydrated: React kept the server's element (a render over it would have made a new one).
+  assert.equal(await page.locator('[data-summary][data-probe="server"]').count(), 1);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('English chosen, then reloaded: the Indonesian first view never shows, the loading line does, then the English board', async () => {
+  const { context, page, errors, release } = await heldTab({ width: 360, height: 740 }, { english: true });
+  await page.waitForSelector('[data-first-view-loading]', { state: 'visible' });
+  const waiting = await seen(page);
+  assert.equal(waiting.summary, null, 'the Indonesian board flashed');
+  assert.match(waiting.loading ?? '', /Memuat dasbor Siaga/);
+  await page.screenshot({ path: join(shots, 'first-view-hostile-english-waiting.png') });
+  release();
+  await page.waitForSelector('html[data-app-mounted]');
+  const shown = await seen(page);
+  assert.match(shown.summary ?? '', /1 of 2 kecamatan can record/);
+  assert.equal(shown.loading, null);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the board changed between the HTML and React: the carried board is hydrated, and the first refresh brings the change', async () => {
+  const { context, page, errors, release } = await heldTab(undefined, { fakeClock: true });
+  await page.waitForSelector('[data-summary]', { state: 'visible' });
+  // Tangen's station can record again, after the page was sent.
+  clock.now = COUNTRY_NOW + 60_000;
+  await postEvents(district, country.stations.tangen, [heartbeat(country.stations.tangen, clock.now, HEALTHY)], clock.now);
+  release();
+  await page.waitForSelector('html[data-app-mounted]');
+  assert.match((await seen(page)).summary ?? '', /1 dari 2 kecamatan bisa merekam/);
+  await page.clock.fastForward(31_000);
+  await page.waitForFunction(() => /2 dari 2 kecamatan bisa merekam/.test(document.querySelector('[data-summary]')?.textContent ?? ''));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the session expired between the HTML and React: the carried board shows, and the first refresh asks to sign in', async () => {
+  const { context, page, errors, release } = await heldTab(undefined, { fakeClock: true });
+  await page.waitForSelector('[data-summary]', { state: 'visible' });
+  clock.now = COUNTRY_NOW + 17 * 3_600_000;
+  release();
+  await page.waitForSelector('html[data-app-mounted]');
+  await page.clock.fastForward(31_000);
+  await page.waitForSelector('form.login', { state: 'visible' });
+  assert.equal((await seen(page)).summary, null);
+  // The 401 of the refresh is the browser's own console line, not the app failing.
+  assert.deepEqual(errors.filter((error) => !/401/.test(error)), []);
+  await context.close();
+});

@@ -12,12 +12,15 @@ import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { addStation } from '../../../district/server/stations/stations';
 import { launchChromium } from '../../helpers/browser';
-import { HEALTHY, heartbeat, PASSWORD, postEvents } from '../../helpers/dashboard';
+import { addUser } from '../../../district/server/auth/users';
+import { addClosedDay } from '../../../district/server/calendar/store';
+import { addDistrict } from '../../../district/server/tenancy/districts';
+import { HEALTHY, heartbeat, PASSWORD, postEvents, TEST_SCRYPT } from '../../helpers/dashboard';
 import { buildDashboardWeb } from '../../helpers/dashboard-web';
 import { startTestDistrict } from '../../helpers/district';
 import type { TestDistrict } from '../../helpers/district';
 import { screenshotDirectory } from '../../helpers/screenshots';
-import { COUNTRY_NOW, seedCountry, SRAGEN } from '../../helpers/tenancy';
+import { COUNTRY_NOW, DENPASAR, seedCountry, SRAGEN } from '../../helpers/tenancy';
 import type { Country } from '../../helpers/tenancy';
 
 const HOSTILE_NAMES = [
@@ -46,6 +49,14 @@ before(async () => {
     // Not enrolled yet: the board's list of stations not active yet carries the name whole.
     await addStation(district.db, { name, kecamatan: name.slice(0, 40), district: SRAGEN, nowMs: clock.now });
   }
+  // Denpasar (WITA) closed today; a WIT district with no station at all.
+  await addClosedDay(district.db, { date: '2026-03-11', kecamatan: 'Denpasar Barat', note: 'rapat', nowMs: clock.now, district: DENPASAR });
+  await addDistrict(district.db, { code: '94.71', name: 'Kota Jayapura', province: '33', timeZone: 'WIT' });
+  await addUser(
+    district.db,
+    { username: 'jayapura', name: 'Akun Jayapura', role: 'viewer', password: PASSWORD, scope: { level: 'district', code: '94.71' } },
+    TEST_SCRYPT,
+  );
   url = await district.app.listen({ port: 0, host: '127.0.0.1' });
   browser = await launchChromium();
 });
@@ -64,14 +75,14 @@ interface HeldTab {
   release: () => void;
 }
 
-/** Sragen's admin signed in, `/` opened with app.js held back until `release()`. */
+/** Sragen's admin (or `username`) signed in, `/` opened with app.js held back until `release()`. */
 async function heldTab(
   viewport = { width: 1280, height: 900 },
-  options: { english?: boolean; fakeClock?: boolean; hash?: string } = {},
+  options: { english?: boolean; fakeClock?: boolean; hash?: string; username?: string; timeZone?: string } = {},
 ): Promise<HeldTab> {
-  const context = await browser.newContext({ viewport, timezoneId: 'Asia/Jakarta' });
+  const context = await browser.newContext({ viewport, timezoneId: options.timeZone ?? 'Asia/Jakarta' });
   const reply = await context.request.post(`${url}/api/dash/login`, {
-    data: { username: 'sragen-admin', password: PASSWORD },
+    data: { username: options.username ?? 'sragen-admin', password: PASSWORD },
   });
   assert.equal(reply.status(), 200);
   if (options.english === true) {
@@ -226,6 +237,38 @@ test('English chosen, then reloaded: the Indonesian first view never shows, the 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+for (const [username, timeZone, shows] of [
+  ['dps-admin', 'Asia/Makassar', /Kantor tutup/],
+  ['jayapura', 'Asia/Jayapura', /Belum ada kecamatan/],
+] as const) {
+  test(`${username} in ${timeZone}: the district's own zone shows the first view at once and hydrates it without a mismatch`, async () => {
+    const { context, page, errors, release } = await heldTab({ width: 360, height: 740 }, { username, timeZone });
+    await page.waitForSelector('[data-summary]', { state: 'visible' });
+    const served = await seen(page);
+    const text = () => page.evaluate(() => document.querySelector('main')?.textContent ?? '');
+    const servedText = await text();
+    assert.match(servedText, shows);
+    await page.screenshot({ path: join(shots, `first-view-hostile-${username}-server.png`), fullPage: true });
+    release();
+    await page.waitForSelector('html[data-app-mounted]');
+    assert.equal((await seen(page)).summary, served.summary);
+    assert.equal(await text(), servedText);
+    assert.deepEqual(errors, [], 'a hydration mismatch (or another error)');
+    await context.close();
+  });
+
+  test(`${username} with the browser in WIB: the first view in ${timeZone} never shows; React writes WIB`, async () => {
+    const { context, page, errors, release } = await heldTab(undefined, { username });
+    await page.waitForSelector('[data-first-view-loading]', { state: 'visible' });
+    assert.equal((await seen(page)).summary, null, `the board in ${timeZone} flashed`);
+    release();
+    await page.waitForSelector('html[data-app-mounted]');
+    assert.match((await seen(page)).summary ?? '', / WIB/);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
 
 test('the board changed between the HTML and React: the carried board is hydrated, and the first refresh brings the change', async () => {
   const { context, page, errors, release } = await heldTab(undefined, { fakeClock: true });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { KECAMATAN_NAME_MAX_LENGTH } from '../../../district/dash-api';
 import { addStation } from '../../../district/server/stations/stations';
 import { launchChromium } from '../../helpers/browser';
 import { addUser } from '../../../district/server/auth/users';
@@ -17,7 +18,7 @@ import { addClosedDay } from '../../../district/server/calendar/store';
 import { addDistrict } from '../../../district/server/tenancy/districts';
 import { HEALTHY, heartbeat, PASSWORD, postEvents, TEST_SCRYPT } from '../../helpers/dashboard';
 import { buildDashboardWeb } from '../../helpers/dashboard-web';
-import { startTestDistrict } from '../../helpers/district';
+import { startTestDistrict, TestStation } from '../../helpers/district';
 import type { TestDistrict } from '../../helpers/district';
 import { screenshotDirectory } from '../../helpers/screenshots';
 import { COUNTRY_NOW, DENPASAR, seedCountry, SRAGEN } from '../../helpers/tenancy';
@@ -49,6 +50,10 @@ before(async () => {
     // Not enrolled yet: the board's list of stations not active yet carries the name whole.
     await addStation(district.db, { name, kecamatan: name.slice(0, 40), district: SRAGEN, nowMs: clock.now });
   }
+  // Enrolled and heard: a 500-character station name in a kecamatan named with the most characters allowed, no spaces.
+  const long = new TestStation();
+  await long.enroll(district, 'y'.repeat(500), 'K'.repeat(KECAMATAN_NAME_MAX_LENGTH), SRAGEN);
+  await postEvents(district, long, [heartbeat(long, clock.now, HEALTHY)], clock.now);
   // Denpasar (WITA) closed today; a WIT district with no station at all.
   await addClosedDay(district.db, { date: '2026-03-11', kecamatan: 'Denpasar Barat', note: 'rapat', nowMs: clock.now, district: DENPASAR });
   await addDistrict(district.db, { code: '94.71', name: 'Kota Jayapura', province: '33', timeZone: 'WIT' });
@@ -171,6 +176,11 @@ for (const viewport of [
     await page.screenshot({ path: join(shots, `first-view-hostile-${viewport.width}-server.png`), fullPage: true });
     assert.equal(await sideways(), 0, 'the server-rendered board scrolls sideways');
     const served = await names();
+    assert.match(
+      (await page.textContent('main')) ?? '',
+      new RegExp(`Kecamatan K{${KECAMATAN_NAME_MAX_LENGTH}}`),
+      'the longest kecamatan name shown whole',
+    );
     for (const name of HOSTILE_NAMES) {
       assert.ok(served.some((text) => text.includes(name)), `${JSON.stringify(name.slice(0, 20))} shown as text`);
     }
@@ -198,7 +208,7 @@ test('a link clicked in the server-rendered board before app.js arrives, and Bac
   assert.equal(faults.current, 'Gangguan');
   await page.goBack();
   await page.waitForSelector('[data-summary]', { state: 'visible' });
-  assert.match((await seen(page)).summary ?? '', /1 dari 2 kecamatan bisa merekam/);
+  assert.match((await seen(page)).summary ?? '', /2 dari 3 kecamatan bisa merekam/);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -232,7 +242,7 @@ test('English chosen, then reloaded: the Indonesian first view never shows, the 
   release();
   await page.waitForSelector('html[data-app-mounted]');
   const shown = await seen(page);
-  assert.match(shown.summary ?? '', /1 of 2 kecamatan can record/);
+  assert.match(shown.summary ?? '', /2 of 3 kecamatan can record/);
   assert.equal(shown.loading, null);
   assert.deepEqual(errors, []);
   await context.close();
@@ -278,9 +288,9 @@ test('the board changed between the HTML and React: the carried board is hydrate
   await postEvents(district, country.stations.tangen, [heartbeat(country.stations.tangen, clock.now, HEALTHY)], clock.now);
   release();
   await page.waitForSelector('html[data-app-mounted]');
-  assert.match((await seen(page)).summary ?? '', /1 dari 2 kecamatan bisa merekam/);
+  assert.match((await seen(page)).summary ?? '', /2 dari 3 kecamatan bisa merekam/);
   await page.clock.fastForward(31_000);
-  await page.waitForFunction(() => /2 dari 2 kecamatan bisa merekam/.test(document.querySelector('[data-summary]')?.textContent ?? ''));
+  await page.waitForFunction(() => /3 dari 3 kecamatan bisa merekam/.test(document.querySelector('[data-summary]')?.textContent ?? ''));
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -162,7 +162,7 @@ test('another origin, a forged cookie, a doubled cookie, another district: no CO
     assert.equal(response.headers['cache-control'], 'no-cache');
   }
   const denpasar = bodyOf(await page({ cookie: country.accounts.denpasar.cookie }));
-  assert.equal(carried(denpasar)?.session.user.scope.code, '51.71');
+  assert.deepEqual(carried(denpasar)?.session.user.scope, { level: 'district', code: '51.71' });
   for (const marker of ['Sragen Kota', 'Tangen', sragen.csrf, country.stations.tangen.stationId]) {
     assert.ok(!denpasar.includes(marker), marker);
   }

@@ -4,7 +4,7 @@
 // session and board as a JSON block, so the board shows as soon as the HTML is parsed and the app
 // asks for neither again. Anything amiss (no module, a module that throws, an index.html not as
 // expected) gives the plain page, logged once per built version.
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -78,10 +78,11 @@ export function firstViews(app: FastifyInstance, webDir: string) {
     }
   };
   async function renderer(): Promise<{ version: string; render: RenderFirstView } | null> {
-    if (!existsSync(path)) {
+    // One stat, no exists-then-stat: a rebuild may delete the module between two calls.
+    const stats = statSync(path, { throwIfNoEntry: false });
+    if (stats === undefined) {
       return null;
     }
-    const stats = statSync(path);
     const version = `${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}`;
     if (loaded?.version !== version) {
       let render: RenderFirstView | null = null;

@@ -15,9 +15,12 @@ import type { AheadResult } from '../../../district/server/figures/ahead';
 import { figures } from '../../../district/server/figures/report';
 import { storeEvents } from '../../../district/server/intake/intake';
 import type { Event, HeartbeatPayload } from '../../../protocol/events';
+import { PATHS } from '../../../protocol/requests';
 import { HEALTHY, heartbeat } from '../../helpers/dashboard';
 import { startTestDistrict, TestStation } from '../../helpers/district';
 import type { TestDistrict } from '../../helpers/district';
+import { startDistrictProcess } from '../../helpers/district-process';
+import type { DistrictProcess } from '../../helpers/district-process';
 import { startPostgres } from '../../helpers/postgres';
 import type { TestPostgres } from '../../helpers/postgres';
 
@@ -311,3 +314,145 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     }
   });
 }
+
+/**
+ * A district of `kecamatan` kecamatan (2 stations each) on the real clock, with `days` days of
+ * spans seeded in SQL (one hour unable a day per station, the two of a kecamatan overlapping by
+ * half an hour) and every station heard a minute ago: a catch-up of kecamatan x days rows.
+ */
+async function seedLargeDistrict(db: Db, kecamatan: number, days: number): Promise<void> {
+  const iso = (ms: number): string => new Date(ms).toISOString();
+  const now = Date.now();
+  const first = Math.floor((now - days * DAY) / DAY) * DAY;
+  const stations: unknown[][] = [];
+  const spans: unknown[][] = [];
+  for (let index = 0; index < kecamatan * 2; index++) {
+    const id = `big-${String(index).padStart(5, '0')}`;
+    stations.push([id, id, `Kec ${String(index % kecamatan).padStart(4, '0')}`, iso(first), 'default']);
+    for (let day = first; day < now - DAY; day += DAY) {
+      const start = day + 2 * HOUR + (index >= kecamatan ? 30 * MINUTE : 0);
+      spans.push([`${id}-${day}`, id, 'cannot-record', iso(start), iso(start + HOUR)]);
+    }
+  }
+  const insert = async (sql: string, width: number, rows: unknown[][]): Promise<void> => {
+    for (let at = 0; at < rows.length; at += 400) {
+      const chunk = rows.slice(at, at + 400);
+      await db.run(
+        `${sql} VALUES ${chunk.map((_row, row) => `(${Array.from({ length: width }, (_value, column) => `$${row * width + column + 1}`).join(', ')})`).join(', ')}`,
+        chunk.flat() as never,
+      );
+    }
+  };
+  await insert('INSERT INTO stations (id, name, kecamatan, created_at, district_code)', 5, stations);
+  await db.run('UPDATE stations SET enrolled_at = created_at');
+  await insert('INSERT INTO availability_spans (id, station_id, kind, started_at, ended_at)', 5, spans);
+  await insert(
+    'INSERT INTO station_availability (station_id, can_record, last_heartbeat_at)',
+    3,
+    stations.map(([id]) => [id, 1, iso(now - MINUTE)]),
+  );
+}
+
+test('postgres: `serve` killed (-9) during its catch-up leaves no half-written day; stopped (SIGTERM) during one it exits promptly; the next finishes', async () => {
+  const name = `aheadhostile${++databases}`;
+  const admin = await openDatabase({ url: postgres.url, dataDir: '/nonexistent' });
+  await admin.run(`CREATE DATABASE ${name}`);
+  await admin.close();
+  const url = postgres.url.replace(/\/postgres$/, `/${name}`);
+  const db = await openDatabase({ url, dataDir: '/nonexistent' });
+  const servers: DistrictProcess[] = [];
+  try {
+    await seedLargeDistrict(db, 300, 180);
+    const rows = (): Promise<number> => count(db, 'SELECT COUNT(*) AS n FROM figures_unable_days');
+    const serve = async (): Promise<DistrictProcess> => {
+      const server = await startDistrictProcess(0, ['--db', url, '--heartbeat-window-minutes', String(WINDOW / MINUTE)]);
+      servers.push(server);
+      return server;
+    };
+    const midPass = async (): Promise<number> => {
+      const deadline = Date.now() + 60_000;
+      let written = await rows();
+      const before = written;
+      while (written === before && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        written = await rows();
+      }
+      return written;
+    };
+    const killed = await serve();
+    const seen = await midPass();
+    killed.child.kill('SIGKILL');
+    await new Promise((resolve) => killed.child.once('exit', resolve));
+    const afterKill = await rows();
+    assert.ok(seen > 0 && afterKill < 300 * 170, `killed during the catch-up (${afterKill} rows written)`);
+    await same(db, Date.now(), 'after kill -9');
+
+    const stopped = await serve();
+    await midPass();
+    const asked = Date.now();
+    await stopped.stop();
+    const exitMs = Date.now() - asked;
+    assert.ok(exitMs < 5_000, `SIGTERM during the catch-up: exited in ${exitMs} ms`);
+    assert.doesNotMatch(stopped.output(), /figures summary pass failed/);
+    await same(db, Date.now(), 'after SIGTERM');
+
+    const last = await serve();
+    const deadline = Date.now() + 120_000;
+    let done = 0;
+    while (Date.now() < deadline) {
+      done = await rows();
+      const months = await count(db, 'SELECT COUNT(*) AS n FROM figures_unable_months');
+      if (months >= 300 * 5) {
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.ok(done > afterKill, `the next serve finished the catch-up (${done} rows)`);
+    await same(db, Date.now(), 'after the catch-up');
+    assert.doesNotMatch(last.output(), /figures summary pass failed/);
+    console.log(`kill -9 after ${afterKill} rows; SIGTERM exit ${exitMs} ms; ${done} rows at the end`);
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+    await db.close();
+  }
+});
+
+test("postgres: the database dropping `serve`'s connections during a catch-up fails the pass, logged, and the server lives on", async () => {
+  const name = `aheadhostile${++databases}`;
+  const admin = await openDatabase({ url: postgres.url, dataDir: '/nonexistent' });
+  await admin.run(`CREATE DATABASE ${name}`);
+  const url = postgres.url.replace(/\/postgres$/, `/${name}`);
+  const db = await openDatabase({ url, dataDir: '/nonexistent' });
+  let server: DistrictProcess | undefined;
+  try {
+    await seedLargeDistrict(db, 300, 180);
+    await db.close();
+    server = await startDistrictProcess(0, ['--db', url, '--heartbeat-window-minutes', String(WINDOW / MINUTE)]);
+    // Wait for the pass to be writing (its lock is held), then end every connection of the server.
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const [held] = await admin.query<{ n: number | string }>(
+        `SELECT COUNT(*) AS n FROM pg_locks l JOIN pg_database d ON d.datname = $1 WHERE l.locktype = 'advisory' AND l.database = d.oid AND l.granted`,
+        [name],
+      );
+      if (Number(held.n) > 0) {
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const ended = await admin.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [name],
+    );
+    assert.ok(ended.length > 0, 'connections ended');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(server.child.exitCode, null, `the server is still running:\n${server.output().slice(-3000)}`);
+    assert.equal(server.child.signalCode, null);
+    const answer = await fetch(`${server.url}${PATHS.time}`);
+    assert.equal(answer.status, 200, 'it still answers');
+    assert.match(server.output(), /figures summary pass failed/);
+  } finally {
+    await server?.stop();
+    await admin.close();
+  }
+});

@@ -222,6 +222,45 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     }
   });
 
+  test(`${engine}: the server's clock a day ahead for the intake and the job, then corrected: no day written on it is kept`, async () => {
+    const setup = await start(engine, wib('2026-03-02', '07:00'));
+    try {
+      const { db } = setup.district;
+      const first = await enrolled(setup, 'Kota', wib('2026-03-02', '07:00'));
+      const second = await enrolled(setup, 'Kota', wib('2026-03-02', '07:00'));
+      await live(setup, first, wib('2026-03-02', '07:00'), wib('2026-03-02', '09:00'));
+      await live(setup, second, wib('2026-03-02', '07:00'), wib('2026-03-02', '09:00'));
+      // From Monday 09:00 the server's clock says Tuesday: the first station's heartbeats are stored
+      // on it (the district's clock decides, as it should), and the job writes Monday, over by it.
+      const wrong = DAY;
+      const events: Event[] = [];
+      for (let at = wib('2026-03-02', '09:05'); at <= wib('2026-03-02', '09:30'); at += 5 * MINUTE) {
+        events.push(heartbeat(first, at, HEALTHY));
+      }
+      await storeEvents(db, first.stationId, events, {
+        nowMs: wib('2026-03-02', '09:30') + wrong,
+        source: 'http',
+        heartbeatWindowMs: WINDOW,
+      });
+      await writeAhead(db, { nowMs: wib('2026-03-02', '09:35') + wrong, windowMs: WINDOW });
+      assert.equal(
+        await count(db, 'SELECT COUNT(*) AS n FROM figures_unable_days WHERE day = $1', ['2026-03-02']),
+        1,
+        'Monday written on the clock ahead',
+      );
+      // Corrected at 09:40; the job's next pass; the second station is heard all Monday, then Tuesday.
+      await writeAhead(db, { nowMs: wib('2026-03-02', '09:45'), windowMs: WINDOW });
+      await same(db, wib('2026-03-02', '09:45'), 'the clock corrected');
+      await live(setup, second, wib('2026-03-02', '09:05'), wib('2026-03-02', '14:00'));
+      await live(setup, second, wib('2026-03-03', '07:00'), wib('2026-03-03', '09:00'));
+      await same(db, wib('2026-03-03', '09:00'), 'Tuesday, before the pass');
+      await writeAhead(db, { nowMs: wib('2026-03-03', '09:00'), windowMs: WINDOW });
+      await same(db, wib('2026-03-03', '09:00'), 'Tuesday, after the pass');
+    } finally {
+      await setup.district.close();
+    }
+  });
+
   test(`${engine}: passes at 23:59:59.999 and 00:00 in WIB, WITA and WIT write a day only once it is over`, async () => {
     for (const [zone, offsetHours] of [
       ['WIB', 7],

@@ -14,6 +14,7 @@ import { loadCalendar } from '../calendar/store';
 import { withAdvisoryLock } from '../db/locks';
 import type { Db, SqlValue } from '../db/types';
 import { unableIntervals } from './availability';
+import { LATE_MARGIN_MS } from './late';
 import { DEFAULT_FIGURES_MONTHS, monthRange } from './report';
 import type { SummaryDay } from './summary';
 import {
@@ -90,6 +91,17 @@ async function writeDistrict(db: Db, district: string, options: AheadOptions, re
     nowMs: options.nowMs,
     windowMs: options.windowMs,
   });
+  if (inputs.newestMs > options.nowMs + LATE_MARGIN_MS) {
+    // Heartbeats stored ahead of this clock: this server's clock was ahead and was put right (or
+    // another process's is ahead). Rows of days ending after this clock were written on that clock,
+    // and heartbeats stored from now on in those days are not late by this one (late.ts): they go,
+    // and are written again once their day is over here. Within the late margin, markLate covers it.
+    const after = new Date(options.nowMs + LATE_MARGIN_MS).toISOString();
+    await db.transaction(async (transaction) => {
+      await transaction.run('DELETE FROM figures_unable_days WHERE district_code = $1 AND ends_at > $2', [district, after]);
+      await transaction.run('DELETE FROM figures_unable_months WHERE district_code = $1 AND ends_at > $2', [district, after]);
+    });
+  }
   const { writtenUntil, basis } = inputs;
   const fromMs = monthRange(
     options.nowMs,

@@ -9,7 +9,7 @@ import type { Db } from '../db/types';
  * A heartbeat stored this little before a midnight may meet a figures view on another process
  * that already counts the day as over (a request's length, with room): it is marked late too.
  */
-const LATE_MARGIN_MS = 5 * 60_000;
+export const LATE_MARGIN_MS = 5 * 60_000;
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /**

@@ -117,6 +117,8 @@ export interface SummaryInputs {
   generation: number;
   /** Days are written only when they end by this (the clock, and the district's newest heartbeat). */
   writtenUntil: number;
+  /** The district's newest stored heartbeat (district clock; -Infinity when none). */
+  newestMs: number;
   /** The enrolled stations per kecamatan. */
   byKecamatan: Map<string, { id: string; enrolled_at: string }[]>;
   basis: Map<string, string>;
@@ -167,6 +169,7 @@ export async function summaryInputs(
   return {
     generation,
     writtenUntil: Math.min(nowMs, newestMs),
+    newestMs,
     byKecamatan,
     basis,
     late,

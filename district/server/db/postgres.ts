@@ -32,6 +32,14 @@ export function openPostgres(url: string): Db {
     ...on(pool),
     async transaction<T>(work: (db: Db) => Promise<T>): Promise<T> {
       const client = await pool.connect();
+      // pg's pool listens for a connection's death only while it is idle: a checked-out one that
+      // dies (PostgreSQL restarted, its backend terminated) emits an 'error' nobody handles, which
+      // ends the process. Its query in flight fails with it, and the transaction answers that.
+      let lost: Error | undefined;
+      const onLost = (error: Error): void => {
+        lost = error;
+      };
+      client.on('error', onLost);
       try {
         await client.query('BEGIN');
         const result = await work({
@@ -46,7 +54,8 @@ export function openPostgres(url: string): Db {
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
-        client.release();
+        client.removeListener('error', onLost);
+        client.release(lost); // a lost connection leaves the pool; the next transaction opens another
       }
     },
     close: () => pool.end(),

@@ -64,6 +64,37 @@ export function openPostgres(url: string): Db {
   return db;
 }
 
+/** SQLSTATEs of a database that cannot answer now but will (pg errors carry them in `code`). */
+const UNAVAILABLE_STATES = new Set([
+  '57P01', // admin_shutdown: its backend was terminated, or the server is stopping
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now: starting up or shutting down
+  '53300', // too_many_connections
+]);
+/** What pg and Node say, without a SQLSTATE, when the connection is gone or cannot be made. */
+const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+const UNAVAILABLE_MESSAGE = /^(Connection terminated|Client has encountered a connection error|Connection ended|timeout exceeded when trying to connect)/;
+
+/**
+ * Whether `error` says PostgreSQL is out of reach for now (restarted, stopping, the connection
+ * lost), not that a statement or its data is wrong: the request is answered 503 with a wait, so a
+ * station sends its batch again as it is instead of taking a 500 as its batch's fault.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) {
+    return false;
+  }
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (UNAVAILABLE_STATES.has(code) || code.startsWith('08') || UNAVAILABLE_SOCKET_CODES.has(code))) {
+    return true;
+  }
+  if (error instanceof AggregateError) {
+    // Node's connect to a name with several addresses (localhost: ::1 and 127.0.0.1) fails with all of them.
+    return error.errors.some(isDatabaseUnavailable);
+  }
+  return typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message);
+}
+
 /**
  * Opens all of a PostgreSQL Db's pool connections at once (a no-op on SQLite), for a server
  * before it listens: its first requests then find them open instead of each opening its own.

@@ -64,6 +64,15 @@ export function openPostgres(url: string): Db {
   return db;
 }
 
+/**
+ * Whether a transaction failed only because a concurrent one got in its way (PostgreSQL aborted
+ * it as a deadlock's victim, or as a serialization failure): run again, it may well commit.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === '40P01' || code === '40001';
+}
+
 /** SQLSTATEs of a database that cannot answer now but will (pg errors carry them in `code`). */
 const UNAVAILABLE_STATES = new Set([
   '57P01', // admin_shutdown: its backend was terminated, or the server is stopping
@@ -85,6 +94,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     return false;
   }
   const { code, message } = error as { code?: unknown; message?: unknown };
+  if (isTransactionConflict(error)) {
+    return true; // a conflict that outlasted its one retry (group-commit.ts): sent again later, it passes
+  }
   if (typeof code === 'string' && (UNAVAILABLE_STATES.has(code) || code.startsWith('08') || UNAVAILABLE_SOCKET_CODES.has(code))) {
     return true;
   }

@@ -6,12 +6,13 @@
 // not committed, no lost ack for data committed, every event once, the process alive, the pool back.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { openDatabase } from '../../../district/server/db/open';
+import { markClosed, markReopened } from '../../../district/server/faults/repository';
 import type { Db } from '../../../district/server/db/types';
 import { addStation } from '../../../district/server/stations/stations';
 import type { Event } from '../../../protocol/events';
@@ -162,6 +163,55 @@ describe('the heartbeat path on PostgreSQL, hostile (real process, real HTTP)', 
     assertAlive();
   });
 
+  it('two groups in flight deadlock on shared device rows: both stations are answered 200, each event stored', { timeout: 60_000 }, async () => {
+    // Devices are rows by serial number, shared by the district's stations: a scanner moved from
+    // one loket to another is the same row. Two groups writing them in opposite orders deadlock,
+    // which one process running one group at a time never did; PostgreSQL aborts one of them.
+    const seeder = await enroll('Loket Gudang');
+    const first = await enroll('Loket Kiri');
+    const second = await enroll('Loket Kanan');
+    const item = (serial: string) => ({
+      role: 'fingerprint' as const,
+      device: { key: `usb:080b:0010:${serial}`, vendor: 'Cross Match', model: 'Guardian', serialNumber: serial, transport: 'usb' as const },
+    });
+    const moved = (station: TestStation, serials: string[], atMs: number): Event =>
+      station.event('inventory.changed', { added: serials.map(item), removed: [] }, atMs);
+    const seeded = await send(signed(seeder, [moved(seeder, ['D0', 'D1', 'D2'], Date.now() - 60_000)]));
+    assert.equal(seeded.status, 200, seeded.body);
+    const lock = new pg.Client({ connectionString: postgres.url });
+    await lock.connect();
+    locker = lock;
+    await lock.query('BEGIN');
+    await lock.query("SELECT 1 FROM devices WHERE serial_number = 'D0' FOR UPDATE");
+    const waiting = async (count: number): Promise<void> => {
+      for (let attempt = 0; attempt < 200; attempt++) {
+        const [row] = await db.query<{ n: number | string }>(
+          `SELECT COUNT(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO devices%'`,
+        );
+        if (Number(row.n) >= count) {
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`fewer than ${count} server backends waited for a device row`);
+    };
+    const firstEvents = [moved(first, ['D1', 'D0', 'D2'], Date.now())];
+    const firstAnswer = send(signed(first, firstEvents)); // holds D1, waits for D0
+    await waiting(1);
+    const secondEvents = [moved(second, ['D2', 'D1'], Date.now())];
+    const secondAnswer = send(signed(second, secondEvents)); // holds D2, waits for D1
+    await waiting(2);
+    await lock.query('ROLLBACK'); // the first takes D0, then waits for D2: a deadlock
+    await lock.end();
+    locker = undefined;
+    const answers = await Promise.all([firstAnswer, secondAnswer]);
+    assertAlive();
+    assert.deepEqual(answers.map((answer) => answer.status), [200, 200], JSON.stringify(answers));
+    assert.deepEqual(await storedIds(first), firstEvents.map((event) => event.id));
+    assert.deepEqual(await storedIds(second), secondEvents.map((event) => event.id));
+    assert.match(readFileSync(postgres.logFile, 'utf8'), /deadlock detected/, 'the case did deadlock');
+  });
+
   it('a retry sent while the first is still in its group: each event once, the first acked, the retry sees duplicates', { timeout: 60_000 }, async () => {
     const station = await enroll('Loket Ulang');
     const lock = await lockStationRow(station);
@@ -195,6 +245,27 @@ describe('the heartbeat path on PostgreSQL, hostile (real process, real HTTP)', 
     const answers = await Promise.all([send(request), send(request)]);
     assert.deepEqual(answers.map((answer) => answer.status).sort(), [200, 409].sort(), JSON.stringify(answers));
     assert.equal((await storedIds(station)).length, 1);
+  });
+
+  it('the district changes a fault the station resolved: a plain heartbeat\'s reply carries each change', { timeout: 60_000 }, async () => {
+    const station = await enroll('Loket Tutup');
+    const faultState = async (events: Event[]): Promise<string | undefined> => {
+      const answer = await send(signed(station, events));
+      assert.equal(answer.status, 200, answer.body);
+      return (JSON.parse(answer.body) as EventsResponse).faults?.find((fault) => fault.faultId === 'f-tutup')?.state;
+    };
+    // A first fault in the same batch as the heartbeat: answered in that very reply.
+    assert.equal(await faultState([heartbeat(station, Date.now(), HEALTHY), station.fault('fault.opened', 'f-tutup')]), 'open');
+    assert.equal(await faultState([station.fault('fault.resolved', 'f-tutup'), heartbeat(station, Date.now(), HEALTHY)]), 'resolved');
+    const key = { stationId: station.stationId, faultId: 'f-tutup' };
+    await markClosed(db, key, { username: 'admin', at: new Date().toISOString() });
+    assert.equal(await faultState([heartbeat(station, Date.now(), HEALTHY)]), 'closed');
+    await markReopened(db, key);
+    assert.equal(await faultState([heartbeat(station, Date.now(), HEALTHY)]), 'open');
+    // A station that never had a fault gets no faults key at all (the query is skipped).
+    const clean = await enroll('Loket Bersih');
+    const answer = await send(signed(clean, [heartbeat(clean, Date.now(), HEALTHY)]));
+    assert.equal((JSON.parse(answer.body) as EventsResponse).faults, undefined);
   });
 
   it('PostgreSQL restarted under the running server: the next heartbeats are answered, the process lives', { timeout: 60_000 }, async () => {

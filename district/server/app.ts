@@ -9,6 +9,7 @@ import { ERROR_STATUS, MAX_BODY_BYTES } from '../../protocol/requests';
 import type { ErrorCode } from '../../protocol/requests';
 import type { DistrictContext } from './context';
 import { districtContext, refuse, refuseWith } from './context';
+import { isDatabaseUnavailable } from './db/postgres';
 import type { Db } from './db/types';
 import { loadDistrictKey } from './intake/district-key';
 import { ReplayMemory, StationPacer } from './intake/guards';
@@ -27,6 +28,9 @@ import { installSecurityHeaders } from './security-headers';
  * kind) or an id the district made (shorter): a fault id of 128 four-byte characters is 1536
  * characters percent-encoded.
  */
+/** How long a request refused because PostgreSQL is out of reach is told to wait (a restart takes seconds). */
+const DATABASE_RETRY_AFTER_MS = 5000;
+
 export const MAX_PATH_PARAMETER_LENGTH =
   Math.max(StationIdSchema.maxLength ?? 64, FaultPayloadSchema.shape.faultId.maxLength ?? 128) * 12;
 
@@ -140,6 +144,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler((error: { statusCode?: number; code?: string; message?: string }, request, reply) => {
     if (error instanceof Refusal) {
       return refuseWith(request, reply, context, error);
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      const station = request.headers['x-siaga-station'];
+      return refuseWith(request, reply, context, new Refusal(
+        'unavailable',
+        'the district database is unavailable; send again later',
+        typeof station === 'string' ? station : null,
+        DATABASE_RETRY_AFTER_MS,
+      ));
     }
     const errorCode = errorCodeOf(error.statusCode, error.code);
     if (ERROR_STATUS[errorCode] >= 500) {

@@ -12,8 +12,10 @@
 // stored one after another as before; units of different stations in concurrent groups are what
 // two server processes already do to each other.
 // When a group's transaction fails (a unit threw, or the commit itself failed) everything in it is
-// rolled back and each unit runs again in a transaction of its own, so a unit must only touch the
+// rolled back and each unit runs again in a transaction of its own (a group of one only when it
+// was a deadlock's victim: two groups in flight can lock shared rows, a device's, in opposite order), so a unit must only touch the
 // database it is given and must be safe to run again after a rollback.
+import { isTransactionConflict } from './postgres';
 import type { Db } from './types';
 
 interface Unit {
@@ -124,7 +126,9 @@ export class GroupCommitter {
         return done;
       });
     } catch (error) {
-      if (group.length === 1) {
+      // A lone unit fails with its error, unless a concurrent transaction (the other group in
+      // flight, another process) made its transaction a deadlock's victim: that one runs again once.
+      if (group.length === 1 && !isTransactionConflict(error)) {
         group[0].reject(error);
         return;
       }

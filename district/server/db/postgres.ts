@@ -32,6 +32,14 @@ export function openPostgres(url: string): Db {
     ...on(pool),
     async transaction<T>(work: (db: Db) => Promise<T>): Promise<T> {
       const client = await pool.connect();
+      // pg's pool listens for a connection's death only while it is idle: a checked-out one that
+      // dies (PostgreSQL restarted, its backend terminated) emits an 'error' nobody handles, which
+      // ends the process. Its query in flight fails with it, and the transaction answers that.
+      let lost: Error | undefined;
+      const onLost = (error: Error): void => {
+        lost = error;
+      };
+      client.on('error', onLost);
       try {
         await client.query('BEGIN');
         const result = await work({
@@ -46,13 +54,57 @@ export function openPostgres(url: string): Db {
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
-        client.release();
+        client.removeListener('error', onLost);
+        client.release(lost); // a lost connection leaves the pool; the next transaction opens another
       }
     },
     close: () => pool.end(),
   };
   pools.set(db, pool);
   return db;
+}
+
+/**
+ * Whether a transaction failed only because a concurrent one got in its way (PostgreSQL aborted
+ * it as a deadlock's victim, or as a serialization failure): run again, it may well commit.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === '40P01' || code === '40001';
+}
+
+/** SQLSTATEs of a database that cannot answer now but will (pg errors carry them in `code`). */
+const UNAVAILABLE_STATES = new Set([
+  '57P01', // admin_shutdown: its backend was terminated, or the server is stopping
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now: starting up or shutting down
+  '53300', // too_many_connections
+]);
+/** What pg and Node say, without a SQLSTATE, when the connection is gone or cannot be made. */
+const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+const UNAVAILABLE_MESSAGE = /^(Connection terminated|Client has encountered a connection error|Connection ended|timeout exceeded when trying to connect)/;
+
+/**
+ * Whether `error` says PostgreSQL is out of reach for now (restarted, stopping, the connection
+ * lost), not that a statement or its data is wrong: the request is answered 503 with a wait, so a
+ * station sends its batch again as it is instead of taking a 500 as its batch's fault.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) {
+    return false;
+  }
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (isTransactionConflict(error)) {
+    return true; // a conflict that outlasted its one retry (group-commit.ts): sent again later, it passes
+  }
+  if (typeof code === 'string' && (UNAVAILABLE_STATES.has(code) || code.startsWith('08') || UNAVAILABLE_SOCKET_CODES.has(code))) {
+    return true;
+  }
+  if (error instanceof AggregateError) {
+    // Node's connect to a name with several addresses (localhost: ::1 and 127.0.0.1) fails with all of them.
+    return error.errors.some(isDatabaseUnavailable);
+  }
+  return typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message);
 }
 
 /**

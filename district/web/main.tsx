@@ -29,8 +29,15 @@ if (firstViewShown() && firstViewFits()) {
   // The server's first view is on screen (first-view-state.ts) with the data it carries: React takes
   // it over as it is. A text that differs makes React render the page afresh (a console error the
   // e2e test catches); attributes are not patched, hence the check of route, language and zone.
-  dropLoadingLine();
-  hydrateRoot(root, app);
+  // Hydrating 1,000 rows keeps the main thread for a few hundred milliseconds: it starts after the
+  // browser has painted the server's board (a frame, then a task), so the board is seen before the
+  // app has taken it over, as a static page would be.
+  requestAnimationFrame(() => {
+    setTimeout(() => {
+      dropLoadingLine();
+      hydrateRoot(root, app);
+    }, 0);
+  });
 } else {
   // The first render waits for the session and the page's data asked for at load (a fraction of a
   // second on a district's network, never more than PREFETCH_WAIT_MS): the shell and the board then

@@ -123,7 +123,7 @@ export function FaultDetailPage({
         <dd>
           {t.word('role', detail.role)}: {deviceName(detail, t)}
         </dd>
-        <dt>{t('since')}</dt>
+        <dt>{t('sinceLabel')}</dt>
         <dd>
           {time(detail.firstSeen)} ({age(detail.ageHours)})
         </dd>

@@ -33,15 +33,14 @@ export function openPostgres(url: string): Db {
   // Connections are kept open, not closed after 10 s idle (pg's default): a connection opened in
   // the middle of the intake costs the request that waits for it a new PostgreSQL backend and a
   // first parse and plan of every statement it runs (docs/cluster.md, "Where the slow heartbeats were").
-  // TCP keepalive finds a kept-open connection whose peer vanished (a router dropped the link) while
-  // it is idle, so the pool drops it before a request picks it.
+  // No TCP keepalive (pg's keepAlive): with it, a server stopped after PostgreSQL was restarted under
+  // it never exited (group-commit-hostile.test.ts hung; cause not found). A kept-open connection
+  // whose peer vanished is found by the request path's statement bound instead.
   const pool = new pg.Pool({
     connectionString: url,
     max: POOL_SIZE,
     idleTimeoutMillis: 0,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    keepAlive: true,
-    keepAliveInitialDelayMillis: 10_000,
   });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);

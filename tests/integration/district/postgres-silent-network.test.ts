@@ -58,7 +58,9 @@ describe('PostgreSQL behind a silent network, and warm-up under terminated conne
   });
   after(async () => {
     proxy?.resume();
-    await server?.stop();
+    // A request still hanging (the bound broken) must not hang the cleanup: killed after 10 s.
+    await Promise.race([server?.stop(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+    await server?.kill9();
     await db?.close();
     await proxy?.close();
     await postgres?.stop();

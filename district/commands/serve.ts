@@ -4,7 +4,7 @@
 import { createWriteStream, readFileSync } from 'node:fs';
 import { UsageError, writeLine } from '../../cli/command';
 import { openDatabase } from '../server/db/open';
-import { openAllConnections } from '../server/db/postgres';
+import { openAllConnections, POOL_SIZE } from '../server/db/postgres';
 import { startFiguresAhead } from '../server/figures/ahead';
 import { pruneHeartbeats } from '../server/intake/retention';
 import { startForwarding } from '../server/peering/forwarder';
@@ -47,7 +47,16 @@ export const serve = defineCommand({
     const tls = tlsFiles(values['tls-cert'], values['tls-key']);
     const log = values.log === undefined ? io.stdout : createWriteStream(values.log, { flags: 'a' });
     const db = await openDatabase(database);
-    await openAllConnections(db); // PostgreSQL: before listening (and passing the load balancer's check)
+    // PostgreSQL: before listening (and passing the load balancer's check). A connection that fails
+    // here (PostgreSQL restarting) is opened on demand later: the server starts with fewer open.
+    const warmed = await openAllConnections(db);
+    if (warmed.failure !== undefined) {
+      writeLine(
+        log,
+        `${new Date().toISOString()} PostgreSQL: ${warmed.opened} of ${POOL_SIZE} connections opened ahead; ` +
+          `the others open on demand (${warmed.failure.message})`,
+      );
+    }
     // Forwards to the upstream once `siaga-district upstream enroll` was run on this database.
     const forwarding = startForwarding(db, {
       log: (line) => writeLine(log, `${new Date().toISOString()} ${line}`),

@@ -15,7 +15,7 @@
 // rolled back and each unit runs again in a transaction of its own (a group of one only when it
 // was a deadlock's victim: two groups in flight can lock shared rows, a device's, in opposite order), so a unit must only touch the
 // database it is given and must be safe to run again after a rollback.
-import { isTransactionConflict } from './postgres';
+import { isDatabaseTimeout, isTransactionConflict } from './postgres';
 import type { Db } from './types';
 
 interface Unit {
@@ -130,6 +130,12 @@ export class GroupCommitter {
       // flight, another process) made its transaction a deadlock's victim: that one runs again once.
       if (group.length === 1 && !isTransactionConflict(error)) {
         group[0].reject(error);
+        return;
+      }
+      if (isDatabaseTimeout(error)) {
+        // PostgreSQL did not answer in time (a silent network): each unit run again alone would
+        // wait as long again, one after another. All are answered now (503), and sent again.
+        group.forEach((unit) => unit.reject(error));
         return;
       }
       this.stats.fallbacks++;

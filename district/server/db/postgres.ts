@@ -6,62 +6,132 @@ import type { Db, SqlValue } from './types';
 
 /** Connections one process keeps to PostgreSQL (each is one server process there: N processes x this). */
 export const POOL_SIZE = 10;
+/**
+ * The longest a request waits for a pool connection, or for a new one to be opened: past it the
+ * database counts as unavailable (503 with a wait) instead of the request hanging until the
+ * process is too busy to answer anyone (a network that drops packets silently never refuses).
+ */
+export const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * The longest a station's request waits for PostgreSQL's answer to one statement (withRequestBound):
+ * the intake's statements take milliseconds, so this is a silent network or a stopped server, not
+ * work. Migrations, the figures job, pruning and the dashboard have no such bound (they may run long).
+ */
+export const REQUEST_STATEMENT_TIMEOUT_MS = 5_000;
 
 const pools = new WeakMap<Db, pg.Pool>();
+const requestBound = new WeakMap<Db, Db>();
+
+/** The error of a statement PostgreSQL did not answer in time (pg's own says only "Query read timeout"). */
+class StatementTimeout extends Error {
+  constructor(timeoutMs: number, cause: unknown) {
+    super(`PostgreSQL did not answer a statement within ${timeoutMs} ms (the network to the database down?)`, { cause });
+  }
+}
 
 export function openPostgres(url: string): Db {
   // Connections are kept open, not closed after 10 s idle (pg's default): a connection opened in
   // the middle of the intake costs the request that waits for it a new PostgreSQL backend and a
   // first parse and plan of every statement it runs (docs/cluster.md, "Where the slow heartbeats were").
-  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, idleTimeoutMillis: 0 });
+  // No TCP keepalive (pg's keepAlive): with it, a server stopped after PostgreSQL was restarted under
+  // it never exited (group-commit-hostile.test.ts hung; cause not found). A kept-open connection
+  // whose peer vanished is found by the request path's statement bound instead.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: POOL_SIZE,
+    idleTimeoutMillis: 0,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   pool.on('connect', () => traceDatabaseConnection('connect'));
   pool.on('remove', () => traceDatabaseConnection('disconnect'));
   setIntakeTraceGauges({ poolWaiting: () => pool.waitingCount });
 
-  const on = (client: pg.Pool | pg.PoolClient): Pick<Db, 'query' | 'run'> => ({
-    query: async <Row>(sql: string, params: readonly SqlValue[] = []) =>
-      (await client.query(statement(sql, params))).rows as Row[],
-    run: async (sql: string, params: readonly SqlValue[] = []) =>
-      (await client.query(statement(sql, params))).rowCount ?? 0,
-  });
-
-  const db: Db = {
-    dialect: 'postgres',
-    ...on(pool),
-    async transaction<T>(work: (db: Db) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
-      // pg's pool listens for a connection's death only while it is idle: a checked-out one that
-      // dies (PostgreSQL restarted, its backend terminated) emits an 'error' nobody handles, which
-      // ends the process. Its query in flight fails with it, and the transaction answers that.
-      let lost: Error | undefined;
-      const onLost = (error: Error): void => {
-        lost = error;
-      };
-      client.on('error', onLost);
+  /** A Db on the pool whose every statement waits at most `timeoutMs` for its answer (none: no limit). */
+  const dbOf = (timeoutMs: number | undefined): Db => {
+    const send = async (client: pg.Pool | pg.PoolClient, query: pg.QueryConfig) => {
       try {
-        await client.query('BEGIN');
-        const result = await work({
-          dialect: 'postgres',
-          ...on(client),
-          transaction: () => Promise.reject(new Error('transactions do not nest')),
-          close: () => Promise.reject(new Error('close the outer Db, not the transaction')),
-        });
-        await client.query('COMMIT');
-        return result;
+        // query_timeout: pg's per-statement wait for the answer (missing from its QueryConfig type).
+        const bounded: pg.QueryConfig & { query_timeout?: number } = { ...query, query_timeout: timeoutMs };
+        return await client.query(bounded);
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.removeListener('error', onLost);
-        client.release(lost); // a lost connection leaves the pool; the next transaction opens another
+        // pg leaves a timed-out statement on its connection: pool.query drops that connection
+        // (released with the error), and a transaction drops its own (below).
+        throw timeoutMs !== undefined && (error as Error).message === 'Query read timeout'
+          ? new StatementTimeout(timeoutMs, error)
+          : error;
       }
-    },
-    close: () => pool.end(),
+    };
+    const on = (client: pg.Pool | pg.PoolClient): Pick<Db, 'query' | 'run'> => ({
+      query: async <Row>(sql: string, params: readonly SqlValue[] = []) =>
+        (await send(client, statement(sql, params))).rows as Row[],
+      run: async (sql: string, params: readonly SqlValue[] = []) =>
+        (await send(client, statement(sql, params))).rowCount ?? 0,
+    });
+    return {
+      dialect: 'postgres',
+      ...on(pool),
+      async transaction<T>(work: (db: Db) => Promise<T>): Promise<T> {
+        const client = await pool.connect();
+        // pg's pool listens for a connection's death only while it is idle: a checked-out one that
+        // dies (PostgreSQL restarted, its backend terminated) emits an 'error' nobody handles, which
+        // ends the process. Its query in flight fails with it, and the transaction answers that.
+        let lost: Error | undefined;
+        const onLost = (error: Error): void => {
+          lost = error;
+        };
+        client.on('error', onLost);
+        const inside = on(client);
+        try {
+          await send(client, { text: 'BEGIN' });
+          const result = await work({
+            dialect: 'postgres',
+            ...inside,
+            transaction: () => Promise.reject(new Error('transactions do not nest')),
+            close: () => Promise.reject(new Error('close the outer Db, not the transaction')),
+          });
+          await send(client, { text: 'COMMIT' });
+          return result;
+        } catch (error) {
+          if (error instanceof StatementTimeout) {
+            // The connection still waits for the unanswered statement: a ROLLBACK would wait behind
+            // it. Dropped instead; PostgreSQL rolls back a transaction whose connection ends.
+            lost = error;
+          } else {
+            await client.query('ROLLBACK').catch(() => undefined);
+          }
+          throw error;
+        } finally {
+          client.removeListener('error', onLost);
+          client.release(lost); // a lost connection leaves the pool; the next transaction opens another
+        }
+      },
+      close: () => pool.end(),
+    };
   };
+
+  const db = dbOf(undefined);
+  requestBound.set(db, {
+    ...dbOf(REQUEST_STATEMENT_TIMEOUT_MS),
+    close: () => Promise.reject(new Error('close the Db the request-bound one was made of')),
+  });
   pools.set(db, pool);
   return db;
+}
+
+/**
+ * `db` for a station's request (PostgreSQL): each statement waits at most
+ * REQUEST_STATEMENT_TIMEOUT_MS for its answer, then fails as the database unavailable (503). The
+ * same Db object every time (the group commit is per Db); SQLite's Db as it is (no network).
+ */
+export function withRequestBound(db: Db): Db {
+  return requestBound.get(db) ?? db;
+}
+
+/** Whether `error` is PostgreSQL not answering in time: a statement (withRequestBound) or a connection. */
+export function isDatabaseTimeout(error: unknown): boolean {
+  return error instanceof StatementTimeout || (error instanceof Error && CONNECT_TIMEOUT_MESSAGE.test(error.message));
 }
 
 /**
@@ -82,6 +152,8 @@ const UNAVAILABLE_STATES = new Set([
 ]);
 /** What pg and Node say, without a SQLSTATE, when the connection is gone or cannot be made. */
 const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+/** pg's error when no connection was had within CONNECT_TIMEOUT_MS. */
+const CONNECT_TIMEOUT_MESSAGE = /^timeout exceeded when trying to connect/;
 const UNAVAILABLE_MESSAGE = /^(Connection terminated|Client has encountered a connection error|Connection ended|timeout exceeded when trying to connect)/;
 
 /**
@@ -94,7 +166,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     return false;
   }
   const { code, message } = error as { code?: unknown; message?: unknown };
-  if (isTransactionConflict(error)) {
+  if (isTransactionConflict(error) || error instanceof StatementTimeout) {
     return true; // a conflict that outlasted its one retry (group-commit.ts): sent again later, it passes
   }
   if (typeof code === 'string' && (UNAVAILABLE_STATES.has(code) || code.startsWith('08') || UNAVAILABLE_SOCKET_CODES.has(code))) {
@@ -108,20 +180,52 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 /**
- * Opens all of a PostgreSQL Db's pool connections at once (a no-op on SQLite), for a server
- * before it listens: its first requests then find them open instead of each opening its own.
+ * Opens all of a PostgreSQL Db's pool connections at once (0 on SQLite), for a server before it
+ * listens: its first requests then find them open instead of each opening its own. Resolves to the
+ * number opened; one that failed (PostgreSQL restarting at that moment, its backend terminated) is
+ * dropped, not retried: the pool opens it again on demand, so the server starts with fewer. Never
+ * rejects. `whileHeld` runs while all are checked out (a test's seam).
  */
-export async function openAllConnections(db: Db): Promise<void> {
+export async function openAllConnections(
+  db: Db,
+  options: { whileHeld?: () => Promise<void> } = {},
+): Promise<{ opened: number; failure?: Error }> {
   const pool = pools.get(db);
   if (pool === undefined) {
-    return;
+    return { opened: 0 };
   }
-  const clients = await Promise.all(Array.from({ length: POOL_SIZE }, () => pool.connect()));
+  // Checked out, a connection that dies emits 'error' to its holder: unheard, it ends the process.
+  const attempts = Array.from({ length: POOL_SIZE }, async () => {
+    const client = await pool.connect();
+    const hold: { client: pg.PoolClient; lost?: Error; onLost: (error: Error) => void } = {
+      client,
+      onLost: (error) => {
+        hold.lost ??= error;
+      },
+    };
+    client.on('error', hold.onLost);
+    return hold;
+  });
+  const settled = await Promise.allSettled(attempts);
+  const holds = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  let failure: Error | undefined = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason as Error] : []))[0];
   try {
-    await Promise.all(clients.map((client) => client.query('SELECT 1')));
+    await options.whileHeld?.();
+    await Promise.all(
+      holds.map(async (hold) => {
+        await hold.client.query('SELECT 1').catch((error: unknown) => {
+          hold.lost ??= error as Error;
+        });
+      }),
+    );
   } finally {
-    clients.forEach((client) => client.release());
+    for (const hold of holds) {
+      hold.client.removeListener('error', hold.onLost);
+      hold.client.release(hold.lost); // a lost one leaves the pool
+    }
   }
+  failure ??= holds.find((hold) => hold.lost !== undefined)?.lost;
+  return { opened: holds.filter((hold) => hold.lost === undefined).length, failure };
 }
 
 /** A text seen this often is prepared (named) from then on: one-off texts (a list's IN) stay unnamed. */

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { groupCommitterOf } from '../../../district/server/db/group-commit';
+import { withRequestBound } from '../../../district/server/db/postgres';
 import { storeEvents } from '../../../district/server/intake/intake';
 import type { Event } from '../../../protocol/events';
 import { PATHS } from '../../../protocol/requests';
@@ -63,7 +64,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       Number((await district.db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM events'))[0].n);
 
     test('concurrent batches from many stations: each event stored once, each reply its own', async () => {
-      const committer = groupCommitterOf(district.db);
+      const committer = groupCommitterOf(withRequestBound(district.db)); // the committer POST /events uses
       const groupsBefore = committer.stats.groups;
       const unitsBefore = committer.stats.units;
       const eventsBefore = await eventCount();

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { EventsResponse } from '../../../../../protocol/requests';
 import { PATHS } from '../../../../../protocol/requests';
+import { withRequestBound } from '../../../db/postgres';
 import { parseEventsBody, storeEvents, verifySignedRequest } from '../../../intake/intake';
 import { Refusal } from '../../../intake/refusal';
 import { currentIntakeSpan, setIntakeTraceGauges, traceIntakeRequest } from '../../../intake/trace';
@@ -21,8 +22,10 @@ export default async function eventsRoute(app: FastifyInstance): Promise<void> {
       try {
         const nowMs = context.now();
         const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        // PostgreSQL out of reach without a word (a silent network) is a 503 in seconds, not a hang.
+        const db = withRequestBound(context.db);
         const station = await verifySignedRequest(
-          context.db,
+          db,
           { method: request.method, path: request.url, headers: request.headers, body },
           { nowMs, checkWindow: true, replays: context.replays },
         );
@@ -37,7 +40,7 @@ export default async function eventsRoute(app: FastifyInstance): Promise<void> {
           );
         }
         const batch = parseEventsBody(body, station.id);
-        const stored = await storeEvents(context.db, station.id, batch.events, {
+        const stored = await storeEvents(db, station.id, batch.events, {
           nowMs,
           source: 'http',
           heartbeatWindowMs: context.heartbeatWindowMs,

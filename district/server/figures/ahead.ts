@@ -3,17 +3,25 @@
 // and the totals of the months over, so the first view after a day ends or after a long gap reads
 // them instead of computing them. A pass runs at start (catching up after downtime) and every few
 // minutes; a district whose days over, late marks and basis are as at its last pass is skipped
-// after a few small queries (what makes a row stale is one of these, summary.ts). Writing goes in batches of at most SUMMARY_BATCH_ROWS kecamatan-days, one
-// transaction each, yielding between them: heartbeats never wait for more than one batch (on
-// PostgreSQL they touch none of the rows written; on SQLite they queue behind one transaction).
+// after a few small queries (what makes a row stale is one of these, summary.ts). Writing goes in
+// batches of at most SUMMARY_BATCH_ROWS kecamatan-days, one transaction each, yielding to the event
+// loop (setImmediate) after a batch's reads, after its computation and after its write, so that
+// heartbeats and requests run between them (on SQLite, one connection on the event loop, every
+// part of a batch holds them all). A batch is also bounded by time: the next is sized so that its
+// computation, and on SQLite what its read and its write take beyond their fixed cost (the
+// district's stations, the sync), take about BATCH_TARGET_MS each. Its reads cost what its days hold: the spans are read within a bound
+// of their length taken once per district (availability.ts SpanBound), not every span after the
+// batch's first day (bench/figures-ahead-sqlite.ts, docs/year-of-events.md).
 // One pass at a time across processes (an advisory lock, db/locks.ts); a view writes a small
 // backlog itself only while no pass holds it (summary.ts).
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { OFFSET_MINUTES } from '../calendar/service-hours';
 import { loadCalendar } from '../calendar/store';
 import { withAdvisoryLock } from '../db/locks';
 import type { Db, SqlValue } from '../db/types';
-import { unableIntervals } from './availability';
+import type { SpanBound } from './availability';
+import { spanBound, unableIntervals } from './availability';
 import { LATE_MARGIN_MS } from './late';
 import { DEFAULT_FIGURES_MONTHS, monthRange } from './report';
 import type { SummaryDay } from './summary';
@@ -31,6 +39,17 @@ import {
 const DAY_MS = 86_400_000;
 /** A batch reads the spans of at most this many days (its days need not follow each other). */
 const BATCH_MAX_DAYS = 7;
+/**
+ * What a batch's computation, or its read or write beyond their fixed cost, may take, in ms: the next
+ * batch is sized from the last one's times to stay near it (heartbeats' p99 stays near its normal,
+ * docs/year-of-events.md).
+ */
+export const BATCH_TARGET_MS = 15;
+/**
+ * A batch never shrinks below this many kecamatan-days (nor above the rows asked for): below it the
+ * reads that do not depend on the rows (the district's stations, a day of its spans) take most of a batch.
+ */
+const BATCH_FLOOR_ROWS = 50;
 /** A pass every 5 minutes: a district's day is written within that of its first heartbeat after its midnight. */
 export const AHEAD_INTERVAL_MS = 5 * 60_000;
 
@@ -52,7 +71,11 @@ export interface AheadOptions {
   windowMs: number;
   /** Months back written, this one included (default: the page's, DEFAULT_FIGURES_MONTHS). */
   months?: number;
-  /** Kecamatan-days per transaction (default SUMMARY_BATCH_ROWS). */
+  /**
+   * Kecamatan-days per transaction at most (default SUMMARY_BATCH_ROWS); fewer while a batch's
+   * computation, read or write would take longer than BATCH_TARGET_MS (never fewer than 50, or than this
+   * when smaller).
+   */
   batchRows?: number;
   /** Per district, what it was at the end of the last complete pass (kept by the timer). */
   remembered?: Map<string, string>;
@@ -123,31 +146,50 @@ async function writeDistrict(db: Db, district: string, options: AheadOptions, re
   const hasMonth = (kecamatan: string, month: string): boolean => stored.months.has(summaryKey(kecamatan, month));
   const kecamatanList = [...inputs.byKecamatan.keys()].sort();
 
-  // The kecamatan-days to write, oldest day first.
-  const missing: { day: SummaryDay; kecamatan: string[] }[] = [];
+  // The kecamatan-days to write, oldest day first (yielding now and then: months of a big district).
+  await yieldToOthers();
+  const pairs: { kecamatan: string; day: SummaryDay }[] = [];
+  let listing = performance.now();
   for (const day of days) {
-    const list = kecamatanList.filter(
-      (kecamatan) => !hasMonth(kecamatan, day.month) && !stored.days.has(summaryKey(kecamatan, day.date)),
-    );
-    if (list.length > 0) {
-      missing.push({ day, kecamatan: list });
+    if (performance.now() - listing > BATCH_TARGET_MS) {
+      await yieldToOthers();
+      listing = performance.now();
+    }
+    for (const kecamatan of kecamatanList) {
+      if (!hasMonth(kecamatan, day.month) && !stored.days.has(summaryKey(kecamatan, day.date))) {
+        pairs.push({ kecamatan, day });
+      }
     }
   }
   const known = new Map(stored.days);
-  for (const batch of batchesOf(missing, batchRows)) {
+  const size = new BatchSize(batchRows);
+  // Read before the bound and the spans: the rows carry it (late.ts, SpanBound).
+  let generation = 0;
+  let bound: SpanBound | undefined;
+  if (pairs.length > 0) {
+    const [counter] = await db.query<{ value: number | string }>('SELECT value FROM figures_generation WHERE id = 1');
+    generation = Number(counter?.value ?? 0);
+    bound = await spanBound(db, pairs[0]!.day.start, Math.max(Date.now(), options.nowMs));
+    await yieldToOthers();
+  }
+  for (let next = 0; next < pairs.length; ) {
     if (result.batches > 0) {
       // Between batches the event loop serves requests and SQLite's queue runs what waited.
-      await new Promise((resolve) => setImmediate(resolve));
+      await yieldToOthers();
     }
     if (options.stopping?.() === true) {
       return false;
     }
-    // Read before the spans: the rows carry it (late.ts).
-    const [counter] = await db.query<{ value: number | string }>('SELECT value FROM figures_generation WHERE id = 1');
-    const generation = Number(counter?.value ?? 0);
+    const batch = batchFrom(pairs, next, size.rows);
+    next += batch.pairs.length;
+    const reading = performance.now();
+    const intervals = await unableIntervals(db, batch.fromMs, batch.toMs, options.windowMs, district, bound);
+    const read = size.beyondFixed('read', performance.now() - reading, db.dialect);
+    await yieldToOthers();
+    const started = performance.now();
     const wanted = new Set(batch.pairs.map((pair) => pair.kecamatan));
     const computed = unableByDay(
-      await unableIntervals(db, batch.fromMs, batch.toMs, options.windowMs, district),
+      intervals,
       calendar,
       (kecamatan) => (wanted.has(kecamatan) ? batch.fromMs : undefined),
       batch.toMs,
@@ -158,7 +200,11 @@ async function writeDistrict(db: Db, district: string, options: AheadOptions, re
       known.set(summaryKey(kecamatan, day.date), ms);
       rows.push(summaryRow(district, kecamatan, day.date, day.start + DAY_MS, ms, basis.get(kecamatan)!, generation));
     }
+    const computing = performance.now() - started;
+    await yieldToOthers();
+    const writing = performance.now();
     await writeSummary(db, rows, []);
+    size.took(batch.pairs.length, Math.max(read, computing, size.beyondFixed('write', performance.now() - writing, db.dialect)));
     result.batches++;
     result.days += rows.length;
   }
@@ -170,25 +216,31 @@ async function writeDistrict(db: Db, district: string, options: AheadOptions, re
     if (range.end > writtenUntil) {
       continue;
     }
+    const monthDays = days.filter((day) => day.month === month);
+    let started = performance.now();
     for (const kecamatan of kecamatanList) {
       if (hasMonth(kecamatan, month)) {
         continue;
       }
+      if (performance.now() - started > BATCH_TARGET_MS) {
+        await yieldToOthers();
+        started = performance.now();
+      }
       let total = 0;
-      for (const day of days) {
-        if (day.month === month) {
-          total += known.get(summaryKey(kecamatan, day.date))!;
-        }
+      for (const day of monthDays) {
+        total += known.get(summaryKey(kecamatan, day.date))!;
       }
       monthRows.push(summaryRow(district, kecamatan, month, range.end, total, basis.get(kecamatan)!, inputs.generation));
     }
   }
-  for (let first = 0; first < monthRows.length; first += batchRows) {
-    await new Promise((resolve) => setImmediate(resolve));
+  for (let first = 0; first < monthRows.length; ) {
+    await yieldToOthers();
     if (options.stopping?.() === true) {
       return false;
     }
-    await writeSummary(db, [], monthRows.slice(first, first + batchRows));
+    const slice = monthRows.slice(first, first + size.rows);
+    await writeSummary(db, [], slice);
+    first += slice.length;
     result.batches++;
   }
   result.months += monthRows.length;
@@ -206,27 +258,51 @@ interface Batch {
   pairs: { kecamatan: string; day: SummaryDay }[];
 }
 
-/** At most `rows` kecamatan-days a batch, its days within BATCH_MAX_DAYS of its first. */
-function batchesOf(missing: readonly { day: SummaryDay; kecamatan: string[] }[], rows: number): Batch[] {
-  const batches: Batch[] = [];
-  let current: Batch | null = null;
-  for (const { day, kecamatan } of missing) {
-    for (let first = 0; first < kecamatan.length; ) {
-      if (
-        current === null ||
-        current.pairs.length >= rows ||
-        day.start + DAY_MS - current.fromMs > BATCH_MAX_DAYS * DAY_MS
-      ) {
-        current = { fromMs: day.start, toMs: day.start + DAY_MS, pairs: [] };
-        batches.push(current);
-      }
-      const taken = kecamatan.slice(first, first + rows - current.pairs.length);
-      current.toMs = day.start + DAY_MS;
-      current.pairs.push(...taken.map((name) => ({ kecamatan: name, day })));
-      first += taken.length;
-    }
+/** From `pairs[first]` on, at most `rows` kecamatan-days, their days within BATCH_MAX_DAYS of the first's. */
+function batchFrom(pairs: readonly { kecamatan: string; day: SummaryDay }[], first: number, rows: number): Batch {
+  const fromMs = pairs[first]!.day.start;
+  let end = first;
+  while (end < pairs.length && end - first < rows && pairs[end]!.day.start + DAY_MS - fromMs <= BATCH_MAX_DAYS * DAY_MS) {
+    end++;
   }
-  return batches;
+  const taken = pairs.slice(first, end);
+  return { fromMs, toMs: taken.at(-1)!.day.start + DAY_MS, pairs: taken };
+}
+
+/** Lets the event loop run what is due (timers, requests) and SQLite's queue what waits in it. */
+const yieldToOthers = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * The rows of the next batch: starts small and doubles at most per batch while a batch's parts stay
+ * under BATCH_TARGET_MS; shrinks in proportion when one took longer. Between BATCH_FLOOR_ROWS (or
+ * `most`, when smaller) and `most`.
+ */
+class BatchSize {
+  rows: number;
+  private readonly least: number;
+
+  constructor(private readonly most: number) {
+    this.least = Math.min(most, BATCH_FLOOR_ROWS);
+    this.rows = this.least;
+  }
+
+  /** The shortest read and write seen: what one costs whatever its rows (the sync, the statements, the district's stations). */
+  private readonly fixedMs = { read: Infinity, write: Infinity };
+
+  /**
+   * A read or a write took `ms`: what of it grew with its rows. Only on SQLite (one connection on
+   * the event loop: it held every request); on PostgreSQL its waits hold no one.
+   */
+  beyondFixed(part: 'read' | 'write', ms: number, dialect: Db['dialect']): number {
+    this.fixedMs[part] = Math.min(this.fixedMs[part], ms);
+    return dialect === 'sqlite' ? ms - this.fixedMs[part] : 0;
+  }
+
+  /** A batch of `rows` took `ms` in its longest part (its computation, or beyond the fixed cost its read or its write): sizes the next. */
+  took(rows: number, ms: number): void {
+    const fitting = ms <= 0 ? Infinity : Math.floor((rows * BATCH_TARGET_MS) / ms);
+    this.rows = Math.max(this.least, Math.min(this.most, 2 * this.rows, fitting));
+  }
 }
 
 /** A pass while no other process runs one; null at once when another does. */

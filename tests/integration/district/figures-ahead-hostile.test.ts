@@ -17,45 +17,24 @@ import { storeEvents } from '../../../district/server/intake/intake';
 import type { Event, HeartbeatPayload } from '../../../protocol/events';
 import { PATHS } from '../../../protocol/requests';
 import { HEALTHY, heartbeat } from '../../helpers/dashboard';
-import { startTestDistrict, TestStation } from '../../helpers/district';
-import type { TestDistrict } from '../../helpers/district';
+import { TestStation } from '../../helpers/district';
 import { startDistrictProcess } from '../../helpers/district-process';
 import type { DistrictProcess } from '../../helpers/district-process';
+import { BROKEN, databaseUrl, DAY, enrolledAt, heartbeatsEvery5Minutes, HOUR, MINUTE, startFiguresDistrict, wib, WINDOW } from '../../helpers/figures';
+import type { FiguresDistrict } from '../../helpers/figures';
 import { startPostgres } from '../../helpers/postgres';
 import type { TestPostgres } from '../../helpers/postgres';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-const WINDOW = 10 * MINUTE;
-const BROKEN = { ...HEALTHY, fingerprint: 'fault' } as const;
-const wib = (date: string, time = '00:00'): number => Date.parse(`${date}T${time}:00+07:00`);
-
 let postgres: TestPostgres;
-let databases = 0;
 before(async () => {
   postgres = await startPostgres();
 });
 after(async () => postgres.stop());
 
-interface Setup {
-  district: TestDistrict;
-  clock: { now: number };
-}
+type Setup = FiguresDistrict;
 
-async function start(engine: 'sqlite' | 'postgres', nowMs: number): Promise<Setup> {
-  let url: string | undefined;
-  if (engine === 'postgres') {
-    const name = `aheadhostile${++databases}`;
-    const admin = await openDatabase({ url: postgres.url, dataDir: '/nonexistent' });
-    await admin.run(`CREATE DATABASE ${name}`);
-    await admin.close();
-    url = postgres.url.replace(/\/postgres$/, `/${name}`);
-  }
-  const clock = { now: nowMs };
-  const district = await startTestDistrict({ url, now: () => clock.now, dashboard: { heartbeatWindowMs: WINDOW } });
-  return { district, clock };
-}
+const start = (engine: 'sqlite' | 'postgres', nowMs: number): Promise<Setup> =>
+  startFiguresDistrict(engine, postgres, 'aheadhostile', nowMs);
 
 /** A view that writes nothing (what a view shows while the job is behind) equals the live count. */
 async function same(db: Db, nowMs: number, label: string): Promise<void> {
@@ -64,33 +43,18 @@ async function same(db: Db, nowMs: number, label: string): Promise<void> {
   assert.deepEqual(view, live, label);
 }
 
-async function enrolled(setup: Setup, kecamatan: string, atMs: number): Promise<TestStation> {
-  setup.clock.now = atMs;
-  const station = new TestStation();
-  await station.enroll(setup.district, `Loket ${kecamatan}`, kecamatan);
-  return station;
-}
+const enrolled = (setup: Setup, kecamatan: string, atMs: number): Promise<TestStation> =>
+  enrolledAt(setup, `Loket ${kecamatan}`, kecamatan, atMs);
 
-async function live(
+/** Heartbeats every 5 minutes in [fromMs, toMs), stored live at toMs in calls of 500. */
+const live = (
   setup: Setup,
   station: TestStation,
   fromMs: number,
   toMs: number,
   roles: HeartbeatPayload['roleStatus'] = HEALTHY,
-): Promise<void> {
-  const events: Event[] = [];
-  for (let at = fromMs; at < toMs; at += 5 * MINUTE) {
-    events.push(heartbeat(station, at, roles));
-  }
-  setup.clock.now = toMs;
-  for (let first = 0; first < events.length; first += 500) {
-    await storeEvents(setup.district.db, station.stationId, events.slice(first, first + 500), {
-      nowMs: toMs,
-      source: 'http',
-      heartbeatWindowMs: WINDOW,
-    });
-  }
-}
+): Promise<void> =>
+  heartbeatsEvery5Minutes({ clock: setup.clock, db: setup.district.db }, station, fromMs, toMs, { roles, perCall: 500 });
 
 /** Runs passes stopped after one batch each, checking the view against the live count after every one, until a pass completes. */
 async function passByBatches(db: Db, nowMs: number, label: string): Promise<number> {
@@ -393,11 +357,7 @@ async function seedLargeDistrict(db: Db, kecamatan: number, days: number): Promi
 }
 
 test('postgres: `serve` killed (-9) during its catch-up leaves no half-written day; stopped (SIGTERM) during one it exits promptly; the next finishes', async () => {
-  const name = `aheadhostile${++databases}`;
-  const admin = await openDatabase({ url: postgres.url, dataDir: '/nonexistent' });
-  await admin.run(`CREATE DATABASE ${name}`);
-  await admin.close();
-  const url = postgres.url.replace(/\/postgres$/, `/${name}`);
+  const url = (await databaseUrl('postgres', postgres, 'aheadhostile'))!;
   const db = await openDatabase({ url, dataDir: '/nonexistent' });
   const servers: DistrictProcess[] = [];
   try {
@@ -457,10 +417,9 @@ test('postgres: `serve` killed (-9) during its catch-up leaves no half-written d
 });
 
 test("postgres: the database dropping `serve`'s connections during a catch-up fails the pass, logged, and the server lives on", async () => {
-  const name = `aheadhostile${++databases}`;
+  const url = (await databaseUrl('postgres', postgres, 'aheadhostile'))!;
+  const name = new URL(url).pathname.slice(1);
   const admin = await openDatabase({ url: postgres.url, dataDir: '/nonexistent' });
-  await admin.run(`CREATE DATABASE ${name}`);
-  const url = postgres.url.replace(/\/postgres$/, `/${name}`);
   const db = await openDatabase({ url, dataDir: '/nonexistent' });
   let server: DistrictProcess | undefined;
   try {

@@ -25,21 +25,15 @@ import type { TestDistrict } from '../../helpers/district';
 import { startDistrictProcess } from '../../helpers/district-process';
 import { startPostgres } from '../../helpers/postgres';
 import type { TestPostgres } from '../../helpers/postgres';
+import { BROKEN, databaseUrl, DAY, heartbeatsEvery5Minutes, HOUR, MINUTE, startFiguresDistrict, wib, WINDOW } from '../../helpers/figures';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-const WINDOW = 10 * MINUTE;
-const BROKEN = { ...HEALTHY, fingerprint: 'fault' } as const;
 const WIB = 'default';
 const WITA = '51.71';
 const WIT = '91.71';
-/** Local time of a date in WIB (+07:00) or WITA (+08:00). */
-const wib = (date: string, time = '00:00'): number => Date.parse(`${date}T${time}:00+07:00`);
+/** Local time of a date in WITA (+08:00). */
 const wita = (date: string, time = '00:00'): number => Date.parse(`${date}T${time}:00+08:00`);
 
 let postgres: TestPostgres;
-let databases = 0;
 before(async () => {
   postgres = await startPostgres();
 });
@@ -54,7 +48,7 @@ interface Setup {
 }
 
 /** Heartbeats every 5 minutes in [fromMs, toMs), sent in one batch stored at toMs. */
-async function heard(
+const heard = (
   setup: Setup,
   station: TestStation,
   fromMs: number,
@@ -62,14 +56,7 @@ async function heard(
   roles: HeartbeatPayload['roleStatus'] = HEALTHY,
   source: 'http' | 'bundle' = 'http',
   storedAt = toMs,
-): Promise<void> {
-  const events: Event[] = [];
-  for (let at = fromMs; at < toMs; at += 5 * MINUTE) {
-    events.push(heartbeat(station, at, roles));
-  }
-  setup.clock.now = storedAt;
-  await storeEvents(setup.db, station.stationId, events, { nowMs: storedAt, source, heartbeatWindowMs: WINDOW });
-}
+): Promise<void> => heartbeatsEvery5Minutes(setup, station, fromMs, toMs, { roles, source, storedAt });
 
 /**
  * Monday 2 to Wednesday 11 March 2026 (the default service hours, 08:00-15:00 Mon-Fri): Tangen
@@ -78,16 +65,7 @@ async function heard(
  * Wednesdays; Jayapura (WIT) enrolled, never heard. Nothing is summarised.
  */
 async function seeded(engine: 'sqlite' | 'postgres'): Promise<Setup> {
-  let url: string | undefined;
-  if (engine === 'postgres') {
-    const name = `ahead${++databases}`;
-    const admin = await openDatabase({ url: postgres.url, dataDir: '/nonexistent' });
-    await admin.run(`CREATE DATABASE ${name}`);
-    await admin.close();
-    url = postgres.url.replace(/\/postgres$/, `/${name}`);
-  }
-  const clock = { now: wib('2026-03-02', '07:00') };
-  const district = await startTestDistrict({ url, now: () => clock.now, dashboard: { heartbeatWindowMs: WINDOW } });
+  const { district, clock, url } = await startFiguresDistrict(engine, postgres, 'ahead', wib('2026-03-02', '07:00'));
   const db = district.db;
   await addProvince(db, { code: '51', name: 'Bali' });
   await addProvince(db, { code: '91', name: 'Papua' });
@@ -458,11 +436,7 @@ test('postgres: two processes never write a row twice nor deadlock, with heartbe
 });
 
 test('postgres: two `siaga-district serve` on one database write the summary at start, each row once', async () => {
-  const name = `ahead${++databases}`;
-  const admin = await openDatabase({ url: postgres.url, dataDir: '/nonexistent' });
-  await admin.run(`CREATE DATABASE ${name}`);
-  await admin.close();
-  const url = postgres.url.replace(/\/postgres$/, `/${name}`);
+  const url = (await databaseUrl('postgres', postgres, 'ahead'))!;
   // On the real clock (serve's): a station enrolled four days ago, heard since, its heartbeats of
   // the last four days stored now (a bundle), the last a minute ago.
   const now = Date.now();

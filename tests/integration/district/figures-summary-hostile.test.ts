@@ -23,48 +23,22 @@ import { addPeer, storeForwarded } from '../../../district/server/peering/peers'
 import type { PeerRow } from '../../../district/server/peering/peers';
 import type { Event, HeartbeatPayload } from '../../../protocol/events';
 import { HEALTHY, heartbeat } from '../../helpers/dashboard';
-import { startTestDistrict, TestStation } from '../../helpers/district';
-import type { TestDistrict } from '../../helpers/district';
+import { TestStation } from '../../helpers/district';
 import { startPostgres } from '../../helpers/postgres';
 import type { TestPostgres } from '../../helpers/postgres';
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-const WINDOW = 10 * MINUTE;
-const BROKEN = { ...HEALTHY, fingerprint: 'fault' } as const;
-/** 00:00 WIB of a date. */
-const wib = (date: string, time = '00:00'): number => Date.parse(`${date}T${time}:00+07:00`);
+import { BROKEN, DAY, enrolledAt, heartbeatsEvery5Minutes, HOUR, MINUTE, startFiguresDistrict, wib, WINDOW } from '../../helpers/figures';
+import type { FiguresDistrict } from '../../helpers/figures';
 
 let postgres: TestPostgres;
-let databases = 0;
 before(async () => {
   postgres = await startPostgres();
 });
 after(async () => postgres.stop());
 
-interface Setup {
-  district: TestDistrict;
-  clock: { now: number };
-}
+type Setup = FiguresDistrict;
 
-async function start(engine: 'sqlite' | 'postgres', nowMs: number): Promise<Setup> {
-  let url: string | undefined;
-  if (engine === 'postgres') {
-    const name = `hostile${++databases}`;
-    const admin = await openDatabase({ url: postgres.url, dataDir: '/nonexistent' });
-    await admin.run(`CREATE DATABASE ${name}`);
-    await admin.close();
-    url = postgres.url.replace(/\/postgres$/, `/${name}`);
-  }
-  const clock = { now: nowMs };
-  const district = await startTestDistrict({
-    url,
-    now: () => clock.now,
-    dashboard: { heartbeatWindowMs: WINDOW },
-  });
-  return { district, clock };
-}
+const start = (engine: 'sqlite' | 'postgres', nowMs: number): Promise<Setup> =>
+  startFiguresDistrict(engine, postgres, 'hostile', nowMs);
 
 /** The view from the summary, twice (the first writes, the second reads), equals the live count. */
 async function same(db: Db, nowMs: number, label: string, months = 3): Promise<void> {
@@ -75,32 +49,17 @@ async function same(db: Db, nowMs: number, label: string, months = 3): Promise<v
   }
 }
 
-async function enrolled(setup: Setup, kecamatan: string, atMs: number): Promise<TestStation> {
-  setup.clock.now = atMs;
-  const station = new TestStation();
-  await station.enroll(setup.district, 'Loket 1', kecamatan);
-  return station;
-}
+const enrolled = (setup: Setup, kecamatan: string, atMs: number): Promise<TestStation> =>
+  enrolledAt(setup, 'Loket 1', kecamatan, atMs);
 
 /** Heartbeats every 5 minutes in [fromMs, toMs), sent live in one batch at toMs (the station's clock right). */
-async function live(
+const live = (
   setup: Setup,
   station: TestStation,
   fromMs: number,
   toMs: number,
   roles: HeartbeatPayload['roleStatus'] = HEALTHY,
-): Promise<void> {
-  const events: Event[] = [];
-  for (let at = fromMs; at < toMs; at += 5 * MINUTE) {
-    events.push(heartbeat(station, at, roles));
-  }
-  setup.clock.now = toMs;
-  await storeEvents(setup.district.db, station.stationId, events, {
-    nowMs: toMs,
-    source: 'http',
-    heartbeatWindowMs: WINDOW,
-  });
-}
+): Promise<void> => heartbeatsEvery5Minutes({ clock: setup.clock, db: setup.district.db }, station, fromMs, toMs, { roles });
 
 for (const engine of ['sqlite', 'postgres'] as const) {
   test(`${engine}: a peer's backlog forwarded two days late replaces the silence the summary kept`, async () => {
@@ -410,8 +369,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
 
 test('postgres: a view racing a late import on another connection keeps no stale day', async () => {
   const setup = await start('postgres', wib('2026-02-23', '07:00'));
-  const url = postgres.url.replace(/\/postgres$/, `/hostile${databases}`);
-  const other = await openDatabase({ url, dataDir: '/nonexistent' });
+  const other = await openDatabase({ url: setup.url!, dataDir: '/nonexistent' });
   try {
     const { db } = setup.district;
     const station = await enrolled(setup, 'Kota', wib('2026-02-23', '07:00'));

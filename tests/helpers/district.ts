@@ -96,6 +96,20 @@ export class TestStation {
     this.stationId = (response.json() as { stationId: string }).stationId;
   }
 
+  /** As `enroll`, over real HTTP to a server process at `url` (its station added through `db`). */
+  async enrollOverHttp(url: string, db: Db, name: string, kecamatan = 'Sragen Kota'): Promise<void> {
+    const station = await addStation(db, { name, kecamatan });
+    const response = await fetch(url + PATHS.enroll, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: station.code, publicKey: this.publicKeyBase64, appVersion: '0.1.0' }),
+    });
+    if (response.status !== 200) {
+      throw new Error(`enroll failed: ${response.status} ${await response.text()}`);
+    }
+    this.stationId = ((await response.json()) as { stationId: string }).stationId;
+  }
+
   /** Signature headers for a request (content type included when there is a body). */
   headers(
     method: string,

@@ -14,7 +14,6 @@ import pg from 'pg';
 import { openDatabase } from '../../../district/server/db/open';
 import { markClosed, markReopened } from '../../../district/server/faults/repository';
 import type { Db } from '../../../district/server/db/types';
-import { addStation } from '../../../district/server/stations/stations';
 import type { Event } from '../../../protocol/events';
 import { PATHS } from '../../../protocol/requests';
 import type { EventsResponse } from '../../../protocol/requests';
@@ -70,14 +69,7 @@ describe('the heartbeat path on PostgreSQL, hostile (real process, real HTTP)', 
 
   const enroll = async (name: string): Promise<TestStation> => {
     const station = new TestStation();
-    const added = await addStation(db, { name, kecamatan: 'Sragen Kota' });
-    const response = await fetch(server.url + PATHS.enroll, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code: added.code, publicKey: station.publicKeyBase64, appVersion: '0.1.0' }),
-    });
-    assert.equal(response.status, 200, await response.clone().text());
-    station.stationId = ((await response.json()) as { stationId: string }).stationId;
+    await station.enrollOverHttp(server.url, db, name);
     return station;
   };
 

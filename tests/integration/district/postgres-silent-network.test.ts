@@ -20,7 +20,6 @@ import {
   withRequestBound,
 } from '../../../district/server/db/postgres';
 import type { Db } from '../../../district/server/db/types';
-import { addStation } from '../../../district/server/stations/stations';
 import type { Event } from '../../../protocol/events';
 import { PATHS } from '../../../protocol/requests';
 import { startDistrictProcess } from '../../helpers/cluster';
@@ -74,14 +73,7 @@ describe('PostgreSQL behind a silent network, and warm-up under terminated conne
   };
   const enroll = async (name: string): Promise<TestStation> => {
     const station = new TestStation();
-    const added = await addStation(db, { name, kecamatan: 'Sragen Kota' });
-    const response = await fetch(server.url + PATHS.enroll, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code: added.code, publicKey: station.publicKeyBase64, appVersion: '0.1.0' }),
-    });
-    assert.equal(response.status, 200, await response.clone().text());
-    station.stationId = ((await response.json()) as { stationId: string }).stationId;
+    await station.enrollOverHttp(server.url, db, name);
     return station;
   };
   const send = async (station: TestStation, events: readonly Event[]): Promise<Answer> => {

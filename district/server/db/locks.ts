@@ -16,16 +16,18 @@ export type AdvisoryLock = keyof typeof ADVISORY_LOCKS;
 /**
  * Runs `work` while holding the named lock across every process on the database. `wait: false`
  * gives up at once when another process holds it (answers `{ ran: false }`); `wait: true` waits
- * for it. `work` uses the outer `db` (the lock only holds a connection of the pool open).
+ * for it. `work` uses the outer `db` (the lock only holds a connection of the pool open); long
+ * work asks `stillHeld` now and then: it throws once the lock's connection has ended (the lock
+ * is then released and another process may start the same work).
  */
 export async function withAdvisoryLock<T>(
   db: Db,
   lock: AdvisoryLock,
   options: { wait: boolean },
-  work: () => Promise<T>,
+  work: (stillHeld: () => Promise<void>) => Promise<T>,
 ): Promise<{ ran: true; value: T } | { ran: false }> {
   if (db.dialect === 'sqlite') {
-    return { ran: true, value: await work() };
+    return { ran: true, value: await work(async () => undefined) };
   }
   return db.transaction(async (transaction) => {
     const key = ADVISORY_LOCKS[lock];
@@ -40,7 +42,10 @@ export async function withAdvisoryLock<T>(
         return { ran: false } as const;
       }
     }
-    return { ran: true, value: await work() } as const;
+    const stillHeld = async (): Promise<void> => {
+      await transaction.query('SELECT 1');
+    };
+    return { ran: true, value: await work(stillHeld) } as const;
   });
 }
 

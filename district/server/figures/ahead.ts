@@ -81,6 +81,8 @@ export interface AheadOptions {
   remembered?: Map<string, string>;
   /** Asked between batches: true ends the pass there. */
   stopping?: () => boolean;
+  /** Asked between batches: throws once this pass's lock is lost (writeAheadExclusive), ending the pass. */
+  stillHeld?: () => Promise<void>;
 }
 
 /**
@@ -180,6 +182,7 @@ async function writeDistrict(db: Db, district: string, options: AheadOptions, re
     if (options.stopping?.() === true) {
       return false;
     }
+    await options.stillHeld?.();
     const batch = batchFrom(pairs, next, size.rows);
     next += batch.pairs.length;
     const reading = performance.now();
@@ -238,6 +241,7 @@ async function writeDistrict(db: Db, district: string, options: AheadOptions, re
     if (options.stopping?.() === true) {
       return false;
     }
+    await options.stillHeld?.();
     const slice = monthRows.slice(first, first + size.rows);
     await writeSummary(db, [], slice);
     first += slice.length;
@@ -307,7 +311,9 @@ class BatchSize {
 
 /** A pass while no other process runs one; null at once when another does. */
 export async function writeAheadExclusive(db: Db, options: AheadOptions): Promise<AheadResult | null> {
-  const outcome = await withAdvisoryLock(db, 'figures', { wait: false }, () => writeAhead(db, options));
+  const outcome = await withAdvisoryLock(db, 'figures', { wait: false }, (stillHeld) =>
+    writeAhead(db, { ...options, stillHeld }),
+  );
   return outcome.ran ? outcome.value : null;
 }
 

@@ -443,7 +443,11 @@ test("postgres: the database dropping `serve`'s connections during a catch-up fa
       [name],
     );
     assert.ok(ended.length > 0, 'connections ended');
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The pass notices its lock's connection is gone at its next batch (not only at its commit).
+    const logged = Date.now() + 30_000;
+    while (Date.now() < logged && !/figures summary pass failed/.test(server.output())) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     assert.equal(server.child.exitCode, null, `the server is still running:\n${server.output().slice(-3000)}`);
     assert.equal(server.child.signalCode, null);
     const answer = await fetch(`${server.url}${PATHS.time}`);
@@ -451,6 +455,48 @@ test("postgres: the database dropping `serve`'s connections during a catch-up fa
     assert.match(server.output(), /figures summary pass failed/);
   } finally {
     await server?.stop();
+    await admin.close();
+  }
+});
+
+test("postgres: only the lock's connection ended during a catch-up: the pass stops at its next batch, not at its commit", async () => {
+  const url = (await databaseUrl('postgres', postgres, 'aheadlock'))!;
+  const name = new URL(url).pathname.slice(1);
+  const admin = await openDatabase({ url: postgres.url, dataDir: '/nonexistent' });
+  const db = await openDatabase({ url, dataDir: '/nonexistent' });
+  let server: DistrictProcess | undefined;
+  try {
+    await seedLargeDistrict(db, 300, 180);
+    server = await startDistrictProcess(0, ['--db', url, '--heartbeat-window-minutes', String(WINDOW / MINUTE)]);
+    // The backend holding the pass's advisory lock; the pass's reads and writes use other connections.
+    let holder: number | undefined;
+    const deadline = Date.now() + 60_000;
+    while (holder === undefined && Date.now() < deadline) {
+      const [row] = await admin.query<{ pid: number | string }>(
+        `SELECT l.pid FROM pg_locks l JOIN pg_database d ON d.datname = $1 WHERE l.locktype = 'advisory' AND l.database = d.oid AND l.granted`,
+        [name],
+      );
+      holder = row === undefined ? undefined : Number(row.pid);
+      if (holder === undefined) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+    assert.ok(holder !== undefined, 'the pass took its lock');
+    await admin.query('SELECT pg_terminate_backend($1)', [holder]);
+    const logged = Date.now() + 60_000;
+    while (Date.now() < logged && !/figures summary pass failed/.test(server.output())) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.match(server.output(), /figures summary pass failed/);
+    // Another process may hold the lock now: this pass must not go on writing beside it.
+    const written = await count(db, 'SELECT COUNT(*) AS n FROM figures_unable_days');
+    // The whole catch-up is 46,200 kecamatan-days; a pass that went on to its commit wrote them all.
+    assert.ok(written < 300 * 100, `the pass ended at its next batch (${written} rows written)`);
+    const answer = await fetch(`${server.url}${PATHS.time}`);
+    assert.equal(answer.status, 200, 'the server still answers');
+  } finally {
+    await server?.stop();
+    await db.close();
     await admin.close();
   }
 });

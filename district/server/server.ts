@@ -31,10 +31,20 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
+    // Every step runs even when one before it fails (the database down at that moment): the
+    // process must still let go of its connections and exit. The first failure is thrown after.
     closing ??= (async () => {
-      await options.stopBeforeClose?.();
-      await app.close();
-      await options.db.close();
+      const failures: unknown[] = [];
+      for (const step of [() => options.stopBeforeClose?.(), () => app.close(), () => options.db.close()]) {
+        try {
+          await step();
+        } catch (error) {
+          failures.push(error);
+        }
+      }
+      if (failures.length > 0) {
+        throw failures[0];
+      }
     })();
     return closing;
   };

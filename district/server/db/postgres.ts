@@ -33,9 +33,9 @@ export function openPostgres(url: string): Db {
   // Connections are kept open, not closed after 10 s idle (pg's default): a connection opened in
   // the middle of the intake costs the request that waits for it a new PostgreSQL backend and a
   // first parse and plan of every statement it runs (docs/cluster.md, "Where the slow heartbeats were").
-  // No TCP keepalive (pg's keepAlive): with it, a server stopped after PostgreSQL was restarted under
-  // it never exited (group-commit-hostile.test.ts hung; cause not found). A kept-open connection
-  // whose peer vanished is found by the request path's statement bound instead.
+  // No TCP keepalive (pg's keepAlive): a kept-open connection whose peer vanished is found by the
+  // request path's statement bound instead. (A server that did not exit on SIGTERM after PostgreSQL
+  // was down under it was the rejection log's failed flush, not the sockets: intake/rejections.ts.)
   const pool = new pg.Pool({
     connectionString: url,
     max: POOL_SIZE,

@@ -33,6 +33,8 @@ export class RejectionLog {
   private dropped = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  /** Closed with the server: what a last flush could not write is not tried again. */
+  private closed = false;
   private readonly flushDelayMs: number;
   private readonly maxBuffered: number;
   private readonly maxRows: number;
@@ -52,7 +54,12 @@ export class RejectionLog {
     } else {
       this.buffer.push(rejection);
     }
-    if (this.timer === undefined) {
+    this.scheduleFlush();
+  }
+
+  /** A flush in flushDelayMs, unless one is due already (the timer never keeps the process alive). */
+  private scheduleFlush(): void {
+    if (this.timer === undefined && !this.closed) {
       this.timer = setTimeout(() => {
         this.timer = undefined;
         void this.flush().catch(() => undefined);
@@ -61,14 +68,19 @@ export class RejectionLog {
     }
   }
 
-  /** Writes everything buffered; resolves when it is in the database. */
+  /**
+   * Writes everything buffered; resolves when it is in the database. A write that fails (the
+   * database down) rejects this flush only: its rows go back to the buffer for the next flush, and
+   * later flushes still write (one failure never stops the log).
+   */
   flush(): Promise<void> {
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    this.flushing = this.flushing.then(() => this.write());
-    return this.flushing;
+    const flushing = this.flushing.catch(() => undefined).then(() => this.write());
+    this.flushing = flushing;
+    return flushing;
   }
 
   private async write(): Promise<void> {
@@ -79,6 +91,20 @@ export class RejectionLog {
     if (rows.length === 0 && dropped === 0) {
       return;
     }
+    try {
+      await this.insert(rows, dropped);
+    } catch (error) {
+      // Back in front of what came meanwhile, within the cap; what does not fit is counted.
+      const kept = [...rows, ...this.buffer];
+      this.buffer = kept.slice(0, this.maxBuffered);
+      this.dropped += dropped + (kept.length - this.buffer.length);
+      this.scheduleFlush();
+      throw error;
+    }
+  }
+
+  private async insert(buffered: readonly Rejection[], dropped: number): Promise<void> {
+    const rows = [...buffered];
     if (dropped > 0) {
       const last = rows.at(-1);
       rows.push({
@@ -118,6 +144,7 @@ export class RejectionLog {
   }
 
   close(): Promise<void> {
+    this.closed = true;
     return this.flush();
   }
 }

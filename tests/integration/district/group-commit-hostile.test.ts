@@ -308,4 +308,48 @@ describe('the heartbeat path on PostgreSQL, hostile (real process, real HTTP)', 
     assert.equal(up.status, 200, up.body);
     assert.deepEqual(await storedIds(station), events.map((event) => event.id));
   });
+  // Last: it stops the server. A refusal logged while the database was down used to stop the log for
+  // good (its failed write poisoned every later flush), and the closing flush then failed, so SIGTERM
+  // left the process running on its open connections (this file hung in CI).
+  it('a refusal logged while PostgreSQL is down is written once it is back, later ones too; SIGTERM then stops the server', { timeout: 60_000 }, async () => {
+    const data = join(dirname(postgres.logFile), 'data');
+    const unsigned = async (): Promise<number> =>
+      (await fetch(server.url + PATHS.events, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"events": [' })).status;
+    const logged = async (): Promise<number> => {
+      const [row] = await db.query<{ n: number | string }>(
+        "SELECT COUNT(*) AS n FROM rejected_requests WHERE path = $1 AND status = 401",
+        [PATHS.events],
+      );
+      return Number(row.n);
+    };
+    const before = await logged();
+    await db.close();
+    restarted = true;
+    pgCtl(['-D', data, '-m', 'fast', '-w', '-t', '30', 'stop']);
+    try {
+      assert.equal(await unsigned(), 401, 'refused without the database');
+      // The log's flush (every 500 ms) tries while PostgreSQL is down, and fails.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+    } finally {
+      pgCtl(['-D', data, '-l', postgres.logFile, '-w', '-t', '30', 'start']);
+      db = await openDatabase({ url: postgres.url, dataDir });
+    }
+    assertAlive();
+    assert.equal(await unsigned(), 401);
+    let written = before;
+    for (let attempt = 0; attempt < 100 && written < before + 2; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      written = await logged();
+    }
+    assert.equal(written, before + 2, 'both refusals are in rejected_requests: the one from the outage too');
+
+    const stopped = server.stop();
+    const bound = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 20_000).unref());
+    const outcome = await Promise.race([stopped.then(() => 'exited' as const), bound]);
+    if (outcome === 'hung') {
+      await server.kill9();
+    }
+    assert.equal(outcome, 'exited', `SIGTERM stopped the server:\n${server.output().slice(-2000)}`);
+    assert.equal(server.child.exitCode, 0, server.output().slice(-2000));
+  });
 });

@@ -27,6 +27,9 @@ export interface DistrictProcess {
 
 const REPOSITORY = fileURLToPath(new URL('../..', import.meta.url));
 
+/** How long a stopped server may take to exit before its test fails (it is then killed). */
+const STOP_BOUND_MS = 30_000;
+
 function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null
     ? Promise.resolve()
@@ -67,7 +70,18 @@ export async function startDistrictProcess(args: readonly string[]): Promise<Dis
     if (child.exitCode === null && child.signalCode === null) {
       child.kill(signal);
     }
-    await gone;
+    // A server that does not exit fails its test, not the whole file by the runner's timeout.
+    let timer: NodeJS.Timeout | undefined;
+    const hung = new Promise<'hung'>((resolve) => {
+      timer = setTimeout(() => resolve('hung'), STOP_BOUND_MS);
+    });
+    const outcome = await Promise.race([gone.then(() => 'gone' as const), hung]);
+    clearTimeout(timer);
+    if (outcome === 'hung') {
+      child.kill('SIGKILL');
+      await gone;
+      throw new Error(`siaga-district did not exit within ${STOP_BOUND_MS / 1000} s of ${signal} (killed):\n${output.slice(-2000)}`);
+    }
   };
   return {
     url,

@@ -2,8 +2,13 @@
 // `/` with the server's first view (docs/dashboard.md), and the time from navigation until Chromium
 // shows the board (the last kecamatan visible), against a static HTML page of the very same rows (the
 // rendered board saved without its script, same CSS) served over loopback HTTP in the same Chromium
-// run. Goal: the dashboard within 1.5x the static page. Also the time until React has taken the page
-// over (the board answers clicks): a first view shown early is honest only next to that.
+// run. Goal: the dashboard within 1.5x the static page. "Shown" is the frame in which the browser
+// paints the board (the last kecamatan laid out and visible), timed inside the page from the
+// navigation's start (a requestAnimationFrame loop started at commit, the same for both pages), so it
+// counts the server's answer, the parse and the paint, and not how long the main thread is busy
+// afterwards. Also printed: the same moment as Playwright's polling sees it from outside (it waits
+// for the main thread, so it counts what runs after the paint), and the time until React has taken
+// the page over (the board answers clicks): a first view shown early is honest only next to that.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
@@ -66,22 +71,60 @@ const browser = await launchChromium();
 const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Asia/Jakarta' });
 await context.addCookies([{ name: 'siaga_session', value: cookie.split('=')[1], url: district.server.url }]);
 const page = await context.newPage();
-const renderTimes: number[] = [];
-const mountedTimes: number[] = [];
-for (let round = 0; round < 5; round++) {
+const cdp = await context.newCDPSession(page);
+/**
+ * Opens `url` and answers when the board is painted: in the page, from the navigation's start
+ * (performance.now() there), by a frame loop started at commit; and from outside, by Playwright.
+ * A string, not a function: the bench's TypeScript loader would wrap a function in its own helpers.
+ */
+const PAINTED = `new Promise((resolve) => {
+  const frame = () => {
+    const last = document.querySelectorAll('article.kecamatan')[49];
+    if (last !== undefined && last.getBoundingClientRect().height > 0 && last.checkVisibility()) {
+      resolve(performance.now());
+    } else {
+      requestAnimationFrame(frame);
+    }
+  };
+  frame();
+})`;
+/** When main.tsx marks <html data-app-mounted> (React has committed, hydrated or rendered), in the page's time. */
+const MOUNTED = `new Promise((resolve) => {
+  const html = document.documentElement;
+  const seen = () => html.hasAttribute('data-app-mounted') && (resolve(performance.now()), true);
+  if (!seen()) {
+    new MutationObserver((_changes, observer) => seen() && observer.disconnect()).observe(html, { attributes: true });
+  }
+})`;
+/** The pause before each load (see open). */
+const SETTLE_MS = 1500;
+/** Per page: the navigation's response start and end and the parse's end (domInteractive), per load. */
+const phases = new Map<string, number[][]>();
+async function open(url: string, app: boolean): Promise<{ painted: number; polled: number; mounted?: number }> {
+  // Each load starts alike: on a blank page, the previous page's garbage collected, and a pause for
+  // what the previous load left running (the app's work after it mounted, the server's) to end.
+  // Without the pause that work is charged to whichever load comes next: with the dashboard's loads
+  // in a row it made the dashboard 1.5-1.6x the static page, in turn with the static page ~1.05x.
   await page.goto('about:blank');
+  await cdp.send('HeapProfiler.collectGarbage');
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const started = performance.now();
-  // From the navigation's start, not its load event: a server-rendered board is shown while the app's
-  // script still runs. The static page below is timed the same way.
-  await page.goto(`${district.server.url}/#/`, { waitUntil: 'commit' });
+  await page.goto(url, { waitUntil: 'commit' });
+  const painted = page.evaluate(PAINTED) as Promise<number>;
+  const mounted = app ? (page.evaluate(MOUNTED) as Promise<number>) : undefined;
   await page.locator('article.kecamatan').nth(49).waitFor();
-  renderTimes.push(performance.now() - started);
-  // main.tsx marks <html data-app-mounted> once React has committed (hydrated or rendered).
-  await page.locator('html[data-app-mounted]').waitFor({ state: 'attached' });
-  mountedTimes.push(performance.now() - started);
+  const polled = performance.now() - started;
+  const timing = (await page.evaluate(
+    `(() => { const n = performance.getEntriesByType('navigation')[0]; return [n.responseStart, n.responseEnd, n.domInteractive]; })()`,
+  )) as number[];
+  phases.set(url, [...(phases.get(url) ?? []), timing]);
+  return { painted: await painted, polled, mounted: await mounted };
 }
-const rows = await page.locator('tr[data-station]').count();
 
+// One load of the dashboard first (cold, not counted): the static page is what it rendered.
+await open(`${district.server.url}/#/`, true);
+await page.locator('html[data-app-mounted]').waitFor({ state: 'attached' });
+const rows = await page.locator('tr[data-station]').count();
 // The same rows as a static page: the rendered document without its script.
 const staticHtml = staticDocument(await page.content());
 const staticServer = createServer((_request, response) => {
@@ -90,23 +133,33 @@ const staticServer = createServer((_request, response) => {
 });
 await new Promise<void>((resolve) => staticServer.listen(0, '127.0.0.1', resolve));
 const staticUrl = `http://127.0.0.1:${(staticServer.address() as AddressInfo).port}/`;
+
+// Then the two in turn, ROUNDS each: a machine busier for a moment slows both alike.
+const ROUNDS = 9;
+const renderTimes: number[] = [];
+const polledTimes: number[] = [];
+const mountedTimes: number[] = [];
 const staticTimes: number[] = [];
-for (let round = 0; round < 5; round++) {
-  await page.goto('about:blank');
-  const started = performance.now();
-  await page.goto(staticUrl, { waitUntil: 'commit' });
-  await page.locator('article.kecamatan').nth(49).waitFor();
-  staticTimes.push(performance.now() - started);
+const staticPolled: number[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  const dashboard = await open(`${district.server.url}/#/`, true);
+  renderTimes.push(dashboard.painted);
+  polledTimes.push(dashboard.polled);
+  mountedTimes.push(dashboard.mounted!);
+  const plain = await open(staticUrl, false);
+  staticTimes.push(plain.painted);
+  staticPolled.push(plain.polled);
 }
 staticServer.close();
 await browser.close();
 await district.close();
 rmSync(webDir, { recursive: true, force: true });
-renderTimes.sort((left, right) => left - right);
-mountedTimes.sort((left, right) => left - right);
-staticTimes.sort((left, right) => left - right);
+for (const times of [renderTimes, polledTimes, mountedTimes, staticTimes, staticPolled]) {
+  times.sort((left, right) => left - right);
+}
+const median = (times: number[]): number => percentile(times, 0.5);
 console.log(
-  `board: 1000 stations, 50 kecamatan, 300 open faults; ${rows} station rows rendered; JSON ${(bytes / 1024).toFixed(0)} KiB`,
+  `board: 1000 stations, 50 kecamatan, 300 open faults; ${rows} station rows rendered; JSON ${(bytes / 1024).toFixed(0)} KiB; ${ROUNDS} loads of each page, in turn`,
 );
 console.log(
   `  GET /api/dash/board  median ${percentile(apiTimes, 0.5).toFixed(0)} ms, max ${apiTimes[apiTimes.length - 1].toFixed(0)} ms`,
@@ -115,17 +168,24 @@ console.log(
   `  GET / signed in, with the first view (${(pageBytes / 1024).toFixed(0)} KiB)  median ${percentile(pageTimes, 0.5).toFixed(0)} ms, max ${pageTimes[pageTimes.length - 1].toFixed(0)} ms`,
 );
 console.log(
-  `  Chromium, full page load to board shown (first is cold)  median ${percentile(renderTimes, 0.5).toFixed(0)} ms, max ${renderTimes[renderTimes.length - 1].toFixed(0)} ms`,
+  `  Chromium, board painted (in the page, from navigation start)  median ${median(renderTimes).toFixed(0)} ms, max ${renderTimes[renderTimes.length - 1].toFixed(0)} ms`,
 );
 console.log(
-  `  Chromium, full page load to board interactive (React mounted)  median ${percentile(mountedTimes, 0.5).toFixed(0)} ms, max ${mountedTimes[mountedTimes.length - 1].toFixed(0)} ms`,
+  `  Chromium, board interactive (React mounted, in the page, from navigation start)  median ${median(mountedTimes).toFixed(0)} ms, max ${mountedTimes[mountedTimes.length - 1].toFixed(0)} ms`,
 );
 console.log(
-  `  the same rows as static HTML (${(staticHtml.length / 1024).toFixed(0)} KiB)  median ${percentile(staticTimes, 0.5).toFixed(0)} ms, max ${staticTimes[staticTimes.length - 1].toFixed(0)} ms`,
+  `  the same rows as static HTML (${(staticHtml.length / 1024).toFixed(0)} KiB), painted  median ${median(staticTimes).toFixed(0)} ms, max ${staticTimes[staticTimes.length - 1].toFixed(0)} ms`,
 );
+console.log(`  dashboard / static, board painted: ${(median(renderTimes) / median(staticTimes)).toFixed(2)}x (goal <= 1.5x)`);
 console.log(
-  `  dashboard / static: ${(percentile(renderTimes, 0.5) / percentile(staticTimes, 0.5)).toFixed(2)}x (goal <= 1.5x)`,
+  `  as Playwright's polling sees it (from outside, after the main thread is free): dashboard ${median(polledTimes).toFixed(0)} ms, static ${median(staticPolled).toFixed(0)} ms = ${(median(polledTimes) / median(staticPolled)).toFixed(2)}x`,
 );
-console.log(
-  `  interactive / static: ${(percentile(mountedTimes, 0.5) / percentile(staticTimes, 0.5)).toFixed(2)}x`,
-);
+console.log(`  interactive / static painted: ${(median(mountedTimes) / median(staticTimes)).toFixed(2)}x`);
+const phaseLine = (url: string): string => {
+  const loads = phases.get(url) ?? [];
+  const at = (index: number): string =>
+    percentile(loads.map((load) => load[index]).sort((left, right) => left - right), 0.5).toFixed(0);
+  return `response starts ${at(0)} ms, ends ${at(1)} ms, parsed ${at(2)} ms`;
+};
+console.log(`  where the time goes (medians, from navigation start): dashboard ${phaseLine(`${district.server.url}/#/`)}`);
+console.log(`    static ${phaseLine(staticUrl)}`);

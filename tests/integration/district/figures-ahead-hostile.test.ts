@@ -416,77 +416,78 @@ test('postgres: `serve` killed (-9) during its catch-up leaves no half-written d
   }
 });
 
-test("postgres: the database dropping `serve`'s connections during a catch-up fails the pass, logged, and the server lives on", async () => {
-  const url = (await databaseUrl('postgres', postgres, 'aheadhostile'))!;
-  const name = new URL(url).pathname.slice(1);
+/** The PostgreSQL backend holding the figures job's advisory lock in database `name`, once a pass took it. */
+async function lockHolder(admin: Db, name: string): Promise<number> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const [row] = await admin.query<{ pid: number | string }>(
+      `SELECT l.pid FROM pg_locks l JOIN pg_database d ON d.datname = $1 WHERE l.locktype = 'advisory' AND l.database = d.oid AND l.granted`,
+      [name],
+    );
+    if (row !== undefined) {
+      return Number(row.pid);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('no figures pass took its lock in 60 s');
+}
+
+/** Waits until `server` logged a failed figures pass (at most `ms`). */
+async function passFailure(server: DistrictProcess, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline && !/figures summary pass failed/.test(server.output())) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A database of 300 kecamatan with 180 days to catch up, and `serve` started on it (its pass begins at once). */
+async function serveOnBacklog(prefix: string) {
+  const url = (await databaseUrl('postgres', postgres, prefix))!;
   const admin = await openDatabase({ url: postgres.url, dataDir: '/nonexistent' });
   const db = await openDatabase({ url, dataDir: '/nonexistent' });
-  let server: DistrictProcess | undefined;
+  await seedLargeDistrict(db, 300, 180);
+  const server = await startDistrictProcess(0, ['--db', url, '--heartbeat-window-minutes', String(WINDOW / MINUTE)]);
+  return {
+    name: new URL(url).pathname.slice(1),
+    admin,
+    db,
+    server,
+    async close(): Promise<void> {
+      await server.stop();
+      await db.close();
+      await admin.close();
+    },
+  };
+}
+
+test("postgres: the database dropping `serve`'s connections during a catch-up fails the pass, logged, and the server lives on", async () => {
+  const { name, admin, server, close } = await serveOnBacklog('aheadhostile');
   try {
-    await seedLargeDistrict(db, 300, 180);
-    await db.close();
-    server = await startDistrictProcess(0, ['--db', url, '--heartbeat-window-minutes', String(WINDOW / MINUTE)]);
-    // Wait for the pass to be writing (its lock is held), then end every connection of the server.
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      const [held] = await admin.query<{ n: number | string }>(
-        `SELECT COUNT(*) AS n FROM pg_locks l JOIN pg_database d ON d.datname = $1 WHERE l.locktype = 'advisory' AND l.database = d.oid AND l.granted`,
-        [name],
-      );
-      if (Number(held.n) > 0) {
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    // Once the pass is writing (its lock is held), end every connection of the server.
+    await lockHolder(admin, name);
     const ended = await admin.query(
       'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
       [name],
     );
     assert.ok(ended.length > 0, 'connections ended');
     // The pass notices its lock's connection is gone at its next batch (not only at its commit).
-    const logged = Date.now() + 30_000;
-    while (Date.now() < logged && !/figures summary pass failed/.test(server.output())) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await passFailure(server, 30_000);
     assert.equal(server.child.exitCode, null, `the server is still running:\n${server.output().slice(-3000)}`);
     assert.equal(server.child.signalCode, null);
     const answer = await fetch(`${server.url}${PATHS.time}`);
     assert.equal(answer.status, 200, 'it still answers');
     assert.match(server.output(), /figures summary pass failed/);
   } finally {
-    await server?.stop();
-    await admin.close();
+    await close();
   }
 });
 
 test("postgres: only the lock's connection ended during a catch-up: the pass stops at its next batch, not at its commit", async () => {
-  const url = (await databaseUrl('postgres', postgres, 'aheadlock'))!;
-  const name = new URL(url).pathname.slice(1);
-  const admin = await openDatabase({ url: postgres.url, dataDir: '/nonexistent' });
-  const db = await openDatabase({ url, dataDir: '/nonexistent' });
-  let server: DistrictProcess | undefined;
+  const { name, admin, db, server, close } = await serveOnBacklog('aheadlock');
   try {
-    await seedLargeDistrict(db, 300, 180);
-    server = await startDistrictProcess(0, ['--db', url, '--heartbeat-window-minutes', String(WINDOW / MINUTE)]);
     // The backend holding the pass's advisory lock; the pass's reads and writes use other connections.
-    let holder: number | undefined;
-    const deadline = Date.now() + 60_000;
-    while (holder === undefined && Date.now() < deadline) {
-      const [row] = await admin.query<{ pid: number | string }>(
-        `SELECT l.pid FROM pg_locks l JOIN pg_database d ON d.datname = $1 WHERE l.locktype = 'advisory' AND l.database = d.oid AND l.granted`,
-        [name],
-      );
-      holder = row === undefined ? undefined : Number(row.pid);
-      if (holder === undefined) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    }
-    assert.ok(holder !== undefined, 'the pass took its lock');
-    await admin.query('SELECT pg_terminate_backend($1)', [holder]);
-    const logged = Date.now() + 60_000;
-    while (Date.now() < logged && !/figures summary pass failed/.test(server.output())) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await admin.query('SELECT pg_terminate_backend($1)', [await lockHolder(admin, name)]);
+    await passFailure(server, 60_000);
     assert.match(server.output(), /figures summary pass failed/);
     // Another process may hold the lock now: this pass must not go on writing beside it.
     const written = await count(db, 'SELECT COUNT(*) AS n FROM figures_unable_days');
@@ -495,8 +496,6 @@ test("postgres: only the lock's connection ended during a catch-up: the pass sto
     const answer = await fetch(`${server.url}${PATHS.time}`);
     assert.equal(answer.status, 200, 'the server still answers');
   } finally {
-    await server?.stop();
-    await db.close();
-    await admin.close();
+    await close();
   }
 });

@@ -84,8 +84,18 @@ function notificationQuery(where: string, order: string, params: SqlValue[], sco
     WHERE ${where}${scopeCondition(scope, 's.district_code', params)} ORDER BY ${order}`;
 }
 
-/** One pass over the districts of `scope` (default: every district). */
-export async function runEscalation(deps: EscalationDeps, nowMs: number, scope?: Scope): Promise<EscalationResult> {
+/**
+ * One pass over the districts of `scope` (default: every district). `stillHeld` (scheduler.ts) is
+ * asked before each message goes out and throws once the pass's lock is lost: another process may
+ * then run a pass and send the same messages, so this one stops (only the message in flight when
+ * the lock was lost can go out twice).
+ */
+export async function runEscalation(
+  deps: EscalationDeps,
+  nowMs: number,
+  scope?: Scope,
+  stillHeld: () => Promise<void> = async () => undefined,
+): Promise<EscalationResult> {
   const { db, config } = deps;
   const result: EscalationResult = { escalated: 0, sent: 0, queued: 0, digests: 0, failed: 0, refused: [] };
   const now = new Date(nowMs).toISOString();
@@ -98,8 +108,8 @@ export async function runEscalation(deps: EscalationDeps, nowMs: number, scope?:
     const day = districtDay(nowMs, config, offsets, district);
     await escalateDistrict(deps, district, settings, faults, { nowMs, now, day }, result);
   }
-  await sendSingles(deps, nowMs, result, sets, scope);
-  await sendDigests(deps, nowMs, (district) => districtDay(nowMs, config, offsets, district), result, sets, scope);
+  await sendSingles(deps, nowMs, result, sets, scope, stillHeld);
+  await sendDigests(deps, nowMs, (district) => districtDay(nowMs, config, offsets, district), result, sets, scope, stillHeld);
   return result;
 }
 
@@ -219,6 +229,7 @@ async function sendSingles(
   result: EscalationResult,
   sets: Map<string, EscalationSettings>,
   scope: Scope | undefined,
+  stillHeld: () => Promise<void>,
 ): Promise<void> {
   const params: SqlValue[] = [MAX_ATTEMPTS];
   const rows = await deps.db.query<NotificationRow>(
@@ -231,6 +242,7 @@ async function sendSingles(
       await markSent(deps.db, [row.id], nowMs);
       continue;
     }
+    await stillHeld();
     try {
       await deliver(
         deps,
@@ -271,6 +283,7 @@ async function sendDigests(
   result: EscalationResult,
   sets: Map<string, EscalationSettings>,
   scope: Scope | undefined,
+  stillHeld: () => Promise<void>,
 ): Promise<void> {
   const params: SqlValue[] = [MAX_ATTEMPTS];
   const rows = await deps.db.query<NotificationRow>(
@@ -305,6 +318,7 @@ async function sendDigests(
       (item) => item !== null,
     );
     const ids = group.map((row) => row.id);
+    await stillHeld();
     try {
       if (items.length > 0) {
         await deliver(

@@ -23,8 +23,8 @@ export async function runEscalationExclusive(
   now: () => number,
   options: { wait: boolean; scope?: Scope },
 ): Promise<EscalationResult | null> {
-  const outcome = await withAdvisoryLock(deps.db, 'escalation', { wait: options.wait }, () =>
-    runEscalation(deps, now(), options.scope),
+  const outcome = await withAdvisoryLock(deps.db, 'escalation', { wait: options.wait }, (stillHeld) =>
+    runEscalation(deps, now(), options.scope, stillHeld),
   );
   return outcome.ran ? outcome.value : null;
 }

@@ -8,6 +8,9 @@ import type { FaultDetail } from '../../../district/server/faults/lifecycle';
 import type { StationStock } from '../../../district/server/consumables/stock';
 import { EscalationConfigSchema } from '../../../district/server/escalation/config';
 import { runEscalation } from '../../../district/server/escalation/run';
+import type { EscalationResult } from '../../../district/server/escalation/run';
+import { runEscalationExclusive } from '../../../district/server/escalation/scheduler';
+import { ADVISORY_LOCKS } from '../../../district/server/db/locks';
 import type { Figures } from '../../../district/server/figures/report';
 import type { DeviceView } from '../../../district/server/inventory/devices';
 import type { LoanView } from '../../../district/server/inventory/loans';
@@ -202,3 +205,48 @@ test('escalation notices deduplicate on PostgreSQL', async () => {
   assert.equal(emails.length, 1);
   assert.match(emails[0].text, /Kec\. Sukodono/);
 });
+
+test('escalation: a pass that loses its lock stops before its next message; the pass that took over sends the rest, each once', async () => {
+  const firstSeen = new Date(clock - 30 * HOUR).toISOString();
+  const locked = new TestStation();
+  await locked.enroll(district, 'Loket Kunci', 'Sukodono');
+  await postEvents(district, locked, [locked.fault('fault.opened', 'f-lock', { firstSeen }, clock)], clock);
+  const config = EscalationConfigSchema.parse({
+    rules: [{ id: 'lock-lost-1d', condition: 'unacknowledged', afterHours: 24, notify: 'three' }],
+    contacts: { three: { emails: ['a@example.go.id', 'b@example.go.id', 'c@example.go.id'] } },
+  });
+  const sent: EmailMessage[] = [];
+  let takeover: Promise<EscalationResult | null> | undefined;
+  const notifier: Notifier = {
+    sendEmail: async (message) => {
+      sent.push(message);
+      if (takeover === undefined) {
+        // The first message of the first pass: its lock's connection ends (a network cut, an
+        // administrator), and another process's pass takes the lock and runs to its end meanwhile.
+        const [holder] = await district.db.query<{ pid: number }>(
+          "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted",
+          [ADVISORY_LOCKS.escalation],
+        );
+        await district.db.query('SELECT pg_terminate_backend($1)', [holder.pid]);
+        takeover = runEscalationExclusive({ db: district.db, notifier, config }, () => clock, { wait: true });
+        await takeover;
+      }
+    },
+    postWebhook: async () => undefined,
+    close: () => undefined,
+  };
+  await assert.rejects(runEscalationExclusive({ db: district.db, notifier, config }, () => clock, { wait: false }));
+  const other = await takeover;
+  assert.ok(other !== null && other !== undefined && other.sent > 0, 'the other pass ran');
+  const counts = new Map<string, number>();
+  for (const message of sent) {
+    const key = `${message.to} ${message.subject}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const twice = [...counts.entries()].filter(([, times]) => times > 1);
+  // Only the message in flight when the lock was lost went out twice (once by each pass).
+  assert.deepEqual(twice.map(([key]) => key), [`${sent[0].to} ${sent[0].subject}`], JSON.stringify([...counts]));
+  assert.equal(twice[0][1], 2);
+  assert.ok(counts.size >= 3, `every recipient had its message (${counts.size})`);
+});
+

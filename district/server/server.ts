@@ -31,24 +31,52 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
-    // Every step runs even when one before it fails (the database down at that moment): the
-    // process must still let go of its connections and exit. The first failure is thrown after.
+    // Every step runs even when one before it fails or hangs (the database down or silent at that
+    // moment): the process must still let go of its connections and exit. A step still running
+    // after CLOSE_STEP_BOUND_MS is left to finish while the next one runs (closing the database
+    // ends what waits on it). Every failure is reported, in one error.
     closing ??= (async () => {
       const failures: unknown[] = [];
-      for (const step of [() => options.stopBeforeClose?.(), () => app.close(), () => options.db.close()]) {
-        try {
-          await step();
-        } catch (error) {
-          failures.push(error);
+      const lingering: Promise<void>[] = [];
+      const steps: [string, () => Promise<void> | undefined][] = [
+        ['stopping the background work', () => options.stopBeforeClose?.()],
+        ['closing the server', () => app.close()],
+        ['closing the database', () => options.db.close()],
+      ];
+      for (const [what, step] of steps) {
+        const running = Promise.resolve()
+          .then(step)
+          .catch((error: unknown) => {
+            failures.push(error);
+          });
+        if ((await withinBound(running)) === 'late') {
+          failures.push(new Error(`${what} did not finish within ${CLOSE_STEP_BOUND_MS / 1000} s`));
+          lingering.push(running);
         }
       }
+      await withinBound(Promise.all(lingering));
       if (failures.length > 0) {
-        throw failures[0];
+        throw new Error(failures.map((failure) => (failure as Error).message ?? String(failure)).join('; '), {
+          cause: failures[0],
+        });
       }
     })();
     return closing;
   };
   return { app, url, close };
+}
+
+/** The longest one step of a server's close is waited for before the next runs (see close). */
+export const CLOSE_STEP_BOUND_MS = 5_000;
+
+async function withinBound(work: Promise<unknown>): Promise<'done' | 'late'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), CLOSE_STEP_BOUND_MS);
+  });
+  const outcome = await Promise.race([work.then(() => 'done' as const), late]);
+  clearTimeout(timer);
+  return outcome;
 }
 
 /** Closes the server on the first SIGINT or SIGTERM; resolves when it is closed. */

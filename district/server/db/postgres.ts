@@ -19,6 +19,9 @@ export const CONNECT_TIMEOUT_MS = 5_000;
  */
 export const REQUEST_STATEMENT_TIMEOUT_MS = 5_000;
 
+/** The longest a close waits for PostgreSQL to end its connections before cutting them. */
+export const CLOSE_TIMEOUT_MS = 5_000;
+
 const pools = new WeakMap<Db, pg.Pool>();
 const requestBound = new WeakMap<Db, Db>();
 
@@ -44,8 +47,16 @@ export function openPostgres(url: string): Db {
   });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
-  pool.on('connect', () => traceDatabaseConnection('connect'));
-  pool.on('remove', () => traceDatabaseConnection('disconnect'));
+  // Every open connection, so that a close PostgreSQL does not answer can cut them (close below).
+  const open = new Set<pg.PoolClient>();
+  pool.on('connect', (client) => {
+    open.add(client);
+    traceDatabaseConnection('connect');
+  });
+  pool.on('remove', (client) => {
+    open.delete(client);
+    traceDatabaseConnection('disconnect');
+  });
   setIntakeTraceGauges({ poolWaiting: () => pool.waitingCount });
 
   /** A Db on the pool whose every statement waits at most `timeoutMs` for its answer (none: no limit). */
@@ -107,7 +118,27 @@ export function openPostgres(url: string): Db {
           client.release(lost); // a lost connection leaves the pool; the next transaction opens another
         }
       },
-      close: () => pool.end(),
+      close: async () => {
+        // pg's end waits for PostgreSQL to close each connection, and for the ones in use to be
+        // released: behind a silent network, forever (a server that never exits on SIGTERM).
+        // Past the bound the sockets are cut; PostgreSQL rolls back what they had begun.
+        const ending = pool.end();
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<'late'>((resolve) => {
+          timer = setTimeout(() => resolve('late'), CLOSE_TIMEOUT_MS);
+        });
+        const outcome = await Promise.race([ending.then(() => 'ended' as const), late]);
+        clearTimeout(timer);
+        if (outcome === 'late') {
+          for (const client of open) {
+            (client as unknown as pg.Client).connection.stream.destroy();
+          }
+          await ending;
+          throw new Error(
+            `PostgreSQL did not close its connections within ${CLOSE_TIMEOUT_MS} ms: they were cut (the network to the database down?)`,
+          );
+        }
+      },
     };
   };
 

@@ -143,8 +143,22 @@ export class RejectionLog {
     });
   }
 
-  close(): Promise<void> {
+  /**
+   * The last flush. When it fails, what it could not write is lost with the process: the error
+   * says how many refused requests that is (the operator's one trace of them).
+   */
+  async close(): Promise<void> {
     this.closed = true;
-    return this.flush();
+    try {
+      await this.flush();
+    } catch (error) {
+      const unlogged = this.buffer.length + this.dropped;
+      const reason = (error as Error).message;
+      throw new Error(
+        `${unlogged} permintaan yang ditolak tidak tercatat (basis data tidak dapat ditulis); ` +
+          `${unlogged} refused requests were not logged: ${reason}`,
+        { cause: error },
+      );
+    }
   }
 }

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
 import type { AppOptions } from './app';
+import { settledWithin } from './time-bound';
 
 export interface ServeOptions extends AppOptions {
   port: number;
@@ -49,12 +50,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
           .catch((error: unknown) => {
             failures.push(error);
           });
-        if ((await withinBound(running)) === 'late') {
+        if ((await settledWithin(running, CLOSE_STEP_BOUND_MS)) === 'late') {
           failures.push(new Error(`${what} did not finish within ${CLOSE_STEP_BOUND_MS / 1000} s`));
           lingering.push(running);
         }
       }
-      await withinBound(Promise.all(lingering));
+      await settledWithin(Promise.all(lingering), CLOSE_STEP_BOUND_MS);
       if (failures.length > 0) {
         throw new Error(failures.map((failure) => (failure as Error).message ?? String(failure)).join('; '), {
           cause: failures[0],
@@ -68,16 +69,6 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
 /** The longest one step of a server's close is waited for before the next runs (see close). */
 export const CLOSE_STEP_BOUND_MS = 5_000;
-
-async function withinBound(work: Promise<unknown>): Promise<'done' | 'late'> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => {
-    timer = setTimeout(() => resolve('late'), CLOSE_STEP_BOUND_MS);
-  });
-  const outcome = await Promise.race([work.then(() => 'done' as const), late]);
-  clearTimeout(timer);
-  return outcome;
-}
 
 /** Closes the server on the first SIGINT or SIGTERM; resolves when it is closed. */
 export function closeOnSignals(server: RunningServer): Promise<void> {

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { setIntakeTraceGauges, traceDatabaseConnection } from '../intake/trace';
+import { settledWithin } from '../time-bound';
 import type { Db, SqlValue } from './types';
 
 /** Connections one process keeps to PostgreSQL (each is one server process there: N processes x this). */
@@ -123,13 +124,7 @@ export function openPostgres(url: string): Db {
         // released: behind a silent network, forever (a server that never exits on SIGTERM).
         // Past the bound the sockets are cut; PostgreSQL rolls back what they had begun.
         const ending = pool.end();
-        let timer: NodeJS.Timeout | undefined;
-        const late = new Promise<'late'>((resolve) => {
-          timer = setTimeout(() => resolve('late'), CLOSE_TIMEOUT_MS);
-        });
-        const outcome = await Promise.race([ending.then(() => 'ended' as const), late]);
-        clearTimeout(timer);
-        if (outcome === 'late') {
+        if ((await settledWithin(ending, CLOSE_TIMEOUT_MS)) === 'late') {
           for (const client of open) {
             (client as unknown as pg.Client).connection.stream.destroy();
           }

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { settledWithin } from '../../district/server/time-bound';
 import { PATHS } from '../../protocol/requests';
 import { freePort } from './ipp-printer';
 
@@ -71,13 +72,7 @@ export async function startDistrictProcess(args: readonly string[]): Promise<Dis
       child.kill(signal);
     }
     // A server that does not exit fails its test, not the whole file by the runner's timeout.
-    let timer: NodeJS.Timeout | undefined;
-    const hung = new Promise<'hung'>((resolve) => {
-      timer = setTimeout(() => resolve('hung'), STOP_BOUND_MS);
-    });
-    const outcome = await Promise.race([gone.then(() => 'gone' as const), hung]);
-    clearTimeout(timer);
-    if (outcome === 'hung') {
+    if ((await settledWithin(gone, STOP_BOUND_MS)) === 'late') {
       child.kill('SIGKILL');
       await gone;
       throw new Error(`siaga-district did not exit within ${STOP_BOUND_MS / 1000} s of ${signal} (killed):\n${output.slice(-2000)}`);
